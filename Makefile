@@ -1,0 +1,31 @@
+# Two commands on a fresh machine (each bootstraps .venv from requirements.lock):
+#   make demo   start the API on SQLite with demo data (GraphiQL at http://localhost:8000/graphql)
+#   make test   run the test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL)
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
+
+.PHONY: demo test venv lock schema bench
+
+$(STAMP): requirements.lock
+	rm -f $(VENV)/.installed-*
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/python cli.py migrate
+	$(VENV)/bin/python cli.py demo
+	$(VENV)/bin/python cli.py serve
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+schema: $(STAMP)
+	$(VENV)/bin/python cli.py export-schema
+
+# Re-pin after editing pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml --extra test -o requirements.lock --python-version 3.11

@@ -1,0 +1,263 @@
+"""Staff and operator commands: migrate, demo data, accounts and services, schema export, serve.
+
+    python cli.py --help
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from core.db import close_database, open_database
+from core.migrations import drift, make_migration, upgrade
+from core.runtime import Runtime
+from core.security import Secrets
+from models import Account
+from models.enums import HolderKind, Language, NationalIdType, PaymentMethod, ServiceKind, ServiceStatus
+from resolvers import staff
+from settings import PROJECT_DIR, Settings, SettingsError
+
+DEMO_CLIENT_NUMBER = "9000"
+DEMO_PASSWORD = "Mate-Cocido-Bariloche-2026"
+DEMO_CONTACT_EMAIL = "ana.gomez@example.com"
+DEMO_CONTACT_PASSWORD = "Alfajor-Tucuman-Lluvia-77"
+
+
+def run_with_database(settings: Settings, work: Callable[[Runtime], Awaitable[None]]) -> None:
+    async def main() -> None:
+        await open_database(settings)
+        try:
+            await work(Runtime.build(settings))
+        finally:
+            await close_database()
+
+    asyncio.run(main())
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
+    applied = asyncio.run(upgrade(settings))
+    print(f"migrated ({settings.dialect}): {', '.join(applied) if applied else 'already up to date'}")
+
+
+def cmd_makemigrations(settings: Settings, args: argparse.Namespace) -> None:
+    """Write the next migration for both dialects, each from its own empty throwaway database."""
+    import asyncpg
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite = settings.with_(database_url=f"sqlite://{Path(tmp) / 'makemigrations.sqlite3'}")
+        print("sqlite:", make_migration(sqlite, args.name))
+    name = f"makemigrations_{uuid.uuid4().hex[:8]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(f"{args.postgres_url}/postgres")
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        print("postgres:", make_migration(settings.with_(database_url=f"{args.postgres_url}/{name}"), args.name))
+    finally:
+        asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+def cmd_check_migrations(settings: Settings, args: argparse.Namespace) -> None:
+    """Fail when the models have changes that the dialect's tree lacks (DATABASE_URL: an empty database)."""
+    changes = drift(settings)
+    if changes:
+        sys.exit(f"models and migrations/{settings.dialect} differ: run `cli.py makemigrations NAME` ({changes})")
+    print(f"migrations/{settings.dialect} matches the models")
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        if await Account.exists(client_number=DEMO_CLIENT_NUMBER):
+            print("demo data already present")
+        else:
+            await seed_demo(runtime)
+            print("demo data created")
+        print_demo_credentials(settings)
+
+    run_with_database(settings, work)
+
+
+async def seed_demo(runtime: Runtime) -> None:
+    account = await staff.create_account(
+        runtime,
+        DEMO_CLIENT_NUMBER,
+        DEMO_PASSWORD,
+        staff.NewHolder(
+            first_name="Juan",
+            last_name="Pérez",
+            email="juan.perez@example.com",
+            national_id_type=NationalIdType.AR_DNI,
+            national_id="20123456",
+            tax_id_type=NationalIdType.AR_CUIT,
+            tax_id="20201234564",
+            phone="+5491123456789",
+            street="Av. Corrientes 1234",
+            neighborhood="San Nicolás",
+            city="Buenos Aires",
+            state="CABA",
+            postal_code="C1043AAZ",
+            country_code="AR",
+            language=Language.ES,
+        ),
+    )
+    today = runtime.clock.now().date()
+    await staff.create_service(
+        runtime, account, "Hosting Plan Pyme", ServiceKind.HOSTING, domain="ejemploxmundo.com.ar",
+        recurring_amount=Decimal("15000.00"), next_due_date=today + timedelta(days=40),
+    )
+    await staff.create_service(
+        runtime, account, "Hosting Plan Inicial", ServiceKind.HOSTING, domain="tiendaperez.com.ar",
+        status=ServiceStatus.SUSPENDED, recurring_amount=Decimal("8000.00"), next_due_date=today + timedelta(days=10),
+    )
+    await staff.create_service(
+        runtime, account, "Dominio perezfamilia.com.ar", ServiceKind.DOMAIN, domain="perezfamilia.com.ar",
+        payment_method=PaymentMethod.AUTOMATIC_DEBIT, recurring_amount=Decimal("2500.00"),
+        next_due_date=date(today.year + 1, today.month, 1) + timedelta(days=14),
+    )
+    await staff.create_contact(
+        runtime, account, "Ana", "Gómez", DEMO_CONTACT_EMAIL, password=DEMO_CONTACT_PASSWORD,
+        permissions=["SERVICES", "MAIL"], email_categories=["GENERAL", "PRODUCTS", "SUPPORT"],
+    )
+    await staff.create_contact(
+        runtime, account, "Carlos", "Ruiz", "carlos.ruiz@example.com",
+        permissions=["SERVICES"], email_categories=["DOMAINS"], active=False,
+    )
+
+
+def print_demo_credentials(settings: Settings) -> None:
+    print(f"""
+  Panel de Clientes API (demo)
+  GraphiQL:  {settings.public_base_url}/graphql
+  Holder:    client number {DEMO_CLIENT_NUMBER}, password {DEMO_PASSWORD}
+  Contact:   {DEMO_CONTACT_EMAIL}, password {DEMO_CONTACT_PASSWORD}
+  Try:       mutation {{ signIn(input: {{login: "{DEMO_CLIENT_NUMBER}", password: "{DEMO_PASSWORD}"}}) {{ viewer {{ account {{ clientNumber }} }} errors {{ code message }} }} }}
+""")
+
+
+def cmd_create_account(settings: Settings, args: argparse.Namespace) -> None:
+    password = args.password or Secrets.new_password()
+
+    async def work(runtime: Runtime) -> None:
+        await staff.create_account(
+            runtime,
+            args.client_number,
+            password,
+            staff.NewHolder(
+                first_name=args.first_name,
+                last_name=args.last_name,
+                email=args.email,
+                kind=HolderKind(args.kind),
+                company_name=args.company,
+                language=Language(args.language),
+            ),
+        )
+        print(f"account {args.client_number} created" + ("" if args.password else f"; password: {password}"))
+
+    run_with_database(settings, work)
+
+
+def cmd_create_service(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        account = await Account.get_or_none(client_number=args.client_number)
+        if account is None:
+            sys.exit(f"no account with client number {args.client_number}")
+        service = await staff.create_service(
+            runtime,
+            account,
+            args.name,
+            ServiceKind(args.kind),
+            domain=args.domain,
+            status=ServiceStatus(args.status),
+            payment_method=PaymentMethod(args.payment_method),
+            recurring_amount=Decimal(args.amount) if args.amount else None,
+            currency=args.currency,
+            next_due_date=date.fromisoformat(args.due) if args.due else None,
+        )
+        print(f"service {service.id} created for account {args.client_number}")
+
+    run_with_database(settings, work)
+
+
+def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
+    from schema import schema
+
+    Path(args.path).write_text(schema.as_str() + "\n", encoding="utf-8")
+    print(f"schema written to {args.path}")
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from app import create_app
+
+    if settings.graphiql:
+        print(f"GraphiQL: {settings.public_base_url}/graphql")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True, log_level="info")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cli.py", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply the migrations of DATABASE_URL's dialect").set_defaults(run=cmd_migrate)
+    mk = sub.add_parser("makemigrations", help="write the next migration for SQLite and PostgreSQL")
+    mk.add_argument("name")
+    mk.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
+    mk.set_defaults(run=cmd_makemigrations)
+    sub.add_parser(
+        "check-migrations", help="upgrade an empty DATABASE_URL and check the tree matches the models"
+    ).set_defaults(run=cmd_check_migrations)
+    sub.add_parser("demo", help="create the demo account (idempotent) and print its credentials").set_defaults(run=cmd_demo)
+    acc = sub.add_parser("create-account", help="create an account and its holder")
+    acc.add_argument("client_number")
+    acc.add_argument("--first-name", required=True)
+    acc.add_argument("--last-name", required=True)
+    acc.add_argument("--email", required=True)
+    acc.add_argument("--kind", choices=[k.value for k in HolderKind], default="PERSON")
+    acc.add_argument("--company")
+    acc.add_argument("--language", choices=[lang.value for lang in Language], default="ES")
+    acc.add_argument("--password", help="default: a random one, printed once")
+    acc.set_defaults(run=cmd_create_account)
+    svc = sub.add_parser("create-service", help="add a service to an account")
+    svc.add_argument("client_number")
+    svc.add_argument("name")
+    svc.add_argument("--kind", choices=[k.value for k in ServiceKind], default="HOSTING")
+    svc.add_argument("--domain")
+    svc.add_argument("--status", choices=[s.value for s in ServiceStatus], default="ACTIVE")
+    svc.add_argument("--payment-method", choices=[m.value for m in PaymentMethod], default="MANUAL")
+    svc.add_argument("--amount", help="recurring amount, e.g. 1500.00")
+    svc.add_argument("--currency", default="ARS")
+    svc.add_argument("--due", help="next due date, YYYY-MM-DD")
+    svc.set_defaults(run=cmd_create_service)
+    exp = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
+    exp.add_argument("path", nargs="?", default=str(PROJECT_DIR / "schema.graphql"))
+    exp.set_defaults(run=cmd_export_schema)
+    srv = sub.add_parser("serve", help="run the API with uvicorn")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=8000)
+    srv.set_defaults(run=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        sys.exit(f"configuration error: {exc}")
+    args.run(settings, args)
+
+
+if __name__ == "__main__":
+    main()

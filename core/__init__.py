@@ -1,0 +1,1 @@
+"""Infrastructure the domains share: database, clock, secrets, ids, errors, limits, mail, events."""

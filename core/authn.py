@@ -1,0 +1,124 @@
+"""Who is making a request: a session cookie (browsers) or a bearer API token (partners)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
+from core.context import Principal
+from core.runtime import Runtime
+from models import Account, ApiToken, Contact, Holder, Session
+from models.enums import ALL_PERMISSIONS, Language, Permission
+
+SESSION_COOKIE = "cp_session"
+# last_seen_at is written at most this often, so reads do not all become writes.
+LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+
+
+def session_cookie_name(runtime: Runtime) -> str:
+    return f"__Host-{SESSION_COOKIE}" if runtime.settings.secure_cookies else SESSION_COOKIE
+
+
+def bearer_token(connection: HTTPConnection) -> str | None:
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def authenticate(runtime: Runtime, connection: HTTPConnection, token: str | None = None) -> Principal | None:
+    """The principal behind the request's bearer token or session cookie; None if neither is valid.
+
+    `token` overrides both (a WebSocket's connection_init payload)."""
+    token = token or bearer_token(connection)
+    if token is not None:
+        return await principal_for_api_token(runtime, token) or await principal_for_session(runtime, token)
+    cookie = connection.cookies.get(session_cookie_name(runtime))
+    return await principal_for_session(runtime, cookie) if cookie else None
+
+
+async def principal_for_session(runtime: Runtime, token: str) -> Principal | None:
+    now = runtime.clock.now()
+    idle = timedelta(minutes=runtime.settings.session_idle_minutes)
+    session = (
+        await Session.filter(token_hash=runtime.secrets.digest(token), ended_at=None, expires_at__gt=now)
+        .select_related("account", "contact")
+        .first()
+    )
+    if session is None or session.last_seen_at + idle <= now:
+        return None
+    contact = session.contact
+    if contact is not None and not contact.active:
+        return None
+    if now - session.last_seen_at >= LAST_SEEN_GRANULARITY:
+        await Session.filter(id=session.id).update(last_seen_at=now)
+    return await _principal(session.account, contact, session_id=session.id, api_token=None)
+
+
+async def principal_for_api_token(runtime: Runtime, token: str) -> Principal | None:
+    now = runtime.clock.now()
+    api_token = (
+        await ApiToken.filter(token_hash=runtime.secrets.digest(token), revoked_at=None)
+        .select_related("account", "created_by_contact")
+        .first()
+    )
+    if api_token is None or (api_token.expires_at is not None and api_token.expires_at <= now):
+        return None
+    creator = api_token.created_by_contact
+    if creator is not None and not creator.active:
+        return None
+    if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_SEEN_GRANULARITY:
+        await ApiToken.filter(id=api_token.id).update(last_used_at=now)
+    return await _principal(api_token.account, creator, session_id=None, api_token=api_token)
+
+
+def permissions_of(contact: Contact | None) -> frozenset[Permission]:
+    if contact is None:
+        return ALL_PERMISSIONS
+    return frozenset(Permission(p) for p in contact.permissions)
+
+
+async def _principal(
+    account: Account, contact: Contact | None, *, session_id: int | None, api_token: ApiToken | None
+) -> Principal:
+    permissions = permissions_of(contact)
+    if api_token is not None:
+        # A token can do no more than its own scope and no more than its creator can do today.
+        permissions &= frozenset(Permission(p) for p in api_token.permissions)
+    if contact is not None:
+        language, actor = contact.language, f"{contact.first_name} {contact.last_name}"
+        must_change = contact.must_change_password
+    else:
+        holder = await Holder.get(account_id=account.id).only("language", "first_name", "last_name")
+        language, actor = holder.language, f"{holder.first_name} {holder.last_name}"
+        must_change = account.must_change_password
+    if api_token is not None:
+        actor = f"{actor} (API: {api_token.name})"
+    return Principal(
+        account_id=account.id,
+        contact_id=contact.id if contact else None,
+        session_id=session_id,
+        api_token_id=api_token.id if api_token else None,
+        permissions=permissions,
+        must_change_password=must_change and api_token is None,
+        language=Language(language),
+        actor=actor,
+    )
+
+
+def set_session_cookie(runtime: Runtime, response: Response, token: str) -> None:
+    response.set_cookie(
+        session_cookie_name(runtime),
+        token,
+        max_age=runtime.settings.session_lifetime_hours * 3600,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=runtime.settings.secure_cookies,
+    )
+
+
+def clear_session_cookie(runtime: Runtime, response: Response) -> None:
+    response.delete_cookie(
+        session_cookie_name(runtime), path="/", httponly=True, samesite="lax", secure=runtime.settings.secure_cookies
+    )

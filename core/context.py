@@ -1,0 +1,68 @@
+"""The typed context every resolver receives, and who is acting (the principal)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
+from core.errors import forbidden, password_change_required, unauthenticated
+from core.i18n import language_from_header
+from core.runtime import Runtime
+from models.enums import Language, Permission
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The holder (contact_id None) or a contact, signed in by a session or an API token."""
+
+    account_id: int
+    contact_id: int | None
+    session_id: int | None
+    api_token_id: int | None
+    permissions: frozenset[Permission]
+    must_change_password: bool
+    language: Language
+    actor: str
+
+    @property
+    def is_holder(self) -> bool:
+        return self.contact_id is None
+
+
+@dataclass
+class Context:
+    runtime: Runtime
+    request: HTTPConnection
+    response: Response | None
+    principal: Principal | None
+    connection_params: dict[str, Any] | None = None
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def language(self) -> Language:
+        if self.principal is not None:
+            return self.principal.language
+        return language_from_header(self.request.headers.get("accept-language"))
+
+    @property
+    def ip_address(self) -> str | None:
+        return self.request.client.host if self.request.client else None
+
+    @property
+    def user_agent(self) -> str | None:
+        agent = self.request.headers.get("user-agent")
+        return agent[:300] if agent else None
+
+    def require(self, permission: Permission | None = None, *, allow_password_change: bool = False) -> Principal:
+        """The principal, if signed in, not held back by a pending password change, and allowed."""
+        principal = self.principal
+        if principal is None:
+            raise unauthenticated()
+        if principal.must_change_password and not allow_password_change:
+            raise password_change_required()
+        if permission is not None and permission not in principal.permissions:
+            raise forbidden()
+        return principal

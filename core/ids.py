@@ -1,0 +1,28 @@
+"""Opaque global ids (Relay): base64url of "Type:pk"."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+
+def to_global_id(type_name: str, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+
+
+def from_global_id(global_id: str, expected_type: str | None = None) -> tuple[str, int] | None:
+    """(type, pk), or None for anything malformed or of another type: callers treat it as missing."""
+    try:
+        raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
+        type_name, _, pk = raw.partition(":")
+        value = int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    if value <= 0 or not type_name or (expected_type is not None and type_name != expected_type):
+        return None
+    return type_name, value
+
+
+def pk_of(global_id: str, expected_type: str) -> int | None:
+    decoded = from_global_id(global_id, expected_type)
+    return decoded[1] if decoded else None

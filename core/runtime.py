@@ -1,0 +1,30 @@
+"""Everything a request or a worker needs that lives as long as the app: built once in the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from core.clock import Clock
+from core.ratelimit import RateLimiter
+from core.security import Secrets
+from settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock
+    secrets: Secrets
+    limiter: RateLimiter
+    # Set after a commit that queued mail, so the delivery worker need not wait for its next poll.
+    mail_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
+        return cls(
+            settings=settings,
+            clock=clock or Clock(),
+            secrets=Secrets(settings),
+            limiter=RateLimiter(settings.rate_limit_url),
+        )

@@ -1,0 +1,28 @@
+"""Tortoise models, one concept per module; this package is the `models` app."""
+
+from models.account import Account
+from models.activity import ActivityEvent
+from models.api_token import ApiToken
+from models.cancellation import Cancellation
+from models.contact import Contact
+from models.holder import Holder
+from models.mail import MailMessage, MailRecipient
+from models.outbox import OutboxMessage
+from models.recovery import RecoveryRequest
+from models.service import Service
+from models.session import Session
+
+__all__ = [
+    "Account",
+    "ActivityEvent",
+    "ApiToken",
+    "Cancellation",
+    "Contact",
+    "Holder",
+    "MailMessage",
+    "MailRecipient",
+    "OutboxMessage",
+    "RecoveryRequest",
+    "Service",
+    "Session",
+]

@@ -1,0 +1,42 @@
+"""The archive of every email sent to the customer ("Emails Recibidos", seed 004 5.3).
+
+Bodies here are redacted: one-time secrets never reach this table. The unredacted copy
+waits in the outbox only until it is delivered.
+"""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.enums import DeliveryStatus, EmailCategory
+
+
+class MailMessage(Model):
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("models.Account", related_name="mail", on_delete=fields.CASCADE)
+    service = fields.ForeignKeyField("models.Service", related_name="mail", null=True, on_delete=fields.SET_NULL)
+    resent_from = fields.ForeignKeyField("models.MailMessage", related_name="resends", null=True, on_delete=fields.SET_NULL)
+    category = fields.CharEnumField(EmailCategory, max_length=16)
+    template = fields.CharField(max_length=60)
+    message_id = fields.CharField(max_length=200, unique=True)
+    subject = fields.CharField(max_length=300)
+    text_body = fields.TextField()
+    html_body = fields.TextField(null=True)
+    search_text = fields.TextField()
+    delivery_status = fields.CharEnumField(DeliveryStatus, max_length=8, default=DeliveryStatus.QUEUED)
+    queued_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "mail_message"
+
+
+class MailRecipient(Model):
+    """One actual recipient of a message; `contact` is set when it was a contact's address."""
+
+    id = fields.IntField(primary_key=True)
+    message = fields.ForeignKeyField("models.MailMessage", related_name="recipients", on_delete=fields.CASCADE)
+    address = fields.CharField(max_length=254)
+    contact = fields.ForeignKeyField("models.Contact", related_name="mail_received", null=True, on_delete=fields.SET_NULL)
+
+    class Meta:
+        table = "mail_recipient"

@@ -1,0 +1,25 @@
+"""A contracted service (hosting, domain, ...) and its billing terms."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.enums import PaymentMethod, ServiceKind, ServiceStatus
+
+
+class Service(Model):
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("models.Account", related_name="services", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=200)
+    kind = fields.CharEnumField(ServiceKind, max_length=16)
+    domain = fields.CharField(max_length=253, null=True)
+    status = fields.CharEnumField(ServiceStatus, max_length=24, default=ServiceStatus.ACTIVE)
+    status_before_cancellation = fields.CharEnumField(ServiceStatus, max_length=24, null=True)
+    payment_method = fields.CharEnumField(PaymentMethod, max_length=16, default=PaymentMethod.MANUAL)
+    recurring_amount = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
+    currency = fields.CharField(max_length=3, default="ARS")
+    started_at = fields.DatetimeField()
+    next_due_date = fields.DateField(null=True)
+    cancelled_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "service"

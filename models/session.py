@@ -1,0 +1,20 @@
+"""A signed-in browser session: the cookie carries a random token, the table only its hash."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Session(Model):
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("models.Account", related_name="sessions", on_delete=fields.CASCADE)
+    contact = fields.ForeignKeyField("models.Contact", related_name="sessions", null=True, on_delete=fields.CASCADE)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True)
+    ip_address = fields.CharField(max_length=45, null=True)
+    user_agent = fields.CharField(max_length=300, null=True)
+
+    class Meta:
+        table = "session"

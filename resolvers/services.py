@@ -1,0 +1,29 @@
+"""Services: listing and looking one up, within the viewer's account (SERVICES)."""
+
+from __future__ import annotations
+
+from core.context import Context
+from core.pagination import Page, paginate
+from models import Service
+from models.enums import Permission, ServiceStatus
+
+
+async def services_page(
+    ctx: Context,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    status: list[ServiceStatus] | None,
+) -> Page[Service]:
+    principal = ctx.require(Permission.SERVICES)
+    queryset = Service.filter(account_id=principal.account_id)
+    if status:
+        queryset = queryset.filter(status__in=[s.value for s in status])
+    return await paginate(queryset, first=first, after=after, last=last, before=before)
+
+
+async def get_service(ctx: Context, pk: int) -> Service | None:
+    """The service if it is in the viewer's account; another account's id is simply not found."""
+    principal = ctx.require(Permission.SERVICES)
+    return await Service.get_or_none(id=pk, account_id=principal.account_id)

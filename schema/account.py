@@ -1,0 +1,78 @@
+"""Account and Viewer: the root of everything a signed-in person sees.
+
+Each domain adds its own Account fields through a mixin (`AccountFields` in its module).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+import models
+from core.context import Context
+from core.ids import to_global_id
+from schema import api_tokens, auth, contacts, holder, mail, services
+from schema.common import Node, Permission
+
+
+@strawberry.type(name="Account")
+class Account(
+    Node,
+    auth.AccountFields,
+    holder.AccountFields,
+    services.AccountFields,
+    contacts.AccountFields,
+    mail.AccountFields,
+    api_tokens.AccountFields,
+):
+    model: strawberry.Private[models.Account]
+    id: strawberry.ID
+    client_number: str = strawberry.field(description='The number the holder signs in with, e.g. "9000".')
+    created_at: datetime
+
+    @classmethod
+    def of(cls, account: models.Account) -> Account:
+        return cls(
+            model=account,
+            id=strawberry.ID(to_global_id("Account", account.id)),
+            client_number=account.client_number,
+            created_at=account.created_at,
+        )
+
+
+@strawberry.type(description="Who is signed in: the account holder, or one of the account's contacts.")
+class Viewer:
+    @strawberry.field
+    async def account(self, info: strawberry.Info[Context, None]) -> Account:
+        principal = info.context.require(allow_password_change=True)
+        return Account.of(await models.Account.get(id=principal.account_id))
+
+    @strawberry.field(description="Null when the holder is signed in.")
+    async def contact(self, info: strawberry.Info[Context, None]) -> contacts.Contact | None:
+        principal = info.context.require(allow_password_change=True)
+        if principal.contact_id is None:
+            return None
+        return contacts.Contact.of(await models.Contact.get(id=principal.contact_id))
+
+    @strawberry.field
+    def permissions(self, info: strawberry.Info[Context, None]) -> list[Permission]:
+        granted = info.context.require(allow_password_change=True).permissions
+        return [p for p in Permission if p in granted]
+
+    @strawberry.field(
+        description="True after access recovery: the temporary password must be replaced before anything else."
+    )
+    def must_change_password(self, info: strawberry.Info[Context, None]) -> bool:
+        return info.context.require(allow_password_change=True).must_change_password
+
+    @strawberry.field(description="Null when the request is authenticated by an API token rather than a session.")
+    async def session(self, info: strawberry.Info[Context, None]) -> auth.Session | None:
+        principal = info.context.require(allow_password_change=True)
+        if principal.session_id is None:
+            return None
+        return auth.Session.of(await models.Session.get(id=principal.session_id), current_id=principal.session_id)
+
+
+def viewer_of(ctx: Context) -> Viewer | None:
+    return Viewer() if ctx.principal is not None else None

@@ -1,0 +1,85 @@
+"""Types every domain uses: Node, PageInfo, UserError and the shared enums."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from core.context import Context
+from core.i18n import MESSAGES, translate
+from core.pagination import Page
+from models import enums
+
+Permission = strawberry.enum(enums.Permission, description="Access that a contact can be granted. The holder has all of them.")
+EmailCategory = strawberry.enum(
+    enums.EmailCategory, description="What kinds of email a person receives; also the category of every archived message."
+)
+Language = strawberry.enum(enums.Language)
+
+
+@strawberry.interface
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page) -> PageInfo:
+        cursors = page.cursors
+        return cls(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
+
+
+@strawberry.enum
+class UserErrorCode(Enum):
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"
+    PASSWORD_REUSED = "PASSWORD_REUSED"
+    STALE_VERSION = "STALE_VERSION"
+    IDENTITY_FIELD_LOCKED = "IDENTITY_FIELD_LOCKED"
+    RATE_LIMITED = "RATE_LIMITED"
+    INVALID_CODE = "INVALID_CODE"
+    CODE_EXPIRED = "CODE_EXPIRED"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    ALREADY_PENDING = "ALREADY_PENDING"
+    INVALID_STATE = "INVALID_STATE"
+    DEADLINE_PASSED = "DEADLINE_PASSED"
+    ACKNOWLEDGEMENT_REQUIRED = "ACKNOWLEDGEMENT_REQUIRED"
+    DUPLICATE = "DUPLICATE"
+    PERMISSION_NOT_HELD = "PERMISSION_NOT_HELD"
+
+
+@strawberry.type
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description='Path to the input field concerned, e.g. ["input", "email"]; null when the error concerns the whole request.'
+    )
+    code: UserErrorCode
+    message: str
+
+
+def user_error(
+    ctx: Context,
+    code: UserErrorCode,
+    field: list[str] | None = None,
+    key: str | None = None,
+    table: dict[str, tuple[str, str]] = MESSAGES,
+    **values: object,
+) -> UserError:
+    """A payload error whose message is in the caller's language; `key` defaults to the code."""
+    return UserError(field=field, code=code, message=translate(key or code.value, ctx.language, table, **values))

@@ -1,0 +1,121 @@
+"""The test harness: the real app (lifespan included) on SQLite, or on PostgreSQL when
+TEST_DATABASE_URL names a server, and a real SMTP server on localhost.
+
+Each test starts from empty tables (truncated, not re-created), a frozen clock and fresh
+rate limits; requests go through the ASGI app as real GraphQL documents.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+from tortoise import Tortoise, connections
+
+from app import create_app
+from core.clock import FrozenClock
+from core.runtime import Runtime
+from settings import Settings
+from tests.helpers import Factory, GraphQLClient
+from tests.smtp import SmtpSink
+
+START = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+BASE_URL = "http://testserver.local"
+
+
+@pytest.fixture(scope="session")
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    server = os.environ.get("TEST_DATABASE_URL", "").strip().rstrip("/")
+    if not server:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite://{Path(tmp) / 'test.sqlite3'}"
+        return
+    server = server.rsplit("/", 1)[0] if server.count("/") > 2 else server
+    name = f"cp_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(f"{server}/postgres")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, smtp_sink: SmtpSink) -> Settings:
+    return Settings().with_(
+        database_url=database_url,
+        environment="test",
+        public_base_url=BASE_URL,
+        smtp_url=f"smtp://127.0.0.1:{smtp_sink.port}",
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        worker_poll_seconds=0.05,
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starlette]:
+    application = create_app(settings, clock=clock)
+    async with LifespanManager(application):
+        await Tortoise.generate_schemas()
+        yield application
+
+
+@pytest.fixture(scope="session")
+def runtime(app: Starlette) -> Runtime:
+    return app.state.runtime
+
+
+@pytest.fixture(autouse=True)
+async def clean_state(app: Starlette, runtime: Runtime, clock: FrozenClock, smtp_sink: SmtpSink) -> None:
+    """Empty tables, the clock back at START, no rate-limit history, no received mail."""
+    conn = connections.get("default")
+    tables = [model._meta.db_table for model in Tortoise.apps["models"].values() if model._meta.db_table != "aerich"]
+    if runtime.settings.dialect == "postgres":
+        await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    else:
+        await conn.execute_script("".join(f"DELETE FROM {table};" for table in tables))
+    clock.set(START)
+    await runtime.limiter.reset()
+    smtp_sink.clear()
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[GraphQLClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as http:
+        yield GraphQLClient(http)
+
+
+@pytest.fixture
+async def other_client(app: Starlette) -> AsyncIterator[GraphQLClient]:
+    """A second browser, with its own cookies."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as http:
+        yield GraphQLClient(http)
+
+
+@pytest.fixture
+def factory(runtime: Runtime) -> Factory:
+    return Factory(runtime)

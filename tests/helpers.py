@@ -1,0 +1,66 @@
+"""Test helpers: post GraphQL documents, and create accounts, services and contacts like staff do."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from core.runtime import Runtime
+from models import Account, Contact, Service
+from models.enums import ServiceKind
+from resolvers import staff
+
+PASSWORD = "Correcaminos-Pampa-4821"
+_numbers = itertools.count(9000)
+
+
+class GraphQLClient:
+    """One browser: keeps its cookies between requests."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
+        return await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, **kwargs)
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """The response body of a request that must succeed at the HTTP level."""
+        response = await self.post(query, variables, **kwargs)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """`data` of a request that must have no top-level errors."""
+        body = await self(query, variables, **kwargs)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    async def sign_in(self, login: str, password: str = PASSWORD) -> None:
+        data = await self.data(
+            "mutation($i: SignInInput!) { signIn(input: $i) { errors { code message } } }",
+            {"i": {"login": login, "password": password}},
+        )
+        assert data["signIn"]["errors"] == [], data
+
+
+@dataclass
+class Factory:
+    runtime: Runtime
+
+    async def account(self, *, email: str | None = None, **holder: Any) -> Account:
+        number = str(next(_numbers))
+        details = {"first_name": "Juan", "last_name": "Pérez", "email": email or f"titular{number}@example.net", **holder}
+        return await staff.create_account(self.runtime, number, PASSWORD, staff.NewHolder(**details))
+
+    async def service(self, account: Account, name: str = "Hosting Pyme", **options: Any) -> Service:
+        options.setdefault("domain", f"sitio{account.id}-{name.split()[0].lower()}.com.ar")
+        return await staff.create_service(self.runtime, account, name, options.pop("kind", ServiceKind.HOSTING), **options)
+
+    async def contact(self, account: Account, email: str, **options: Any) -> Contact:
+        options.setdefault("password", PASSWORD)
+        return await staff.create_contact(
+            self.runtime, account, options.pop("first_name", "Ana"), options.pop("last_name", "Gómez"), email, **options
+        )

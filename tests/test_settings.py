@@ -1,0 +1,54 @@
+"""Settings are read once from the environment and bad values stop start-up with a clear message."""
+
+from __future__ import annotations
+
+import pytest
+
+from settings import Settings, SettingsError
+
+
+def test_defaults_are_a_working_development_setup() -> None:
+    settings = Settings.from_env({})
+    assert settings.dialect == "sqlite"
+    assert settings.timezone == "America/Argentina/Buenos_Aires"
+    assert settings.graphiql and settings.introspection
+    assert not settings.secure_cookies
+
+
+def test_production_turns_graphiql_off_and_needs_a_secret_key() -> None:
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        Settings.from_env({"ENVIRONMENT": "production"})
+    settings = Settings.from_env(
+        {"ENVIRONMENT": "production", "SECRET_KEY": "x" * 40, "PUBLIC_BASE_URL": "https://clientes.example.com"}
+    )
+    assert not settings.graphiql and not settings.introspection
+    assert settings.secure_cookies
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "mysql://localhost/db"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("ENVIRONMENT", "staging"),
+        ("PUBLIC_BASE_URL", "clientes.example.com"),
+        ("SMTP_URL", "http://mail"),
+        ("GRAPHIQL", "maybe"),
+        ("SESSION_IDLE_MINUTES", "ten"),
+        ("SESSION_IDLE_MINUTES", "0"),
+        ("ALLOWED_ORIGINS", "https://panel.example.com/path"),
+        ("RATE_LIMIT_URL", "memcached://x"),
+        ("SECRET_KEY", "short"),
+        ("CANCELLATION_COMPLETION_DELAY_MINUTES", "2000"),
+    ],
+)
+def test_bad_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_allowed_origins_add_to_the_public_origin() -> None:
+    settings = Settings.from_env(
+        {"PUBLIC_BASE_URL": "https://clientes.example.com", "ALLOWED_ORIGINS": "https://app.example.com/, http://localhost:5173"}
+    )
+    assert settings.origins == {"https://clientes.example.com", "https://app.example.com", "http://localhost:5173"}
