@@ -23,6 +23,7 @@ from core.clock import Clock
 from core.context import Context
 from core.csrf import CrossSiteRequestGuard
 from core.db import close_database, open_database
+from core import workers
 from core.runtime import Runtime
 from schema import schema
 from settings import Settings
@@ -72,7 +73,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await open_database(settings)
         try:
-            yield
+            async with workers.running(runtime, workers.registered() if settings.run_workers else []):
+                yield
         finally:
             await close_database()
 
