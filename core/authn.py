@@ -7,7 +7,10 @@ from datetime import timedelta
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
+from tortoise.queryset import QuerySet
+
 from core.context import Principal
+from core.live import access_changed
 from core.runtime import Runtime
 from models import Account, ApiToken, Contact, Holder, Session
 from models.enums import ALL_PERMISSIONS, Language, Permission
@@ -122,3 +125,16 @@ def clear_session_cookie(runtime: Runtime, response: Response) -> None:
     response.delete_cookie(
         session_cookie_name(runtime), path="/", httponly=True, samesite="lax", secure=runtime.settings.secure_cookies
     )
+
+
+async def end_sessions(runtime: Runtime, sessions: QuerySet[Session]) -> int:
+    """End the open sessions among `sessions` and close their live sockets (in every process).
+
+    Call inside `runtime.events.transaction()`; returns how many ended."""
+    open_sessions = await sessions.filter(ended_at=None).values_list("id", "account_id", "contact_id")
+    if not open_sessions:
+        return 0
+    await Session.filter(id__in=[row[0] for row in open_sessions]).update(ended_at=runtime.clock.now())
+    for account_id, contact_id in {(row[1], row[2]) for row in open_sessions}:
+        access_changed(account_id, contact_id=contact_id, holder=contact_id is None)
+    return len(open_sessions)

@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from core.clock import Clock
+from core.events import EventBus
 from core.ratelimit import RateLimiter
 from core.security import Secrets
 from settings import Settings
@@ -17,6 +18,7 @@ class Runtime:
     clock: Clock
     secrets: Secrets
     limiter: RateLimiter
+    events: EventBus
     # Set after a commit that queued mail, so the delivery worker need not wait for its next poll.
     mail_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -27,4 +29,5 @@ class Runtime:
             clock=clock or Clock(),
             secrets=Secrets(settings),
             limiter=RateLimiter(settings.rate_limit_url),
+            events=EventBus(settings),
         )

@@ -1,0 +1,213 @@
+"""Change events for live subscriptions, delivered only once the change has committed.
+
+Write a change that others should see inside `async with events.transaction(runtime):` and
+call `events.publish(...)` there. On PostgreSQL the event is a NOTIFY sent inside that
+transaction: PostgreSQL delivers it at commit and never for a rollback, to every server
+process LISTENing (this one included), so a change made through process A reaches
+subscribers on process B. On SQLite (one process) the event is dispatched in-process right
+after the commit.
+
+Each process fans an event out to its local subscribers; a `Frame` is shared by all of them
+so that what an event needs from the database is loaded once per event, not per socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import json
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
+
+import asyncpg
+from tortoise import connections
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from settings import Settings
+
+M = TypeVar("M", bound=Model)
+log = logging.getLogger("clientpanel.events")
+CHANNEL = "clientpanel_events"
+# Sent to every local subscriber after the PostgreSQL listener reconnected: events may have
+# been missed meanwhile, so subscribers resend the current state.
+RESYNC = "resync"
+
+_pending: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar("pending_events", default=None)
+
+
+@dataclass
+class Frame:
+    """One event as seen by this process's subscribers, with a per-event cache they share."""
+
+    event: dict[str, Any]
+    cache: dict[Any, asyncio.Future[Any]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return str(self.event.get("kind"))
+
+    async def load(self, key: Any, loader: Callable[[], Awaitable[Any]]) -> Any:
+        """`loader()` once for this event, however many subscribers ask for `key`."""
+        if key not in self.cache:
+            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            self.cache[key] = future
+            try:
+                future.set_result(await loader())
+            except Exception as exc:
+                future.set_exception(exc)
+        return await asyncio.shield(self.cache[key])
+
+
+def publish(kind: str, account_id: int, **data: Any) -> None:
+    """Queue an event for the surrounding `events.transaction()`; it is sent only if that commits."""
+    pending = _pending.get()
+    if pending is None:
+        raise RuntimeError("events.publish() must be called inside events.transaction()")
+    pending.append({"kind": kind, "account_id": account_id, **data})
+
+
+class EventBus:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._subscribers: dict[int, set[asyncio.Queue[Frame]]] = defaultdict(set)
+        self._handlers: list[Callable[[Frame], Awaitable[None]]] = []
+        self._listener: asyncio.Task[None] | None = None
+        self.connected = asyncio.Event()
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.settings.dialect == "postgres"
+
+    def on_event(self, handler: Callable[[Frame], Awaitable[None]]) -> None:
+        """Call `handler` for every event this process receives (e.g. to close revoked sockets)."""
+        self._handlers.append(handler)
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, account_id: int) -> AsyncIterator[asyncio.Queue[Frame]]:
+        """A queue of the account's events; subscribe before reading the current state, so nothing is missed."""
+        queue: asyncio.Queue[Frame] = asyncio.Queue(maxsize=1000)
+        self._subscribers[account_id].add(queue)
+        try:
+            yield queue
+        finally:
+            self._subscribers[account_id].discard(queue)
+            if not self._subscribers[account_id]:
+                del self._subscribers[account_id]
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """A database transaction whose published events go out if, and only if, it commits."""
+        outer = _pending.get()
+        if outer is not None:  # nested: the outermost transaction sends
+            async with in_transaction():
+                yield
+            return
+        pending: list[dict[str, Any]] = []
+        token = _pending.set(pending)
+        try:
+            async with in_transaction():
+                yield
+                if self.uses_postgres and pending:
+                    conn = connections.get("default")
+                    for event in pending:
+                        await conn.execute_query("SELECT pg_notify($1, $2)", [CHANNEL, json.dumps(event)])
+        finally:
+            _pending.reset(token)
+        if not self.uses_postgres:
+            for event in pending:
+                await self.dispatch(event)
+
+    async def dispatch(self, event: dict[str, Any]) -> None:
+        frame = Frame(event)
+        for handler in self._handlers:
+            try:
+                await handler(frame)
+            except Exception:
+                log.exception("event handler failed for %s", frame.kind)
+        targets = self._all_queues() if frame.kind == RESYNC else self._subscribers.get(int(event["account_id"]), set())
+        for queue in list(targets):
+            try:
+                queue.put_nowait(frame)
+            except asyncio.QueueFull:
+                log.warning("a subscriber is not reading; event dropped")
+
+    def _all_queues(self) -> list[asyncio.Queue[Frame]]:
+        return [queue for queues in self._subscribers.values() for queue in queues]
+
+    async def start(self) -> None:
+        if self.uses_postgres:
+            self._listener = asyncio.create_task(self._listen_forever(), name="pg-listener")
+        else:
+            self.connected.set()
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+
+    async def _listen_forever(self) -> None:
+        """LISTEN on a dedicated connection; reconnect with backoff and ask subscribers to resync."""
+        dsn = self.settings.database_url.replace("postgres://", "postgresql://", 1)
+        delay, first = 0.1, True
+        while True:
+            conn: asyncpg.Connection | None = None
+            try:
+                conn = await asyncpg.connect(dsn)
+                lost = asyncio.Event()
+                conn.add_termination_listener(lambda _c: lost.set())
+                await conn.add_listener(CHANNEL, self._on_notify)
+                self.connected.set()
+                if not first:
+                    log.info("event listener reconnected")
+                    await self.dispatch({"kind": RESYNC, "account_id": 0})
+                first, delay = False, 0.1
+                while not lost.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(lost.wait(), timeout=5)
+                    if not lost.is_set():
+                        await conn.execute("SELECT 1")
+            except asyncio.CancelledError:
+                raise
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("event listener lost its connection (%s); reconnecting", type(exc).__name__)
+            finally:
+                self.connected.clear()
+                if conn is not None and not conn.is_closed():
+                    conn.terminate()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+    def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        asyncio.get_running_loop().create_task(self.dispatch(json.loads(payload)))
+
+
+def snapshot(row: Model) -> dict[str, Any]:
+    """A row's stored fields as JSON-safe values, so an event carries the state it committed."""
+    data: dict[str, Any] = {}
+    for name in row._meta.db_fields:
+        value = getattr(row, row._meta.fields_db_projection_reverse.get(name, name), None)
+        if isinstance(value, datetime | date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal | Enum):
+            value = str(value.value if isinstance(value, Enum) else value)
+        data[name] = value
+    return data
+
+
+def restore(model: type[M], data: dict[str, Any]) -> M:
+    """An unsaved model instance from `snapshot()` (for reading, not saving)."""
+    values: dict[str, Any] = {}
+    for db_name, value in data.items():
+        field_name = model._meta.fields_db_projection_reverse.get(db_name, db_name)
+        field_object = model._meta.fields_map[field_name]
+        values[field_name] = field_object.to_python_value(value) if value is not None else None
+    return model(**values)

@@ -1,0 +1,63 @@
+"""Live cancellation status (the subscription's behaviour): current state first, then each committed change."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from core import events
+from core.context import Context
+from core.errors import ApiError
+from core.events import RESYNC, restore, snapshot
+from core.ids import pk_of
+from models import Cancellation, Service
+from models.enums import CancellationStatus, Permission
+
+CANCELLATION_CHANGED = "cancellation"
+OPEN = (CancellationStatus.AWAITING_CONFIRMATION, CancellationStatus.SCHEDULED)
+
+
+def publish_cancellation(cancellation: Cancellation, service: Service) -> None:
+    """Inside the transaction of a cancellation's change: its committed state goes to subscribers."""
+    events.publish(
+        CANCELLATION_CHANGED,
+        service.account_id,
+        cancellation=snapshot(cancellation),
+        service=snapshot(service),
+    )
+
+
+async def current_state(account_id: int, service_pk: int | None) -> list[tuple[Cancellation, Service]]:
+    """Every open cancellation of the account, or the latest cancellation of one service."""
+    if service_pk is not None:
+        latest = await Cancellation.filter(service_id=service_pk).order_by("-id").select_related("service").first()
+        return [(latest, latest.service)] if latest else []
+    rows = await Cancellation.filter(account_id=account_id, status__in=OPEN).order_by("id").select_related("service")
+    return [(row, row.service) for row in rows]
+
+
+async def cancellation_changes(ctx: Context, service_id: str | None) -> AsyncIterator[tuple[Cancellation, Service]]:
+    principal = ctx.require(Permission.SERVICES)
+    service_pk: int | None = None
+    if service_id is not None:
+        service_pk = pk_of(service_id, "Service")
+        if service_pk is None or not await Service.exists(id=service_pk, account_id=principal.account_id):
+            raise ApiError("NOT_FOUND", "No such service.")
+    # Subscribe before reading the current state, so a change committed in between is not lost.
+    async with ctx.runtime.events.subscribe(principal.account_id) as queue:
+        for pair in await current_state(principal.account_id, service_pk):
+            yield pair
+        while True:
+            frame = await queue.get()
+            if frame.kind == RESYNC:
+                for pair in await current_state(principal.account_id, service_pk):
+                    yield pair
+                continue
+            if frame.kind != CANCELLATION_CHANGED:
+                continue
+            if service_pk is not None and frame.event["service"]["id"] != service_pk:
+                continue
+            yield await frame.load("models", lambda: _restored(frame.event))
+
+
+async def _restored(event: dict) -> tuple[Cancellation, Service]:
+    return restore(Cancellation, event["cancellation"]), restore(Service, event["service"])

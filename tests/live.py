@@ -1,0 +1,91 @@
+"""Real servers and real WebSocket clients for the live (subscription) tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import uvicorn
+import websockets
+from starlette.applications import Starlette
+from websockets.asyncio.client import ClientConnection
+
+PROTOCOL = "graphql-transport-ws"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@asynccontextmanager
+async def uvicorn_server(app: Starlette) -> AsyncIterator[int]:
+    """The app on a real uvicorn server on localhost (its lifespan is already running)."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        await task
+
+
+class GraphQLSocket:
+    """A graphql-transport-ws client over a real WebSocket."""
+
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.connection.send(json.dumps(message))
+
+    async def receive(self, timeout: float = 5) -> dict[str, Any]:
+        """The next message that is not a keep-alive ping (answered with pong)."""
+        while True:
+            message = json.loads(await asyncio.wait_for(self.connection.recv(), timeout))
+            if message["type"] == "ping":
+                await self.send({"type": "pong"})
+                continue
+            return message
+
+    async def init(self, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        await self.send({"type": "connection_init", "payload": payload or {}})
+        return await self.receive()
+
+    async def subscribe(self, query: str, variables: dict[str, Any] | None = None, op_id: str = "1") -> None:
+        await self.send({"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
+
+    async def next_data(self, timeout: float = 5) -> dict[str, Any]:
+        message = await self.receive(timeout)
+        assert message["type"] == "next", message
+        assert "errors" not in message["payload"], message["payload"]
+        return message["payload"]["data"]
+
+    async def closed_with(self, timeout: float = 5) -> int | None:
+        """Wait for the server to close the socket; its close code."""
+        try:
+            while True:
+                await asyncio.wait_for(self.connection.recv(), timeout)
+        except websockets.ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+
+
+@asynccontextmanager
+async def graphql_socket(port: int, *, cookie: str | None = None, origin: str | None = None) -> AsyncIterator[GraphQLSocket]:
+    headers = {}
+    if cookie:
+        headers["Cookie"] = cookie
+    if origin:
+        headers["Origin"] = origin
+    async with websockets.connect(
+        f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL], additional_headers=headers, open_timeout=5
+    ) as connection:
+        yield GraphQLSocket(connection)
