@@ -24,7 +24,9 @@ from core.context import Context
 from core.csrf import CrossSiteRequestGuard
 from core.db import close_database, open_database
 from core import workers
+from core.live import LiveConnections
 from core.runtime import Runtime
+from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
 from schema import schema
 from settings import Settings
 
@@ -33,6 +35,8 @@ log = logging.getLogger("clientpanel")
 
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context: who is asking is settled before any resolver runs."""
+
+    graphql_transport_ws_handler_class = PanelTransportWSHandler
 
     def __init__(self, runtime: Runtime) -> None:
         settings = runtime.settings
@@ -43,8 +47,10 @@ class GraphQLApp(GraphQL[Context, None]):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(seconds=10),
             allowed_origins=sorted(settings.origins),
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
         )
         self.runtime = runtime
+        self.live = LiveConnections(runtime)
 
     async def execute_operation(self, request: Request, request_adapter: Any, *args: Any, **kwargs: Any) -> Any:
         """GraphQL over HTTP: an operation the method cannot carry (a mutation via GET) is 405, not 400."""
@@ -72,10 +78,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await open_database(settings)
+        await runtime.events.start()
         try:
             async with workers.running(runtime, workers.registered() if settings.run_workers else []):
                 yield
         finally:
+            await runtime.events.stop()
             await close_database()
 
     async def healthz(request: Request) -> Response:
@@ -90,6 +98,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.graphql = graphql
     app.add_middleware(CrossSiteRequestGuard, allowed_origins=settings.origins)
     return app
 

@@ -39,6 +39,7 @@ CHANNEL = "clientpanel_events"
 # Sent to every local subscriber after the PostgreSQL listener reconnected: events may have
 # been missed meanwhile, so subscribers resend the current state.
 RESYNC = "resync"
+LISTENER_NAME = "clientpanel-events"
 
 _pending: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar("pending_events", default=None)
 
@@ -161,7 +162,7 @@ class EventBus:
         while True:
             conn: asyncpg.Connection | None = None
             try:
-                conn = await asyncpg.connect(dsn)
+                conn = await asyncpg.connect(dsn, server_settings={"application_name": LISTENER_NAME})
                 lost = asyncio.Event()
                 conn.add_termination_listener(lambda _c: lost.set())
                 await conn.add_listener(CHANNEL, self._on_notify)

@@ -1,31 +1,101 @@
-"""Signing in and out: holders by client number, contacts by email (seeds 000, 002, 004)."""
+"""Signing in and out, sessions, password and security PIN (seeds 000, 002, 004).
+
+The holder signs in with the client number, a contact with their email. Wrong login, wrong
+password and inactive contact are one and the same answer, and cost the same time.
+"""
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from datetime import timedelta
 
-from core.authn import clear_session_cookie, principal_for_session, set_session_cookie
-from core.context import Context
+from tortoise.queryset import QuerySet
+
+from core import activity
+from core.authn import clear_session_cookie, end_sessions, principal_for_session, set_session_cookie
+from core.context import Context, Principal
+from core.errors import forbidden
+from core.ids import pk_of
+from core.live import access_changed
+from core.mail import queue_mail
 from core.pagination import Page, paginate
-from models import Account, ActivityEvent, Contact, Session
-from models.enums import Permission
+from core.passwords import Strength, context_words, strength
+from core.runtime import Runtime
+from models import Account, ActivityEvent, Contact, Holder, Session
+from models.enums import EmailCategory, Permission
+
+SIGN_IN_PER_LOGIN = "10/15 minutes"
+SIGN_IN_PER_IP = "50/15 minutes"
+PASSWORD_CHECKS_PER_PERSON = "10/15 minutes"
+STRENGTH_CHECKS_PER_IP = "120/minute"
+PIN_CHECKS_PER_ACCOUNT = "5/hour"
+PIN_LENGTHS = range(4, 9)
+STAFF_ACTOR = "Staff"
 
 
-async def sign_in(ctx: Context, login: str, password: str) -> bool:
-    """Start a session and set its cookie; False (and no hint why) when the credentials are wrong."""
+class Outcome(enum.Enum):
+    OK = "OK"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    RATE_LIMITED = "RATE_LIMITED"
+    PASSWORD_REUSED = "PASSWORD_REUSED"
+    PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    outcome: Outcome
+    message_key: str | None = None
+    wait_seconds: int = 0
+    strength: Strength | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.OK
+
+
+OK = Result(Outcome.OK)
+
+
+async def throttled(runtime: Runtime, rule: str, name: str, *key: str) -> Result | None:
+    """RATE_LIMITED (with the wait) once `rule` is exceeded for `key`, else None."""
+    wait = await runtime.limiter.hit(rule, name, *key)
+    return Result(Outcome.RATE_LIMITED, "RATE_LIMITED", wait_seconds=wait) if wait else None
+
+
+async def sign_in(ctx: Context, login: str, password: str) -> Result:
+    """Start a session and set its cookie. Attempts count per login and per IP, known or not."""
     runtime = ctx.runtime
-    login = login.strip()
-    account: Account | None = None
+    login = login.strip().lower()
+    for rule, name, key in ((SIGN_IN_PER_IP, "sign-in-ip", ctx.ip_address or "?"), (SIGN_IN_PER_LOGIN, "sign-in", login)):
+        if limited := await throttled(runtime, rule, name, key):
+            return limited
+    account: Account | None
     contact: Contact | None = None
     if "@" in login:
-        contact = await Contact.filter(email=login.lower()).select_related("account").first()
+        contact = await Contact.filter(email=login).select_related("account").first()
         account = contact.account if contact else None
         stored_hash = contact.password_hash if contact and contact.active else None
     else:
-        account = await Account.filter(client_number=login).first()
+        account = await Account.get_or_none(client_number=login)
         stored_hash = account.password_hash if account else None
-    if not await runtime.secrets.verify_password(stored_hash, password) or account is None:
-        return False
+    if not await runtime.secrets.verify_password(stored_hash, password) or account is None or stored_hash is None:
+        if account is not None:
+            await activity.record(ctx, "session.sign_in_failed", f"Intento fallido de ingreso con {login}", account_id=account.id, actor=login)
+        return Result(Outcome.INVALID_CREDENTIALS, "INVALID_CREDENTIALS")
+    if runtime.secrets.needs_rehash(stored_hash):
+        new_hash = await runtime.secrets.hash_password(password)
+        await (Contact if contact else Account).filter(id=(contact or account).id).update(password_hash=new_hash)
+    await start_session(ctx, account, contact)
+    await activity.record(ctx, "session.signed_in", "Ingreso al panel")
+    return OK
+
+
+async def start_session(ctx: Context, account: Account, contact: Contact | None) -> str:
+    """A new session for the holder or a contact: cookie set, `ctx.principal` is now them."""
+    runtime = ctx.runtime
     token = runtime.secrets.new_token()
     now = runtime.clock.now()
     await Session.create(
@@ -38,19 +108,164 @@ async def sign_in(ctx: Context, login: str, password: str) -> bool:
         ip_address=ctx.ip_address,
         user_agent=ctx.user_agent,
     )
+    if contact is not None:
+        await Contact.filter(id=contact.id).update(last_sign_in_at=now)
     if ctx.response is not None:
         set_session_cookie(runtime, ctx.response, token)
     ctx.principal = await principal_for_session(runtime, token)
-    return True
+    return token
 
 
 async def sign_out(ctx: Context) -> None:
-    """End the current session server-side and clear its cookie."""
+    """End the current session server-side (its live sockets close too) and clear its cookie."""
     principal = ctx.require(allow_password_change=True)
     if principal.session_id is not None:
-        await Session.filter(id=principal.session_id, ended_at=None).update(ended_at=ctx.runtime.clock.now())
+        async with ctx.runtime.events.transaction():
+            await end_sessions(ctx.runtime, Session.filter(id=principal.session_id))
+            await activity.record(ctx, "session.signed_out", "Salida del panel")
     if ctx.response is not None:
         clear_session_cookie(ctx.runtime, ctx.response)
+
+
+def own_sessions(runtime: Runtime, principal: Principal) -> QuerySet[Session]:
+    """The signed-in person's open sessions (a contact's, or the holder's own)."""
+    return Session.filter(
+        account_id=principal.account_id,
+        contact_id=principal.contact_id,
+        ended_at=None,
+        expires_at__gt=runtime.clock.now(),
+    )
+
+
+async def sessions(ctx: Context) -> list[Session]:
+    principal = ctx.require()
+    return list(await own_sessions(ctx.runtime, principal).order_by("-created_at", "-id"))
+
+
+async def revoke_session(ctx: Context, session_id: str) -> Result:
+    """End one of the person's own sessions; any other id is simply not found."""
+    principal = ctx.require()
+    pk = pk_of(session_id, "Session")
+    if pk is None or not await own_sessions(ctx.runtime, principal).filter(id=pk).exists():
+        return Result(Outcome.NOT_FOUND, "SESSION_NOT_FOUND")
+    async with ctx.runtime.events.transaction():
+        await end_sessions(ctx.runtime, Session.filter(id=pk))
+        await activity.record(ctx, "session.revoked", "Sesión cerrada desde otra sesión")
+    return OK
+
+
+async def person_words(principal: Principal) -> list[str]:
+    """Context words of whoever is signed in: names, email and the client number."""
+    account = await Account.get(id=principal.account_id).only("id", "client_number")
+    if principal.contact_id is not None:
+        contact = await Contact.get(id=principal.contact_id)
+        return context_words(contact.first_name, contact.last_name, contact.email, account.client_number)
+    holder = await Holder.get(account_id=principal.account_id)
+    return context_words(holder.first_name, holder.last_name, holder.email, account.client_number)
+
+
+async def password_strength(ctx: Context, password: str, context: list[str] | None) -> Strength | Result:
+    """The meter; rate-limited per IP since it is public."""
+    if limited := await throttled(ctx.runtime, STRENGTH_CHECKS_PER_IP, "strength", ctx.ip_address or "?"):
+        return limited
+    words = context_words(*(context or []))
+    if ctx.principal is not None:
+        words += await person_words(ctx.principal)
+    return strength(password, words)
+
+
+async def _stored_password_hash(principal: Principal) -> str | None:
+    if principal.contact_id is not None:
+        return (await Contact.get(id=principal.contact_id)).password_hash
+    return (await Account.get(id=principal.account_id)).password_hash
+
+
+async def check_current_password(ctx: Context, principal: Principal, password: str) -> Result | None:
+    """None when `password` is the person's current one; attempts are throttled per person."""
+    if principal.session_id is None:
+        raise forbidden("Only a signed-in person can do this, not an API token.")
+    key = f"{principal.account_id}:{principal.contact_id}"
+    if limited := await throttled(ctx.runtime, PASSWORD_CHECKS_PER_PERSON, "current-password", key):
+        return limited
+    if not await ctx.runtime.secrets.verify_password(await _stored_password_hash(principal), password):
+        return Result(Outcome.INVALID_CREDENTIALS, "WRONG_PASSWORD")
+    return None
+
+
+async def change_password(ctx: Context, current: str, new: str) -> Result:
+    """Replace the person's password; every other session of theirs ends and they get a notice."""
+    principal = ctx.require(allow_password_change=True)
+    if problem := await check_current_password(ctx, principal, current):
+        return problem
+    if await ctx.runtime.secrets.verify_password(await _stored_password_hash(principal), new):
+        return Result(Outcome.PASSWORD_REUSED, "PASSWORD_REUSED")
+    verdict = strength(new, await person_words(principal))
+    if verdict.problem:
+        return Result(Outcome.PASSWORD_TOO_WEAK, verdict.problem, strength=verdict)
+    new_hash = await ctx.runtime.secrets.hash_password(new)
+    now = ctx.runtime.clock.now()
+    async with ctx.runtime.events.transaction():
+        if principal.contact_id is not None:
+            await Contact.filter(id=principal.contact_id).update(password_hash=new_hash, must_change_password=False)
+        else:
+            await Account.filter(id=principal.account_id).update(
+                password_hash=new_hash, must_change_password=False, password_changed_at=now
+            )
+        others = own_sessions(ctx.runtime, principal).exclude(id=principal.session_id)
+        await end_sessions(ctx.runtime, others)
+        access_changed(principal.account_id, contact_id=principal.contact_id, holder=principal.is_holder, force=True)
+        await activity.record(ctx, "password.changed", "Clave de acceso cambiada")
+        await queue_mail(
+            ctx.runtime,
+            account_id=principal.account_id,
+            template="password_changed",
+            category=EmailCategory.GENERAL,
+            values={"when": now.astimezone(ctx.runtime.settings.zone).strftime("%d/%m/%Y %H:%M")},
+            contact_id=principal.contact_id,
+            personal=True,
+        )
+    return OK
+
+
+def pin_problem(pin: str) -> str | None:
+    """4 to 8 digits, not one digit repeated, not a straight sequence (1234, 9876)."""
+    if not (pin.isascii() and pin.isdigit() and len(pin) in PIN_LENGTHS):
+        return "PIN_FORMAT"
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    if steps in ({0}, {1}, {-1}):
+        return "PIN_TRIVIAL"
+    return None
+
+
+async def set_security_pin(ctx: Context, current_password: str, pin: str) -> Result:
+    """The holder's PIN (seed 004), which support staff use to verify identity by phone or chat."""
+    principal = ctx.require(Permission.SECURITY)
+    if problem := await check_current_password(ctx, principal, current_password):
+        return problem
+    if key := pin_problem(pin):
+        return Result(Outcome.INVALID, key)
+    pin_hash = await ctx.runtime.secrets.hash_password(pin)
+    async with ctx.runtime.events.transaction():
+        await Account.filter(id=principal.account_id).update(pin_hash=pin_hash)
+        await activity.record(ctx, "pin.set", "PIN de seguridad establecido")
+        await queue_mail(
+            ctx.runtime, account_id=principal.account_id, template="pin_set", category=EmailCategory.GENERAL, personal=True
+        )
+    return OK
+
+
+async def verify_pin(runtime: Runtime, client_number: str, pin: str) -> bool | None:
+    """Staff check a caller's PIN: True/False, or None once too many attempts were made."""
+    account = await Account.get_or_none(client_number=client_number)
+    if account is None:
+        return False
+    if await runtime.limiter.hit(PIN_CHECKS_PER_ACCOUNT, "verify-pin", str(account.id)):
+        await activity.record_system(runtime, account.id, "pin.verification_blocked", "Verificación de PIN bloqueada por intentos", STAFF_ACTOR)
+        return None
+    matched = account.pin_hash is not None and await runtime.secrets.verify_password(account.pin_hash, pin)
+    action, summary = ("pin.verified", "PIN verificado por soporte") if matched else ("pin.verification_failed", "PIN incorrecto en verificación de soporte")
+    await activity.record_system(runtime, account.id, action, summary, STAFF_ACTOR)
+    return matched
 
 
 async def activity_page(

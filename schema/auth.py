@@ -9,13 +9,16 @@ import strawberry
 
 import models
 from core.context import Context
+from core.errors import ApiError
 from core.ids import to_global_id
+from core.passwords import MAX_LENGTH, MIN_LENGTH, Strength
 from resolvers import auth
 from schema.activity import ActivityConnection
 from schema.common import Node, UserError, UserErrorCode, user_error
 
 if TYPE_CHECKING:
     from schema.account import Viewer
+    from schema.holder import Holder
 
 
 @strawberry.type
@@ -41,6 +44,33 @@ class Session(Node):
         )
 
 
+@strawberry.type
+class PasswordStrength:
+    score: int = strawberry.field(description="0 (guessable in seconds) to 4 (very strong).")
+    acceptable: bool
+    warning: str | None
+    suggestions: list[str]
+
+    @classmethod
+    def of(cls, verdict: Strength) -> PasswordStrength:
+        return cls(score=verdict.score, acceptable=verdict.acceptable, warning=verdict.warning, suggestions=verdict.suggestions)
+
+
+def errors_of(ctx: Context, result: auth.Result, field: list[str] | None = None) -> list[UserError]:
+    """The payload errors for a resolver's result (none when it succeeded)."""
+    if result.ok:
+        return []
+    code = UserErrorCode(result.outcome.value)
+    key = result.message_key or code.value
+    message = user_error(ctx, code, field, key=key, seconds=result.wait_seconds, min=MIN_LENGTH, max=MAX_LENGTH)
+    if result.strength is not None:
+        hints = [h for h in (result.strength.warning, *result.strength.suggestions) if h]
+        message.message = " ".join([message.message, *hints])
+    if code is UserErrorCode.RATE_LIMITED:
+        message.field = None
+    return [message]
+
+
 @strawberry.input
 class SignInInput:
     login: str = strawberry.field(description="Client number (holder) or email (contact).")
@@ -58,9 +88,48 @@ class SignOutPayload:
     errors: list[UserError]
 
 
+@strawberry.input
+class SessionRevokeInput:
+    session_id: strawberry.ID
+
+
+@strawberry.type
+class SessionRevokePayload:
+    errors: list[UserError]
+
+
+@strawberry.input
+class PasswordChangeInput:
+    current_password: str
+    new_password: str
+
+
+@strawberry.type
+class PasswordChangePayload:
+    errors: list[UserError]
+
+
+@strawberry.input
+class SecurityPinSetInput:
+    current_password: str
+    pin: str = strawberry.field(description="4 to 8 digits.")
+
+
+@strawberry.type
+class SecurityPinSetPayload:
+    holder: Annotated[Holder, strawberry.lazy("schema.holder")] | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class AccountFields:
     """Account fields of the auth domain."""
+
+    @strawberry.field(description="The signed-in person's open sessions, newest first.")
+    async def sessions(self, info: strawberry.Info[Context, None]) -> list[Session]:
+        ctx = info.context
+        current = ctx.principal.session_id if ctx.principal else None
+        return [Session.of(s, current) for s in await auth.sessions(ctx)]
 
     @strawberry.field(description="The account's history of movements, newest first.")
     async def activity(
@@ -76,7 +145,16 @@ class AccountFields:
 
 @strawberry.type
 class Query:
-    """Auth queries."""
+    @strawberry.field(
+        description="Strength of a candidate password, for a meter; context words (names, email) count against it."
+    )
+    async def password_strength(
+        self, info: strawberry.Info[Context, None], password: str, context: list[str] | None = None
+    ) -> PasswordStrength:
+        verdict = await auth.password_strength(info.context, password, context)
+        if isinstance(verdict, auth.Result):
+            raise ApiError("RATE_LIMITED", f"Too many checks: try again in {verdict.wait_seconds} seconds.")
+        return PasswordStrength.of(verdict)
 
 
 @strawberry.type
@@ -86,11 +164,32 @@ class Mutation:
         from schema.account import Viewer
 
         ctx = info.context
-        if not await auth.sign_in(ctx, input.login, input.password):
-            return SignInPayload(viewer=None, errors=[user_error(ctx, UserErrorCode.INVALID_CREDENTIALS)])
-        return SignInPayload(viewer=Viewer(), errors=[])
+        result = await auth.sign_in(ctx, input.login, input.password)
+        return SignInPayload(viewer=Viewer() if result.ok else None, errors=errors_of(ctx, result))
 
     @strawberry.mutation
     async def sign_out(self, info: strawberry.Info[Context, None]) -> SignOutPayload:
         await auth.sign_out(info.context)
         return SignOutPayload(errors=[])
+
+    @strawberry.mutation
+    async def session_revoke(self, info: strawberry.Info[Context, None], input: SessionRevokeInput) -> SessionRevokePayload:
+        ctx = info.context
+        return SessionRevokePayload(errors=errors_of(ctx, await auth.revoke_session(ctx, input.session_id), ["input", "sessionId"]))
+
+    @strawberry.mutation
+    async def password_change(self, info: strawberry.Info[Context, None], input: PasswordChangeInput) -> PasswordChangePayload:
+        ctx = info.context
+        result = await auth.change_password(ctx, input.current_password, input.new_password)
+        field = ["input", "currentPassword"] if result.outcome is auth.Outcome.INVALID_CREDENTIALS else ["input", "newPassword"]
+        return PasswordChangePayload(errors=errors_of(ctx, result, field))
+
+    @strawberry.mutation
+    async def security_pin_set(self, info: strawberry.Info[Context, None], input: SecurityPinSetInput) -> SecurityPinSetPayload:
+        from schema.holder import holder_of
+
+        ctx = info.context
+        result = await auth.set_security_pin(ctx, input.current_password, input.pin)
+        field = ["input", "currentPassword"] if result.outcome is auth.Outcome.INVALID_CREDENTIALS else ["input", "pin"]
+        holder = await holder_of(ctx) if result.ok else None
+        return SecurityPinSetPayload(holder=holder, errors=errors_of(ctx, result, field))

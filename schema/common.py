@@ -83,3 +83,16 @@ def user_error(
 ) -> UserError:
     """A payload error whose message is in the caller's language; `key` defaults to the code."""
     return UserError(field=field, code=code, message=translate(key or code.value, ctx.language, table, **values))
+
+
+@strawberry.enum
+class WarningCode(Enum):
+    EMAIL_AT_OWN_DOMAIN = "EMAIL_AT_OWN_DOMAIN"
+    AUTOMATIC_DEBIT_WILL_BE_CHARGED = "AUTOMATIC_DEBIT_WILL_BE_CHARGED"
+
+
+@strawberry.type(description="Something the caller should know about a change that succeeded.")
+class Warning:
+    field: list[str] | None
+    code: WarningCode
+    message: str
