@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 import models
+from core import validation
+from core.context import Context
+from core.i18n import translate
+from models import enums
+from resolvers import holder as holder_resolvers
+from resolvers.holder import UNCHANGED, HolderChanges
+from schema.common import Language, UserError, UserErrorCode, Warning, WarningCode, user_error
+
+HolderKind = strawberry.enum(enums.HolderKind)
+NationalIdType = strawberry.enum(enums.NationalIdType)
+
+MESSAGES = {
+    "EMAIL_AT_OWN_DOMAIN": (
+        "Su email está en un dominio de sus propios servicios: si un servicio se suspende o tiene problemas, "
+        "no podremos contactarlo. Recomendamos una dirección de un proveedor externo (Gmail, Outlook, Yahoo...).",
+        "This email is at a domain hosted on your own services: if a service is suspended or has problems, "
+        "we cannot reach you. We recommend an address at an external provider (Gmail, Outlook, Yahoo...).",
+    ),
+}
 
 
 @strawberry.type
@@ -31,9 +52,123 @@ class PostalAddress:
         )
 
 
+@strawberry.input
+class PostalAddressInput:
+    street: str
+    neighborhood: str | None = None
+    city: str
+    state: str | None = None
+    postal_code: str
+    country_code: str
+
+
+@strawberry.type
+class NationalId:
+    type: NationalIdType
+    value: str = strawberry.field(description="Normalised value, digits and letters only.")
+    formatted: str = strawberry.field(description="Value in its country's usual print form, e.g. 20-12345678-6.")
+
+    @classmethod
+    def of(cls, kind: enums.NationalIdType | None, value: str | None) -> NationalId | None:
+        if kind is None or not value:
+            return None
+        kind = enums.NationalIdType(kind)
+        return cls(type=kind, value=value, formatted=validation.formatted_national_id(kind, value))
+
+
+@strawberry.type(
+    description="The account holder (titular). Identity fields are read-only here: changing them is a change of "
+    "ownership, a separate process."
+)
+class Holder:
+    model: strawberry.Private[models.Holder]
+    kind: HolderKind
+    first_name: str
+    last_name: str
+    company_name: str | None
+    national_id: NationalId | None
+    tax_id: NationalId | None
+    email: str = strawberry.field(description="Primary email: where notices, codes and recovery links go.")
+    phone: str | None = strawberry.field(description="E.164, e.g. +5491123456789.")
+    address: PostalAddress | None
+    language: Language
+    version: int = strawberry.field(description="Incremented on every change; send it back as expectedVersion.")
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, holder: models.Holder) -> Holder:
+        return cls(
+            model=holder,
+            kind=holder.kind,
+            first_name=holder.first_name,
+            last_name=holder.last_name,
+            company_name=holder.company_name,
+            national_id=NationalId.of(holder.national_id_type, holder.national_id),
+            tax_id=NationalId.of(holder.tax_id_type, holder.tax_id),
+            email=holder.email,
+            phone=holder.phone,
+            address=PostalAddress.of(holder),
+            language=holder.language,
+            version=holder.version,
+            updated_at=holder.updated_at,
+        )
+
+    @strawberry.field(
+        description="True when the primary email is at a domain hosted on one of this account's own services "
+        "(it would stop working with them)."
+    )
+    async def email_at_own_domain(self) -> bool:
+        return await holder_resolvers.email_at_own_domain(self.model.account_id, self.model.email)
+
+    @strawberry.field
+    async def has_security_pin(self) -> bool:
+        return await holder_resolvers.has_security_pin(self.model.account_id)
+
+
+async def holder_of(ctx: Context) -> Holder:
+    return Holder.of(await holder_resolvers.get_holder(ctx))
+
+
+@strawberry.input(description="Only the fields given are changed. Identity fields (names, national and tax ids) are not here.")
+class HolderUpdateInput:
+    expected_version: int
+    company_name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    address: PostalAddressInput | None = strawberry.UNSET
+    language: Language | None = strawberry.UNSET
+
+
+@strawberry.type
+class HolderUpdatePayload:
+    holder: Holder | None
+    errors: list[UserError]
+    warnings: list[Warning] = strawberry.field(description="Advice about a change that succeeded.")
+
+
+def problem_errors(ctx: Context, problems: list[validation.Problem]) -> list[UserError]:
+    """One UserError per invalid input field, in the caller's language."""
+    return [
+        UserError(
+            field=p.path,
+            code=UserErrorCode(p.code),
+            message=translate(p.key, ctx.language, validation.MESSAGES, **p.values),
+        )
+        for p in problems
+    ]
+
+
+def _given(value: object) -> object:
+    return UNCHANGED if value is strawberry.UNSET else value
+
+
 @strawberry.type
 class AccountFields:
     """Account fields of the holder domain."""
+
+    @strawberry.field
+    async def holder(self, info: strawberry.Info[Context, None]) -> Holder:
+        return await holder_of(info.context)
 
 
 @strawberry.type
@@ -43,4 +178,27 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    """Holder mutations."""
+    @strawberry.mutation
+    async def holder_update(self, info: strawberry.Info[Context, None], input: HolderUpdateInput) -> HolderUpdatePayload:
+        ctx = info.context
+        result = await holder_resolvers.update_holder(
+            ctx,
+            HolderChanges(
+                expected_version=input.expected_version,
+                company_name=_given(input.company_name),
+                email=_given(input.email),
+                phone=_given(input.phone),
+                address=_given(input.address),
+                language=_given(input.language),
+            ),
+        )
+        if result.problems:
+            return HolderUpdatePayload(holder=None, errors=problem_errors(ctx, result.problems), warnings=[])
+        if result.stale or result.holder is None:
+            stale = user_error(ctx, UserErrorCode.STALE_VERSION, ["input", "expectedVersion"])
+            return HolderUpdatePayload(holder=None, errors=[stale], warnings=[])
+        warnings = []
+        if result.email_at_own_domain:
+            message = translate("EMAIL_AT_OWN_DOMAIN", ctx.language, MESSAGES)
+            warnings.append(Warning(field=["input", "email"], code=WarningCode.EMAIL_AT_OWN_DOMAIN, message=message))
+        return HolderUpdatePayload(holder=Holder.of(result.holder), errors=[], warnings=warnings)

@@ -1,0 +1,186 @@
+"""Validation and normalisation of personal data: emails, phones, postal addresses, national ids.
+
+Used for the holder and for contacts. Each check returns the normalised value or raises
+`Invalid`; `FieldErrors` collects one problem per invalid field, with its input path, so a
+form shows every mistake at once and nothing is saved while any remains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import phonenumbers
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+from stdnum.ar import cuit, dni
+from stdnum.exceptions import ValidationError
+from stdnum.mx import curp, rfc
+
+from models.enums import NationalIdType
+
+T = TypeVar("T")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "REQUIRED": ("Este dato es obligatorio.", "This field is required."),
+    "TOO_LONG": ("Admite como máximo {max} caracteres.", "At most {max} characters are allowed."),
+    "INVALID_EMAIL": ("La dirección de email no es válida.", "The email address is not valid."),
+    "INVALID_PHONE": (
+        "El número de teléfono no es válido (incluya el código de área).",
+        "The phone number is not valid (include the area code).",
+    ),
+    "INVALID_COUNTRY": (
+        "Código de país desconocido (use ISO 3166-1, p. ej. AR o MX).",
+        "Unknown country code (use ISO 3166-1, e.g. AR or MX).",
+    ),
+    "INVALID_POSTAL_CODE": ("El código postal no es válido para {country}.", "The postal code is not valid for {country}."),
+    "INVALID_NATIONAL_ID": ("El número no es un {kind} válido.", "The number is not a valid {kind}."),
+}
+
+POSTAL_CODES = {
+    # Argentina: the old 4-digit code or the CPA (letter, 4 digits, 3 letters), e.g. C1043AAZ.
+    "AR": re.compile(r"^(\d{4}|[A-Z]\d{4}[A-Z]{3})$"),
+    "MX": re.compile(r"^\d{5}$"),
+}
+OTHER_POSTAL_CODE = re.compile(r"^[A-Z0-9][A-Z0-9 -]{1,9}$")
+LOOSE_ID = re.compile(r"^[A-Z0-9]{3,20}$")
+ID_NAMES = {
+    NationalIdType.AR_DNI: "DNI",
+    NationalIdType.AR_CUIT: "CUIT",
+    NationalIdType.AR_CUIL: "CUIL",
+    NationalIdType.MX_RFC: "RFC",
+    NationalIdType.MX_CURP: "CURP",
+    NationalIdType.PASSPORT: "pasaporte",
+    NationalIdType.OTHER: "documento",
+}
+
+
+class Invalid(ValueError):
+    def __init__(self, key: str, code: str = "INVALID", **values: Any) -> None:
+        super().__init__(key)
+        self.key, self.code, self.values = key, code, values
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: list[str]
+    code: str
+    key: str
+    values: dict[str, Any]
+
+
+@dataclass
+class FieldErrors:
+    problems: list[Problem] = field(default_factory=list)
+
+    def check(self, path: list[str], validator: Callable[..., T], *args: Any) -> T | None:
+        """`validator(*args)`, or None with the problem recorded under `path`."""
+        try:
+            return validator(*args)
+        except Invalid as invalid:
+            self.problems.append(Problem(path, invalid.code, invalid.key, invalid.values))
+            return None
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+
+def text(value: str | None, max_length: int, *, required: bool = True) -> str | None:
+    """Trimmed text; empty is None (or REQUIRED)."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        if required:
+            raise Invalid("REQUIRED", "REQUIRED")
+        return None
+    if len(cleaned) > max_length:
+        raise Invalid("TOO_LONG", "TOO_LONG", max=max_length)
+    return cleaned
+
+
+def email(value: str) -> str:
+    """Syntax only (no DNS look-up), normalised to lower case."""
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise Invalid("INVALID_EMAIL") from exc
+
+
+def country(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise Invalid("INVALID_COUNTRY")
+    return code
+
+
+def postal_code(value: str, country_code: str) -> str:
+    code = re.sub(r"\s+", " ", value.strip().upper())
+    pattern = POSTAL_CODES.get(country_code, OTHER_POSTAL_CODE)
+    if not pattern.match(code):
+        raise Invalid("INVALID_POSTAL_CODE", country=country_code)
+    return code
+
+
+def phone(value: str, default_country: str | None) -> str:
+    """E.164, read with the address's country as the default region (AR when unknown)."""
+    try:
+        number = phonenumbers.parse(value, default_country or "AR")
+    except phonenumbers.NumberParseException as exc:
+        raise Invalid("INVALID_PHONE") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise Invalid("INVALID_PHONE")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def national_id(kind: NationalIdType, value: str) -> str:
+    """The id compacted (digits and letters only), check digits verified where the type has them."""
+    validators = {
+        NationalIdType.AR_DNI: dni.validate,
+        NationalIdType.AR_CUIT: cuit.validate,
+        NationalIdType.AR_CUIL: cuit.validate,  # a CUIL follows the CUIT's rules
+        NationalIdType.MX_RFC: rfc.validate,
+        NationalIdType.MX_CURP: curp.validate,
+    }
+    try:
+        if kind in validators:
+            return str(validators[kind](value))
+    except ValidationError as exc:
+        raise Invalid("INVALID_NATIONAL_ID", kind=ID_NAMES[kind]) from exc
+    compact = re.sub(r"[\s.-]", "", value).upper()
+    if not LOOSE_ID.match(compact):
+        raise Invalid("INVALID_NATIONAL_ID", kind=ID_NAMES[kind])
+    return compact
+
+
+def formatted_national_id(kind: NationalIdType, value: str) -> str:
+    """The usual print form: 20.123.456 for a DNI, 20-12345678-6 for a CUIT or CUIL."""
+    if kind is NationalIdType.AR_DNI:
+        return dni.format(value)
+    if kind in (NationalIdType.AR_CUIT, NationalIdType.AR_CUIL):
+        return cuit.format(value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str
+    neighborhood: str | None
+    city: str
+    state: str | None
+    postal_code: str
+    country_code: str
+
+
+def address(errors: FieldErrors, path: list[str], raw: Any) -> Address | None:
+    """A postal address input (street, neighborhood, city, state, postalCode, countryCode)."""
+    before = len(errors.problems)
+    street = errors.check([*path, "street"], text, raw.street, 200)
+    neighborhood = errors.check([*path, "neighborhood"], text, raw.neighborhood, 100, required=False) if raw.neighborhood else None
+    city = errors.check([*path, "city"], text, raw.city, 100)
+    state = errors.check([*path, "state"], text, raw.state, 100, required=False) if raw.state else None
+    country_code = errors.check([*path, "countryCode"], country, raw.country_code)
+    code = errors.check([*path, "postalCode"], postal_code, raw.postal_code, country_code) if country_code else None
+    if len(errors.problems) > before or street is None or city is None or code is None or country_code is None:
+        return None
+    return Address(street, neighborhood, city, state, code, country_code)
