@@ -21,7 +21,8 @@ from core.runtime import Runtime
 from core.security import Secrets
 from models import Account
 from models.enums import HolderKind, Language, NationalIdType, PaymentMethod, ServiceKind, ServiceStatus
-from resolvers import staff
+from core.validation import Invalid
+from resolvers import auth, holder, staff
 from settings import PROJECT_DIR, Settings, SettingsError
 
 DEMO_CLIENT_NUMBER = "9000"
@@ -190,6 +191,41 @@ def cmd_create_service(settings: Settings, args: argparse.Namespace) -> None:
     run_with_database(settings, work)
 
 
+def cmd_verify_pin(settings: Settings, args: argparse.Namespace) -> None:
+    """Support staff check a caller's security PIN (attempt-limited, written to the activity)."""
+
+    async def work(runtime: Runtime) -> None:
+        verdict = await auth.verify_pin(runtime, args.client_number, args.pin)
+        if verdict is None:
+            sys.exit("too many attempts: try again later")
+        print("PIN correct" if verdict else "PIN incorrect")
+        if not verdict:
+            sys.exit(1)
+
+    run_with_database(settings, work)
+
+
+def cmd_correct_identity(settings: Settings, args: argparse.Namespace) -> None:
+    """Staff correct the holder's names or ids (not a change of ownership); written to the activity."""
+
+    async def work(runtime: Runtime) -> None:
+        correction = holder.IdentityCorrection(
+            first_name=args.first_name,
+            last_name=args.last_name,
+            national_id_type=NationalIdType(args.national_id_type) if args.national_id_type else None,
+            national_id=args.national_id,
+            tax_id_type=NationalIdType(args.tax_id_type) if args.tax_id_type else None,
+            tax_id=args.tax_id,
+        )
+        try:
+            changed = await holder.correct_identity(runtime, args.client_number, correction)
+        except Invalid as invalid:
+            sys.exit(f"invalid value: {invalid.key} {invalid.values}")
+        print(f"corrected: {', '.join(changed) if changed else 'nothing changed'}")
+
+    run_with_database(settings, work)
+
+
 def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
     from schema import schema
 
@@ -240,6 +276,19 @@ def parser() -> argparse.ArgumentParser:
     svc.add_argument("--currency", default="ARS")
     svc.add_argument("--due", help="next due date, YYYY-MM-DD")
     svc.set_defaults(run=cmd_create_service)
+    pin = sub.add_parser("verify-pin", help="check a caller's security PIN (support staff)")
+    pin.add_argument("client_number")
+    pin.add_argument("pin")
+    pin.set_defaults(run=cmd_verify_pin)
+    ident = sub.add_parser("correct-identity", help="correct the holder's names or national/tax ids")
+    ident.add_argument("client_number")
+    ident.add_argument("--first-name")
+    ident.add_argument("--last-name")
+    ident.add_argument("--national-id-type", choices=[t.value for t in NationalIdType])
+    ident.add_argument("--national-id")
+    ident.add_argument("--tax-id-type", choices=[t.value for t in NationalIdType])
+    ident.add_argument("--tax-id")
+    ident.set_defaults(run=cmd_correct_identity)
     exp = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     exp.add_argument("path", nargs="?", default=str(PROJECT_DIR / "schema.graphql"))
     exp.set_defaults(run=cmd_export_schema)

@@ -75,10 +75,10 @@ class Problem:
 class FieldErrors:
     problems: list[Problem] = field(default_factory=list)
 
-    def check(self, path: list[str], validator: Callable[..., T], *args: Any) -> T | None:
-        """`validator(*args)`, or None with the problem recorded under `path`."""
+    def check(self, path: list[str], validator: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """`validator(*args, **kwargs)`, or None with the problem recorded under `path`."""
         try:
-            return validator(*args)
+            return validator(*args, **kwargs)
         except Invalid as invalid:
             self.problems.append(Problem(path, invalid.code, invalid.key, invalid.values))
             return None
@@ -176,9 +176,9 @@ def address(errors: FieldErrors, path: list[str], raw: Any) -> Address | None:
     """A postal address input (street, neighborhood, city, state, postalCode, countryCode)."""
     before = len(errors.problems)
     street = errors.check([*path, "street"], text, raw.street, 200)
-    neighborhood = errors.check([*path, "neighborhood"], text, raw.neighborhood, 100, required=False) if raw.neighborhood else None
+    neighborhood = errors.check([*path, "neighborhood"], text, raw.neighborhood, 100, required=False)
     city = errors.check([*path, "city"], text, raw.city, 100)
-    state = errors.check([*path, "state"], text, raw.state, 100, required=False) if raw.state else None
+    state = errors.check([*path, "state"], text, raw.state, 100, required=False)
     country_code = errors.check([*path, "countryCode"], country, raw.country_code)
     code = errors.check([*path, "postalCode"], postal_code, raw.postal_code, country_code) if country_code else None
     if len(errors.problems) > before or street is None or city is None or code is None or country_code is None:
