@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import tempfile
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -240,7 +241,55 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
 
     if settings.graphiql:
         print(f"GraphiQL: {settings.public_base_url}/graphql")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True, log_level="info")
+    with dev_smtp_when_default(settings):
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True, log_level="info")
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
+    """The background workers alone (for RUN_WORKERS=false servers): mail delivery, cancellations."""
+    from core import workers
+
+    async def work(runtime: Runtime) -> None:
+        async with workers.running(runtime, workers.registered()) as tasks:
+            print(f"workers running: {', '.join(task.get_name() for task in tasks)}")
+            await asyncio.gather(*tasks)
+
+    with dev_smtp_when_default(settings):
+        run_with_database(settings, work)
+
+
+def cmd_dev_smtp(settings: Settings, args: argparse.Namespace) -> None:
+    """A local SMTP server that prints every message it receives (development only)."""
+    with dev_smtp(args.port):
+        print(f"printing SMTP server on 127.0.0.1:{args.port}; Ctrl-C to stop")
+        try:
+            asyncio.run(asyncio.Event().wait())
+        except KeyboardInterrupt:
+            pass
+
+
+@contextlib.contextmanager
+def dev_smtp(port: int) -> Iterator[None]:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Debugging
+
+    controller = Controller(Debugging(sys.stdout), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield
+    finally:
+        controller.stop()
+
+
+@contextlib.contextmanager
+def dev_smtp_when_default(settings: Settings) -> Iterator[None]:
+    """In development with the default SMTP_URL, mail is printed to the console instead of sent."""
+    if settings.environment == "development" and settings.smtp_url == Settings().smtp_url:
+        print("mail: printed below by the development SMTP server (set SMTP_URL to send for real)")
+        with dev_smtp(8025):
+            yield
+    else:
+        yield
 
 
 def parser() -> argparse.ArgumentParser:
@@ -292,6 +341,10 @@ def parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     exp.add_argument("path", nargs="?", default=str(PROJECT_DIR / "schema.graphql"))
     exp.set_defaults(run=cmd_export_schema)
+    sub.add_parser("worker", help="run the background workers alone").set_defaults(run=cmd_worker)
+    dev = sub.add_parser("dev-smtp", help="a local SMTP server that prints what it receives")
+    dev.add_argument("--port", type=int, default=8025)
+    dev.set_defaults(run=cmd_dev_smtp)
     srv = sub.add_parser("serve", help="run the API with uvicorn")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8000)

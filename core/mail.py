@@ -119,7 +119,6 @@ async def queue_mail(
     `to` overrides the routing (e.g. a notice to an old address that is no longer on file)."""
     recipients = to if to is not None else await recipients_for(account_id, category, contact_id=contact_id, personal=personal)
     account = await Account.get(id=account_id).only("id", "client_number")
-    now = runtime.clock.now()
     messages = []
     for language in (Language.ES, Language.EN):
         group = [r for r in recipients if r.language == language]
@@ -128,29 +127,58 @@ async def queue_mail(
         context = {**(values or {}), "client_number": account.client_number, "base_url": runtime.settings.public_base_url}
         archived = render(template, language, context, redact=True)
         real = render(template, language, context, redact=False)
-        message = await MailMessage.create(
+        message = await archive_and_queue(
+            runtime,
             account_id=account_id,
-            service_id=service_id,
-            resent_from_id=resent_from_id,
             category=category,
             template=template,
-            message_id=make_msgid(idstring=uuid.uuid4().hex, domain=_mail_domain(runtime)),
-            subject=archived.subject,
-            text_body=archived.text,
-            html_body=archived.html,
-            search_text=searchable(archived.subject, archived.text),
-            queued_at=now,
+            service_id=service_id,
+            resent_from_id=resent_from_id,
+            recipients=group,
+            archived=archived,
+            real=real,
         )
-        await MailRecipient.bulk_create(
-            [MailRecipient(message_id=message.id, address=r.address, contact_id=r.contact_id) for r in group]
-        )
-        await OutboxMessage.create(message=message, text_body=real.text, html_body=real.html, next_attempt_at=now)
         messages.append(message)
     runtime.mail_wakeup.set()
     return messages
 
 
-def _mail_domain(runtime: Runtime) -> str:
+async def archive_and_queue(
+    runtime: Runtime,
+    *,
+    account_id: int,
+    category: EmailCategory,
+    template: str,
+    service_id: int | None,
+    resent_from_id: int | None,
+    recipients: list[Recipient],
+    archived: Rendered,
+    real: Rendered,
+) -> MailMessage:
+    """The archived (redacted) message, its recipients, and the outbox row that will send `real`."""
+    now = runtime.clock.now()
+    message = await MailMessage.create(
+        account_id=account_id,
+        service_id=service_id,
+        resent_from_id=resent_from_id,
+        category=category,
+        template=template,
+        message_id=new_message_id(runtime),
+        subject=archived.subject,
+        text_body=archived.text,
+        html_body=archived.html,
+        search_text=searchable(archived.subject, archived.text),
+        queued_at=now,
+    )
+    await MailRecipient.bulk_create(
+        [MailRecipient(message_id=message.id, address=r.address, contact_id=r.contact_id) for r in recipients]
+    )
+    await OutboxMessage.create(message=message, text_body=real.text, html_body=real.html, next_attempt_at=now)
+    return message
+
+
+def new_message_id(runtime: Runtime) -> str:
+    """A Message-ID at the sender's domain; stored, so every retry of a message carries the same one."""
     sender = runtime.settings.mail_from
     address = sender[sender.find("<") + 1 : sender.rfind(">")] if "<" in sender else sender
-    return address.rpartition("@")[2] or "localhost"
+    return make_msgid(idstring=uuid.uuid4().hex, domain=address.rpartition("@")[2] or "localhost")

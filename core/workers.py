@@ -19,7 +19,9 @@ Worker = Callable[[Runtime], Awaitable[None]]
 
 def registered() -> list[Worker]:
     """Every worker, imported here so that the registry has no import cycles."""
-    return []
+    from core.mail_delivery import deliver_forever
+
+    return [deliver_forever]
 
 
 @contextlib.asynccontextmanager

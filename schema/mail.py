@@ -1,20 +1,152 @@
-"""The mail domain's part of the schema."""
+"""The archive of every email sent to the customer ("Emails Recibidos", seed 004 5.3)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
+
+import models
+from core.context import Context
+from core.ids import to_global_id
+from core.pagination import Page
+from models import enums
+from resolvers import mail
+from schema.common import EmailCategory, Node, PageInfo, UserError, UserErrorCode, user_error
+
+if TYPE_CHECKING:
+    from schema.services import Service
+
+DeliveryStatus = strawberry.enum(enums.DeliveryStatus)
+
+
+@strawberry.type
+class MailMessage(Node):
+    model: strawberry.Private[models.MailMessage]
+    id: strawberry.ID
+    category: EmailCategory
+    subject: str
+    text_body: str = strawberry.field(
+        description="Plain-text body as sent, with one-time secrets (codes, passwords, links) redacted."
+    )
+    html_body: str | None
+    delivery_status: DeliveryStatus
+    queued_at: datetime
+    sent_at: datetime | None
+
+    @classmethod
+    def of(cls, message: models.MailMessage) -> MailMessage:
+        return cls(
+            model=message,
+            id=strawberry.ID(to_global_id("MailMessage", message.id)),
+            category=message.category,
+            subject=message.subject,
+            text_body=message.text_body,
+            html_body=message.html_body,
+            delivery_status=message.delivery_status,
+            queued_at=message.queued_at,
+            sent_at=message.sent_at,
+        )
+
+    @strawberry.field
+    async def recipients(self) -> list[str]:
+        return await mail.recipients_of(self.model.id)
+
+    @strawberry.field
+    async def service(self, info: strawberry.Info[Context, None]) -> Annotated[Service, strawberry.lazy("schema.services")] | None:
+        from schema.services import Service
+
+        service = await mail.service_of(info.context, self.model)
+        return Service.of(service) if service else None
+
+    @strawberry.field(description="The message this one re-sent, if it is a re-send.")
+    async def resent_from(self, info: strawberry.Info[Context, None]) -> MailMessage | None:
+        if self.model.resent_from_id is None:
+            return None
+        original = await mail.get_message(info.context, self.model.resent_from_id)
+        return MailMessage.of(original) if original else None
+
+
+@strawberry.type
+class MailMessageEdge:
+    cursor: str
+    node: MailMessage
+
+
+@strawberry.type
+class MailMessageConnection:
+    edges: list[MailMessageEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page: Page[models.MailMessage]) -> MailMessageConnection:
+        edges = [MailMessageEdge(cursor=c, node=MailMessage.of(m)) for c, m in zip(page.cursors, page.items, strict=True)]
+        return cls(edges=edges, page_info=PageInfo.of(page), total_count=page.total_count)
+
+
+@strawberry.input
+class MailFilter:
+    categories: list[EmailCategory] | None = None
+    service_id: strawberry.ID | None = None
+    search: str | None = strawberry.field(default=None, description="Words to find in subject or body.")
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@strawberry.input
+class MailResendInput:
+    message_id: strawberry.ID
+
+
+@strawberry.type
+class MailResendPayload:
+    message: MailMessage | None
+    errors: list[UserError]
+
+
+async def load_message(ctx: Context, pk: int) -> MailMessage | None:
+    message = await mail.get_message(ctx, pk)
+    return MailMessage.of(message) if message else None
+
+
+NODE_LOADERS = {"MailMessage": load_message}
 
 
 @strawberry.type
 class AccountFields:
     """Account fields of the mail domain."""
 
+    @strawberry.field(description='Every email sent to the account, newest first ("Emails Recibidos").')
+    async def mail(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: MailFilter | None = None,
+    ) -> MailMessageConnection:
+        f = filter or MailFilter()
+        query = mail.MailQuery(f.categories, f.service_id, f.search, f.since, f.until)
+        return MailMessageConnection.of(await mail.mail_page(info.context, query, first, after, last, before))
+
 
 @strawberry.type
 class Query:
-    """Queries of the mail domain."""
+    """Mail queries."""
 
 
 @strawberry.type
 class Mutation:
-    """Mutations of the mail domain."""
+    @strawberry.mutation(description="Send an archived message again to its category's current recipients.")
+    async def mail_resend(self, info: strawberry.Info[Context, None], input: MailResendInput) -> MailResendPayload:
+        ctx = info.context
+        result = await mail.resend(ctx, input.message_id)
+        if result.not_found:
+            return MailResendPayload(message=None, errors=[user_error(ctx, UserErrorCode.NOT_FOUND, ["input", "messageId"])])
+        if result.message is None:
+            limited = user_error(ctx, UserErrorCode.RATE_LIMITED, None, seconds=result.wait_seconds)
+            return MailResendPayload(message=None, errors=[limited])
+        return MailResendPayload(message=MailMessage.of(result.message), errors=[])

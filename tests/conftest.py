@@ -22,6 +22,7 @@ from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 
 from app import create_app
+from core import workers
 from core.clock import FrozenClock
 from core.runtime import Runtime
 from settings import Settings
@@ -78,10 +79,12 @@ def settings(database_url: str, smtp_sink: SmtpSink) -> Settings:
 
 @pytest.fixture(scope="session")
 async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starlette]:
-    application = create_app(settings, clock=clock)
+    """The app with its lifespan; its workers start once the tables exist."""
+    application = create_app(settings.with_(run_workers=False), clock=clock)
     async with LifespanManager(application):
         await Tortoise.generate_schemas()
-        yield application
+        async with workers.running(application.state.runtime, workers.registered()):
+            yield application
 
 
 @pytest.fixture(scope="session")

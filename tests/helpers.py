@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -12,9 +13,20 @@ from core.runtime import Runtime
 from models import Account, Contact, Service
 from models.enums import ServiceKind
 from resolvers import staff
+from tests.smtp import Received, SmtpSink
 
 PASSWORD = "Correcaminos-Pampa-4821"
 _numbers = itertools.count(9000)
+
+
+async def wait_for_mail(sink: SmtpSink, address: str, count: int = 1, timeout: float = 5) -> list[Received]:
+    """The messages the SMTP server received for `address`, once there are `count` (bounded wait)."""
+    for _ in range(int(timeout / 0.02)):
+        received = sink.to(address)
+        if len(received) >= count:
+            return received
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{address} received {len(sink.to(address))} message(s), expected {count}")
 
 
 class GraphQLClient:

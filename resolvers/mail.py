@@ -1,0 +1,108 @@
+"""The "Emails Recibidos" archive (seed 004 5.3): find a message, open it, send it again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.queryset import QuerySet
+
+from core import activity
+from core.context import Context
+from core.ids import pk_of
+from core.mail import Rendered, archive_and_queue, recipients_for, searchable
+from core.pagination import Page, paginate
+from models import MailMessage, MailRecipient, Service
+from models.enums import EmailCategory, Permission
+
+RESENDS_PER_MESSAGE = "3/hour"
+
+
+@dataclass(frozen=True, slots=True)
+class MailQuery:
+    categories: list[EmailCategory] | None = None
+    service_id: str | None = None
+    search: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def visible_mail(ctx: Context) -> QuerySet[MailMessage]:
+    """The holder and contacts with MAIL see the whole archive; other contacts, what was sent to them."""
+    principal = ctx.require()
+    queryset = MailMessage.filter(account_id=principal.account_id)
+    if Permission.MAIL not in principal.permissions:
+        if principal.contact_id is None:
+            return queryset.filter(id=0)
+        queryset = queryset.filter(recipients__contact_id=principal.contact_id).distinct()
+    return queryset
+
+
+async def mail_page(
+    ctx: Context, query: MailQuery, first: int | None, after: str | None, last: int | None, before: str | None
+) -> Page[MailMessage]:
+    """Newest first; words are matched case- and accent-insensitively against subject and body."""
+    queryset = visible_mail(ctx)
+    if query.categories:
+        queryset = queryset.filter(category__in=[c.value for c in query.categories])
+    if query.service_id is not None:
+        queryset = queryset.filter(service_id=pk_of(query.service_id, "Service") or 0)
+    for word in searchable(query.search or "").split():
+        queryset = queryset.filter(search_text__contains=word)
+    if query.since is not None:
+        queryset = queryset.filter(queued_at__gte=query.since)
+    if query.until is not None:
+        queryset = queryset.filter(queued_at__lt=query.until)
+    return await paginate(queryset, first=first, after=after, last=last, before=before, newest_first=True)
+
+
+async def get_message(ctx: Context, pk: int) -> MailMessage | None:
+    return await visible_mail(ctx).filter(id=pk).first()
+
+
+async def recipients_of(message_id: int) -> list[str]:
+    return list(await MailRecipient.filter(message_id=message_id).order_by("id").values_list("address", flat=True))
+
+
+async def service_of(ctx: Context, message: MailMessage) -> Service | None:
+    """The message's service, shown only to those who may see services."""
+    if message.service_id is None or ctx.principal is None or Permission.SERVICES not in ctx.principal.permissions:
+        return None
+    return await Service.get_or_none(id=message.service_id, account_id=message.account_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ResendResult:
+    message: MailMessage | None = None
+    not_found: bool = False
+    wait_seconds: int = 0
+
+
+async def resend(ctx: Context, message_id: str) -> ResendResult:
+    """Send the archived copy again to the category's current recipients, as a new archived message.
+
+    It is the archived copy that goes out: one-time secrets stay redacted (ask for a new code)."""
+    ctx.require(Permission.MAIL)
+    pk = pk_of(message_id, "MailMessage")
+    original = await get_message(ctx, pk) if pk else None
+    if original is None:
+        return ResendResult(not_found=True)
+    if wait := await ctx.runtime.limiter.hit(RESENDS_PER_MESSAGE, "mail-resend", str(original.id)):
+        return ResendResult(wait_seconds=wait)
+    recipients = await recipients_for(original.account_id, original.category, contact_id=None, personal=False)
+    copy = Rendered(subject=original.subject, text=original.text_body, html=original.html_body or "")
+    async with ctx.runtime.events.transaction():
+        message = await archive_and_queue(
+            ctx.runtime,
+            account_id=original.account_id,
+            category=original.category,
+            template=original.template,
+            service_id=original.service_id,
+            resent_from_id=original.id,
+            recipients=recipients,
+            archived=copy,
+            real=copy,
+        )
+        await activity.record(ctx, "mail.resent", f"Email reenviado: {original.subject}")
+    ctx.runtime.mail_wakeup.set()
+    return ResendResult(message=message)
