@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from typing import Any
+
+from strawberry.dataloader import DataLoader
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
@@ -55,6 +58,13 @@ class Context:
     def user_agent(self) -> str | None:
         agent = self.request.headers.get("user-agent")
         return agent[:300] if agent else None
+
+    def loader(self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
+        """A DataLoader for this request (or this subscription event): one query for many objects."""
+        key = ("loader", name)
+        if key not in self.cache:
+            self.cache[key] = DataLoader(load_fn=batch)
+        return self.cache[key]
 
     def require(self, permission: Permission | None = None, *, allow_password_change: bool = False) -> Principal:
         """The principal, if signed in, not held back by a pending password change, and allowed."""

@@ -20,8 +20,9 @@ Worker = Callable[[Runtime], Awaitable[None]]
 def registered() -> list[Worker]:
     """Every worker, imported here so that the registry has no import cycles."""
     from core.mail_delivery import deliver_forever
+    from resolvers.cancellation import complete_forever
 
-    return [deliver_forever]
+    return [deliver_forever, complete_forever]
 
 
 @contextlib.asynccontextmanager

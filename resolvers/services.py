@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.context import Context
 from core.pagination import Page, paginate
-from models import Service
+from models import Cancellation, Service
 from models.enums import Permission, ServiceStatus
 
 
@@ -27,3 +27,8 @@ async def get_service(ctx: Context, pk: int) -> Service | None:
     """The service if it is in the viewer's account; another account's id is simply not found."""
     principal = ctx.require(Permission.SERVICES)
     return await Service.get_or_none(id=pk, account_id=principal.account_id)
+
+
+async def get_cancellation(ctx: Context, pk: int) -> Cancellation | None:
+    principal = ctx.require(Permission.SERVICES)
+    return await Cancellation.get_or_none(id=pk, account_id=principal.account_id).select_related("service")

@@ -8,6 +8,7 @@ from strawberry.types import ExecutionContext
 
 from core.context import Context
 from schema import api_tokens, auth, contacts, holder, mail, nodes, recovery, services
+from schema.subscriptions import Subscription
 from schema.account import Viewer, viewer_of
 from schema.errors import MaskUnexpectedErrors
 
@@ -47,7 +48,7 @@ class PanelSchema(strawberry.Schema):
 
 
 def build_schema() -> strawberry.Schema:
-    return PanelSchema(query=Query, mutation=Mutation, extensions=[MaskUnexpectedErrors])
+    return PanelSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=[MaskUnexpectedErrors])
 
 
 schema = build_schema()

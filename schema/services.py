@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 
 import strawberry
 
@@ -11,10 +12,20 @@ from core.context import Context
 from core.ids import to_global_id
 from core.pagination import Page
 from models import enums
-from resolvers import services
-from schema.common import Node, PageInfo
+from core.i18n import translate
+from resolvers import cancellation, services
+from schema.common import Node, PageInfo, UserError, UserErrorCode, Warning, WarningCode, user_error
 
 ServiceStatus = strawberry.enum(enums.ServiceStatus)
+CancellationStatus = strawberry.enum(enums.CancellationStatus)
+
+
+@strawberry.enum
+class CancellationBlocker(Enum):
+    ALREADY_CANCELLED = "ALREADY_CANCELLED"
+    ALREADY_PENDING = "ALREADY_PENDING"
+    PAST_DUE_DATE = "PAST_DUE_DATE"
+    NOT_ALLOWED = "NOT_ALLOWED"
 ServiceKind = strawberry.enum(enums.ServiceKind)
 PaymentMethod = strawberry.enum(enums.PaymentMethod)
 
@@ -39,6 +50,24 @@ class Service(Node):
     next_due_date: date | None
     cancelled_at: datetime | None
 
+    @strawberry.field(description="The open or most recent cancellation.")
+    async def cancellation(self, info: strawberry.Info[Context, None]) -> Cancellation | None:
+        latest = await info.context.loader("latest_cancellation", cancellation.latest_cancellations).load(self.model.id)
+        return Cancellation.of(latest, self.model) if latest else None
+
+    @strawberry.field(description="What cancelling now would mean; no side effects.")
+    async def cancellation_preview(self, info: strawberry.Info[Context, None]) -> CancellationPreview:
+        preview = await cancellation.preview(info.context, self.model)
+        return CancellationPreview(
+            can_request=preview.can_request,
+            blockers=[CancellationBlocker(b) for b in preview.blockers],
+            request_deadline=preview.request_deadline,
+            automatic_debit_cutoff=preview.automatic_debit_cutoff,
+            next_debit_will_be_charged=preview.next_debit_will_be_charged,
+            data_deleted=preview.data_deleted,
+            effective_within_hours=preview.effective_within_hours,
+        )
+
     @classmethod
     def of(cls, service: models.Service) -> Service:
         amount = service.recurring_amount
@@ -55,6 +84,62 @@ class Service(Node):
             next_due_date=service.next_due_date,
             cancelled_at=service.cancelled_at,
         )
+
+
+@strawberry.type
+class Cancellation(Node):
+    model: strawberry.Private[models.Cancellation]
+    service_model: strawberry.Private[models.Service]
+    id: strawberry.ID
+    status: CancellationStatus
+    reason: str
+    requested_at: datetime
+    requested_by: str
+    code_expires_at: datetime | None
+    attempts_left: int
+    confirmed_at: datetime | None
+    effective_by: datetime | None = strawberry.field(
+        description="When the service will be (or was) removed: at most 24 hours after confirmation."
+    )
+    completed_at: datetime | None
+    withdrawn_at: datetime | None
+
+    @strawberry.field
+    def service(self) -> Service:
+        return Service.of(self.service_model)
+
+    @classmethod
+    def of(cls, row: models.Cancellation, service: models.Service) -> Cancellation:
+        return cls(
+            model=row,
+            service_model=service,
+            id=strawberry.ID(to_global_id("Cancellation", row.id)),
+            status=row.status,
+            reason=row.reason,
+            requested_at=row.requested_at,
+            requested_by=row.requested_by,
+            code_expires_at=row.code_expires_at if row.status == enums.CancellationStatus.AWAITING_CONFIRMATION else None,
+            attempts_left=row.attempts_left,
+            confirmed_at=row.confirmed_at,
+            effective_by=row.effective_by,
+            completed_at=row.completed_at,
+            withdrawn_at=row.withdrawn_at,
+        )
+
+
+@strawberry.type
+class CancellationPreview:
+    can_request: bool
+    blockers: list[CancellationBlocker]
+    request_deadline: datetime | None = strawberry.field(description="Last moment a request is accepted (before the due date).")
+    automatic_debit_cutoff: date | None = strawberry.field(
+        description="Automatic debit only: requests after this date no longer stop the next debit."
+    )
+    next_debit_will_be_charged: bool = strawberry.field(
+        description="Automatic debit only: true when the next debit will still be processed and not refunded."
+    )
+    data_deleted: list[str] = strawberry.field(description="Everything that will be deleted, e.g. site content, mailboxes.")
+    effective_within_hours: int
 
 
 @strawberry.type
@@ -80,7 +165,74 @@ async def load_service(ctx: Context, pk: int) -> Service | None:
     return Service.of(service) if service else None
 
 
-NODE_LOADERS = {"Service": load_service}
+async def load_cancellation(ctx: Context, pk: int) -> Cancellation | None:
+    row = await services.get_cancellation(ctx, pk)
+    return Cancellation.of(row, row.service) if row else None
+
+
+NODE_LOADERS = {"Service": load_service, "Cancellation": load_cancellation}
+
+
+@strawberry.input
+class ServiceCancellationRequestInput:
+    service_id: strawberry.ID
+    reason: str
+    acknowledge_data_deletion: bool = strawberry.field(
+        description="Must be true: the caller has read that all site content and mailboxes will be deleted."
+    )
+
+
+@strawberry.type
+class ServiceCancellationRequestPayload:
+    cancellation: Cancellation | None
+    errors: list[UserError]
+    warnings: list[Warning]
+
+
+@strawberry.input
+class ServiceCancellationConfirmInput:
+    cancellation_id: strawberry.ID
+    code: str
+
+
+@strawberry.type
+class ServiceCancellationConfirmPayload:
+    cancellation: Cancellation | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class ServiceCancellationWithdrawInput:
+    cancellation_id: strawberry.ID
+
+
+@strawberry.type
+class ServiceCancellationWithdrawPayload:
+    cancellation: Cancellation | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class ServiceCancellationCodeResendInput:
+    cancellation_id: strawberry.ID
+
+
+@strawberry.type
+class ServiceCancellationCodeResendPayload:
+    cancellation: Cancellation | None
+    errors: list[UserError]
+
+
+def _errors(ctx: Context, outcome: cancellation.Outcome) -> list[UserError]:
+    return [
+        user_error(ctx, UserErrorCode(code), path, table=cancellation.MESSAGES, **values)
+        for code, path, values in outcome.errors
+    ]
+
+
+def _cancellation(outcome: cancellation.Outcome) -> Cancellation | None:
+    row = outcome.cancellation
+    return Cancellation.of(row, row.service) if row is not None and not outcome.errors else None
 
 
 @strawberry.type
@@ -108,4 +260,35 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    """Mutations of the services domain."""
+    @strawberry.mutation(description="Ask to cancel a service (seed 003); a confirmation code is emailed.")
+    async def service_cancellation_request(
+        self, info: strawberry.Info[Context, None], input: ServiceCancellationRequestInput
+    ) -> ServiceCancellationRequestPayload:
+        ctx = info.context
+        outcome = await cancellation.request(ctx, input.service_id, input.reason, input.acknowledge_data_deletion)
+        warnings = []
+        if outcome.debit_will_be_charged and not outcome.errors:
+            message = translate("AUTOMATIC_DEBIT_WILL_BE_CHARGED", ctx.language, cancellation.MESSAGES)
+            warnings.append(Warning(field=None, code=WarningCode.AUTOMATIC_DEBIT_WILL_BE_CHARGED, message=message))
+        return ServiceCancellationRequestPayload(cancellation=_cancellation(outcome), errors=_errors(ctx, outcome), warnings=warnings)
+
+    @strawberry.mutation(description="Confirm a cancellation with the emailed code.")
+    async def service_cancellation_confirm(
+        self, info: strawberry.Info[Context, None], input: ServiceCancellationConfirmInput
+    ) -> ServiceCancellationConfirmPayload:
+        outcome = await cancellation.confirm(info.context, input.cancellation_id, input.code)
+        return ServiceCancellationConfirmPayload(cancellation=_cancellation(outcome), errors=_errors(info.context, outcome))
+
+    @strawberry.mutation(description="Withdraw a cancellation before it is carried out.")
+    async def service_cancellation_withdraw(
+        self, info: strawberry.Info[Context, None], input: ServiceCancellationWithdrawInput
+    ) -> ServiceCancellationWithdrawPayload:
+        outcome = await cancellation.withdraw(info.context, input.cancellation_id)
+        return ServiceCancellationWithdrawPayload(cancellation=_cancellation(outcome), errors=_errors(info.context, outcome))
+
+    @strawberry.mutation(description="Email a new confirmation code; the old one stops working.")
+    async def service_cancellation_code_resend(
+        self, info: strawberry.Info[Context, None], input: ServiceCancellationCodeResendInput
+    ) -> ServiceCancellationCodeResendPayload:
+        outcome = await cancellation.resend_code(info.context, input.cancellation_id)
+        return ServiceCancellationCodeResendPayload(cancellation=_cancellation(outcome), errors=_errors(info.context, outcome))

@@ -23,6 +23,7 @@ from tortoise import Tortoise, connections
 
 from app import create_app
 from core import workers
+from core.mail_delivery import deliver_forever
 from core.clock import FrozenClock
 from core.runtime import Runtime
 from settings import Settings
@@ -79,11 +80,14 @@ def settings(database_url: str, smtp_sink: SmtpSink) -> Settings:
 
 @pytest.fixture(scope="session")
 async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starlette]:
-    """The app with its lifespan; its workers start once the tables exist."""
+    """The app with its lifespan, and mail delivery running once the tables exist.
+
+    Tests run the cancellation worker's passes themselves (`complete_due`), so what they
+    assert about it does not race a background copy."""
     application = create_app(settings.with_(run_workers=False), clock=clock)
     async with LifespanManager(application):
         await Tortoise.generate_schemas()
-        async with workers.running(application.state.runtime, workers.registered()):
+        async with workers.running(application.state.runtime, [deliver_forever]):
             yield application
 
 

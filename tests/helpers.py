@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,16 @@ async def wait_for_mail(sink: SmtpSink, address: str, count: int = 1, timeout: f
             return received
         await asyncio.sleep(0.02)
     raise AssertionError(f"{address} received {len(sink.to(address))} message(s), expected {count}")
+
+
+async def emailed_code(sink: SmtpSink, address: str, count: int = 1) -> str:
+    """The cancellation code in the `count`-th code email that `address` received (bounded wait)."""
+    for _ in range(250):
+        codes = [r for r in sink.to(address) if "ódigo de confirmación" in r.subject or "confirmation code" in r.subject]
+        if len(codes) >= count:
+            return re.findall(r"\b\d{6,}\b", codes[count - 1].text)[0]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{address} did not receive {count} code email(s)")
 
 
 class GraphQLClient:

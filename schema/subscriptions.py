@@ -1,0 +1,30 @@
+"""Live cancellation status over graphql-transport-ws."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from core.context import Context
+from resolvers.live import cancellation_changes
+from schema.services import Cancellation, Service
+
+
+@strawberry.type
+class CancellationEvent:
+    cancellation: Cancellation
+    service: Service
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="First the current state of every open cancellation in scope, then every change as it commits. "
+        "serviceId narrows it to one service."
+    )
+    async def cancellation_status_changed(
+        self, info: strawberry.Info[Context, None], service_id: strawberry.ID | None = None
+    ) -> AsyncGenerator[CancellationEvent, None]:
+        async for cancellation, service in cancellation_changes(info.context, service_id):
+            yield CancellationEvent(cancellation=Cancellation.of(cancellation, service), service=Service.of(service))
