@@ -12,6 +12,7 @@ from core.context import Context
 from core.errors import ApiError
 from core.ids import to_global_id
 from core.passwords import MAX_LENGTH, MIN_LENGTH, Strength
+from models.enums import Permission
 from resolvers import auth
 from schema.activity import ActivityConnection
 from schema.common import Node, UserError, UserErrorCode, user_error
@@ -191,5 +192,6 @@ class Mutation:
         ctx = info.context
         result = await auth.set_security_pin(ctx, input.current_password, input.pin)
         field = ["input", "currentPassword"] if result.outcome is auth.Outcome.INVALID_CREDENTIALS else ["input", "pin"]
-        holder = await holder_of(ctx) if result.ok else None
+        may_read_holder = ctx.principal is not None and Permission.PROFILE in ctx.principal.permissions
+        holder = await holder_of(ctx) if result.ok and may_read_holder else None
         return SecurityPinSetPayload(holder=holder, errors=errors_of(ctx, result, field))

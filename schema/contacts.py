@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 import models
+from core.context import Context
+from core.i18n import translate
 from core.ids import to_global_id
+from core.pagination import Page
+from core.passwords import MAX_LENGTH, MIN_LENGTH
+from resolvers import contacts
 from models.enums import EmailCategory as EmailCategoryEnum
 from models.enums import Permission as PermissionEnum
-from schema.common import EmailCategory, Language, Node, Permission
-from schema.holder import PostalAddress
+from schema.common import EmailCategory, Language, Node, PageInfo, Permission, UserError, UserErrorCode, user_error
+from schema.holder import PostalAddress, PostalAddressInput, problem_errors
+
+
+if TYPE_CHECKING:
+    from schema.account import Viewer
 
 
 @strawberry.type
@@ -56,8 +66,145 @@ class Contact(Node):
 
 
 @strawberry.type
+class ContactEdge:
+    cursor: str
+    node: Contact
+
+
+@strawberry.type
+class ContactConnection:
+    edges: list[ContactEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page: Page[models.Contact]) -> ContactConnection:
+        edges = [ContactEdge(cursor=c, node=Contact.of(row)) for c, row in zip(page.cursors, page.items, strict=True)]
+        return cls(edges=edges, page_info=PageInfo.of(page), total_count=page.total_count)
+
+
+async def load_contact(ctx: Context, pk: int) -> Contact | None:
+    row = await contacts.get_contact(ctx, pk)
+    return Contact.of(row) if row else None
+
+
+NODE_LOADERS = {"Contact": load_contact}
+
+
+@strawberry.input
+class ContactCreateInput:
+    first_name: str
+    last_name: str
+    company_name: str | None = None
+    email: str
+    phone: str | None = None
+    address: PostalAddressInput | None = None
+    active: bool = True
+    permissions: list[Permission] = strawberry.field(default_factory=list)
+    email_categories: list[EmailCategory] = strawberry.field(default_factory=list)
+    language: Language | None = None
+
+
+@strawberry.input(description="Only the fields given are changed.")
+class ContactUpdateInput:
+    id: strawberry.ID
+    expected_version: int
+    first_name: str | None = strawberry.UNSET
+    last_name: str | None = strawberry.UNSET
+    company_name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    address: PostalAddressInput | None = strawberry.UNSET
+    active: bool | None = strawberry.UNSET
+    permissions: list[Permission] | None = strawberry.UNSET
+    email_categories: list[EmailCategory] | None = strawberry.UNSET
+    language: Language | None = strawberry.UNSET
+
+
+@strawberry.input
+class ContactDeleteInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class ContactInvitationResendInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class ContactInvitationAcceptInput:
+    token: str
+    password: str
+
+
+@strawberry.type
+class ContactCreatePayload:
+    contact: Contact | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ContactUpdatePayload:
+    contact: Contact | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ContactDeletePayload:
+    deleted_contact_id: strawberry.ID | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ContactInvitationResendPayload:
+    contact: Contact | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ContactInvitationAcceptPayload:
+    viewer: Annotated[Viewer, strawberry.lazy("schema.account")] | None
+    errors: list[UserError]
+
+
+def _given(value: object) -> object:
+    return contacts.UNCHANGED if value is strawberry.UNSET else value
+
+
+def _errors(ctx: Context, result: contacts.Result) -> list[UserError]:
+    errors = problem_errors(ctx, result.problems)
+    for code, path, values in result.errors:
+        if code == "PASSWORD_TOO_WEAK":
+            message = translate(values["key"], ctx.language, min=MIN_LENGTH, max=MAX_LENGTH)
+            errors.append(UserError(field=path, code=UserErrorCode.PASSWORD_TOO_WEAK, message=f"{message} {values['hints']}".strip()))
+        else:
+            errors.append(user_error(ctx, UserErrorCode(code), path, table=contacts.MESSAGES, **values))
+    return errors
+
+
+def _fields(input: ContactCreateInput | ContactUpdateInput) -> contacts.ContactFields:
+    return contacts.ContactFields(
+        **{name: _given(getattr(input, name)) for name in (
+            "first_name", "last_name", "company_name", "email", "phone", "address", "active",
+            "permissions", "email_categories", "language",
+        )}
+    )
+
+
+@strawberry.type
 class AccountFields:
     """Account fields of the contacts domain."""
+
+    @strawberry.field(description="Contacts (sub-accounts) with access to this account.")
+    async def contacts(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> ContactConnection:
+        return ContactConnection.of(await contacts.contacts_page(info.context, first, after, last, before))
 
 
 @strawberry.type
@@ -67,4 +214,39 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    """Contact mutations."""
+    @strawberry.mutation(description="Add a contact; an active one is emailed a link to choose a password.")
+    async def contact_create(self, info: strawberry.Info[Context, None], input: ContactCreateInput) -> ContactCreatePayload:
+        ctx = info.context
+        result = await contacts.create(ctx, _fields(input))
+        return ContactCreatePayload(contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result))
+
+    @strawberry.mutation
+    async def contact_update(self, info: strawberry.Info[Context, None], input: ContactUpdateInput) -> ContactUpdatePayload:
+        ctx = info.context
+        result = await contacts.update(ctx, input.id, input.expected_version, _fields(input))
+        return ContactUpdatePayload(contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result))
+
+    @strawberry.mutation
+    async def contact_delete(self, info: strawberry.Info[Context, None], input: ContactDeleteInput) -> ContactDeletePayload:
+        ctx = info.context
+        result = await contacts.delete(ctx, input.id)
+        deleted = input.id if result.contact is not None else None
+        return ContactDeletePayload(deleted_contact_id=deleted, errors=_errors(ctx, result))
+
+    @strawberry.mutation(description="Email a new invitation link; the previous one stops working.")
+    async def contact_invitation_resend(
+        self, info: strawberry.Info[Context, None], input: ContactInvitationResendInput
+    ) -> ContactInvitationResendPayload:
+        ctx = info.context
+        result = await contacts.resend_invitation(ctx, input.id)
+        return ContactInvitationResendPayload(contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result))
+
+    @strawberry.mutation(description="An invited contact chooses a password and is signed in.")
+    async def contact_invitation_accept(
+        self, info: strawberry.Info[Context, None], input: ContactInvitationAcceptInput
+    ) -> ContactInvitationAcceptPayload:
+        from schema.account import Viewer
+
+        ctx = info.context
+        result = await contacts.accept_invitation(ctx, input.token, input.password)
+        return ContactInvitationAcceptPayload(viewer=Viewer() if result.contact else None, errors=_errors(ctx, result))
