@@ -27,6 +27,7 @@ from core import workers
 from core.live import LiveConnections
 from core.runtime import Runtime
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
+from resolvers import api_tokens
 from schema import schema
 from settings import Settings
 
@@ -63,6 +64,10 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
         principal = await authenticate(self.runtime, request)
+        if principal is not None and principal.api_token_id is not None:
+            rule = api_tokens.REQUESTS_PER_TOKEN
+            if wait := await self.runtime.limiter.hit(rule, "api-token", str(principal.api_token_id)):
+                raise HTTPException(429, f"Too many requests for this API token: retry in {wait} seconds.")
         return Context(
             runtime=self.runtime,
             request=request,

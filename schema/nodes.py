@@ -11,7 +11,7 @@ import models
 from core.context import Context
 from core.errors import bad_input
 from core.ids import from_global_id
-from schema import contacts, mail, services
+from schema import api_tokens, contacts, mail, services
 from schema.common import Node
 
 Loader = Callable[[Context, int], Awaitable[Any]]
@@ -28,7 +28,7 @@ async def load_account(ctx: Context, pk: int) -> Any:
 
 # Type name -> loader returning the object if it exists and the viewer may see it, else None.
 # Each domain registers its types here.
-LOADERS: dict[str, Loader] = {"Account": load_account, **services.NODE_LOADERS, **mail.NODE_LOADERS, **contacts.NODE_LOADERS}
+LOADERS: dict[str, Loader] = {"Account": load_account, **services.NODE_LOADERS, **mail.NODE_LOADERS, **contacts.NODE_LOADERS, **api_tokens.NODE_LOADERS}
 
 
 async def resolve_node(ctx: Context, global_id: str) -> Any:
