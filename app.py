@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from contextvars import ContextVar
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from cross_web import HTTPException
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
+from tortoise import connections
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -22,27 +27,31 @@ from core.authn import authenticate
 from core.clock import Clock
 from core.context import Context
 from core.csrf import CrossSiteRequestGuard
+from core.http import BodyLimit, RequestId, SecurityHeaders
 from core.db import close_database, open_database
-from core import workers
+from core import logs, workers
+from core.apq import PersistedQueries, PersistedQueryError
 from core.live import LiveConnections
 from core.runtime import Runtime
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
 from resolvers import api_tokens
-from schema import schema
+from schema import build_schema
 from settings import Settings
 
 log = logging.getLogger("clientpanel")
+GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context: who is asking is settled before any resolver runs."""
 
     graphql_transport_ws_handler_class = PanelTransportWSHandler
+    _accept: ContextVar[str] = ContextVar("accept", default="")
 
     def __init__(self, runtime: Runtime) -> None:
         settings = runtime.settings
         super().__init__(
-            schema,
+            build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -52,17 +61,37 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.runtime = runtime
         self.live = LiveConnections(runtime)
+        self.persisted = PersistedQueries(settings.persisted_queries_file, settings.persisted_queries_only)
 
-    async def execute_operation(self, request: Request, request_adapter: Any, *args: Any, **kwargs: Any) -> Any:
-        """GraphQL over HTTP: an operation the method cannot carry (a mutation via GET) is 405, not 400."""
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """Not for a persisted query sent by GET (it has `extensions` and no `query`)."""
+        return request.query_params.get("extensions") is None and super().should_render_graphql_ide(request)
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        """`application/graphql-response+json` for clients that ask for it (GraphQL over HTTP)."""
+        response = super().create_response(response_data, sub_response)
+        if GRAPHQL_RESPONSE in self._accept.get():
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+        return response
+
+    async def execute_operation(
+        self, request: Request, request_adapter: Any, request_data: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        """Persisted queries first; an operation the method cannot carry (a mutation via GET) is 405, not 400."""
+        if isinstance(request_data, GraphQLRequestData):
+            try:
+                request_data = self.persisted.resolve(request_data)
+            except PersistedQueryError as refused:
+                return ExecutionResult(data=None, errors=[refused.error])
         try:
-            return await super().execute_operation(request, request_adapter, *args, **kwargs)
+            return await super().execute_operation(request, request_adapter, request_data, *args, **kwargs)
         except HTTPException as exc:
             if isinstance(exc.__cause__, InvalidOperationTypeError):
                 raise HTTPException(405, exc.reason) from exc
             raise
 
     async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
+        self._accept.set(request.headers.get("accept", ""))
         principal = await authenticate(self.runtime, request)
         if principal is not None and principal.api_token_id is not None:
             rule = api_tokens.REQUESTS_PER_TOKEN
@@ -77,6 +106,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
+    logs.configure(settings.log_level)
     runtime = Runtime.build(settings, clock)
     graphql = GraphQLApp(runtime)
 
@@ -94,17 +124,39 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    async def readyz(request: Request) -> Response:
+        """Ready when the database answers."""
+        try:
+            await connections.get("default").execute_query("SELECT 1")
+        except Exception:
+            log.warning("readiness check: database unreachable", exc_info=True)
+            return JSONResponse({"status": "database unreachable"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
         ],
         lifespan=lifespan,
     )
     app.state.runtime = runtime
     app.state.graphql = graphql
     app.add_middleware(CrossSiteRequestGuard, allowed_origins=settings.origins)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.allowed_origins),
+        allow_credentials=True,
+        allow_methods=["GET", "POST"],
+        allow_headers=["content-type", "authorization", "x-request-id"],
+        expose_headers=["x-request-id"],
+        max_age=600,
+    )
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
+    app.add_middleware(RequestId)
     return app
 
 

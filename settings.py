@@ -45,6 +45,13 @@ class Settings:
     cancellation_completion_delay_minutes: int = 60
     deprovision_hook: str = "core.deprovision:record_only"
     log_level: str = "INFO"
+    max_query_depth: int = 12
+    max_query_aliases: int = 30
+    max_query_cost: int = 5000
+    max_query_tokens: int = 2000
+    max_body_bytes: int = 100_000
+    persisted_queries_only: bool = False
+    persisted_queries_file: str = ""
 
     @property
     def dialect(self) -> str:
@@ -88,6 +95,7 @@ class Settings:
             "RATE_LIMIT_URL": "rate_limit_url",
             "DEPROVISION_HOOK": "deprovision_hook",
             "LOG_LEVEL": "log_level",
+            "PERSISTED_QUERIES_FILE": "persisted_queries_file",
         }
         for name, attr in text.items():
             if env.get(name, "").strip():
@@ -96,6 +104,7 @@ class Settings:
             ("GRAPHIQL", "graphiql", not production),
             ("INTROSPECTION", "introspection", not production),
             ("RUN_WORKERS", "run_workers", True),
+            ("PERSISTED_QUERIES_ONLY", "persisted_queries_only", False),
         ):
             values[attr] = _bool(name, env.get(name), default)
         for name, attr in (
@@ -104,6 +113,11 @@ class Settings:
             ("ARGON2_TIME_COST", "argon2_time_cost"),
             ("ARGON2_MEMORY_KIB", "argon2_memory_kib"),
             ("CANCELLATION_COMPLETION_DELAY_MINUTES", "cancellation_completion_delay_minutes"),
+            ("MAX_QUERY_DEPTH", "max_query_depth"),
+            ("MAX_QUERY_ALIASES", "max_query_aliases"),
+            ("MAX_QUERY_COST", "max_query_cost"),
+            ("MAX_QUERY_TOKENS", "max_query_tokens"),
+            ("MAX_BODY_BYTES", "max_body_bytes"),
         ):
             if env.get(name, "").strip():
                 values[attr] = _int(name, env[name])
@@ -153,11 +167,20 @@ def _validated(s: Settings) -> Settings:
         ("SESSION_LIFETIME_HOURS", s.session_lifetime_hours),
         ("ARGON2_TIME_COST", s.argon2_time_cost),
         ("ARGON2_MEMORY_KIB", s.argon2_memory_kib),
+        ("MAX_QUERY_DEPTH", s.max_query_depth),
+        ("MAX_QUERY_ALIASES", s.max_query_aliases),
+        ("MAX_QUERY_COST", s.max_query_cost),
+        ("MAX_QUERY_TOKENS", s.max_query_tokens),
+        ("MAX_BODY_BYTES", s.max_body_bytes),
     ):
         if value < 1:
             raise SettingsError(f"{name}: must be a positive whole number")
     if not 0 <= s.cancellation_completion_delay_minutes <= 24 * 60:
         raise SettingsError("CANCELLATION_COMPLETION_DELAY_MINUTES: must be between 0 and 1440 (24 hours)")
+    if s.persisted_queries_only and not s.persisted_queries_file:
+        raise SettingsError("PERSISTED_QUERIES_FILE: required with PERSISTED_QUERIES_ONLY (a JSON manifest {sha256: query})")
+    if s.persisted_queries_file and not Path(s.persisted_queries_file).is_file():
+        raise SettingsError(f"PERSISTED_QUERIES_FILE: no such file {s.persisted_queries_file!r}")
     if ":" not in s.deprovision_hook:
         raise SettingsError("DEPROVISION_HOOK: must name a callable as module:function")
     return s

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from core.context import Context
+from core.limits import Budget, QueryLimits, TokenLimit
+from core.logs import OperationLog
 from schema import api_tokens, auth, contacts, holder, mail, nodes, recovery, services
 from schema.subscriptions import Subscription
 from schema.account import Viewer, viewer_of
-from schema.errors import MaskUnexpectedErrors
+from schema.errors import MaskUnexpectedErrors, add_codes
+from settings import Settings
 
 
 @strawberry.type
@@ -44,11 +51,37 @@ class Mutation(
 
 class PanelSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        """Expected errors are answers, not incidents; unexpected ones are logged where they are masked."""
+        """Expected errors are answers, not incidents (unexpected ones are logged where they are masked);
+        every error leaves with a code."""
+        add_codes(errors)
 
 
-def build_schema() -> strawberry.Schema:
-    return PanelSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=[MaskUnexpectedErrors])
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the settings' abuse limits; production hides introspection and suggestions."""
+    settings = settings or Settings()
+    budget = Budget(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_query_aliases,
+        max_cost=settings.max_query_cost,
+        max_tokens=settings.max_query_tokens,
+    )
+    extensions: list[Any] = [
+        OperationLog,
+        MaskUnexpectedErrors,
+        lambda: TokenLimit(budget),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: QueryLimits(budget),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return PanelSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=settings.is_production),
+    )
 
 
 schema = build_schema()

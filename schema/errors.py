@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 
 from core.errors import ApiError
@@ -17,6 +17,14 @@ def is_expected(error: GraphQLError) -> bool:
     """A deliberate ApiError, or a GraphQL syntax/validation error (no exception behind it)."""
     original = error.original_error
     return original is None or isinstance(original, ApiError)
+
+
+def add_codes(errors: list[GraphQLError]) -> None:
+    """Syntax and validation errors get a code like every other refusal (Apollo's names)."""
+    for error in errors:
+        if error.original_error is None and not (error.extensions or {}).get("code"):
+            code = "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
+            error.extensions = {**(error.extensions or {}), "code": code}
 
 
 class MaskUnexpectedErrors(MaskErrors):

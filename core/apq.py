@@ -1,0 +1,68 @@
+"""Automatic persisted queries (the Apollo convention) and an optional allowlist of operations.
+
+A client sends `extensions.persistedQuery.sha256Hash` without the query; if this process
+knows the hash it runs the query, otherwise it answers PERSISTED_QUERY_NOT_FOUND and the
+client sends hash and query together once, which registers it. Each process keeps its own
+bounded cache, so a miss on another process costs one retry and nothing else.
+
+With PERSISTED_QUERIES_ONLY, only the documents of the manifest (JSON {sha256: query}) run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from dataclasses import replace
+from pathlib import Path
+
+from graphql import GraphQLError
+from strawberry.http import GraphQLRequestData
+
+CACHE_SIZE = 5000
+
+
+class PersistedQueryError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.error = GraphQLError(message, extensions={"code": code})
+
+
+def sha256(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
+
+
+class PersistedQueries:
+    def __init__(self, manifest_file: str = "", only_known: bool = False) -> None:
+        self.only_known = only_known
+        self.known: dict[str, str] = json.loads(Path(manifest_file).read_text()) if manifest_file else {}
+        self.cache: OrderedDict[str, str] = OrderedDict()
+
+    def resolve(self, data: GraphQLRequestData) -> GraphQLRequestData:
+        """The request with its query filled in from its hash; raises PersistedQueryError."""
+        persisted = (data.extensions or {}).get("persistedQuery")
+        wanted = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        if data.query is not None:
+            digest = sha256(data.query)
+            if wanted is not None and wanted != digest:
+                raise PersistedQueryError("PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query")
+            if self.only_known and digest not in self.known:
+                raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED", "Only known operations are accepted.")
+            if wanted is not None:
+                self._remember(digest, data.query)
+            return data
+        if not isinstance(wanted, str):
+            return data
+        query = self.known.get(wanted) or (None if self.only_known else self.cache.get(wanted))
+        if query is None:
+            code = "PERSISTED_QUERY_NOT_ALLOWED" if self.only_known else "PERSISTED_QUERY_NOT_FOUND"
+            raise PersistedQueryError(code, "PersistedQueryNotFound")
+        if wanted in self.cache:
+            self.cache.move_to_end(wanted)
+        return replace(data, query=query)
+
+    def _remember(self, digest: str, query: str) -> None:
+        self.cache[digest] = query
+        self.cache.move_to_end(digest)
+        while len(self.cache) > CACHE_SIZE:
+            self.cache.popitem(last=False)
