@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -49,12 +51,11 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_makemigrations(settings: Settings, args: argparse.Namespace) -> None:
-    """Write the next migration for both dialects, each from its own empty throwaway database."""
+    """Write the next migration for both dialects, each from its own empty throwaway database.
+
+    Each dialect runs in its own process: Tortoise keeps per-process state of the dialect."""
     import asyncpg
 
-    with tempfile.TemporaryDirectory() as tmp:
-        sqlite = settings.with_(database_url=f"sqlite://{Path(tmp) / 'makemigrations.sqlite3'}")
-        print("sqlite:", make_migration(sqlite, args.name))
     name = f"makemigrations_{uuid.uuid4().hex[:8]}"
 
     async def admin(sql: str) -> None:
@@ -66,9 +67,17 @@ def cmd_makemigrations(settings: Settings, args: argparse.Namespace) -> None:
 
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
     try:
-        print("postgres:", make_migration(settings.with_(database_url=f"{args.postgres_url}/{name}"), args.name))
+        with tempfile.TemporaryDirectory() as tmp:
+            for url in (f"sqlite://{Path(tmp) / 'makemigrations.sqlite3'}", f"{args.postgres_url}/{name}"):
+                env = {**os.environ, "DATABASE_URL": url}
+                subprocess.run([sys.executable, __file__, "makemigration", args.name], env=env, check=True)
     finally:
         asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+def cmd_makemigration(settings: Settings, args: argparse.Namespace) -> None:
+    """One dialect's next migration, from DATABASE_URL (an empty throwaway database)."""
+    print(f"{settings.dialect}: {make_migration(settings, args.name)}")
 
 
 def cmd_check_migrations(settings: Settings, args: argparse.Namespace) -> None:
@@ -300,6 +309,9 @@ def parser() -> argparse.ArgumentParser:
     mk.add_argument("name")
     mk.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
     mk.set_defaults(run=cmd_makemigrations)
+    one = sub.add_parser("makemigration", help="the next migration of DATABASE_URL's dialect only")
+    one.add_argument("name")
+    one.set_defaults(run=cmd_makemigration)
     sub.add_parser(
         "check-migrations", help="upgrade an empty DATABASE_URL and check the tree matches the models"
     ).set_defaults(run=cmd_check_migrations)

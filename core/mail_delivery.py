@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -39,15 +40,15 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** (attempts - 1)), LAST_RETRY)
 
 
-async def claim(runtime: Runtime, limit: int = BATCH) -> list[int]:
-    """Outbox rows due now that this worker now holds the lease on."""
+async def claim(runtime: Runtime, token: str, limit: int = BATCH) -> list[int]:
+    """Outbox rows due now that this worker, known by `token`, now holds the lease on."""
     now = runtime.clock.now()
     due = Q(Q(lease_until__isnull=True) | Q(lease_until__lt=now), status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
     candidates = await OutboxMessage.filter(due).order_by("id").limit(limit).values_list("id", flat=True)
     claimed = []
     for row_id in candidates:
         # Conditional on the row still being due: of several workers, exactly one wins it.
-        won = await OutboxMessage.filter(due, id=row_id).update(lease_until=now + LEASE)
+        won = await OutboxMessage.filter(due, id=row_id).update(lease_until=now + LEASE, claim_token=token)
         if won:
             claimed.append(row_id)
     return claimed
@@ -83,9 +84,11 @@ async def send(runtime: Runtime, email: EmailMessage) -> None:
     )
 
 
-async def deliver(runtime: Runtime, outbox_id: int) -> bool:
+async def deliver(runtime: Runtime, outbox_id: int, token: str) -> bool:
     """Send one claimed row; record SENT, or schedule a retry, or give up as FAILED."""
-    outbox = await OutboxMessage.get(id=outbox_id).select_related("message__account")
+    outbox = await OutboxMessage.filter(id=outbox_id, claim_token=token).select_related("message__account").first()
+    if outbox is None:  # the lease ran out and another worker took the row over
+        return False
     message = outbox.message
     recipients = await MailRecipient.filter(message_id=message.id).order_by("id").values_list("address", flat=True)
     try:
@@ -95,8 +98,9 @@ async def deliver(runtime: Runtime, outbox_id: int) -> bool:
         return False
     now = runtime.clock.now()
     async with in_transaction():
-        await OutboxMessage.filter(id=outbox.id).update(
-            status=DeliveryStatus.SENT, text_body=None, html_body=None, lease_until=None, attempts=outbox.attempts + 1
+        await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
+            status=DeliveryStatus.SENT, text_body=None, html_body=None, lease_until=None, claim_token=None,
+            attempts=outbox.attempts + 1,
         )
         await MailMessage.filter(id=message.id).update(delivery_status=DeliveryStatus.SENT, sent_at=now)
     return True
@@ -108,24 +112,25 @@ async def _failed(runtime: Runtime, outbox: OutboxMessage, message: MailMessage,
     if attempts >= MAX_ATTEMPTS:
         log.error("mail %s failed for good after %d attempts: %s", message.message_id, attempts, error)
         async with in_transaction():
-            await OutboxMessage.filter(id=outbox.id).update(
+            await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
                 status=DeliveryStatus.FAILED, attempts=attempts, last_error=error, lease_until=None,
-                text_body=None, html_body=None,
+                claim_token=None, text_body=None, html_body=None,
             )
             await MailMessage.filter(id=message.id).update(delivery_status=DeliveryStatus.FAILED)
         return
     log.warning("mail %s not sent (attempt %d), retrying: %s", message.message_id, attempts, error)
-    await OutboxMessage.filter(id=outbox.id).update(
-        attempts=attempts, last_error=error, lease_until=None,
+    await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
+        attempts=attempts, last_error=error, lease_until=None, claim_token=None,
         next_attempt_at=runtime.clock.now() + retry_delay(attempts),
     )
 
 
 async def deliver_due(runtime: Runtime) -> int:
     """One pass: claim and send what is due; how many were sent."""
+    token = uuid.uuid4().hex
     sent = 0
-    for outbox_id in await claim(runtime):
-        sent += await deliver(runtime, outbox_id)
+    for outbox_id in await claim(runtime, token):
+        sent += await deliver(runtime, outbox_id, token)
     return sent
 
 

@@ -19,6 +19,8 @@ class OutboxMessage(Model):
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
     lease_until = fields.DatetimeField(null=True)
+    # Who holds the lease: a worker only touches a row it claimed with its own token.
+    claim_token = fields.CharField(max_length=32, null=True)
     last_error = fields.CharField(max_length=500, null=True)
 
     class Meta:

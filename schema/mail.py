@@ -50,8 +50,8 @@ class MailMessage(Node):
         )
 
     @strawberry.field
-    async def recipients(self) -> list[str]:
-        return await mail.recipients_of(self.model.id)
+    async def recipients(self, info: strawberry.Info[Context, None]) -> list[str]:
+        return await info.context.loader("mail_recipients", mail.recipients_of).load(self.model.id)
 
     @strawberry.field
     async def service(self, info: strawberry.Info[Context, None]) -> Annotated[Service, strawberry.lazy("schema.services")] | None:
