@@ -6,6 +6,9 @@ import base64
 import binascii
 
 
+MAX_PK = 2**31 - 1  # the databases' integer keys; a larger number cannot name anything
+
+
 def to_global_id(type_name: str, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
 
@@ -18,7 +21,7 @@ def from_global_id(global_id: str, expected_type: str | None = None) -> tuple[st
         value = int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    if value <= 0 or not type_name or (expected_type is not None and type_name != expected_type):
+    if not 0 < value <= MAX_PK or not type_name or (expected_type is not None and type_name != expected_type):
         return None
     return type_name, value
 

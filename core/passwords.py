@@ -49,6 +49,8 @@ def context_words(*parts: str | None) -> list[str]:
 def strength(password: str, words: list[str]) -> Strength:
     if len(password) > MAX_LENGTH:
         return Strength(0, False, None, [], "PASSWORD_TOO_LONG")
+    if not password:  # zxcvbn cannot score an empty string
+        return Strength(0, False, None, [], "PASSWORD_TOO_SHORT")
     result = zxcvbn(password[:ZXCVBN_MAX], user_inputs=words)
     score = int(result["score"])
     warning = result["feedback"]["warning"] or None

@@ -32,6 +32,9 @@ STRENGTH_CHECKS_PER_IP = "120/minute"
 PIN_CHECKS_PER_ACCOUNT = "5/hour"
 PIN_LENGTHS = range(4, 9)
 STAFF_ACTOR = "Staff"
+# Longer logins cannot exist (and the ORM refuses to filter on them): they are simply unknown.
+CLIENT_NUMBER_MAX = Account._meta.fields_map["client_number"].max_length
+EMAIL_MAX = Contact._meta.fields_map["email"].max_length
 
 
 class Outcome(enum.Enum):
@@ -75,11 +78,11 @@ async def sign_in(ctx: Context, login: str, password: str) -> Result:
     account: Account | None
     contact: Contact | None = None
     if "@" in login:
-        contact = await Contact.filter(email=login).select_related("account").first()
+        contact = await Contact.filter(email=login).select_related("account").first() if len(login) <= EMAIL_MAX else None
         account = contact.account if contact else None
         stored_hash = contact.password_hash if contact and contact.active else None
     else:
-        account = await Account.get_or_none(client_number=login)
+        account = await Account.get_or_none(client_number=login) if len(login) <= CLIENT_NUMBER_MAX else None
         stored_hash = account.password_hash if account else None
     if not await runtime.secrets.verify_password(stored_hash, password) or account is None or stored_hash is None:
         if account is not None:

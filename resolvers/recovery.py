@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import idna
+from tortoise.models import Model
 
 from core import activity
 from core.authn import end_sessions
@@ -57,14 +58,23 @@ def domain_forms(value: str) -> list[str]:
         return [name]
 
 
+def _fits(model: type[Model], field: str, value: str) -> bool:
+    """Longer values cannot be stored, so cannot match (and the ORM refuses to filter on them)."""
+    return len(value) <= model._meta.fields_map[field].max_length
+
+
 async def find_person(method: Method, value: str) -> Person | None:
     if method is Method.DOMAIN:
-        service = await Service.filter(domain__in=domain_forms(value)).order_by("id").first()
+        forms = [form for form in domain_forms(value) if _fits(Service, "domain", form)]
+        service = await Service.filter(domain__in=forms).order_by("id").first() if forms else None
         return Person(service.account_id, None) if service else None
     if method is Method.CLIENT_NUMBER:
-        account = await Account.get_or_none(client_number=value.strip())
+        number = value.strip()
+        account = await Account.get_or_none(client_number=number) if _fits(Account, "client_number", number) else None
         return Person(account.id, None) if account else None
     address = value.strip().lower()
+    if not _fits(Holder, "email", address):
+        return None
     holder = await Holder.get_or_none(email=address)
     if holder is not None:
         return Person(holder.account_id, None)

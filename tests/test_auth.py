@@ -156,3 +156,8 @@ async def test_password_hashes_are_upgraded_on_sign_in(client, factory, runtime)
     await client.sign_in(account.client_number)
     upgraded = (await models.Account.get(id=account.id)).password_hash
     assert upgraded != weak and not runtime.secrets.needs_rehash(upgraded)
+
+
+async def test_overlong_logins_are_just_unknown(client) -> None:
+    for login in ("9" * 40, "a" * 300 + "@example.com"):
+        assert (await sign_in(client, login))["errors"][0]["code"] == "INVALID_CREDENTIALS"

@@ -61,9 +61,10 @@ async def test_node_returns_own_account_and_hides_others(client, factory) -> Non
     theirs = await factory.account()
     await client.sign_in(mine.client_number)
     query = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Account { clientNumber } } }"
-    ids = [to_global_id("Account", mine.id), to_global_id("Account", theirs.id), "garbage!!", to_global_id("Nope", 1)]
+    ids = [to_global_id("Account", mine.id), to_global_id("Account", theirs.id), "garbage!!", to_global_id("Nope", 1),
+           to_global_id("Service", 10**30)]
     nodes = (await client.data(query, {"ids": ids}))["nodes"]
-    assert nodes == [{"id": ids[0], "clientNumber": mine.client_number}, None, None, None]
+    assert nodes == [{"id": ids[0], "clientNumber": mine.client_number}, None, None, None, None]
     single = await client.data("query($id: ID!) { node(id: $id) { id } }", {"id": ids[1]})
     assert single == {"node": None}
 

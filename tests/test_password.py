@@ -76,6 +76,11 @@ async def test_strength_meter_counts_context_words(client) -> None:
     assert not own["acceptable"] and own["score"] <= 1
 
 
+async def test_strength_meter_scores_an_empty_password(client) -> None:
+    meter = (await client.data('query { passwordStrength(password: "") { score acceptable } }'))["passwordStrength"]
+    assert meter == {"score": 0, "acceptable": False}
+
+
 async def test_strength_meter_is_rate_limited(client) -> None:
     query = 'query { passwordStrength(password: "abc") { score } }'
     for _ in range(120):

@@ -129,3 +129,8 @@ async def test_rate_limit_per_account_is_silent(client, account, runtime, smtp_s
         assert await ask(client, "CLIENT_NUMBER", account.client_number) == {"accessRecoveryRequest": {"errors": []}}
     await wait_for_mail(smtp_sink, HOLDER, count=3)
     assert await models.RecoveryRequest.filter(account_id=account.id).count() == 3
+
+
+async def test_overlong_values_are_just_no_match(client, account) -> None:
+    for method, value in (("CLIENT_NUMBER", "9" * 40), ("PRIMARY_EMAIL", "a" * 300 + "@example.com"), ("DOMAIN", "a" * 300 + ".com")):
+        assert await ask(client, method, value) == {"accessRecoveryRequest": {"errors": []}}
