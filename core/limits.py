@@ -20,7 +20,10 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     VariableNode,
+    Visitor,
+    visit,
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
@@ -64,6 +67,28 @@ def _page_size(node: FieldNode, variables: dict[str, Any]) -> int | GraphQLError
                 )
             size = value
     return size
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _literal_has_nul(document: Any) -> bool:
+    found = False
+
+    class Finder(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+            nonlocal found
+            found = found or "\x00" in node.value
+
+    visit(document, Finder())
+    return found
 
 
 class _Walker:
@@ -138,6 +163,9 @@ class QueryLimits(SchemaExtension):
         yield
 
     def _refusals(self, context: Any, document: Any) -> list[GraphQLError]:
+        if _has_nul(context.variables) or _literal_has_nul(document):
+            # PostgreSQL cannot store or compare text with NUL: refuse it as bad input, not a crash.
+            return [GraphQLError("Text may not contain NUL characters.", extensions={"code": "BAD_USER_INPUT"})]
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         errors: list[GraphQLError] = []
         for operation in (d for d in document.definitions if isinstance(d, OperationDefinitionNode)):

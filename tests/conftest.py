@@ -7,6 +7,7 @@ rate limits; requests go through the ASGI app as real GraphQL documents.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 import uuid
@@ -15,11 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
+from asyncpg.exceptions import DeadlockDetectedError
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from tortoise import Tortoise, connections
+from tortoise.exceptions import OperationalError
 
 from app import create_app
 from core import workers
@@ -101,10 +104,19 @@ async def clean_state(app: Starlette, runtime: Runtime, clock: FrozenClock, smtp
     """Empty tables, the clock back at START, no rate-limit history, no received mail."""
     conn = connections.get("default")
     tables = [model._meta.db_table for model in Tortoise.apps["models"].values() if model._meta.db_table != "aerich"]
-    if runtime.settings.dialect == "postgres":
-        await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-    else:
-        await conn.execute_script("".join(f"DELETE FROM {table};" for table in tables))
+    script = (
+        f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
+        if runtime.settings.dialect == "postgres"
+        else "".join(f"DELETE FROM {table};" for table in tables)
+    )
+    for attempt in range(5):
+        try:
+            await conn.execute_script(script)
+            break
+        except (OperationalError, DeadlockDetectedError):  # the mail worker may deadlock with TRUNCATE: again
+            if attempt == 4:
+                raise
+            await asyncio.sleep(0.05)
     clock.set(START)
     await runtime.limiter.reset()
     smtp_sink.clear()

@@ -156,3 +156,11 @@ async def test_one_structured_log_line_per_operation_without_secrets(client, fac
     fields = records[0].fields
     assert fields["operation"] == "SignIn" and fields["outcome"] == "ok" and fields["type"] == "mutation"
     assert "Correcaminos" not in caplog.text
+
+
+async def test_nul_characters_are_bad_input(client) -> None:
+    document = "mutation($i: SignInInput!) { signIn(input: $i) { errors { code } } }"
+    body = await client(document, {"i": {"login": "ab\x00c", "password": "x"}})
+    assert code_of(body) == "BAD_USER_INPUT" and body.get("data") is None
+    literal = await client('mutation { signIn(input: {login: "a\\u0000b", password: "x"}) { errors { code } } }')
+    assert code_of(literal) == "BAD_USER_INPUT"

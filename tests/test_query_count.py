@@ -23,14 +23,15 @@ DASHBOARD = """{ viewer { permissions mustChangePassword session { id } account 
 
 @contextmanager
 def counting_queries() -> Iterator[list[str]]:
-    """Every SQL statement the default connection runs meanwhile."""
+    """Every SQL statement the default connection runs meanwhile, but the idle mail worker's polls."""
     client_class = type(connections.get("default"))
     seen: list[str] = []
     originals = {name: getattr(client_class, name) for name in ("execute_query", "execute_query_dict")}
 
     def wrap(original):  # type: ignore[no-untyped-def]
         async def counted(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]
-            seen.append(query)
+            if "outbox_message" not in query:
+                seen.append(query)
             return await original(self, query, *args, **kwargs)
 
         return counted
