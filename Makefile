@@ -23,6 +23,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
+bench: $(STAMP)
+	$(VENV)/bin/python bench/run.py
+
 schema: $(STAMP)
 	$(VENV)/bin/python cli.py export-schema
 

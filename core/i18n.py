@@ -6,8 +6,6 @@ from models.enums import Language
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # key: (Spanish, English)
-    "REQUIRED": ("Este dato es obligatorio.", "This field is required."),
-    "TOO_LONG": ("Admite como máximo {max} caracteres.", "At most {max} characters are allowed."),
     "NOT_FOUND": ("No existe o no le pertenece.", "It does not exist or does not belong to you."),
     "INVALID_CREDENTIALS": ("Número de cliente, email o clave incorrectos.", "Wrong client number, email or password."),
     "WRONG_PASSWORD": ("La clave actual no es correcta.", "The current password is not correct."),
@@ -34,16 +32,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "STALE_VERSION": (
         "Los datos cambiaron mientras los editaba. Vuelva a cargarlos.",
         "The data changed while you were editing. Reload and try again.",
-    ),
-    "INVALID_EMAIL": ("La dirección de email no es válida: {detail}", "The email address is not valid: {detail}"),
-    "INVALID_PHONE": ("El número de teléfono no es válido.", "The phone number is not valid."),
-    "INVALID_COUNTRY": ("Código de país desconocido (use ISO 3166-1, p. ej. AR).", "Unknown country code (use ISO 3166-1, e.g. AR)."),
-    "INVALID_POSTAL_CODE": ("El código postal no es válido para {country}.", "The postal code is not valid for {country}."),
-    "EMAIL_AT_OWN_DOMAIN": (
-        "El email está en un dominio de sus propios servicios: si el servicio se suspende o tiene problemas, "
-        "no podremos contactarlo. Recomendamos una dirección de un proveedor externo (Gmail, Outlook, Yahoo...).",
-        "This email is at a domain hosted on your own services: if a service is suspended or has problems, "
-        "we cannot reach you. We recommend an address at an external provider (Gmail, Outlook, Yahoo...).",
     ),
 }
 

@@ -9,7 +9,7 @@ import strawberry
 import models
 from core.ids import to_global_id
 from core.pagination import Page
-from schema.common import Node, PageInfo
+from schema.common import Node, PageInfo, connection_fields
 
 
 @strawberry.type
@@ -51,5 +51,4 @@ class ActivityConnection:
 
     @classmethod
     def of(cls, page: Page[models.ActivityEvent]) -> ActivityConnection:
-        edges = [ActivityEdge(cursor=c, node=ActivityEvent.of(e)) for c, e in zip(page.cursors, page.items, strict=True)]
-        return cls(edges=edges, page_info=PageInfo.of(page), total_count=page.total_count)
+        return cls(**connection_fields(page, ActivityEdge, ActivityEvent.of))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
+from typing import Any
 
 import strawberry
 
@@ -39,6 +41,15 @@ class PageInfo:
             start_cursor=cursors[0] if cursors else None,
             end_cursor=cursors[-1] if cursors else None,
         )
+
+
+def connection_fields(page: Page, edge: Callable[..., Any], node: Callable[[Any], Any]) -> dict[str, Any]:
+    """edges, pageInfo and totalCount of a Relay connection over a page of rows."""
+    return {
+        "edges": [edge(cursor=cursor, node=node(row)) for cursor, row in zip(page.cursors, page.items, strict=True)],
+        "page_info": PageInfo.of(page),
+        "total_count": page.total_count,
+    }
 
 
 @strawberry.enum

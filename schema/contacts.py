@@ -16,7 +16,7 @@ from core.passwords import MAX_LENGTH, MIN_LENGTH
 from resolvers import contacts
 from models.enums import EmailCategory as EmailCategoryEnum
 from models.enums import Permission as PermissionEnum
-from schema.common import EmailCategory, Language, Node, PageInfo, Permission, UserError, UserErrorCode, user_error
+from schema.common import EmailCategory, Language, Node, PageInfo, Permission, UserError, UserErrorCode, connection_fields, user_error
 from schema.holder import PostalAddress, PostalAddressInput, problem_errors
 
 
@@ -79,8 +79,7 @@ class ContactConnection:
 
     @classmethod
     def of(cls, page: Page[models.Contact]) -> ContactConnection:
-        edges = [ContactEdge(cursor=c, node=Contact.of(row)) for c, row in zip(page.cursors, page.items, strict=True)]
-        return cls(edges=edges, page_info=PageInfo.of(page), total_count=page.total_count)
+        return cls(**connection_fields(page, ContactEdge, Contact.of))
 
 
 async def load_contact(ctx: Context, pk: int) -> Contact | None:

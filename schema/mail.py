@@ -13,7 +13,7 @@ from core.ids import to_global_id
 from core.pagination import Page
 from models import enums
 from resolvers import mail
-from schema.common import EmailCategory, Node, PageInfo, UserError, UserErrorCode, user_error
+from schema.common import EmailCategory, Node, PageInfo, UserError, UserErrorCode, connection_fields, user_error
 
 if TYPE_CHECKING:
     from schema.services import Service
@@ -82,8 +82,7 @@ class MailMessageConnection:
 
     @classmethod
     def of(cls, page: Page[models.MailMessage]) -> MailMessageConnection:
-        edges = [MailMessageEdge(cursor=c, node=MailMessage.of(m)) for c, m in zip(page.cursors, page.items, strict=True)]
-        return cls(edges=edges, page_info=PageInfo.of(page), total_count=page.total_count)
+        return cls(**connection_fields(page, MailMessageEdge, MailMessage.of))
 
 
 @strawberry.input

@@ -14,7 +14,7 @@ from core.pagination import Page
 from models import enums
 from core.i18n import translate
 from resolvers import cancellation, services
-from schema.common import Node, PageInfo, UserError, UserErrorCode, Warning, WarningCode, user_error
+from schema.common import Node, PageInfo, UserError, UserErrorCode, Warning, WarningCode, connection_fields, user_error
 
 ServiceStatus = strawberry.enum(enums.ServiceStatus)
 CancellationStatus = strawberry.enum(enums.CancellationStatus)
@@ -156,8 +156,7 @@ class ServiceConnection:
 
     @classmethod
     def of(cls, page: Page[models.Service]) -> ServiceConnection:
-        edges = [ServiceEdge(cursor=c, node=Service.of(s)) for c, s in zip(page.cursors, page.items, strict=True)]
-        return cls(edges=edges, page_info=PageInfo.of(page), total_count=page.total_count)
+        return cls(**connection_fields(page, ServiceEdge, Service.of))
 
 
 async def load_service(ctx: Context, pk: int) -> Service | None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from tortoise import connections
 
 from core.runtime import Runtime
 from models import Account, Contact, Service
@@ -38,6 +41,30 @@ async def emailed_code(sink: SmtpSink, address: str, count: int = 1) -> str:
             return re.findall(r"\b\d{6,}\b", codes[count - 1].text)[0]
         await asyncio.sleep(0.02)
     raise AssertionError(f"{address} did not receive {count} code email(s)")
+
+
+@contextmanager
+def counting_queries() -> Iterator[list[str]]:
+    """Every SQL statement the default connection runs meanwhile, but the idle mail worker's polls."""
+    client_class = type(connections.get("default"))
+    seen: list[str] = []
+    originals = {name: getattr(client_class, name) for name in ("execute_query", "execute_query_dict")}
+
+    def wrap(original):  # type: ignore[no-untyped-def]
+        async def counted(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if "outbox_message" not in query:
+                seen.append(query)
+            return await original(self, query, *args, **kwargs)
+
+        return counted
+
+    for name, original in originals.items():
+        setattr(client_class, name, wrap(original))
+    try:
+        yield seen
+    finally:
+        for name, original in originals.items():
+            setattr(client_class, name, original)
 
 
 class GraphQLClient:

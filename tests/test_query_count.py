@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from core.mail import queue_mail
 from models import OutboxMessage
 from models.enums import DeliveryStatus, EmailCategory
+from tests.helpers import counting_queries
 
 DASHBOARD = """{ viewer { permissions mustChangePassword session { id } account { clientNumber
   holder { firstName email emailAtOwnDomain hasSecurityPin address { city } }
@@ -19,30 +17,6 @@ DASHBOARD = """{ viewer { permissions mustChangePassword session { id } account 
     cancellation { id status effectiveBy } } } }
   contacts(first: 20) { totalCount edges { node { id email permissions } } }
   mail(first: 20) { totalCount edges { node { id subject category recipients queuedAt service { id name } } } } } } }"""
-
-
-@contextmanager
-def counting_queries() -> Iterator[list[str]]:
-    """Every SQL statement the default connection runs meanwhile, but the idle mail worker's polls."""
-    client_class = type(connections.get("default"))
-    seen: list[str] = []
-    originals = {name: getattr(client_class, name) for name in ("execute_query", "execute_query_dict")}
-
-    def wrap(original):  # type: ignore[no-untyped-def]
-        async def counted(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]
-            if "outbox_message" not in query:
-                seen.append(query)
-            return await original(self, query, *args, **kwargs)
-
-        return counted
-
-    for name, original in originals.items():
-        setattr(client_class, name, wrap(original))
-    try:
-        yield seen
-    finally:
-        for name, original in originals.items():
-            setattr(client_class, name, original)
 
 
 async def delivered() -> None:
