@@ -37,6 +37,11 @@ MATRIX = [
     ("mailResend", "MAIL", "mutation($i: MailResendInput!) { mailResend(input: $i) { errors { code } } }",
      lambda ids: {"i": {"messageId": to_global_id("MailMessage", 1)}}),
     ("Account.activity", "SECURITY", "{ viewer { account { activity { totalCount } } } }", None),
+    ("Account.apiTokens", "SECURITY", "{ viewer { account { apiTokens { id } } } }", None),
+    ("apiTokenCreate", "SECURITY", "mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { errors { code } } }",
+     lambda ids: {"i": {"name": "ERP", "permissions": []}}),
+    ("apiTokenRevoke", "SECURITY", "mutation($i: ApiTokenRevokeInput!) { apiTokenRevoke(input: $i) { errors { code } } }",
+     lambda ids: {"i": {"id": to_global_id("ApiToken", 1)}}),
     ("securityPinSet", "SECURITY", "mutation($i: SecurityPinSetInput!) { securityPinSet(input: $i) { errors { code } } }",
      lambda ids: {"i": {"currentPassword": PASSWORD, "pin": "2580"}}),
 ]

@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+import websockets
 
 import models
 from core import events
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
 from core.ids import to_global_id
-from tests.helpers import emailed_code
+from tests.helpers import PASSWORD, emailed_code
 from tests.live import graphql_socket, uvicorn_server
 
 HOLDER_EMAIL = "vivo@example.net"
@@ -236,3 +237,22 @@ async def test_subscriptions_per_connection_are_limited(port, client, factory) -
         assert message["type"] == "error"
         assert message["id"] == str(MAX_SUBSCRIPTIONS_PER_CONNECTION)
         assert "limit" in message["payload"][0]["message"].lower()
+
+
+async def test_legacy_graphql_ws_protocol_is_refused(port) -> None:
+    async with websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-ws"]) as legacy:
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(legacy.recv(), 5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4406
+
+
+async def test_password_change_closes_the_persons_sockets(port, client, factory) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    async with graphql_socket(port, cookie=session_cookie(client)) as socket:
+        await socket.init()
+        await socket.subscribe(SUBSCRIPTION)
+        change = "mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code } } }"
+        changed = await client.data(change, {"i": {"currentPassword": PASSWORD, "newPassword": "Yerba-Guayaba-Cordillera-88"}})
+        assert changed["passwordChange"]["errors"] == []
+        assert await socket.closed_with() == 4403
