@@ -72,8 +72,12 @@ class Settings:
 
     @property
     def origins(self) -> frozenset[str]:
-        """Origins allowed to use cookie sessions: the public base URL's own, plus the allowlist."""
-        return frozenset({origin_of(self.public_base_url), *self.allowed_origins})
+        """Origins allowed to use cookie sessions: the public base URL's own, plus the allowlist.
+
+        In development, localhost and 127.0.0.1 are the same server, whichever the browser opened."""
+        own = origin_of(self.public_base_url)
+        aliases = {own.replace("//localhost", "//127.0.0.1"), own.replace("//127.0.0.1", "//localhost")}
+        return frozenset({own, *self.allowed_origins, *(aliases if self.environment == "development" else ())})
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with some values changed (tests and the CLI use it)."""

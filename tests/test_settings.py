@@ -52,3 +52,9 @@ def test_allowed_origins_add_to_the_public_origin() -> None:
         {"PUBLIC_BASE_URL": "https://clientes.example.com", "ALLOWED_ORIGINS": "https://app.example.com/, http://localhost:5173"}
     )
     assert settings.origins == {"https://clientes.example.com", "https://app.example.com", "http://localhost:5173"}
+
+
+def test_development_treats_localhost_and_loopback_alike() -> None:
+    assert "http://127.0.0.1:8000" in Settings.from_env({}).origins
+    production = Settings.from_env({"ENVIRONMENT": "production", "SECRET_KEY": "x" * 40, "PUBLIC_BASE_URL": "http://localhost:8000"})
+    assert production.origins == {"http://localhost:8000"}
