@@ -4,33 +4,33 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from contextvars import ContextVar
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
-from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
-from strawberry.types import ExecutionResult
-from tortoise import connections
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from tortoise import connections
 
+from core import logs, workers
+from core.apq import PersistedQueries, PersistedQueryError
 from core.authn import authenticate
 from core.clock import Clock
 from core.context import Context
 from core.csrf import CrossSiteRequestGuard
-from core.http import BodyLimit, RequestId, SecurityHeaders
 from core.db import close_database, open_database
-from core import logs, workers
-from core.apq import PersistedQueries, PersistedQueryError
+from core.http import BodyLimit, RequestId, SecurityHeaders
 from core.live import LiveConnections
 from core.runtime import Runtime
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler

@@ -22,9 +22,9 @@ from core.db import close_database, open_database
 from core.migrations import drift, make_migration, upgrade
 from core.runtime import Runtime
 from core.security import Secrets
+from core.validation import Invalid
 from models import Account
 from models.enums import HolderKind, Language, NationalIdType, PaymentMethod, ServiceKind, ServiceStatus
-from core.validation import Invalid
 from resolvers import auth, holder, staff
 from settings import PROJECT_DIR, Settings, SettingsError
 

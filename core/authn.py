@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
-
 from tortoise.queryset import QuerySet
 
 from core.context import Principal

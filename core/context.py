@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
-
-from strawberry.dataloader import DataLoader
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
+from strawberry.dataloader import DataLoader
 
 from core.errors import forbidden, password_change_required, unauthenticated
 from core.i18n import language_from_header

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 
-
 MAX_PK = 2**31 - 1  # the databases' integer keys; a larger number cannot name anything
 
 

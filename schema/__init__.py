@@ -14,9 +14,9 @@ from core.context import Context
 from core.limits import Budget, QueryLimits, TokenLimit
 from core.logs import OperationLog
 from schema import api_tokens, auth, contacts, holder, mail, nodes, recovery, services
-from schema.subscriptions import Subscription
 from schema.account import Viewer, viewer_of
 from schema.errors import MaskUnexpectedErrors, add_codes
+from schema.subscriptions import Subscription
 from settings import Settings
 
 

@@ -16,6 +16,7 @@ from models.enums import Permission
 from resolvers import auth
 from schema.activity import ActivityConnection
 from schema.common import Node, UserError, UserErrorCode, user_error
+from schema.holder import holder_of
 
 if TYPE_CHECKING:
     from schema.account import Viewer
@@ -187,8 +188,6 @@ class Mutation:
 
     @strawberry.mutation
     async def security_pin_set(self, info: strawberry.Info[Context, None], input: SecurityPinSetInput) -> SecurityPinSetPayload:
-        from schema.holder import holder_of
-
         ctx = info.context
         result = await auth.set_security_pin(ctx, input.current_password, input.pin)
         field = ["input", "currentPassword"] if result.outcome is auth.Outcome.INVALID_CREDENTIALS else ["input", "pin"]

@@ -13,12 +13,21 @@ from core.i18n import translate
 from core.ids import to_global_id
 from core.pagination import Page
 from core.passwords import MAX_LENGTH, MIN_LENGTH
-from resolvers import contacts
 from models.enums import EmailCategory as EmailCategoryEnum
 from models.enums import Permission as PermissionEnum
-from schema.common import EmailCategory, Language, Node, PageInfo, Permission, UserError, UserErrorCode, connection_fields, user_error
+from resolvers import contacts
+from schema.common import (
+    EmailCategory,
+    Language,
+    Node,
+    PageInfo,
+    Permission,
+    UserError,
+    UserErrorCode,
+    connection_fields,
+    user_error,
+)
 from schema.holder import PostalAddress, PostalAddressInput, problem_errors
-
 
 if TYPE_CHECKING:
     from schema.account import Viewer

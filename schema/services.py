@@ -9,10 +9,10 @@ import strawberry
 
 import models
 from core.context import Context
+from core.i18n import translate
 from core.ids import to_global_id
 from core.pagination import Page
 from models import enums
-from core.i18n import translate
 from resolvers import cancellation, services
 from schema.common import Node, PageInfo, UserError, UserErrorCode, Warning, WarningCode, connection_fields, user_error
 

@@ -16,18 +16,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
-from asyncpg.exceptions import DeadlockDetectedError
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from asyncpg.exceptions import DeadlockDetectedError
 from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 from tortoise.exceptions import OperationalError
 
 from app import create_app
 from core import workers
-from core.mail_delivery import deliver_forever
 from core.clock import FrozenClock
+from core.mail_delivery import deliver_forever
 from core.runtime import Runtime
 from settings import Settings
 from tests.helpers import Factory, GraphQLClient

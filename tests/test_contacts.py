@@ -7,9 +7,9 @@ import re
 from datetime import timedelta
 
 import models
+from core.ids import to_global_id
 from core.mail import recipients_for
 from models.enums import EmailCategory
-from core.ids import to_global_id
 from tests.helpers import PASSWORD, wait_for_mail
 
 FIELDS = "id firstName lastName email phone active permissions emailCategories language invitationPending version address { postalCode countryCode }"

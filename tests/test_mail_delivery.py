@@ -15,6 +15,7 @@ from core.mail_delivery import MAX_ATTEMPTS, deliver_due
 from models.enums import DeliveryStatus, EmailCategory
 from tests.helpers import PASSWORD, wait_for_mail
 
+
 async def eventually(condition: Callable[[list[models.OutboxMessage]], bool]) -> None:
     """Wait (bounded) until the outbox rows satisfy `condition`: the app's worker runs alongside."""
     for _ in range(250):

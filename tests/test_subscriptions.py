@@ -12,8 +12,8 @@ import websockets
 
 import models
 from core import events
-from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
 from core.ids import to_global_id
+from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
 from tests.helpers import PASSWORD, emailed_code
 from tests.live import graphql_socket, uvicorn_server
 

@@ -16,8 +16,8 @@ from tortoise import connections
 
 from core.events import LISTENER_NAME
 from settings import PROJECT_DIR
-from tests.live import free_port, graphql_socket, uvicorn_server
 from tests.helpers import emailed_code
+from tests.live import free_port, graphql_socket, uvicorn_server
 from tests.test_subscriptions import CONFIRM, HOLDER_EMAIL, SUBSCRIPTION, request_cancellation, session_cookie
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only")
