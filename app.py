@@ -13,8 +13,9 @@ from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
@@ -36,10 +37,11 @@ from core.runtime import Runtime
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
 from resolvers import api_tokens
 from schema import build_schema
-from settings import Settings
+from settings import PROJECT_DIR, Settings
 
 log = logging.getLogger("clientpanel")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+WEB_DIR = PROJECT_DIR / "web"
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -124,6 +126,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    async def panel(request: Request) -> Response:
+        """The demo client panel (web/): one page; the links in emails open its routes."""
+        return FileResponse(WEB_DIR / "index.html")
+
     async def readyz(request: Request) -> Response:
         """Ready when the database answers."""
         try:
@@ -139,6 +145,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/", panel),
+            Route("/recuperar", panel),
+            Route("/invitacion", panel),
+            Mount("/static", StaticFiles(directory=WEB_DIR)),
         ],
         lifespan=lifespan,
     )

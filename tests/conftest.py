@@ -31,10 +31,13 @@ from core.mail_delivery import deliver_forever
 from core.runtime import Runtime
 from settings import Settings
 from tests.helpers import Factory, GraphQLClient
+from tests.live import free_port
 from tests.smtp import SmtpSink
 
 START = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 BASE_URL = "http://testserver.local"
+# The browser tests serve the app on this port; its origin may use cookie sessions.
+BROWSER_PORT = free_port()
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +81,7 @@ def settings(database_url: str, smtp_sink: SmtpSink) -> Settings:
         argon2_time_cost=1,
         argon2_memory_kib=1024,
         worker_poll_seconds=0.05,
+        allowed_origins=(f"http://127.0.0.1:{BROWSER_PORT}",),
     )
 
 

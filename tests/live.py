@@ -24,9 +24,9 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def uvicorn_server(app: Starlette) -> AsyncIterator[int]:
+async def uvicorn_server(app: Starlette, port: int | None = None) -> AsyncIterator[int]:
     """The app on a real uvicorn server on localhost (its lifespan is already running)."""
-    port = free_port()
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
     task = asyncio.create_task(server.serve())
     while not server.started:

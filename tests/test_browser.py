@@ -1,0 +1,154 @@
+"""The demo client panel in a real browser (headless Chromium) against a real uvicorn server (issue 13)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+import models
+from models.enums import PaymentMethod
+from resolvers.cancellation import complete_due
+from settings import PROJECT_DIR
+from tests.conftest import BROWSER_PORT
+from tests.helpers import PASSWORD, emailed_code, wait_for_mail
+from tests.live import uvicorn_server
+
+SCREENSHOTS = PROJECT_DIR / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+HOLDER = "navegador@example.net"
+
+
+def chromium() -> str:
+    """Debian's Chromium, installed here if missing (playwright's own download cannot run here)."""
+    found = shutil.which("chromium")
+    if found is None and os.geteuid() == 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=True, timeout=600, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, timeout=900, capture_output=True)
+        found = shutil.which("chromium")
+    if found is None:
+        pytest.skip("Chromium is not installed and cannot be installed without root")
+    return found
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+async def page(app, browser: Browser) -> AsyncIterator[Page]:
+    async with uvicorn_server(app, BROWSER_PORT):
+        context = await browser.new_context(base_url=f"http://127.0.0.1:{BROWSER_PORT}")
+        yield await context.new_page()
+        await context.close()
+
+
+async def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+async def sign_in(page: Page, login: str, password: str = PASSWORD) -> None:
+    await page.goto("/")
+    await page.fill("[name=login]", login)
+    await page.fill("[name=password]", password)
+    await page.click("#signin-button")
+
+
+async def test_sign_in_update_cancel_and_watch_live(page, factory, smtp_sink, clock, runtime) -> None:
+    account = await factory.account(email=HOLDER)
+    service = await factory.service(account, "Hosting Pyme", domain="panelvivo.com.ar",
+                                    payment_method=PaymentMethod.AUTOMATIC_DEBIT, next_due_date=date(2026, 3, 25))
+    await factory.contact(account, "ana.browser@example.com", permissions=["SERVICES"], email_categories=["SUPPORT"])
+    await sign_in(page, account.client_number)
+    await expect(page.locator("#holder-name")).to_contain_text("Juan Pérez")
+    await shot(page, "holder")
+
+    await page.fill("[name=phone]", "011 4321-5678")
+    await page.click("#holder-save")
+    await expect(page.locator("#flash")).to_have_text("Datos guardados.")
+    assert (await models.Holder.get(account_id=account.id)).phone == "+541143215678"
+
+    await page.click("a[href='#services']")
+    await page.click(".request-cancel")
+    await expect(page.locator("#debit-warning")).to_be_visible()
+    await page.fill("[name=reason]", "Mudamos el sitio")
+    await page.check("[name=ack]")
+    await page.click("#request-submit")
+    await expect(page.locator(f"[data-service] .status")).to_contain_text("Esperando confirmación")
+    await shot(page, "services")
+
+    await page.click(".confirm-cancel")
+    await page.fill("[name=code]", await emailed_code(smtp_sink, HOLDER))
+    await page.click("#confirm-submit")
+    await expect(page.locator("[data-service] .status")).to_contain_text("Baja pendiente · Baja programada")
+
+    # Completion happens elsewhere (the worker): the open page learns it over the subscription.
+    await models.Cancellation.filter(service_id=service.id).update(complete_after=clock.now())
+    assert await complete_due(runtime) == 1
+    await expect(page.locator("[data-service] .status")).to_have_text("Dado de baja · Baja completada")
+    await expect(page.locator(".withdraw-cancel")).to_have_count(0)
+    await shot(page, "services-live")
+
+    await page.click("a[href='#contacts']")
+    await expect(page.locator(".contact")).to_contain_text("ana.browser@example.com")
+    await page.click("a[href='#mail']")
+    await page.fill("[name=search]", "codigo confirmacion")
+    await page.click("#mail-search")
+    await page.click("[data-open='0']")
+    await expect(page.locator("#mail-reader")).to_contain_text("[oculto]")
+    await shot(page, "mail")
+
+
+async def test_security_page_meter_pin_and_sessions(page, factory) -> None:
+    account = await factory.account(email=HOLDER)
+    await sign_in(page, account.client_number)
+    await page.click("a[href='#security']")
+    await page.fill("[name=newPassword]", "abc")
+    await expect(page.locator("#strength-text")).to_contain_text("0/4")
+    await page.fill("[name=newPassword]", "Correcaminos-Pampa-Norte-4821")
+    await expect(page.locator("#strength-text")).to_contain_text("4/4")
+    await shot(page, "security")
+    await page.click("#lang")
+    await expect(page.locator("a[href='#security']")).to_have_text("Security")
+    await page.click("#signout")
+    await expect(page.locator("#signin-button")).to_be_visible()
+
+
+async def test_recover_access_from_the_sign_in_page(page, factory, smtp_sink) -> None:
+    account = await factory.account(email=HOLDER)
+    await page.goto("/")
+    await page.click("#forgot")
+    await page.select_option("[name=method]", "CLIENT_NUMBER")
+    await page.fill("[name=value]", account.client_number)
+    await page.click("#recover-button")
+    await expect(page.locator("#flash")).to_contain_text("le enviamos un email")
+    [link_mail] = await wait_for_mail(smtp_sink, HOLDER)
+    token = re.search(r"/recuperar\?token=([\w-]+)", link_mail.text).group(1)
+    await page.goto(f"/recuperar?token={token}")
+    await expect(page.locator("#flash")).to_contain_text("clave nueva")
+    new_mail = (await wait_for_mail(smtp_sink, HOLDER, count=2))[1]
+    password = re.search(r"Clave temporal: (\S+)", new_mail.text).group(1)
+    await sign_in(page, account.client_number, password)
+    await expect(page.locator("#flash")).to_contain_text("Debe elegir una clave nueva")
+    await page.fill("[name=currentPassword]", password)
+    await page.fill("[name=newPassword]", "Yerba-Guayaba-Cordillera-88")
+    await page.click("#password-submit")
+    await expect(page.locator("#holder-name")).to_contain_text("Juan Pérez")
+    await shot(page, "recovered")
+
+
+def test_readme_shows_a_screenshot() -> None:
+    assert Path(PROJECT_DIR / "docs" / "panel.png").exists()

@@ -1,0 +1,386 @@
+// A small reference client for the Panel de Clientes API: public GraphQL only, cookie session,
+// automatic persisted queries, and the live cancellation status over graphql-transport-ws.
+
+const TEXT = {
+  es: {
+    title: "Panel de Clientes", signOut: "Salir", navHolder: "Datos del titular", navServices: "Servicios",
+    navContacts: "Contactos", navMail: "Emails Recibidos", navSecurity: "Seguridad", login: "Número de cliente o email",
+    password: "Clave", signIn: "Ingresar", forgot: "¿Olvidó su número de cliente o clave?", recover: "Recuperar acceso",
+    method: "Dato", domain: "Nombre de dominio", clientNumber: "Número de cliente", primaryEmail: "Email primario",
+    value: "Valor", send: "Enviar", recoverySent: "Si los datos corresponden a una cuenta, le enviamos un email para confirmar.",
+    recoveryDone: "Listo: le enviamos por email su número de cliente y una clave nueva.", update: "Actualizar datos",
+    company: "Empresa", email: "Email", phone: "Teléfono", street: "Calle y número", neighborhood: "Barrio / colonia",
+    city: "Ciudad", state: "Provincia / estado", postalCode: "Código postal", country: "País (AR, MX...)", language: "Idioma",
+    saved: "Datos guardados.", requestCancel: "Solicitar baja", confirmCancel: "Confirmar baja", withdraw: "Retirar solicitud",
+    reason: "Motivo", ack: "Leí que se eliminará todo el contenido del sitio y los emails.", code: "Código de confirmación",
+    deadline: "Plazo para pedir la baja", debitWarning: "Débito automático: el próximo débito se procesará y no será reintegrado.",
+    deleted: "Se eliminará", status: "Estado", search: "Buscar", view: "Ver Mensaje", permissions: "Permisos",
+    categories: "Emails", active: "Activo", changePassword: "Cambiar clave", currentPassword: "Clave actual",
+    newPassword: "Clave nueva", strength: "Fortaleza", pin: "PIN de seguridad (4 a 8 dígitos)", setPin: "Guardar PIN",
+    sessions: "Sesiones abiertas", close: "Cerrar", current: "esta sesión", activity: "Historial de movimientos",
+    mustChange: "Debe elegir una clave nueva antes de continuar.", chooseCredentials: "Elija su clave", accept: "Aceptar invitación",
+    none: "Nada por aquí.", passwordChanged: "Clave cambiada.", pinSaved: "PIN guardado.", requested: "Le enviamos un código por email.",
+  },
+  en: {
+    title: "Client Panel", signOut: "Sign out", navHolder: "Holder data", navServices: "Services", navContacts: "Contacts",
+    navMail: "Received emails", navSecurity: "Security", login: "Client number or email", password: "Password", signIn: "Sign in",
+    forgot: "Forgot your client number or password?", recover: "Recover access", method: "Data", domain: "Domain name",
+    clientNumber: "Client number", primaryEmail: "Primary email", value: "Value", send: "Send",
+    recoverySent: "If the data matches an account, we sent an email to confirm.",
+    recoveryDone: "Done: we emailed your client number and a new password.", update: "Update data", company: "Company",
+    email: "Email", phone: "Phone", street: "Street and number", neighborhood: "Neighbourhood", city: "City",
+    state: "State / province", postalCode: "Postal code", country: "Country (AR, MX...)", language: "Language",
+    saved: "Saved.", requestCancel: "Request cancellation", confirmCancel: "Confirm cancellation", withdraw: "Withdraw request",
+    reason: "Reason", ack: "I have read that all site content and email will be deleted.", code: "Confirmation code",
+    deadline: "Deadline to request", debitWarning: "Automatic debit: the next debit will be processed and not refunded.",
+    deleted: "Will be deleted", status: "Status", search: "Search", view: "View message", permissions: "Permissions",
+    categories: "Emails", active: "Active", changePassword: "Change password", currentPassword: "Current password",
+    newPassword: "New password", strength: "Strength", pin: "Security PIN (4 to 8 digits)", setPin: "Save PIN",
+    sessions: "Open sessions", close: "Close", current: "this session", activity: "Account history",
+    mustChange: "Choose a new password before going on.", chooseCredentials: "Choose your password", accept: "Accept invitation",
+    none: "Nothing here.", passwordChanged: "Password changed.", pinSaved: "PIN saved.", requested: "We emailed you a code.",
+  },
+};
+
+const STATUS = {
+  es: { ACTIVE: "Activo", SUSPENDED: "Suspendido", CANCELLATION_PENDING: "Baja pendiente", CANCELLED: "Dado de baja",
+    AWAITING_CONFIRMATION: "Esperando confirmación", SCHEDULED: "Baja programada", COMPLETED: "Baja completada",
+    WITHDRAWN: "Solicitud retirada", EXPIRED: "Solicitud vencida" },
+  en: { ACTIVE: "Active", SUSPENDED: "Suspended", CANCELLATION_PENDING: "Cancellation pending", CANCELLED: "Cancelled",
+    AWAITING_CONFIRMATION: "Awaiting confirmation", SCHEDULED: "Cancellation scheduled", COMPLETED: "Cancellation completed",
+    WITHDRAWN: "Request withdrawn", EXPIRED: "Request expired" },
+};
+
+let lang = localStorage.getItem("lang") || "es";
+const t = (key) => TEXT[lang][key] || key;
+const $ = (selector) => document.querySelector(selector);
+const statusText = (service, cancellation) =>
+  [service.status, cancellation?.status].filter(Boolean).map((code) => STATUS[lang][code] || code).join(" · ");
+const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const view = () => $("#view");
+
+async function sha256(text) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// POST a GraphQL operation, first by its hash only (automatic persisted queries).
+async function gql(query, variables = {}) {
+  const persistedQuery = { version: 1, sha256Hash: await sha256(query) };
+  const post = (body) => fetch("/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", "accept-language": lang },
+    body: JSON.stringify({ variables, extensions: { persistedQuery }, ...body }),
+  }).then((r) => r.json());
+  let body = await post({});
+  if (body.errors?.[0]?.extensions?.code === "PERSISTED_QUERY_NOT_FOUND") body = await post({ query });
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join(" "));
+  return body.data;
+}
+
+function flash(message, kind = "") {
+  $("#flash").textContent = message;
+  $("#flash").className = kind;
+}
+
+function payloadErrors(payload) {
+  const text = [...(payload.errors || []).map((e) => e.message)].join(" ");
+  if (text) flash(text, "error");
+  return Boolean(text);
+}
+
+function form(html, onSubmit) {
+  const element = document.createElement("form");
+  element.innerHTML = html;
+  element.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try { await onSubmit(Object.fromEntries(new FormData(element)), element); } catch (error) { flash(error.message, "error"); }
+  });
+  return element;
+}
+
+const field = (name, label, type = "text", value = "") =>
+  `<label>${esc(t(label))}<input name="${name}" type="${type}" value="${esc(value)}"></label>`;
+
+// ---- signed out: sign in, access recovery, invitation ----
+
+function signInView() {
+  view().replaceChildren(form(
+    `<h2>${esc(t("signIn"))}</h2>${field("login", "login")}${field("password", "password", "password")}
+     <button id="signin-button">${esc(t("signIn"))}</button><a href="#recover" id="forgot">${esc(t("forgot"))}</a>`,
+    async ({ login, password }) => {
+      const data = await gql(`mutation SignIn($i: SignInInput!) { signIn(input: $i) { errors { message } } }`, { i: { login, password } });
+      if (!payloadErrors(data.signIn)) { flash(""); await route(); }
+    },
+  ));
+}
+
+function recoveryView() {
+  view().replaceChildren(form(
+    `<h2>${esc(t("recover"))}</h2>
+     <label>${esc(t("method"))}<select name="method"><option value="DOMAIN">${esc(t("domain"))}</option>
+     <option value="CLIENT_NUMBER">${esc(t("clientNumber"))}</option><option value="PRIMARY_EMAIL">${esc(t("primaryEmail"))}</option></select></label>
+     ${field("value", "value")}<button id="recover-button">${esc(t("send"))}</button>`,
+    async ({ method, value }) => {
+      const data = await gql(`mutation RecoveryRequest($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { message } } }`, { i: { method, value } });
+      if (!payloadErrors(data.accessRecoveryRequest)) flash(t("recoverySent"));
+    },
+  ));
+}
+
+async function recoveryConfirmView(token) {
+  const data = await gql(`mutation RecoveryConfirm($i: AccessRecoveryConfirmInput!) { accessRecoveryConfirm(input: $i) { errors { message } } }`, { i: { token } });
+  if (!payloadErrors(data.accessRecoveryConfirm)) flash(t("recoveryDone"));
+  history.replaceState(null, "", "/");
+  signInView();
+}
+
+function invitationView(token) {
+  view().replaceChildren(form(
+    `<h2>${esc(t("chooseCredentials"))}</h2>${field("password", "newPassword", "password")}<button>${esc(t("accept"))}</button>`,
+    async ({ password }) => {
+      const data = await gql(`mutation Accept($i: ContactInvitationAcceptInput!) { contactInvitationAccept(input: $i) { errors { message } } }`, { i: { token, password } });
+      if (!payloadErrors(data.contactInvitationAccept)) { history.replaceState(null, "", "/"); await route(); }
+    },
+  ));
+}
+
+// ---- holder data ----
+
+const HOLDER = `query Holder { viewer { account { holder { firstName lastName companyName email phone language version
+  nationalId { formatted } taxId { formatted } address { street neighborhood city state postalCode countryCode } } } } }`;
+
+async function holderView() {
+  const h = (await gql(HOLDER)).viewer.account.holder;
+  const a = h.address || {};
+  const section = document.createElement("section");
+  section.innerHTML = `<h2>${esc(t("navHolder"))}</h2><p id="holder-name">${esc(h.firstName)} ${esc(h.lastName)}
+    ${h.nationalId ? `· ${esc(h.nationalId.formatted)}` : ""} ${h.taxId ? `· ${esc(h.taxId.formatted)}` : ""}</p>`;
+  section.append(form(
+    `<h3>${esc(t("update"))}</h3>${field("companyName", "company", "text", h.companyName)}${field("email", "email", "email", h.email)}
+     ${field("phone", "phone", "tel", h.phone)}${field("street", "street", "text", a.street)}${field("neighborhood", "neighborhood", "text", a.neighborhood)}
+     ${field("city", "city", "text", a.city)}${field("state", "state", "text", a.state)}${field("postalCode", "postalCode", "text", a.postalCode)}
+     ${field("countryCode", "country", "text", a.countryCode)}<button id="holder-save">${esc(t("update"))}</button>`,
+    async (values) => {
+      const input = { expectedVersion: h.version, companyName: values.companyName || null, email: values.email, phone: values.phone || null };
+      if (values.street) input.address = { street: values.street, neighborhood: values.neighborhood || null, city: values.city, state: values.state || null, postalCode: values.postalCode, countryCode: values.countryCode };
+      const data = await gql(`mutation HolderUpdate($i: HolderUpdateInput!) { holderUpdate(input: $i) { errors { field message } warnings { message } } }`, { i: input });
+      if (payloadErrors(data.holderUpdate)) return;
+      await holderView();
+      const warning = data.holderUpdate.warnings.map((w) => w.message).join(" ");
+      flash(warning || t("saved"), warning ? "warning" : "");
+    },
+  ));
+  view().replaceChildren(section);
+}
+
+// ---- services and cancellation, with the live status ----
+
+const SERVICES = `query Services { viewer { account { services(first: 50) { edges { node { id name domain status paymentMethod nextDueDate
+  cancellation { id status effectiveBy attemptsLeft }
+  cancellationPreview { canRequest blockers requestDeadline automaticDebitCutoff nextDebitWillBeCharged dataDeleted } } } } } } }`;
+
+let live = null;
+
+function watchCancellations() {
+  if (live) return;
+  live = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`, "graphql-transport-ws");
+  live.onopen = () => live.send(JSON.stringify({ type: "connection_init", payload: {} }));
+  live.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    if (message.type === "connection_ack") {
+      live.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: "subscription { cancellationStatusChanged { cancellation { id status } service { id status } } }" } }));
+    } else if (message.type === "ping") {
+      live.send(JSON.stringify({ type: "pong" }));
+    } else if (message.type === "next" && message.payload.data) {
+      const { service, cancellation } = message.payload.data.cancellationStatusChanged;
+      const cell = document.querySelector(`[data-service="${CSS.escape(service.id)}"] .status`);
+      if (cell) {
+        cell.textContent = statusText(service, cancellation);
+        servicesView().catch((error) => flash(error.message, "error"));  // refresh the buttons too
+      }
+    }
+  };
+  live.onclose = () => { live = null; };
+}
+
+async function servicesView() {
+  const edges = (await gql(SERVICES)).viewer.account.services.edges;
+  const section = document.createElement("section");
+  section.innerHTML = `<h2>${esc(t("navServices"))}</h2><table><tbody>${edges.map(({ node: s }) => `
+    <tr data-service="${esc(s.id)}"><td>${esc(s.name)}<br><small>${esc(s.domain)}</small></td>
+    <td class="status">${esc(statusText(s, s.cancellation))}</td>
+    <td class="actions"></td></tr>`).join("")}</tbody></table><div id="cancel-panel"></div>`;
+  for (const { node: s } of edges) {
+    const actions = section.querySelector(`[data-service="${CSS.escape(s.id)}"] .actions`);
+    const open = s.cancellation && ["AWAITING_CONFIRMATION", "SCHEDULED"].includes(s.cancellation.status);
+    if (s.cancellationPreview.canRequest) actions.append(button(t("requestCancel"), "request-cancel", () => cancellationForm(s)));
+    if (open && s.cancellation.status === "AWAITING_CONFIRMATION") actions.append(button(t("confirmCancel"), "confirm-cancel", () => confirmForm(s)));
+    if (open) actions.append(button(t("withdraw"), "withdraw-cancel", async () => {
+      const data = await gql(`mutation Withdraw($i: ServiceCancellationWithdrawInput!) { serviceCancellationWithdraw(input: $i) { errors { message } } }`, { i: { cancellationId: s.cancellation.id } });
+      if (!payloadErrors(data.serviceCancellationWithdraw)) await servicesView();
+    }));
+  }
+  view().replaceChildren(section);
+  watchCancellations();
+}
+
+function button(label, name, onClick) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.textContent = label;
+  element.className = name;
+  element.addEventListener("click", () => onClick().catch((error) => flash(error.message, "error")));
+  return element;
+}
+
+async function cancellationForm(s) {
+  const p = s.cancellationPreview;
+  $("#cancel-panel").replaceChildren(form(
+    `<h3>${esc(t("requestCancel"))}: ${esc(s.name)}</h3>
+     ${p.requestDeadline ? `<p>${esc(t("deadline"))}: ${esc(new Date(p.requestDeadline).toLocaleString(lang))}</p>` : ""}
+     ${p.nextDebitWillBeCharged ? `<p class="warning" id="debit-warning">${esc(t("debitWarning"))}</p>` : ""}
+     <p>${esc(t("deleted"))}: ${p.dataDeleted.map(esc).join(", ")}</p>
+     ${field("reason", "reason")}<label><span><input type="checkbox" name="ack"> ${esc(t("ack"))}</span></label>
+     <button id="request-submit">${esc(t("requestCancel"))}</button>`,
+    async ({ reason, ack }) => {
+      const data = await gql(`mutation Request($i: ServiceCancellationRequestInput!) { serviceCancellationRequest(input: $i) { errors { message } warnings { message } } }`,
+        { i: { serviceId: s.id, reason, acknowledgeDataDeletion: ack === "on" } });
+      if (payloadErrors(data.serviceCancellationRequest)) return;
+      await servicesView();
+      flash([t("requested"), ...data.serviceCancellationRequest.warnings.map((w) => w.message)].join(" "));
+    },
+  ));
+}
+
+async function confirmForm(s) {
+  $("#cancel-panel").replaceChildren(form(
+    `<h3>${esc(t("confirmCancel"))}: ${esc(s.name)}</h3>${field("code", "code")}<button id="confirm-submit">${esc(t("confirmCancel"))}</button>`,
+    async ({ code }) => {
+      const data = await gql(`mutation Confirm($i: ServiceCancellationConfirmInput!) { serviceCancellationConfirm(input: $i) { errors { message } } }`,
+        { i: { cancellationId: s.cancellation.id, code } });
+      if (!payloadErrors(data.serviceCancellationConfirm)) await servicesView();
+    },
+  ));
+}
+
+// ---- contacts ----
+
+async function contactsView() {
+  const edges = (await gql(`query Contacts { viewer { account { contacts(first: 50) { edges { node { id firstName lastName email active permissions emailCategories invitationPending } } } } } }`)).viewer.account.contacts.edges;
+  view().innerHTML = `<h2>${esc(t("navContacts"))}</h2>${edges.length ? `<table><thead><tr><th></th><th>${esc(t("email"))}</th><th>${esc(t("active"))}</th>
+    <th>${esc(t("permissions"))}</th><th>${esc(t("categories"))}</th></tr></thead><tbody>${edges.map(({ node: c }) => `<tr class="contact">
+    <td>${esc(c.firstName)} ${esc(c.lastName)}</td><td>${esc(c.email)}</td><td>${c.active ? "✔" : "✘"}</td>
+    <td>${c.permissions.map(esc).join(", ")}</td><td>${c.emailCategories.map(esc).join(", ")}</td></tr>`).join("")}</tbody></table>` : `<p>${esc(t("none"))}</p>`}`;
+}
+
+// ---- received emails ----
+
+async function mailView(search = "") {
+  const data = await gql(`query Mail($f: MailFilter) { viewer { account { mail(first: 30, filter: $f) { totalCount edges { node { id subject category queuedAt textBody } } } } } }`, { f: { search: search || null } });
+  const edges = data.viewer.account.mail.edges;
+  const section = document.createElement("section");
+  section.innerHTML = `<h2>${esc(t("navMail"))}</h2>`;
+  section.append(form(`${field("search", "search", "search", search)}<button id="mail-search">${esc(t("search"))}</button>`, async ({ search: words }) => mailView(words)));
+  const list = document.createElement("table");
+  list.innerHTML = `<tbody>${edges.map(({ node: m }, n) => `<tr class="mail"><td>${esc(new Date(m.queuedAt).toLocaleString(lang))}</td>
+    <td>${esc(m.subject)}</td><td><button type="button" data-open="${n}">${esc(t("view"))}</button></td></tr>`).join("")}</tbody>`;
+  const reader = document.createElement("pre");
+  reader.id = "mail-reader";
+  list.addEventListener("click", (event) => {
+    const n = event.target.dataset?.open;
+    if (n !== undefined) reader.textContent = edges[Number(n)].node.textBody;
+  });
+  section.append(list, reader);
+  view().replaceChildren(section);
+}
+
+// ---- security: password with meter, PIN, sessions, history ----
+
+function passwordForm(onChanged) {
+  const element = form(
+    `<h3>${esc(t("changePassword"))}</h3>${field("currentPassword", "currentPassword", "password")}${field("newPassword", "newPassword", "password")}
+     <div>${esc(t("strength"))}: <span id="strength-text">-</span><div class="meter"><span id="strength-bar" style="width:0"></span></div></div>
+     <button id="password-submit">${esc(t("changePassword"))}</button>`,
+    async ({ currentPassword, newPassword }, el) => {
+      const data = await gql(`mutation PasswordChange($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { message } } }`, { i: { currentPassword, newPassword } });
+      if (!payloadErrors(data.passwordChange)) { el.reset(); flash(t("passwordChanged")); await onChanged(); }
+    },
+  );
+  element.querySelector("[name=newPassword]").addEventListener("input", async (event) => {
+    const { passwordStrength: s } = await gql(`query Strength($p: String!) { passwordStrength(password: $p) { score acceptable warning } }`, { p: event.target.value });
+    $("#strength-bar").style.width = `${(s.score + 1) * 20}%`;
+    $("#strength-text").textContent = `${s.score}/4 ${s.warning || ""}`;
+  });
+  return element;
+}
+
+async function securityView() {
+  const data = await gql(`query Security { viewer { account { sessions { id current createdAt ipAddress userAgent }
+    activity(first: 20) { edges { node { at actor summary } } } } } }`);
+  const { sessions, activity } = data.viewer.account;
+  const section = document.createElement("section");
+  section.innerHTML = `<h2>${esc(t("navSecurity"))}</h2>`;
+  section.append(passwordForm(securityView));
+  section.append(form(`${field("currentPassword", "currentPassword", "password")}${field("pin", "pin", "password")}<button id="pin-submit">${esc(t("setPin"))}</button>`,
+    async ({ currentPassword, pin }) => {
+      const result = await gql(`mutation Pin($i: SecurityPinSetInput!) { securityPinSet(input: $i) { errors { message } } }`, { i: { currentPassword, pin } });
+      if (!payloadErrors(result.securityPinSet)) flash(t("pinSaved"));
+    }));
+  const list = document.createElement("div");
+  list.innerHTML = `<h3>${esc(t("sessions"))}</h3><table><tbody>${sessions.map((s) => `<tr class="session"><td>${esc(new Date(s.createdAt).toLocaleString(lang))}</td>
+    <td>${esc(s.ipAddress)} ${esc(s.userAgent)}</td><td>${s.current ? esc(t("current")) : `<button type="button" data-revoke="${esc(s.id)}">${esc(t("close"))}</button>`}</td></tr>`).join("")}</tbody></table>
+    <h3>${esc(t("activity"))}</h3><table><tbody>${activity.edges.map(({ node: e }) => `<tr class="event"><td>${esc(new Date(e.at).toLocaleString(lang))}</td>
+    <td>${esc(e.actor)}</td><td>${esc(e.summary)}</td></tr>`).join("")}</tbody></table>`;
+  list.addEventListener("click", async (event) => {
+    const sessionId = event.target.dataset?.revoke;
+    if (!sessionId) return;
+    const result = await gql(`mutation Revoke($i: SessionRevokeInput!) { sessionRevoke(input: $i) { errors { message } } }`, { i: { sessionId } });
+    if (!payloadErrors(result.sessionRevoke)) await securityView();
+  });
+  section.append(list);
+  view().replaceChildren(section);
+}
+
+// ---- routing ----
+
+const VIEWS = { holder: holderView, services: servicesView, contacts: contactsView, mail: mailView, security: securityView };
+
+async function route() {
+  const params = new URLSearchParams(location.search);
+  if (location.pathname === "/recuperar" && params.get("token")) return recoveryConfirmView(params.get("token"));
+  if (location.pathname === "/invitacion" && params.get("token")) return invitationView(params.get("token"));
+  const { viewer } = await gql(`query Viewer { viewer { mustChangePassword permissions account { clientNumber } contact { email } } }`);
+  $("#menu").hidden = !viewer;
+  $("#signout").hidden = !viewer;
+  $("#who").textContent = viewer ? (viewer.contact?.email || `${t("clientNumber")} ${viewer.account.clientNumber}`) : "";
+  if (!viewer) return location.hash === "#recover" ? recoveryView() : signInView();
+  if (viewer.mustChangePassword) {
+    $("#menu").hidden = true;
+    view().replaceChildren(passwordForm(route));
+    return flash(t("mustChange"), "warning");
+  }
+  return (VIEWS[location.hash.slice(1)] || holderView)();
+}
+
+function translateStatic() {
+  document.documentElement.lang = lang;
+  document.querySelectorAll("[data-t]").forEach((element) => { element.textContent = t(element.dataset.t); });
+  $("#lang").textContent = lang === "es" ? "English" : "Español";
+}
+
+$("#lang").addEventListener("click", async () => {
+  lang = lang === "es" ? "en" : "es";
+  localStorage.setItem("lang", lang);
+  translateStatic();
+  await route();
+});
+$("#signout").addEventListener("click", async () => {
+  await gql(`mutation SignOut { signOut { errors { message } } }`);
+  if (live) live.close();
+  location.hash = "";
+  await route();
+});
+window.addEventListener("hashchange", () => route().catch((error) => flash(error.message, "error")));
+translateStatic();
+route().catch((error) => flash(error.message, "error"));
