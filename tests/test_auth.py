@@ -161,3 +161,21 @@ async def test_password_hashes_are_upgraded_on_sign_in(client, factory, runtime)
 async def test_overlong_logins_are_just_unknown(client) -> None:
     for login in ("9" * 40, "a" * 300 + "@example.com"):
         assert (await sign_in(client, login))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+
+
+async def test_every_failed_sign_in_costs_one_password_hash(client, factory, runtime, monkeypatch) -> None:
+    """Unknown login, wrong password and inactive contact do the same work, so timing tells nothing."""
+    account = await factory.account()
+    await factory.contact(account, "dormida@example.com", active=False)
+    calls: list[bool] = []
+    verify = runtime.secrets._verify
+
+    def counting(stored_hash: str, password: str, real: bool) -> bool:
+        calls.append(real)
+        return verify(stored_hash, password, real)
+
+    monkeypatch.setattr(runtime.secrets, "_verify", counting)
+    for login, password in (("55555", PASSWORD), (account.client_number, "wrong"), ("dormida@example.com", PASSWORD), ("x@y.z", "p")):
+        calls.clear()
+        assert (await sign_in(client, login, password))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+        assert len(calls) == 1, login
