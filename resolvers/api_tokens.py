@@ -6,15 +6,15 @@ permissions nor more than its creator can do today (core.authn intersects both).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from core import activity
 from core.context import Context, Principal
 from core.errors import forbidden
 from core.ids import pk_of
 from core.live import access_changed
+from core.outcome import Failures
 from models import ApiToken
 from models.enums import Permission
 
@@ -34,14 +34,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 @dataclass
-class Result:
+class Result(Failures):
     token: ApiToken | None = None
     secret: str | None = None
-    errors: list[tuple[str, list[str] | None, dict[str, Any]]] = field(default_factory=list)
-
-    def fail(self, code: str, path: list[str] | None = None, **values: Any) -> Result:
-        self.errors.append((code, path, values))
-        return self
 
 
 def _manager(ctx: Context) -> Principal:

@@ -23,6 +23,7 @@ from core import activity
 from core.context import Context
 from core.ids import pk_of
 from core.mail import queue_mail
+from core.outcome import Failures
 from core.runtime import Runtime
 from models import Cancellation, Service
 from models.enums import CancellationStatus, EmailCategory, Language, PaymentMethod, Permission, ServiceKind, ServiceStatus
@@ -101,14 +102,9 @@ class Preview:
 
 
 @dataclass
-class Outcome:
+class Outcome(Failures):
     cancellation: Cancellation | None = None
-    errors: list[tuple[str, list[str] | None, dict[str, Any]]] = field(default_factory=list)
     debit_will_be_charged: bool = False
-
-    def fail(self, code: str, path: list[str] | None = None, **values: Any) -> Outcome:
-        self.errors.append((code, path, values))
-        return self
 
 
 def request_deadline(runtime: Runtime, service: Service) -> datetime | None:

@@ -20,6 +20,7 @@ from core.context import Context, Principal
 from core.ids import pk_of
 from core.live import access_changed
 from core.mail import queue_mail
+from core.outcome import Failures
 from core.pagination import Page, paginate
 from core.passwords import context_words, strength
 from core.validation import FieldErrors, Problem, address, email, phone, text
@@ -67,14 +68,9 @@ class ContactFields:
 
 
 @dataclass
-class Result:
+class Result(Failures):
     contact: Contact | None = None
     problems: list[Problem] = field(default_factory=list)
-    errors: list[tuple[str, list[str] | None, dict[str, Any]]] = field(default_factory=list)
-
-    def fail(self, code: str, path: list[str] | None = None, **values: Any) -> Result:
-        self.errors.append((code, path, values))
-        return self
 
 
 async def contacts_page(ctx: Context, first: int | None, after: str | None, last: int | None, before: str | None) -> Page[Contact]:
@@ -167,10 +163,8 @@ async def create(ctx: Context, given: ContactFields) -> Result:
 
 
 async def update(ctx: Context, contact_id: str, expected_version: int, given: ContactFields) -> Result:
-    principal = ctx.require(Permission.CONTACTS)
     result = Result()
-    pk = pk_of(contact_id, "Contact")
-    current = await Contact.get_or_none(id=pk, account_id=principal.account_id) if pk else None
+    principal, current = await _own_contact(ctx, contact_id)
     if current is None:
         return result.fail("NOT_FOUND", ["input", "id"])
     errors = FieldErrors()
@@ -210,11 +204,16 @@ async def update(ctx: Context, contact_id: str, expected_version: int, given: Co
     return result
 
 
-async def delete(ctx: Context, contact_id: str) -> Result:
+async def _own_contact(ctx: Context, contact_id: str) -> tuple[Principal, Contact | None]:
+    """The acting person (who needs CONTACTS) and the contact, if it is in their account."""
     principal = ctx.require(Permission.CONTACTS)
-    result = Result()
     pk = pk_of(contact_id, "Contact")
-    contact = await Contact.get_or_none(id=pk, account_id=principal.account_id) if pk else None
+    return principal, await Contact.get_or_none(id=pk, account_id=principal.account_id) if pk else None
+
+
+async def delete(ctx: Context, contact_id: str) -> Result:
+    result = Result()
+    principal, contact = await _own_contact(ctx, contact_id)
     if contact is None:
         return result.fail("NOT_FOUND", ["input", "id"])
     if missing := _not_held(principal, set(contact.permissions)):
@@ -228,10 +227,8 @@ async def delete(ctx: Context, contact_id: str) -> Result:
 
 
 async def resend_invitation(ctx: Context, contact_id: str) -> Result:
-    principal = ctx.require(Permission.CONTACTS)
     result = Result()
-    pk = pk_of(contact_id, "Contact")
-    contact = await Contact.get_or_none(id=pk, account_id=principal.account_id) if pk else None
+    _, contact = await _own_contact(ctx, contact_id)
     if contact is None:
         return result.fail("NOT_FOUND", ["input", "id"])
     if not contact.active or contact.password_hash is not None:

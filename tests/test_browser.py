@@ -87,7 +87,7 @@ async def test_sign_in_update_cancel_and_watch_live(page, factory, smtp_sink, cl
     await page.fill("[name=reason]", "Mudamos el sitio")
     await page.check("[name=ack]")
     await page.click("#request-submit")
-    await expect(page.locator(f"[data-service] .status")).to_contain_text("Esperando confirmación")
+    await expect(page.locator("[data-service] .status")).to_contain_text("Esperando confirmación")
     await shot(page, "services")
 
     await page.click(".confirm-cancel")
