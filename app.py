@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
@@ -64,6 +65,10 @@ class GraphQLApp(GraphQL[Context, None]):
         self.runtime = runtime
         self.live = LiveConnections(runtime)
         self.persisted = PersistedQueries(settings.persisted_queries_file, settings.persisted_queries_only)
+
+    def encode_json(self, data: object) -> str:
+        """orjson is several times faster than json for large results (text, as WebSocket frames must be)."""
+        return orjson.dumps(data).decode()
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         """Not for a persisted query sent by GET (it has `extensions` and no `query`)."""
