@@ -52,6 +52,13 @@ class Settings:
     max_body_bytes: int = 100_000
     persisted_queries_only: bool = False
     persisted_queries_file: str = ""
+    step_up_minutes: int = 5
+    ws_max_per_session: int = 10
+    ws_max_per_token: int = 20
+    ws_max_per_ip: int = 100
+    security_mail_per_recipient_hour: int = 5
+    invitations_per_address_day: int = 3
+    customer_mail_per_account_hour: int = 30
 
     @property
     def dialect(self) -> str:
@@ -122,6 +129,13 @@ class Settings:
             ("MAX_QUERY_COST", "max_query_cost"),
             ("MAX_QUERY_TOKENS", "max_query_tokens"),
             ("MAX_BODY_BYTES", "max_body_bytes"),
+            ("STEP_UP_MINUTES", "step_up_minutes"),
+            ("WS_MAX_PER_SESSION", "ws_max_per_session"),
+            ("WS_MAX_PER_TOKEN", "ws_max_per_token"),
+            ("WS_MAX_PER_IP", "ws_max_per_ip"),
+            ("SECURITY_MAIL_PER_RECIPIENT_HOUR", "security_mail_per_recipient_hour"),
+            ("INVITATIONS_PER_ADDRESS_DAY", "invitations_per_address_day"),
+            ("CUSTOMER_MAIL_PER_ACCOUNT_HOUR", "customer_mail_per_account_hour"),
         ):
             if env.get(name, "").strip():
                 values[attr] = _int(name, env[name])
@@ -176,6 +190,13 @@ def _validated(s: Settings) -> Settings:
         ("MAX_QUERY_COST", s.max_query_cost),
         ("MAX_QUERY_TOKENS", s.max_query_tokens),
         ("MAX_BODY_BYTES", s.max_body_bytes),
+        ("STEP_UP_MINUTES", s.step_up_minutes),
+        ("WS_MAX_PER_SESSION", s.ws_max_per_session),
+        ("WS_MAX_PER_TOKEN", s.ws_max_per_token),
+        ("WS_MAX_PER_IP", s.ws_max_per_ip),
+        ("SECURITY_MAIL_PER_RECIPIENT_HOUR", s.security_mail_per_recipient_hour),
+        ("INVITATIONS_PER_ADDRESS_DAY", s.invitations_per_address_day),
+        ("CUSTOMER_MAIL_PER_ACCOUNT_HOUR", s.customer_mail_per_account_hour),
     ):
         if value < 1:
             raise SettingsError(f"{name}: must be a positive whole number")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from starlette.requests import HTTPConnection
@@ -54,7 +55,8 @@ async def principal_for_session(runtime: Runtime, token: str) -> Principal | Non
         return None
     if now - session.last_seen_at >= LAST_SEEN_GRANULARITY:
         await Session.filter(id=session.id).update(last_seen_at=now)
-    return await _principal(session.account, contact, session_id=session.id, api_token=None)
+    principal = await _principal(session.account, contact, session_id=session.id, api_token=None)
+    return replace(principal, authenticated_at=session.authenticated_at)
 
 
 async def principal_for_api_token(runtime: Runtime, token: str) -> Principal | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import HTTPConnection
@@ -28,6 +29,8 @@ class Principal:
     must_change_password: bool
     language: Language
     actor: str
+    # When a session's person last proved who they are (sign-in, reauthenticate); None for tokens.
+    authenticated_at: datetime | None = None
 
     @property
     def is_holder(self) -> bool:

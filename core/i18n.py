@@ -29,6 +29,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The PIN cannot be a sequence or one digit repeated.",
     ),
     "SESSION_NOT_FOUND": ("La sesión no existe o ya terminó.", "The session does not exist or has already ended."),
+    "STEP_UP_REQUIRED": (
+        "Por seguridad, vuelva a ingresar su clave (reauthenticate) y repita la operación.",
+        "For your security, confirm your password again (reauthenticate) and repeat the operation.",
+    ),
     "STALE_VERSION": (
         "Los datos cambiaron mientras los editaba. Vuelva a cargarlos.",
         "The data changed while you were editing. Reload and try again.",

@@ -11,6 +11,8 @@ class Session(Model):
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField()
     last_seen_at = fields.DatetimeField()
+    # When the person last proved who they are (sign-in or reauthenticate): step-up checks it.
+    authenticated_at = fields.DatetimeField(null=True)
     expires_at = fields.DatetimeField()
     ended_at = fields.DatetimeField(null=True)
     ip_address = fields.CharField(max_length=45, null=True)

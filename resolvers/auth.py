@@ -107,6 +107,7 @@ async def start_session(ctx: Context, account: Account, contact: Contact | None)
         token_hash=runtime.secrets.digest(token),
         created_at=now,
         last_seen_at=now,
+        authenticated_at=now,
         expires_at=now + timedelta(hours=runtime.settings.session_lifetime_hours),
         ip_address=ctx.ip_address,
         user_agent=ctx.user_agent,
