@@ -5,6 +5,7 @@ from models.activity import ActivityEvent
 from models.api_token import ApiToken
 from models.cancellation import Cancellation
 from models.contact import Contact
+from models.email_change import EmailChange
 from models.holder import Holder
 from models.mail import MailMessage, MailRecipient
 from models.outbox import OutboxMessage
@@ -18,6 +19,7 @@ __all__ = [
     "ApiToken",
     "Cancellation",
     "Contact",
+    "EmailChange",
     "Holder",
     "MailMessage",
     "MailRecipient",
