@@ -201,7 +201,7 @@ async def drop(name: str) -> None:
     await admin.close()
 
 
-def run_dialect(dialect: str) -> list[str]:
+def run_dialect(dialect: str, *, fan_out_only: bool = False) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         url, pg_name = asyncio.run(database_url(dialect, Path(tmp)))
         try:
@@ -211,7 +211,8 @@ def run_dialect(dialect: str) -> list[str]:
             full = start(["--factory", "app:main_app"], env, 8701)
             raw = start(["bench.raw_app:app"], env, 8702)
             try:
-                graphql, baseline, same = asyncio.run(dashboard_run(8701, 8702, client_number))
+                if not fan_out_only:
+                    graphql, baseline, same = asyncio.run(dashboard_run(8701, 8702, client_number))
                 latency, per_connection, delivered = asyncio.run(fan_out(8701, full.pid, client_number))
             finally:
                 full.terminate()
@@ -221,11 +222,17 @@ def run_dialect(dialect: str) -> list[str]:
         finally:
             if pg_name:
                 asyncio.run(drop(pg_name))
+    fan_out_row = (
+        f"| {dialect} | fan-out to {delivered} subscribers | | | {latency:.0f} | until the last one got the change; "
+        f"{per_connection:.1f} KiB RSS per idle subscribed socket |"
+    )
+    if fan_out_only:
+        return [fan_out_row]
     ratio = graphql.rps / baseline.rps
     return [
         f"| {dialect} | full app (GraphQL) | {graphql.rps:.0f} | {graphql.p50_ms:.1f} | {graphql.p99_ms:.1f} | {ratio:.0%} of raw ({same}) |",
         f"| {dialect} | raw Starlette | {baseline.rps:.0f} | {baseline.p50_ms:.1f} | {baseline.p99_ms:.1f} | baseline |",
-        f"| {dialect} | fan-out to {delivered} subscribers | | | {latency:.0f} | until the last one got the change; {per_connection:.1f} KiB RSS per idle subscribed socket |",
+        fan_out_row,
     ]
 
 
@@ -242,8 +249,9 @@ def sign_in_cost() -> str:
 def main() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    if len(sys.argv) == 3 and sys.argv[1] == "--dialect":
-        print(json.dumps(run_dialect(sys.argv[2])))
+    if len(sys.argv) == 3 and sys.argv[1] in ("--dialect", "--fan-out"):
+        # --fan-out DIALECT: only the subscriber fan-out, printed and not written to BENCHMARKS.md.
+        print(json.dumps(run_dialect(sys.argv[2], fan_out_only=sys.argv[1] == "--fan-out")))
         return
     rows = ["| database | target | requests/s | p50 ms | p99 ms | figure |", "| --- | --- | --- | --- | --- | --- |"]
     dialects = ["sqlite"] + (["postgres"] if os.environ.get("BENCH_POSTGRES", "1") == "1" else [])
