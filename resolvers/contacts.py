@@ -1,8 +1,10 @@
 """Contacts (sub-accounts, seed 004 5.1): third persons with access to the client area.
 
-Who may manage them: the holder, and contacts with CONTACTS. A contact can only hand out,
-take away or change permissions it holds itself, so it can never raise its own access nor
-act on a contact that can do more than it can (PERMISSION_NOT_HELD).
+Who may manage them: the holder, and contacts with CONTACTS. Authority over a person: one may
+act on a contact at all (any field, activation, invitation, deletion) only while one's own
+permissions include every permission that contact holds, before and after the change
+(PERMISSION_NOT_HELD); so nobody can raise their own access or take over someone stronger.
+Granting permissions and changing a contact's email need a recent sign-in (step-up).
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ from core.authn import end_sessions
 from core.context import Context, Principal
 from core.ids import pk_of
 from core.live import access_changed
-from core.mail import queue_mail
+from core.mail import Recipient, queue_mail
+from core.mail_limits import MailKind, mail_wait
 from core.outcome import Failures
 from core.pagination import Page, paginate
 from core.passwords import context_words, strength
+from core.stepup import STEP_UP_REQUIRED, lacks_step_up
 from core.validation import FieldErrors, Problem, address, email, phone, text
-from models import Account, Contact, Session
+from models import Account, ApiToken, Contact, Session
 from models.enums import EmailCategory, Language, Permission
+from resolvers import email_changes
 from resolvers.auth import start_session
 
 INVITATION_VALIDITY = timedelta(days=7)
@@ -48,6 +53,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "CODE_EXPIRED": ("El enlace de invitación venció. Pida uno nuevo.", "The invitation link has expired. Ask for a new one."),
     "INVALID_STATE": ("El contacto está inactivo o ya eligió su clave.", "The contact is inactive or has already chosen a password."),
     "RATE_LIMITED": ("Demasiados intentos. Vuelva a intentarlo en {seconds} segundos.", "Too many attempts. Try again in {seconds} seconds."),
+    "STEP_UP_REQUIRED": email_changes.MESSAGES["STEP_UP_REQUIRED"],
 }
 
 
@@ -115,10 +121,14 @@ def _validated(given: ContactFields, errors: FieldErrors, country: str | None) -
     return values
 
 
-def _not_held(principal: Principal, permissions: set[str]) -> list[str]:
-    """The permissions among `permissions` that the acting person does not hold."""
+def _not_held(principal: Principal, *permission_sets: list[str]) -> list[str]:
+    """The permissions in any of `permission_sets` that the acting person does not hold."""
     held = {p.value for p in principal.permissions}
-    return sorted(permissions - held)
+    return sorted(set().union(*permission_sets) - held)
+
+
+async def _invitation_wait(ctx: Context, contact_email: str, account_id: int) -> int | None:
+    return await mail_wait(ctx.runtime, account_id=account_id, kind=MailKind.INVITATION, addresses=[contact_email])
 
 
 async def _invite(ctx: Context, contact: Contact) -> None:
@@ -146,10 +156,14 @@ async def create(ctx: Context, given: ContactFields) -> Result:
     country = given.address.country_code if given.address not in (UNCHANGED, None) else None
     values = _validated(given, errors, country)
     result = Result(problems=errors.problems)
-    if missing := _not_held(principal, set(values.get("permissions", []))):
+    if missing := _not_held(principal, values.get("permissions", [])):
         result.fail("PERMISSION_NOT_HELD", ["input", "permissions"], permissions=", ".join(missing))
     if result.problems or result.errors:
         return result
+    if values.get("permissions") and lacks_step_up(ctx, principal):
+        return result.fail(STEP_UP_REQUIRED, ["input", "permissions"])
+    if values.get("active", True) and (wait := await _invitation_wait(ctx, values["email"], principal.account_id)):
+        return result.fail("RATE_LIMITED", ["input", "email"], seconds=wait)
     try:
         async with ctx.runtime.events.transaction():
             contact = await Contact.create(account_id=principal.account_id, created_at=ctx.runtime.clock.now(), **values)
@@ -171,15 +185,25 @@ async def update(ctx: Context, contact_id: str, expected_version: int, given: Co
     values = _validated(given, errors, current.country_code)
     result.problems = errors.problems
     changed = {name: value for name, value in values.items() if getattr(current, name) != value}
-    touched: set[str] = set()
-    if "permissions" in changed:
-        touched |= set(changed["permissions"]) ^ set(current.permissions)
-    if changed.get("active") is False:
-        touched |= set(current.permissions)
-    if missing := _not_held(principal, touched):
+    after = changed.get("permissions", current.permissions)
+    if missing := _not_held(principal, current.permissions, after):
         result.fail("PERMISSION_NOT_HELD", ["input", "permissions"], permissions=", ".join(missing))
     if result.problems or result.errors:
         return result
+    if set(after) - set(current.permissions) or "email" in changed:
+        if lacks_step_up(ctx, principal):
+            return result.fail(STEP_UP_REQUIRED, ["input", "email" if "email" in changed else "permissions"])
+    if "email" in changed and current.id == principal.contact_id:
+        # One's own address changes only through the link sent to the new one.
+        request = await email_changes.request_change(ctx, principal, changed.pop("email"), ["input", "email"])
+        if request.errors:
+            result.errors += request.errors
+            return result
+    invites = changed.get("active", current.active) and (
+        "email" in changed or (changed.get("active") is True and current.password_hash is None)
+    )
+    if invites and (wait := await _invitation_wait(ctx, changed.get("email", current.email), current.account_id)):
+        return result.fail("RATE_LIMITED", ["input", "email"], seconds=wait)
     try:
         async with ctx.runtime.events.transaction():
             updated = await Contact.filter(id=current.id, version=expected_version).update(
@@ -191,17 +215,41 @@ async def update(ctx: Context, contact_id: str, expected_version: int, given: Co
                 await activity.record(
                     ctx, "contact.updated", f"Contacto {current.email} actualizado: " + ", ".join(sorted(changed))
                 )
-            if changed.get("active") is False:
+            if "email" in changed:
+                await _move_to_new_address(ctx, current, changed["email"])
+            elif changed.get("active") is False:
                 await end_sessions(ctx.runtime, Session.filter(contact_id=current.id))
-            elif "permissions" in changed:
+            if {"email", "active", "permissions"} & changed.keys():
                 access_changed(current.account_id, contact_id=current.id)
-            fresh = await Contact.get(id=current.id)
-            if changed.get("active") is True and fresh.password_hash is None:
-                await _invite(ctx, fresh)
+            if invites:
+                await _invite(ctx, await Contact.get(id=current.id))
     except IntegrityError:
         return result.fail("DUPLICATE", ["input", "email"])
     result.contact = await Contact.get(id=current.id)
     return result
+
+
+async def _move_to_new_address(ctx: Context, contact: Contact, new_email: str) -> None:
+    """Someone else changed the contact's email: it is invited again at the new address.
+
+    The password, sessions, sockets, API tokens and every pending link of the old address end,
+    and the old address is told, so a changed address can never take over the contact."""
+    runtime = ctx.runtime
+    now = runtime.clock.now()
+    await Contact.filter(id=contact.id).update(
+        password_hash=None, must_change_password=False, invitation_token_hash=None, invitation_expires_at=None
+    )
+    await end_sessions(runtime, Session.filter(contact_id=contact.id))
+    await ApiToken.filter(created_by_contact_id=contact.id, revoked_at=None).update(revoked_at=now)
+    await email_changes.void_pending_for_contact(contact, now)
+    await queue_mail(
+        runtime,
+        account_id=contact.account_id,
+        template="contact_email_changed",
+        category=EmailCategory.GENERAL,
+        values={"old_email": contact.email, "new_email": new_email, "actor": ctx.principal.actor if ctx.principal else ""},
+        to=[Recipient(contact.email, Language(contact.language), contact.id)],
+    )
 
 
 async def _own_contact(ctx: Context, contact_id: str) -> tuple[Principal, Contact | None]:
@@ -216,23 +264,28 @@ async def delete(ctx: Context, contact_id: str) -> Result:
     principal, contact = await _own_contact(ctx, contact_id)
     if contact is None:
         return result.fail("NOT_FOUND", ["input", "id"])
-    if missing := _not_held(principal, set(contact.permissions)):
+    if missing := _not_held(principal, contact.permissions):
         return result.fail("PERMISSION_NOT_HELD", ["input", "id"], permissions=", ".join(missing))
     async with ctx.runtime.events.transaction():
         await end_sessions(ctx.runtime, Session.filter(contact_id=contact.id))
         await activity.record(ctx, "contact.deleted", f"Contacto eliminado: {contact.first_name} {contact.last_name} <{contact.email}>")
         await contact.delete()
+        access_changed(contact.account_id, contact_id=contact.id)
     result.contact = contact
     return result
 
 
 async def resend_invitation(ctx: Context, contact_id: str) -> Result:
     result = Result()
-    _, contact = await _own_contact(ctx, contact_id)
+    principal, contact = await _own_contact(ctx, contact_id)
     if contact is None:
         return result.fail("NOT_FOUND", ["input", "id"])
+    if missing := _not_held(principal, contact.permissions):
+        return result.fail("PERMISSION_NOT_HELD", ["input", "id"], permissions=", ".join(missing))
     if not contact.active or contact.password_hash is not None:
         return result.fail("INVALID_STATE", ["input", "id"])
+    if wait := await _invitation_wait(ctx, contact.email, contact.account_id):
+        return result.fail("RATE_LIMITED", ["input", "id"], seconds=wait)
     async with ctx.runtime.events.transaction():
         await _invite(ctx, contact)
         await activity.record(ctx, "contact.invitation_resent", f"Invitación reenviada a {contact.email}")

@@ -13,11 +13,12 @@ from tortoise.expressions import F
 
 from core import activity
 from core.context import Context
-from core.mail import Recipient, queue_mail
+from core.outcome import Failures
 from core.runtime import Runtime
 from core.validation import FieldErrors, Invalid, Problem, address, email, national_id, phone, text
 from models import Account, Holder, Service
-from models.enums import EmailCategory, Language, NationalIdType, Permission, ServiceStatus
+from models.enums import Language, NationalIdType, Permission, ServiceStatus
+from resolvers import email_changes
 
 UNCHANGED: Any = object()
 STAFF_ACTOR = "Staff"
@@ -36,7 +37,7 @@ class HolderChanges:
 
 
 @dataclass
-class UpdateResult:
+class UpdateResult(Failures):
     holder: Holder | None = None
     problems: list[Problem] = field(default_factory=list)
     stale: bool = False
@@ -86,7 +87,10 @@ def _validated(changes: HolderChanges, errors: FieldErrors, current: Holder) -> 
 
 
 async def update_holder(ctx: Context, changes: HolderChanges) -> UpdateResult:
-    """A partial update guarded by `expectedVersion`: of two concurrent ones, exactly one wins."""
+    """A partial update guarded by `expectedVersion`: of two concurrent ones, exactly one wins.
+
+    The primary email receives every secret, so it is not changed here: only the holder may ask,
+    after step-up, and it changes when the link sent to the new address is followed."""
     principal = ctx.require(Permission.PROFILE)
     current = await Holder.get(account_id=principal.account_id)
     errors = FieldErrors()
@@ -94,6 +98,14 @@ async def update_holder(ctx: Context, changes: HolderChanges) -> UpdateResult:
     if errors:
         return UpdateResult(problems=errors.problems)
     changed = {name: value for name, value in values.items() if getattr(current, name) != value}
+    result = UpdateResult()
+    if "email" in changed:
+        if not principal.is_holder:
+            return result.fail("PERMISSION_NOT_HELD", ["input", "email"])
+        request = await email_changes.request_change(ctx, principal, changed.pop("email"), ["input", "email"])
+        if request.errors:
+            result.errors = request.errors
+            return result
     now = ctx.runtime.clock.now()
     async with ctx.runtime.events.transaction():
         updated = await Holder.filter(account_id=principal.account_id, version=changes.expected_version).update(
@@ -103,18 +115,10 @@ async def update_holder(ctx: Context, changes: HolderChanges) -> UpdateResult:
             return UpdateResult(stale=True)
         if changed:
             await activity.record(ctx, "holder.updated", "Datos del titular actualizados: " + ", ".join(sorted(changed)))
-        if "email" in changed:
-            await queue_mail(
-                ctx.runtime,
-                account_id=principal.account_id,
-                template="email_changed",
-                category=EmailCategory.GENERAL,
-                values={"old_email": current.email, "new_email": changed["email"]},
-                to=[Recipient(current.email, Language(current.language)), Recipient(changed["email"], Language(values.get("language", current.language)))],
-            )
-    holder = await Holder.get(account_id=principal.account_id)
-    own_domain = "email" in changed and await email_at_own_domain(principal.account_id, holder.email)
-    return UpdateResult(holder=holder, email_at_own_domain=own_domain)
+    result.holder = await Holder.get(account_id=principal.account_id)
+    requested = values.get("email") if values.get("email") != current.email else None
+    result.email_at_own_domain = requested is not None and await email_at_own_domain(principal.account_id, requested)
+    return result
 
 
 @dataclass(frozen=True, slots=True)

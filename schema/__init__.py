@@ -13,7 +13,7 @@ from strawberry.types import ExecutionContext
 from core.context import Context
 from core.limits import Budget, QueryLimits, TokenLimit
 from core.logs import OperationLog
-from schema import api_tokens, auth, contacts, holder, mail, nodes, recovery, services
+from schema import api_tokens, auth, contacts, email_changes, holder, mail, nodes, recovery, services
 from schema.account import Viewer, viewer_of
 from schema.errors import MaskUnexpectedErrors, add_codes
 from schema.subscriptions import Subscription
@@ -45,6 +45,7 @@ class Mutation(
     mail.Mutation,
     recovery.Mutation,
     api_tokens.Mutation,
+    email_changes.Mutation,
 ):
     """Every change; expected failures come back in each payload's `errors`."""
 

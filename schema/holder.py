@@ -10,7 +10,9 @@ import models
 from core import validation
 from core.context import Context
 from core.i18n import translate
+from core.outcome import Failures
 from models import enums
+from resolvers import email_changes
 from resolvers import holder as holder_resolvers
 from resolvers.holder import UNCHANGED, HolderChanges
 from schema.common import Language, UserError, UserErrorCode, Warning, WarningCode, user_error
@@ -124,12 +126,30 @@ class Holder:
     async def has_security_pin(self) -> bool:
         return await holder_resolvers.has_security_pin(self.model.account_id)
 
+    @strawberry.field(
+        description="A new primary email waiting for its owner to follow the link sent to it; until then `email` "
+        "keeps receiving everything."
+    )
+    async def pending_email(self, info: strawberry.Info[Context, None]) -> str | None:
+        return await email_changes.pending_email(self.model.account_id, None, info.context)
+
 
 async def holder_of(ctx: Context) -> Holder:
     return Holder.of(await holder_resolvers.get_holder(ctx))
 
 
-@strawberry.input(description="Only the fields given are changed. Identity fields (names, national and tax ids) are not here.")
+def email_change_errors(ctx: Context, result: Failures) -> list[UserError]:
+    return [
+        user_error(ctx, UserErrorCode(code), path, table=email_changes.MESSAGES, **values)
+        for code, path, values in result.errors
+    ]
+
+
+@strawberry.input(
+    description="Only the fields given are changed. Identity fields (names, national and tax ids) are not here. "
+    "`email` (holder only, after step-up) is not changed at once: a link goes to the new address and the change "
+    "happens when it is followed (see Holder.pendingEmail)."
+)
 class HolderUpdateInput:
     expected_version: int
     company_name: str | None = strawberry.UNSET
@@ -194,6 +214,8 @@ class Mutation:
         )
         if result.problems:
             return HolderUpdatePayload(holder=None, errors=problem_errors(ctx, result.problems), warnings=[])
+        if result.errors:
+            return HolderUpdatePayload(holder=None, errors=email_change_errors(ctx, result), warnings=[])
         if result.stale or result.holder is None:
             stale = user_error(ctx, UserErrorCode.STALE_VERSION, ["input", "expectedVersion"])
             return HolderUpdatePayload(holder=None, errors=[stale], warnings=[])

@@ -43,6 +43,16 @@ async def emailed_code(sink: SmtpSink, address: str, count: int = 1) -> str:
     raise AssertionError(f"{address} did not receive {count} code email(s)")
 
 
+async def emailed_token(sink: SmtpSink, address: str, path: str, count: int = 1) -> str:
+    """The token of the `count`-th link to `path` (e.g. "/confirmar-email") that `address` received."""
+    for _ in range(250):
+        tokens = [t for r in sink.to(address) for t in re.findall(rf"{re.escape(path)}\?token=([\w-]+)", r.text)]
+        if len(tokens) >= count:
+            return tokens[count - 1]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{address} did not receive {count} link(s) to {path}")
+
+
 @contextmanager
 def counting_queries() -> Iterator[list[str]]:
     """Every SQL statement the default connection runs meanwhile, but the idle mail worker's polls."""

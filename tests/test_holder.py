@@ -10,6 +10,7 @@ import models
 from core.validation import Invalid
 from models.enums import NationalIdType
 from resolvers.holder import IdentityCorrection, correct_identity
+from tests.helpers import emailed_token
 
 HOLDER = """{ viewer { account { holder { kind firstName lastName companyName email emailAtOwnDomain phone language
   hasSecurityPin version updatedAt nationalId { type value formatted } taxId { type value formatted }
@@ -108,24 +109,39 @@ async def test_concurrent_updates_with_one_version_exactly_one_wins(client, fact
     assert holder.version == 2 and holder.company_name == winners[0]["holder"]["companyName"]
 
 
-async def test_email_at_own_domain_is_accepted_with_a_warning(client, factory) -> None:
+CONFIRM_EMAIL = """mutation($i: EmailChangeConfirmInput!) { emailChangeConfirm(input: $i) { confirmed errors { code } } }"""
+
+
+async def confirm_email_change(client, smtp_sink, address: str) -> None:
+    token = await emailed_token(smtp_sink, address, "/confirmar-email")
+    assert (await client.data(CONFIRM_EMAIL, {"i": {"token": token}}))["emailChangeConfirm"] == {"confirmed": True, "errors": []}
+
+
+async def test_email_at_own_domain_is_accepted_with_a_warning(client, factory, smtp_sink) -> None:
     account = await factory.account()
     await factory.service(account, domain="ejemploxmundo.com.ar")
     await client.sign_in(account.client_number)
     result = await update(client, expectedVersion=1, email="Ejemplo@Mail.EjemploXMundo.com.ar")
     assert result["errors"] == []
-    assert result["holder"]["email"] == "ejemplo@mail.ejemploxmundo.com.ar"
+    assert result["holder"]["email"] == account_email(account)
     assert result["warnings"][0]["code"] == "EMAIL_AT_OWN_DOMAIN"
     assert "proveedor externo" in result["warnings"][0]["message"]
-    assert (await holder_of(client))["emailAtOwnDomain"] is True
-    other = await update(client, expectedVersion=2, email="ejemplo@gmail.com")
+    await confirm_email_change(client, smtp_sink, "ejemplo@mail.ejemploxmundo.com.ar")
+    holder = await holder_of(client)
+    assert holder["email"] == "ejemplo@mail.ejemploxmundo.com.ar" and holder["emailAtOwnDomain"] is True
+    other = await update(client, expectedVersion=holder["version"], email="ejemplo@gmail.com")
     assert other["warnings"] == []
 
 
-async def test_email_change_notifies_old_and_new_address(client, factory) -> None:
+def account_email(account) -> str:
+    return f"titular{account.client_number}@example.net"
+
+
+async def test_email_change_notifies_old_and_new_address(client, factory, smtp_sink) -> None:
     account = await factory.account(email="vieja@example.com")
     await client.sign_in(account.client_number)
     await update(client, expectedVersion=1, email="nueva@example.com")
+    await confirm_email_change(client, smtp_sink, "nueva@example.com")
     message = await models.MailMessage.get(account_id=account.id, template="email_changed")
     recipients = sorted(await models.MailRecipient.filter(message_id=message.id).values_list("address", flat=True))
     assert recipients == ["nueva@example.com", "vieja@example.com"]
