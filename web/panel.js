@@ -20,6 +20,8 @@ const TEXT = {
     sessions: "Sesiones abiertas", close: "Cerrar", current: "esta sesión", activity: "Historial de movimientos",
     mustChange: "Debe elegir una clave nueva antes de continuar.", chooseCredentials: "Elija su clave", accept: "Aceptar invitación",
     none: "Nada por aquí.", passwordChanged: "Clave cambiada.", pinSaved: "PIN guardado.", requested: "Le enviamos un código por email.",
+    emailPending: "Le enviamos un enlace a {email}: el email cambiará cuando lo abra. Hasta entonces todo sigue llegando a la dirección actual.",
+    emailConfirmed: "Listo: su email cambió.",
   },
   en: {
     title: "Client Panel", signOut: "Sign out", navHolder: "Holder data", navServices: "Services", navContacts: "Contacts",
@@ -39,6 +41,8 @@ const TEXT = {
     sessions: "Open sessions", close: "Close", current: "this session", activity: "Account history",
     mustChange: "Choose a new password before going on.", chooseCredentials: "Choose your password", accept: "Accept invitation",
     none: "Nothing here.", passwordChanged: "Password changed.", pinSaved: "PIN saved.", requested: "We emailed you a code.",
+    emailPending: "We sent a link to {email}: your email changes when you open it. Until then everything keeps going to the current address.",
+    emailConfirmed: "Done: your email changed.",
   },
 };
 
@@ -135,6 +139,13 @@ async function recoveryConfirmView(token) {
   signInView();
 }
 
+async function emailConfirmView(token) {
+  const data = await gql(`mutation EmailChangeConfirm($i: EmailChangeConfirmInput!) { emailChangeConfirm(input: $i) { errors { message } } }`, { i: { token } });
+  if (!payloadErrors(data.emailChangeConfirm)) flash(t("emailConfirmed"));
+  history.replaceState(null, "", "/");
+  await route();
+}
+
 function invitationView(token) {
   view().replaceChildren(form(
     `<h2>${esc(t("chooseCredentials"))}</h2>${field("password", "newPassword", "password")}<button>${esc(t("accept"))}</button>`,
@@ -162,13 +173,16 @@ async function holderView() {
      ${field("city", "city", "text", a.city)}${field("state", "state", "text", a.state)}${field("postalCode", "postalCode", "text", a.postalCode)}
      ${field("countryCode", "country", "text", a.countryCode)}<button id="holder-save">${esc(t("update"))}</button>`,
     async (values) => {
-      const input = { expectedVersion: h.version, companyName: values.companyName || null, email: values.email, phone: values.phone || null };
+      const input = { expectedVersion: h.version, companyName: values.companyName || null, phone: values.phone || null };
+      if (values.email !== h.email) input.email = values.email;
       if (values.street) input.address = { street: values.street, neighborhood: values.neighborhood || null, city: values.city, state: values.state || null, postalCode: values.postalCode, countryCode: values.countryCode };
-      const data = await gql(`mutation HolderUpdate($i: HolderUpdateInput!) { holderUpdate(input: $i) { errors { field message } warnings { message } } }`, { i: input });
+      const data = await gql(`mutation HolderUpdate($i: HolderUpdateInput!) { holderUpdate(input: $i) { holder { pendingEmail } errors { field message } warnings { message } } }`, { i: input });
       if (payloadErrors(data.holderUpdate)) return;
       await holderView();
+      const pending = data.holderUpdate.holder.pendingEmail;
       const warning = data.holderUpdate.warnings.map((w) => w.message).join(" ");
-      flash(warning || t("saved"), warning ? "warning" : "");
+      const notice = [pending ? t("emailPending").replace("{email}", pending) : "", warning].filter(Boolean).join(" ");
+      flash(notice || t("saved"), warning ? "warning" : "");
     },
   ));
   view().replaceChildren(section);
@@ -350,6 +364,7 @@ async function route() {
   const params = new URLSearchParams(location.search);
   if (location.pathname === "/recuperar" && params.get("token")) return recoveryConfirmView(params.get("token"));
   if (location.pathname === "/invitacion" && params.get("token")) return invitationView(params.get("token"));
+  if (location.pathname === "/confirmar-email" && params.get("token")) return emailConfirmView(params.get("token"));
   const { viewer } = await gql(`query Viewer { viewer { mustChangePassword permissions account { clientNumber } contact { email } } }`);
   $("#menu").hidden = !viewer;
   $("#signout").hidden = !viewer;
