@@ -1,28 +1,35 @@
 """Abuse limits checked while validating an operation, before any resolver runs.
 
 Depth, aliases and a cost budget in which a list field counts as many times as it may
-return items (its `first`/`last`, or the default page), nested lists multiplying. Each
-refusal is a top-level error with its own extensions.code.
+return items (its `first`/`last`, the variable's default, or the default page; `nodes`
+by its number of ids), nested lists multiplying. Each fragment is measured once and its
+measure reused at every spread, so the work is linear in the document, and measuring stops
+at the first limit passed. Each refusal is a top-level error with its own extensions.code.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
+    ValueNode,
     VariableNode,
     Visitor,
+    get_operation_ast,
+    value_from_ast_untyped,
     visit,
 )
 from strawberry.extensions import SchemaExtension
@@ -43,30 +50,145 @@ class Budget:
     max_tokens: int = 2000
 
 
-@dataclass
-class _Measure:
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A selection set's depth, aliases and cost, relative to where it is selected."""
+
     depth: int = 0
     aliases: int = 0
     cost: int = 0
 
+    def passes(self, budget: Budget) -> bool:
+        return self.depth > budget.max_depth or self.aliases > budget.max_aliases or self.cost > budget.max_cost
 
-def _page_size(node: FieldNode, variables: dict[str, Any]) -> int | GraphQLError:
-    size = DEFAULT_PAGE
-    for argument in node.arguments or ():
-        if argument.name.value not in ("first", "last"):
-            continue
-        value: Any = None
-        if isinstance(argument.value, IntValueNode):
-            value = int(argument.value.value)
-        elif isinstance(argument.value, VariableNode):
-            value = variables.get(argument.value.name.value)
-        if isinstance(value, int):
-            if not 0 <= value <= MAX_PAGE:
-                return GraphQLError(
-                    f"`{argument.name.value}` must be between 0 and {MAX_PAGE}.", node, extensions={"code": "BAD_USER_INPUT"}
+
+class _LimitPassed(Exception):
+    def __init__(self, measure: Measure) -> None:
+        super().__init__()
+        self.measure = measure
+
+
+@dataclass
+class Measurement:
+    """What measuring one operation found: its measure (a lower bound when stopped early),
+    bad page sizes, and how many selections were visited."""
+
+    measure: Measure = Measure()
+    errors: list[GraphQLError] = field(default_factory=list)
+    visits: int = 0
+
+
+def operation_variables(operation: OperationDefinitionNode, given: dict[str, Any]) -> dict[str, Any]:
+    """The variables as the operation will run them: the given value, else the definition's default."""
+    values: dict[str, Any] = {}
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name in given:
+            values[name] = given[name]
+        elif definition.default_value is not None:
+            values[name] = value_from_ast_untyped(definition.default_value)
+    return values
+
+
+class LimitWalker:
+    """Measures one operation; each fragment once (memoised), so `visits` is at most the document's selections."""
+
+    def __init__(self, document: DocumentNode, variables: dict[str, Any], budget: Budget) -> None:
+        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        self.variables = variables
+        self.budget = budget
+        self.result = Measurement()
+        self._fragment_measures: dict[str, Measure] = {}
+
+    def measure_operation(self, operation: OperationDefinitionNode) -> Measurement:
+        try:
+            self.result.measure = self._measure(operation.selection_set, 1)
+        except _LimitPassed as stopped:
+            self.result.measure = stopped.measure
+        return self.result
+
+    def _measure(self, selection_set: SelectionSetNode, level: int) -> Measure:
+        """`level` is how deep these selections are at least (it only lets deep documents stop early)."""
+        if level > self.budget.max_depth:
+            raise _LimitPassed(Measure(depth=level))
+        depth = aliases = cost = 0
+        for selection in selection_set.selections:
+            self.result.visits += 1
+            if isinstance(selection, FieldNode):
+                inner = self._measure(selection.selection_set, level + 1) if selection.selection_set else Measure()
+                part = Measure(
+                    inner.depth + 1,
+                    inner.aliases + (selection.alias is not None),
+                    1 + self._multiplier(selection) * inner.cost,
                 )
-            size = value
-    return size
+            elif isinstance(selection, InlineFragmentNode):
+                part = self._measure(selection.selection_set, level)
+            else:
+                part = self._fragment(selection, level)
+            depth, aliases, cost = max(depth, part.depth), aliases + part.aliases, cost + part.cost
+        measure = Measure(depth, aliases, cost)
+        if measure.passes(self.budget):
+            raise _LimitPassed(measure)
+        return measure
+
+    def _fragment(self, spread: FragmentSpreadNode, level: int) -> Measure:
+        name = spread.name.value
+        if name not in self._fragment_measures:
+            self._fragment_measures[name] = Measure()  # validation refuses cycles; this only guards them
+            definition = self.fragments.get(name)
+            if definition is not None:
+                self._fragment_measures[name] = self._measure(definition.selection_set, level)
+        return self._fragment_measures[name]
+
+    def _multiplier(self, node: FieldNode) -> int:
+        """How many times this field's selection may run per item of its parent."""
+        name = node.name.value
+        if name in PAGED_FIELDS:
+            return max(self._page_size(node), 1)
+        if name == "nodes":
+            return max(self._id_count(node), 1)
+        if name in LIST_FIELDS and name != "edges":
+            return DEFAULT_PAGE
+        return 1
+
+    def _page_size(self, node: FieldNode) -> int:
+        """The largest of `first`/`last` (a range error is recorded and counted as the largest page)."""
+        sizes = []
+        for argument in node.arguments or ():
+            value = self._value(argument.value) if argument.name.value in ("first", "last") else None
+            if not isinstance(value, int) or isinstance(value, bool):
+                continue
+            if not 0 <= value <= MAX_PAGE:
+                message = f"`{argument.name.value}` must be between 0 and {MAX_PAGE}."
+                self.result.errors.append(GraphQLError(message, node, extensions={"code": "BAD_USER_INPUT"}))
+                value = MAX_PAGE
+            sizes.append(value)
+        return max(sizes, default=DEFAULT_PAGE)
+
+    def _id_count(self, node: FieldNode) -> int:
+        for argument in node.arguments or ():
+            if argument.name.value == "ids":
+                if isinstance(argument.value, ListValueNode):
+                    return len(argument.value.values)
+                value = self._value(argument.value)
+                return len(value) if isinstance(value, list) else int(value is not None)
+        return DEFAULT_PAGE
+
+    def _value(self, node: ValueNode) -> Any:
+        if isinstance(node, VariableNode):
+            return self.variables.get(node.name.value)
+        if isinstance(node, IntValueNode):
+            return int(node.value)
+        return None
+
+
+def measure(document: DocumentNode, operation_name: str | None, variables: Any, budget: Budget) -> Measurement:
+    """Measure the operation that will run (none when the document does not say which)."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return Measurement()
+    given = variables if isinstance(variables, dict) else {}
+    return LimitWalker(document, operation_variables(operation, given), budget).measure_operation(operation)
 
 
 def _has_nul(value: Any) -> bool:
@@ -91,43 +213,6 @@ def _literal_has_nul(document: Any) -> bool:
     return found
 
 
-class _Walker:
-    def __init__(self, fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any]) -> None:
-        self.fragments = fragments
-        self.variables = variables
-        self.errors: list[GraphQLError] = []
-        self.measure = _Measure()
-
-    def walk(self, selection_set: SelectionSetNode | None, depth: int, multiplier: int, seen: frozenset[str]) -> None:
-        for field in self._fields(selection_set, seen):
-            self.measure.depth = max(self.measure.depth, depth)
-            if field.alias is not None:
-                self.measure.aliases += 1
-            self.measure.cost += multiplier
-            inner = multiplier
-            if field.name.value in PAGED_FIELDS:
-                size = _page_size(field, self.variables)
-                if isinstance(size, GraphQLError):
-                    self.errors.append(size)
-                    size = MAX_PAGE
-                inner = multiplier * max(size, 1)
-            elif field.name.value in LIST_FIELDS and field.name.value != "edges":
-                inner = multiplier * DEFAULT_PAGE
-            if field.selection_set is not None:
-                self.walk(field.selection_set, depth + 1, inner, seen)
-
-    def _fields(self, selection_set: SelectionSetNode | None, seen: frozenset[str]) -> Iterator[FieldNode]:
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                yield selection
-            elif isinstance(selection, InlineFragmentNode):
-                yield from self._fields(selection.selection_set, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name in self.fragments and name not in seen:
-                    yield from self._fields(self.fragments[name].selection_set, seen | {name})
-
-
 class TokenLimit(SchemaExtension):
     """Stops parsing documents with too many tokens; must come before a parser cache."""
 
@@ -143,7 +228,8 @@ class TokenLimit(SchemaExtension):
 class QueryLimits(SchemaExtension):
     """Refuses operations that are too deep, too aliased or too costly (settings decide the budget).
 
-    Must come after a validation cache, which would otherwise overwrite its errors."""
+    Must come after a validation cache, which would otherwise overwrite its errors. Nothing here is
+    cached: page sizes may come from variables, so every request is measured with its own."""
 
     def __init__(self, budget: Budget) -> None:
         super().__init__()
@@ -162,21 +248,18 @@ class QueryLimits(SchemaExtension):
             context.pre_execution_errors = self._refusals(context, document)
         yield
 
-    def _refusals(self, context: Any, document: Any) -> list[GraphQLError]:
+    def _refusals(self, context: Any, document: DocumentNode) -> list[GraphQLError]:
         if _has_nul(context.variables) or _literal_has_nul(document):
             # PostgreSQL cannot store or compare text with NUL: refuse it as bad input, not a crash.
             return [GraphQLError("Text may not contain NUL characters.", extensions={"code": "BAD_USER_INPUT"})]
-        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        errors: list[GraphQLError] = []
-        for operation in (d for d in document.definitions if isinstance(d, OperationDefinitionNode)):
-            walker = _Walker(fragments, context.variables or {})
-            walker.walk(operation.selection_set, 1, 1, frozenset())
-            errors += walker.errors
-            measure, budget = walker.measure, self.budget
-            if measure.depth > budget.max_depth:
-                errors.append(GraphQLError(f"The query is {measure.depth} levels deep; at most {budget.max_depth} are allowed.", operation, extensions={"code": "QUERY_TOO_DEEP"}))
-            if measure.aliases > budget.max_aliases:
-                errors.append(GraphQLError(f"The query uses {measure.aliases} aliases; at most {budget.max_aliases} are allowed.", operation, extensions={"code": "TOO_MANY_ALIASES"}))
-            if measure.cost > budget.max_cost:
-                errors.append(GraphQLError(f"The query may cost {measure.cost} points; the budget is {budget.max_cost}.", operation, extensions={"code": "QUERY_TOO_COMPLEX"}))
-        return errors
+        found = measure(document, context.operation_name, context.variables, self.budget)
+        return found.errors + _limit_errors(found.measure, self.budget)
+
+
+def _limit_errors(measure: Measure, budget: Budget) -> list[GraphQLError]:
+    limits = (
+        (measure.depth > budget.max_depth, "QUERY_TOO_DEEP", f"The query is more than {budget.max_depth} levels deep."),
+        (measure.aliases > budget.max_aliases, "TOO_MANY_ALIASES", f"The query uses more than {budget.max_aliases} aliases."),
+        (measure.cost > budget.max_cost, "QUERY_TOO_COMPLEX", f"The query may cost more than its budget of {budget.max_cost} points."),
+    )
+    return [GraphQLError(message, extensions={"code": code}) for passed, code, message in limits if passed]
