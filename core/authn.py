@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from tortoise.queryset import QuerySet
 
 from core.context import Principal
-from core.live import access_changed
 from core.runtime import Runtime
 from models import Account, ApiToken, Contact, Holder, Session
 from models.enums import ALL_PERMISSIONS, Language, Permission
@@ -29,18 +28,40 @@ def bearer_token(connection: HTTPConnection) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+@dataclass(frozen=True, slots=True)
+class Access:
+    """A principal and when it must be checked again by time alone (session idle/absolute expiry, token expiry)."""
+
+    principal: Principal
+    valid_until: datetime | None
+
+
 async def authenticate(runtime: Runtime, connection: HTTPConnection, token: str | None = None) -> Principal | None:
     """The principal behind the request's bearer token or session cookie; None if neither is valid.
 
     `token` overrides both (a WebSocket's connection_init payload)."""
+    access = await access_for(runtime, connection, token)
+    return access.principal if access else None
+
+
+async def access_for(
+    runtime: Runtime, connection: HTTPConnection, token: str | None = None, *, touch: bool = True
+) -> Access | None:
+    """Like `authenticate`, with the time the answer holds until. touch=False: a re-check that is not a use
+    (it neither moves the session's idle deadline nor the token's last use)."""
     token = token or bearer_token(connection)
     if token is not None:
-        return await principal_for_api_token(runtime, token) or await principal_for_session(runtime, token)
+        return await _api_token_access(runtime, token, touch) or await _session_access(runtime, token, touch)
     cookie = connection.cookies.get(session_cookie_name(runtime))
-    return await principal_for_session(runtime, cookie) if cookie else None
+    return await _session_access(runtime, cookie, touch) if cookie else None
 
 
 async def principal_for_session(runtime: Runtime, token: str) -> Principal | None:
+    access = await _session_access(runtime, token, touch=True)
+    return access.principal if access else None
+
+
+async def _session_access(runtime: Runtime, token: str, touch: bool) -> Access | None:
     now = runtime.clock.now()
     idle = timedelta(minutes=runtime.settings.session_idle_minutes)
     session = (
@@ -53,13 +74,15 @@ async def principal_for_session(runtime: Runtime, token: str) -> Principal | Non
     contact = session.contact
     if contact is not None and not contact.active:
         return None
-    if now - session.last_seen_at >= LAST_SEEN_GRANULARITY:
+    last_seen = session.last_seen_at
+    if touch and now - last_seen >= LAST_SEEN_GRANULARITY:
         await Session.filter(id=session.id).update(last_seen_at=now)
+        last_seen = now
     principal = await _principal(session.account, contact, session_id=session.id, api_token=None)
-    return replace(principal, authenticated_at=session.authenticated_at)
+    return Access(replace(principal, authenticated_at=session.authenticated_at), min(session.expires_at, last_seen + idle))
 
 
-async def principal_for_api_token(runtime: Runtime, token: str) -> Principal | None:
+async def _api_token_access(runtime: Runtime, token: str, touch: bool) -> Access | None:
     now = runtime.clock.now()
     api_token = (
         await ApiToken.filter(token_hash=runtime.secrets.digest(token), revoked_at=None)
@@ -71,9 +94,10 @@ async def principal_for_api_token(runtime: Runtime, token: str) -> Principal | N
     creator = api_token.created_by_contact
     if creator is not None and not creator.active:
         return None
-    if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_SEEN_GRANULARITY:
+    if touch and (api_token.last_used_at is None or now - api_token.last_used_at >= LAST_SEEN_GRANULARITY):
         await ApiToken.filter(id=api_token.id).update(last_used_at=now)
-    return await _principal(api_token.account, creator, session_id=None, api_token=api_token)
+    principal = await _principal(api_token.account, creator, session_id=None, api_token=api_token)
+    return Access(principal, api_token.expires_at)
 
 
 def permissions_of(contact: Contact | None) -> frozenset[Permission]:
@@ -132,6 +156,8 @@ async def end_sessions(runtime: Runtime, sessions: QuerySet[Session]) -> int:
     """End the open sessions among `sessions` and close their live sockets (in every process).
 
     Call inside `runtime.events.transaction()`; returns how many ended."""
+    from core.live import access_changed  # here, not at the top: core.live builds on this module
+
     open_sessions = await sessions.filter(ended_at=None).values_list("id", "account_id", "contact_id")
     if not open_sessions:
         return 0

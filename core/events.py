@@ -21,19 +21,14 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
-from typing import Any, TypeVar
+from typing import Any
 
 import asyncpg
 from tortoise import connections
-from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from settings import Settings
 
-M = TypeVar("M", bound=Model)
 log = logging.getLogger("clientpanel.events")
 CHANNEL = "clientpanel_events"
 # Sent to every local subscriber after the PostgreSQL listener reconnected: events may have
@@ -81,6 +76,9 @@ class EventBus:
         self._subscribers: dict[int, set[asyncio.Queue[Frame]]] = defaultdict(set)
         self._handlers: list[Callable[[Frame], Awaitable[None]]] = []
         self._listener: asyncio.Task[None] | None = None
+        # One event at a time, in arrival order: an access change is handled (sockets narrowed or
+        # closed) before any later event is delivered. asyncio.Lock serves its waiters in order.
+        self._in_order = asyncio.Lock()
         self.connected = asyncio.Event()
 
     @property
@@ -127,7 +125,11 @@ class EventBus:
                 await self.dispatch(event)
 
     async def dispatch(self, event: dict[str, Any]) -> None:
-        frame = Frame(event)
+        async with self._in_order:
+            await self._dispatch(Frame(event))
+
+    async def _dispatch(self, frame: Frame) -> None:
+        event = frame.event
         for handler in self._handlers:
             try:
                 await handler(frame)
@@ -188,27 +190,5 @@ class EventBus:
             delay = min(delay * 2, 5.0)
 
     def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        # Tasks start in creation order, so they queue on `_in_order` in the order of the notifications.
         asyncio.get_running_loop().create_task(self.dispatch(json.loads(payload)))
-
-
-def snapshot(row: Model) -> dict[str, Any]:
-    """A row's stored fields as JSON-safe values, so an event carries the state it committed."""
-    data: dict[str, Any] = {}
-    for name in row._meta.db_fields:
-        value = getattr(row, row._meta.fields_db_projection_reverse.get(name, name), None)
-        if isinstance(value, datetime | date):
-            value = value.isoformat()
-        elif isinstance(value, Decimal | Enum):
-            value = str(value.value if isinstance(value, Enum) else value)
-        data[name] = value
-    return data
-
-
-def restore(model: type[M], data: dict[str, Any]) -> M:
-    """An unsaved model instance from `snapshot()` (for reading, not saving)."""
-    values: dict[str, Any] = {}
-    for db_name, value in data.items():
-        field_name = model._meta.fields_db_projection_reverse.get(db_name, db_name)
-        field_object = model._meta.fields_map[field_name]
-        values[field_name] = field_object.to_python_value(value) if value is not None else None
-    return model(**values)

@@ -1,27 +1,44 @@
-"""Live WebSocket connections of this process, closed as soon as their access ends.
+"""Live WebSocket connections of this process, each held to what the same request over HTTP may do now.
 
-Whatever ends or narrows someone's access (sign-out, revoked session, password change,
-a contact deactivated or losing SERVICES) publishes an "access" event in its transaction;
-every process then re-checks the sockets it holds for that account and closes those no
-longer allowed, with the protocol's 4403.
+A socket keeps the credential it connected with (the handshake's session cookie or connection_init's
+token) and a cached principal, trusted only while nothing changed:
+- every operation on the socket authenticates again from the credential, like an HTTP request (core/ws);
+- whatever ends or narrows someone's access publishes an "access" event in its transaction; every
+  process re-checks the sockets it holds for that person (and for the tokens that person created)
+  and narrows their principal in place or closes them (4403);
+- access also ends by time alone (session idle or absolute expiry, token expiry): each socket caches
+  when its answer stops holding, events are not delivered past it without a re-check, and `sweep()`
+  (every SWEEP_SECONDS on the app clock) re-checks the sockets past it and closes those no longer
+  valid (4401).
+So an ordinary event costs a comparison per socket, not a query.
+
+Caps (WS_MAX_PER_SESSION / WS_MAX_PER_TOKEN / WS_MAX_PER_IP) count this process's sockets: a socket
+lives in one process and the caps protect that process's memory, file descriptors and fan-out work
+(with N processes a session may hold N times its cap). Over a cap, connection_init is refused with 4429.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+import asyncio
+import contextlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from starlette.websockets import WebSocket, WebSocketState
 
 from core import events
-from core.context import Principal
+from core.authn import Access, access_for
+from core.context import Context, Principal
 from core.events import Frame
 from core.runtime import Runtime
-from models import ApiToken, Contact, Session
 from models.enums import Permission
 
 ACCESS = "access"
+CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_MANY = 4429
+SWEEP_SECONDS = 5.0
 
 
 def access_changed(account_id: int, *, contact_id: int | None = None, holder: bool = False, force: bool = False) -> None:
@@ -31,62 +48,132 @@ def access_changed(account_id: int, *, contact_id: int | None = None, holder: bo
     events.publish(ACCESS, account_id, contact_id=contact_id, holder=holder, force=force)
 
 
-@dataclass(frozen=True, slots=True)
-class _Live:
+def may_stay_connected(principal: Principal) -> bool:
+    """A socket exists for live service updates: SERVICES, and no temporary password to replace first."""
+    return not principal.must_change_password and Permission.SERVICES in principal.permissions
+
+
+def live_socket(ctx: Context) -> LiveSocket | None:
+    """The live socket an operation runs on; None over HTTP."""
+    return getattr(ctx.request.state, "live", None)
+
+
+@dataclass(eq=False)
+class LiveSocket:
+    runtime: Runtime
     websocket: WebSocket
+    token: str | None  # connection_init's token; None: the handshake's session cookie
     principal: Principal
+    valid_until: datetime | None
+    cap_keys: tuple[tuple[str, object], ...]
+    closed: bool = False
+    _checking: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def allows(self, now: datetime) -> bool:
+        """May the socket receive an event, by what is cached (no query)?"""
+        return (
+            not self.closed
+            and may_stay_connected(self.principal)
+            and (self.valid_until is None or now < self.valid_until)
+        )
+
+    async def authorised(self) -> bool:
+        """Before delivering an event: the cached answer, re-checked once its time has passed."""
+        if self.allows(self.runtime.clock.now()):
+            return True
+        return not self.closed and await self.recheck(CLOSE_UNAUTHENTICATED)
+
+    async def recheck(self, close_code: int) -> bool:
+        """Authenticate again (not a use of the session); narrow the principal in place or close the socket."""
+        return await self._refresh(close_code, touch=False) is not None
+
+    async def reauthenticate(self) -> Principal | None:
+        """For an operation on the socket: a use, exactly like an HTTP request; None (and closed) if refused."""
+        return await self._refresh(CLOSE_UNAUTHENTICATED, touch=True)
+
+    async def _refresh(self, close_code: int, *, touch: bool) -> Principal | None:
+        # One re-check at a time per socket, so a later answer is never overwritten by an earlier one.
+        async with self._checking:
+            if self.closed:
+                return None
+            access = await access_for(self.runtime, self.websocket, self.token, touch=touch)
+            if access is None or not may_stay_connected(access.principal):
+                await self.close(close_code if access is None else CLOSE_FORBIDDEN)
+                return None
+            self.principal, self.valid_until = access.principal, access.valid_until
+            return access.principal
+
+    async def close(self, code: int) -> None:
+        self.closed = True
+        if self.websocket.application_state == WebSocketState.CONNECTED:
+            with contextlib.suppress(RuntimeError):  # the client closed it meanwhile
+                await self.websocket.close(code=code, reason="Access ended")
 
 
 class LiveConnections:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self._by_account: dict[int, dict[int, _Live]] = defaultdict(dict)
+        self._by_account: dict[int, set[LiveSocket]] = defaultdict(set)
+        self._open: Counter[tuple[str, object]] = Counter()
+        self._sweeper: asyncio.Task[None] | None = None
         runtime.events.on_event(self._on_event)
 
-    def add(self, websocket: WebSocket, principal: Principal) -> None:
-        self._by_account[principal.account_id][id(websocket)] = _Live(websocket, principal)
+    def add(self, websocket: WebSocket, token: str | None, access: Access) -> LiveSocket | None:
+        """Register an authenticated socket; None when it would exceed a cap."""
+        principal, settings = access.principal, self.runtime.settings
+        caps = {("ip", websocket.client.host if websocket.client else ""): settings.ws_max_per_ip}
+        if principal.session_id is not None:
+            caps[("session", principal.session_id)] = settings.ws_max_per_session
+        if principal.api_token_id is not None:
+            caps[("token", principal.api_token_id)] = settings.ws_max_per_token
+        if any(self._open[key] >= cap for key, cap in caps.items()):
+            return None
+        live = LiveSocket(self.runtime, websocket, token, principal, access.valid_until, tuple(caps))
+        self._open.update(live.cap_keys)
+        self._by_account[principal.account_id].add(live)
+        websocket.state.live = live
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.create_task(self._sweep_while_open(), name="live-sweeper")
+        return live
 
-    def remove(self, websocket: WebSocket, principal: Principal) -> None:
-        self._by_account[principal.account_id].pop(id(websocket), None)
-        if not self._by_account[principal.account_id]:
-            del self._by_account[principal.account_id]
+    def remove(self, live: LiveSocket) -> None:
+        live.closed = True
+        self._open.subtract(live.cap_keys)
+        self._open = +self._open  # drop zero counts
+        account = self._by_account[live.principal.account_id]
+        account.discard(live)
+        if not account:
+            del self._by_account[live.principal.account_id]
 
     def count(self) -> int:
-        return sum(len(live) for live in self._by_account.values())
+        return sum(len(sockets) for sockets in self._by_account.values())
+
+    async def sweep(self) -> int:
+        """Re-check every socket whose cached answer expired on the app clock; how many were closed."""
+        now = self.runtime.clock.now()
+        due = [live for sockets in self._by_account.values() for live in sockets if not live.allows(now)]
+        closed = 0
+        for live in due:
+            closed += not await live.recheck(CLOSE_UNAUTHENTICATED)
+        return closed
+
+    async def _sweep_while_open(self) -> None:
+        while self._by_account:
+            await asyncio.sleep(SWEEP_SECONDS)
+            await self.sweep()
 
     async def _on_event(self, frame: Frame) -> None:
         if frame.kind != ACCESS:
             return
         event = frame.event
-        for live in list(self._by_account.get(int(event["account_id"]), {}).values()):
+        for live in list(self._by_account.get(int(event["account_id"]), ())):
             principal = live.principal
+            # A contact's event also reaches the tokens it created (their principal carries its contact_id).
             if event["contact_id"] is not None and principal.contact_id != event["contact_id"]:
                 continue
             if event["holder"] and principal.contact_id is not None:
                 continue
-            if event["force"] or not await still_allowed(self.runtime, principal):
-                await close(live.websocket)
-
-
-async def close(websocket: WebSocket) -> None:
-    if websocket.application_state == WebSocketState.CONNECTED:
-        await websocket.close(code=CLOSE_FORBIDDEN, reason="Access ended")
-
-
-async def still_allowed(runtime: Runtime, principal: Principal) -> bool:
-    """Is the session or token behind a live socket still valid, and may it still subscribe?"""
-    now = runtime.clock.now()
-    if principal.session_id is not None:
-        if not await Session.filter(id=principal.session_id, ended_at=None, expires_at__gt=now).exists():
-            return False
-    if principal.api_token_id is not None:
-        token = await ApiToken.get_or_none(id=principal.api_token_id, revoked_at=None)
-        if token is None or (token.expires_at is not None and token.expires_at <= now):
-            return False
-        if Permission.SERVICES.value not in token.permissions:
-            return False
-    if principal.contact_id is not None:
-        contact = await Contact.get_or_none(id=principal.contact_id)
-        if contact is None or not contact.active or Permission.SERVICES.value not in contact.permissions:
-            return False
-    return True
+            if event["force"]:
+                await live.close(CLOSE_FORBIDDEN)
+            else:
+                await live.recheck(CLOSE_FORBIDDEN)

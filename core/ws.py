@@ -1,26 +1,37 @@
-"""graphql-transport-ws with our rules: who connects, keep-alive pings, and closing on revocation.
+"""graphql-transport-ws with our rules: who connects, how many, keep-alive pings, and every operation
+authorised like an HTTP request made now.
 
 A browser on our origin is authenticated by its session cookie; a partner integration sends
 its token in connection_init's payload ({"authorization": "Bearer <token>"} or {"token": ...}).
-Unauthenticated connections close with 4401, forbidden ones with 4403 (the protocol's codes).
+Unauthenticated connections close with 4401, forbidden ones with 4403 (the protocol's codes),
+connections over a cap (core/live) with 4429. Each `subscribe` message authenticates again from
+the same credential (a use of the session, counted against the token's request limit) and runs
+with that principal in a context of its own; core/live closes the socket when its access ends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from contextvars import ContextVar
+from dataclasses import replace
 from typing import Any
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, SubscribeMessage
 
-from core.authn import authenticate
-from core.context import Context
-from core.live import LiveConnections
-from models.enums import Permission
+from core.authn import access_for
+from core.context import Context, Principal
+from core.errors import ApiError
+from core.live import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED, LiveConnections, LiveSocket, may_stay_connected
+from resolvers import api_tokens
 
 KEEP_ALIVE_SECONDS = 20.0
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
+
+# The context of the operation being started: strawberry runs every operation with `handler.context`,
+# read inside the operation's task, which copies this variable when it is created.
+_operation_context: ContextVar[Context | None] = ContextVar("operation_context", default=None)
 
 
 def token_from(payload: Any) -> str | None:
@@ -33,6 +44,18 @@ def token_from(payload: Any) -> str | None:
     return (rest if scheme.lower() == "bearer" else value).strip() or None
 
 
+async def token_rate_limited(ctx: Context, principal: Principal) -> ApiError | None:
+    """The per-token request limit, the same counter HTTP requests use (app.get_context)."""
+    if principal.api_token_id is None:
+        return None
+    wait = await ctx.runtime.limiter.hit(api_tokens.REQUESTS_PER_TOKEN, "api-token", str(principal.api_token_id))
+    if wait is None:
+        return None
+    error = ApiError("RATE_LIMITED", f"Too many requests for this API token: retry in {wait} seconds.")
+    error.extensions["retryAfter"] = wait  # type: ignore[index]
+    return error
+
+
 class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     keep_alive_seconds: float = KEEP_ALIVE_SECONDS
 
@@ -40,27 +63,58 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     def live(self) -> LiveConnections:
         return self.view.live  # type: ignore[attr-defined]
 
+    @property  # type: ignore[override]
+    def context(self) -> Context:
+        """The running operation's own context; the connection's outside operations."""
+        return _operation_context.get() or self._connection_context
+
+    @context.setter
+    def context(self, value: Context) -> None:
+        self._connection_context = value
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pinger: asyncio.Task[None] | None = None
-        self._registered = False
+        self._live: LiveSocket | None = None
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        if self._live is not None:  # a second connection_init: the protocol's refusal
+            await super().handle_connection_init(message)
+            return
         ctx = self.context
         token = token_from(message.get("payload"))
-        if token is not None:
-            ctx.principal = await authenticate(ctx.runtime, ctx.request, token=token)
-        if ctx.principal is None:
-            await self.websocket.close(code=4401, reason="Unauthorized")
+        access = await access_for(ctx.runtime, ctx.request, token)
+        if access is None:
+            await self.websocket.close(code=CLOSE_UNAUTHENTICATED, reason="Unauthorized")
             return
-        if ctx.principal.must_change_password or Permission.SERVICES not in ctx.principal.permissions:
-            await self.websocket.close(code=4403, reason="Forbidden")
+        if not may_stay_connected(access.principal):
+            await self.websocket.close(code=CLOSE_FORBIDDEN, reason="Forbidden")
             return
+        self._live = self.live.add(ctx.request, token, access)  # type: ignore[arg-type]
+        if self._live is None:
+            await self.websocket.close(code=CLOSE_TOO_MANY, reason="Too many connections")
+            return
+        ctx.principal = access.principal
         await super().handle_connection_init(message)
-        if self.connection_acknowledged and not self._registered:
-            self.live.add(ctx.request, ctx.principal)  # type: ignore[arg-type]
-            self._registered = True
+        if self.connection_acknowledged:
             self._pinger = asyncio.create_task(self._keep_alive())
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """Every operation authenticates again, counts against the token's limit, and runs with its own context."""
+        if self._live is None or not self.connection_acknowledged:
+            await super().handle_subscribe(message)  # the protocol's 4401
+            return
+        principal = await self._live.reauthenticate()
+        if principal is None:
+            return
+        if refusal := await token_rate_limited(self.context, principal):
+            await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
+            return
+        token = _operation_context.set(replace(self._connection_context, principal=principal, cache={}))
+        try:
+            await super().handle_subscribe(message)
+        finally:
+            _operation_context.reset(token)
 
     async def _keep_alive(self) -> None:
         """Server pings let clients and proxies notice dead connections."""
@@ -72,6 +126,6 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def shutdown(self) -> None:
         if self._pinger is not None:
             self._pinger.cancel()
-        if self._registered and self.context.principal is not None:
-            self.live.remove(self.context.request, self.context.principal)  # type: ignore[arg-type]
+        if self._live is not None:
+            self.live.remove(self._live)
         await super().shutdown()

@@ -1,7 +1,9 @@
 """Partner API tokens: `Authorization: Bearer`, scoped to what their creator may do.
 
 A token is shown once, stored only as a keyed hash, and can never do more than its own
-permissions nor more than its creator can do today (core.authn intersects both).
+permissions nor more than its creator can do today (core.authn intersects both). Creating one
+hands over access, so it needs step-up (a recent sign-in or `reauthenticate`); revoking one
+closes its live sockets in every process (an access event).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from datetime import datetime
 from core import activity
 from core.context import Context, Principal
 from core.errors import forbidden
+from core.i18n import MESSAGES as COMMON_MESSAGES
 from core.ids import pk_of
 from core.live import access_changed
 from core.outcome import Failures
+from core.stepup import STEP_UP_REQUIRED, lacks_step_up
 from models import ApiToken
 from models.enums import Permission
 
@@ -30,6 +34,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "INVALID": ("La fecha de vencimiento debe ser futura.", "The expiry must be in the future."),
     "NOT_FOUND": ("El token no existe o no pertenece a su cuenta.", "The token does not exist or is not in your account."),
+    STEP_UP_REQUIRED: COMMON_MESSAGES[STEP_UP_REQUIRED],
 }
 
 
@@ -54,6 +59,8 @@ async def tokens(ctx: Context) -> list[ApiToken]:
 async def create(ctx: Context, name: str, permissions: list[Permission], expires_at: datetime | None) -> Result:
     principal = _manager(ctx)
     result = Result()
+    if lacks_step_up(ctx, principal):
+        return result.fail(STEP_UP_REQUIRED)
     name = name.strip()
     if not name:
         result.fail("REQUIRED", ["input", "name"])

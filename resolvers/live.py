@@ -1,4 +1,8 @@
-"""Live cancellation status (the subscription's behaviour): current state first, then each committed change."""
+"""Live cancellation status (the subscription's behaviour): current state first, then each committed change.
+
+Events carry ids only (a NOTIFY payload is readable by anyone who can LISTEN, and is limited to 8000
+bytes); each process loads the rows once per event, whatever the number of subscribers.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from collections.abc import AsyncIterator
 from core import events
 from core.context import Context
 from core.errors import ApiError
-from core.events import RESYNC, restore, snapshot
+from core.events import RESYNC, Frame
 from core.ids import pk_of
+from core.live import live_socket
 from models import Cancellation, Service
 from models.enums import CancellationStatus, Permission
 
@@ -21,8 +26,8 @@ def publish_cancellation(cancellation: Cancellation, service: Service) -> None:
     events.publish(
         CANCELLATION_CHANGED,
         service.account_id,
-        cancellation=snapshot(cancellation),
-        service=snapshot(service),
+        cancellation_id=cancellation.id,
+        service_id=service.id,
     )
 
 
@@ -37,6 +42,9 @@ async def current_state(account_id: int, service_pk: int | None) -> list[tuple[C
 
 async def cancellation_changes(ctx: Context, service_id: str | None) -> AsyncIterator[tuple[Cancellation, Service]]:
     principal = ctx.require(Permission.SERVICES)
+    live = live_socket(ctx)
+    if live is None:
+        raise ApiError("BAD_REQUEST", "Subscriptions are served over WebSocket (graphql-transport-ws) only.")
     service_pk: int | None = None
     if service_id is not None:
         service_pk = pk_of(service_id, "Service")
@@ -48,16 +56,21 @@ async def cancellation_changes(ctx: Context, service_id: str | None) -> AsyncIte
             yield pair
         while True:
             frame = await queue.get()
+            if not await live.authorised():  # the socket's current access, not the one it subscribed with
+                continue
             if frame.kind == RESYNC:
                 for pair in await current_state(principal.account_id, service_pk):
                     yield pair
                 continue
             if frame.kind != CANCELLATION_CHANGED:
                 continue
-            if service_pk is not None and frame.event["service"]["id"] != service_pk:
+            if service_pk is not None and frame.event["service_id"] != service_pk:
                 continue
-            yield await frame.load("models", lambda: _restored(frame.event))
+            if changed := await frame.load("cancellation", lambda: _changed(frame)):
+                yield changed
 
 
-async def _restored(event: dict) -> tuple[Cancellation, Service]:
-    return restore(Cancellation, event["cancellation"]), restore(Service, event["service"])
+async def _changed(frame: Frame) -> tuple[Cancellation, Service] | None:
+    """The cancellation and its service as they are now (None if they no longer exist)."""
+    row = await Cancellation.get_or_none(id=frame.event["cancellation_id"]).select_related("service")
+    return (row, row.service) if row else None
