@@ -16,8 +16,9 @@ from zxcvbn import zxcvbn
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 MIN_SCORE = 3
-# zxcvbn only looks at the start of very long inputs; the rest cannot weaken the verdict.
-ZXCVBN_MAX = 100
+# zxcvbn refuses longer input (ValueError), so it judges a long passphrase by its first 72
+# characters: what follows can only add to its strength. The length limit stays MAX_LENGTH.
+ZXCVBN_MAX = 72
 # Letters and digits that must remain once the person's own words are taken out.
 PERSONAL_REMAINDER = 6
 

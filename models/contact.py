@@ -12,7 +12,8 @@ class Contact(Model):
     first_name = fields.CharField(max_length=100)
     last_name = fields.CharField(max_length=100)
     company_name = fields.CharField(max_length=200, null=True)
-    email = fields.CharField(max_length=254, unique=True)
+    # One person may be a contact of several accounts: unique per account only.
+    email = fields.CharField(max_length=254, db_index=True)
     phone = fields.CharField(max_length=20, null=True)
     street = fields.CharField(max_length=200, null=True)
     neighborhood = fields.CharField(max_length=100, null=True)
@@ -34,3 +35,4 @@ class Contact(Model):
 
     class Meta:
         table = "contact"
+        unique_together = (("account", "email"),)

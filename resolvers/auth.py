@@ -1,21 +1,22 @@
-"""Signing in and out, sessions, password and security PIN (seeds 000, 002, 004).
+"""Sessions, step-up, password and security PIN (seeds 000, 002, 004); signing in is resolvers/sign_in.
 
-The holder signs in with the client number, a contact with their email. Wrong login, wrong
-password and inactive contact are one and the same answer, and cost the same time.
+Changes that hand over an account (password, PIN) need a recent proof of identity
+(core.stepup): `reauthenticate` gives it with the current password.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tortoise.queryset import QuerySet
 
-from core import activity
+from core import activity, stepup
 from core.authn import clear_session_cookie, end_sessions, principal_for_session, set_session_cookie
 from core.context import Context, Principal
 from core.errors import forbidden
+from core.i18n import MESSAGES as COMMON_MESSAGES
 from core.ids import pk_of
 from core.live import access_changed
 from core.mail import queue_mail
@@ -25,8 +26,6 @@ from core.runtime import Runtime
 from models import Account, ActivityEvent, Contact, Holder, Session
 from models.enums import EmailCategory, Permission
 
-SIGN_IN_PER_LOGIN = "10/15 minutes"
-SIGN_IN_PER_IP = "50/15 minutes"
 PASSWORD_CHECKS_PER_PERSON = "10/15 minutes"
 STRENGTH_CHECKS_PER_IP = "120/minute"
 PIN_CHECKS_PER_ACCOUNT = "5/hour"
@@ -35,6 +34,14 @@ STAFF_ACTOR = "Staff"
 # Longer logins cannot exist (and the ORM refuses to filter on them): they are simply unknown.
 CLIENT_NUMBER_MAX = Account._meta.fields_map["client_number"].max_length
 EMAIL_MAX = Contact._meta.fields_map["email"].max_length
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    **COMMON_MESSAGES,
+    "ACCOUNT_CHOICE_REQUIRED": (
+        "Ese email ingresa a varias cuentas: elija el número de cliente (clientNumber).",
+        "That email signs in to several accounts: choose the client number (clientNumber).",
+    ),
+}
 
 
 class Outcome(enum.Enum):
@@ -45,6 +52,8 @@ class Outcome(enum.Enum):
     PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"
     INVALID = "INVALID"
     NOT_FOUND = "NOT_FOUND"
+    STEP_UP_REQUIRED = "STEP_UP_REQUIRED"
+    ACCOUNT_CHOICE_REQUIRED = "ACCOUNT_CHOICE_REQUIRED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +62,8 @@ class Result:
     message_key: str | None = None
     wait_seconds: int = 0
     strength: Strength | None = None
+    # ACCOUNT_CHOICE_REQUIRED: the client numbers the password opened, and only those.
+    choices: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -60,40 +71,13 @@ class Result:
 
 
 OK = Result(Outcome.OK)
+STEP_UP_REQUIRED = Result(Outcome.STEP_UP_REQUIRED, stepup.STEP_UP_REQUIRED)
 
 
 async def throttled(runtime: Runtime, rule: str, name: str, *key: str) -> Result | None:
     """RATE_LIMITED (with the wait) once `rule` is exceeded for `key`, else None."""
     wait = await runtime.limiter.hit(rule, name, *key)
     return Result(Outcome.RATE_LIMITED, "RATE_LIMITED", wait_seconds=wait) if wait else None
-
-
-async def sign_in(ctx: Context, login: str, password: str) -> Result:
-    """Start a session and set its cookie. Attempts count per login and per IP, known or not."""
-    runtime = ctx.runtime
-    login = login.strip().lower()
-    for rule, name, key in ((SIGN_IN_PER_IP, "sign-in-ip", ctx.ip_address or "?"), (SIGN_IN_PER_LOGIN, "sign-in", login)):
-        if limited := await throttled(runtime, rule, name, key):
-            return limited
-    account: Account | None
-    contact: Contact | None = None
-    if "@" in login:
-        contact = await Contact.filter(email=login).select_related("account").first() if len(login) <= EMAIL_MAX else None
-        account = contact.account if contact else None
-        stored_hash = contact.password_hash if contact and contact.active else None
-    else:
-        account = await Account.get_or_none(client_number=login) if len(login) <= CLIENT_NUMBER_MAX else None
-        stored_hash = account.password_hash if account else None
-    if not await runtime.secrets.verify_password(stored_hash, password) or account is None or stored_hash is None:
-        if account is not None:
-            await activity.record(ctx, "session.sign_in_failed", f"Intento fallido de ingreso con {login}", account_id=account.id, actor=login)
-        return Result(Outcome.INVALID_CREDENTIALS, "INVALID_CREDENTIALS")
-    if runtime.secrets.needs_rehash(stored_hash):
-        new_hash = await runtime.secrets.hash_password(password)
-        await (Contact if contact else Account).filter(id=(contact or account).id).update(password_hash=new_hash)
-    await start_session(ctx, account, contact)
-    await activity.record(ctx, "session.signed_in", "Ingreso al panel")
-    return OK
 
 
 async def start_session(ctx: Context, account: Account, contact: Contact | None) -> str:
@@ -131,26 +115,35 @@ async def sign_out(ctx: Context) -> None:
         clear_session_cookie(ctx.runtime, ctx.response)
 
 
+def open_sessions(runtime: Runtime, account_id: int) -> QuerySet[Session]:
+    return Session.filter(account_id=account_id, ended_at=None, expires_at__gt=runtime.clock.now())
+
+
 def own_sessions(runtime: Runtime, principal: Principal) -> QuerySet[Session]:
     """The signed-in person's open sessions (a contact's, or the holder's own)."""
-    return Session.filter(
-        account_id=principal.account_id,
-        contact_id=principal.contact_id,
-        ended_at=None,
-        expires_at__gt=runtime.clock.now(),
-    )
+    return open_sessions(runtime, principal.account_id).filter(contact_id=principal.contact_id)
+
+
+def visible_sessions(runtime: Runtime, principal: Principal) -> QuerySet[Session] | None:
+    """What the principal may list and end (seed 004): the holder the account's, a contact their own.
+
+    An API token needs SECURITY for any of it (None: nothing)."""
+    if principal.api_token_id is not None and Permission.SECURITY not in principal.permissions:
+        return None
+    return open_sessions(runtime, principal.account_id) if principal.is_holder else own_sessions(runtime, principal)
 
 
 async def sessions(ctx: Context) -> list[Session]:
-    principal = ctx.require()
-    return list(await own_sessions(ctx.runtime, principal).order_by("-created_at", "-id"))
+    """Filtered, never refused: Account.sessions is non-null, so a refusal would null the whole viewer."""
+    visible = visible_sessions(ctx.runtime, ctx.require())
+    return [] if visible is None else list(await visible.order_by("-created_at", "-id"))
 
 
 async def revoke_session(ctx: Context, session_id: str) -> Result:
-    """End one of the person's own sessions; any other id is simply not found."""
-    principal = ctx.require()
+    """End a session the principal may see; any other id is simply not found."""
+    visible = visible_sessions(ctx.runtime, ctx.require())
     pk = pk_of(session_id, "Session")
-    if pk is None or not await own_sessions(ctx.runtime, principal).filter(id=pk).exists():
+    if pk is None or visible is None or not await visible.filter(id=pk).exists():
         return Result(Outcome.NOT_FOUND, "SESSION_NOT_FOUND")
     async with ctx.runtime.events.transaction():
         await end_sessions(ctx.runtime, Session.filter(id=pk))
@@ -196,9 +189,21 @@ async def check_current_password(ctx: Context, principal: Principal, password: s
     return None
 
 
-async def change_password(ctx: Context, current: str, new: str) -> Result:
-    """Replace the person's password; every other session of theirs ends and they get a notice."""
+async def reauthenticate(ctx: Context, password: str) -> Result | datetime:
+    """Step-up with the current password: until when the session counts as recently authenticated."""
     principal = ctx.require(allow_password_change=True)
+    if problem := await check_current_password(ctx, principal, password):
+        return problem
+    await stepup.mark_authenticated(ctx, principal)
+    await activity.record(ctx, "session.reauthenticated", "Identidad confirmada con la clave")
+    return ctx.runtime.clock.now() + timedelta(minutes=ctx.runtime.settings.step_up_minutes)
+
+
+async def change_password(ctx: Context, current: str, new: str) -> Result:
+    """Replace the person's password (after step-up); every other session of theirs ends and they get a notice."""
+    principal = ctx.require(allow_password_change=True)
+    if stepup.lacks_step_up(ctx, principal):
+        return STEP_UP_REQUIRED
     if problem := await check_current_password(ctx, principal, current):
         return problem
     if await ctx.runtime.secrets.verify_password(await _stored_password_hash(principal), new):
@@ -242,8 +247,14 @@ def pin_problem(pin: str) -> str | None:
 
 
 async def set_security_pin(ctx: Context, current_password: str, pin: str) -> Result:
-    """The holder's PIN (seed 004), which support staff use to verify identity by phone or chat."""
+    """The holder's PIN (seed 004), which support staff use to verify identity by phone or chat.
+
+    Only the holder sets it (after step-up): it identifies the holder, not a contact."""
     principal = ctx.require(Permission.SECURITY)
+    if not principal.is_holder:
+        raise forbidden("Only the holder sets the security PIN.")
+    if stepup.lacks_step_up(ctx, principal):
+        return STEP_UP_REQUIRED
     if problem := await check_current_password(ctx, principal, current_password):
         return problem
     if key := pin_problem(pin):

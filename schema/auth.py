@@ -13,7 +13,7 @@ from core.errors import ApiError
 from core.ids import to_global_id
 from core.passwords import MAX_LENGTH, MIN_LENGTH, Strength
 from models.enums import Permission
-from resolvers import auth
+from resolvers import auth, sign_in
 from schema.activity import ActivityConnection
 from schema.common import Node, UserError, UserErrorCode, user_error
 from schema.holder import holder_of
@@ -64,11 +64,13 @@ def errors_of(ctx: Context, result: auth.Result, field: list[str] | None = None)
         return []
     code = UserErrorCode(result.outcome.value)
     key = result.message_key or code.value
-    message = user_error(ctx, code, field, key=key, seconds=result.wait_seconds, min=MIN_LENGTH, max=MAX_LENGTH)
+    message = user_error(
+        ctx, code, field, key=key, table=auth.MESSAGES, seconds=result.wait_seconds, min=MIN_LENGTH, max=MAX_LENGTH
+    )
     if result.strength is not None:
         hints = [h for h in (result.strength.warning, *result.strength.suggestions) if h]
         message.message = " ".join([message.message, *hints])
-    if code is UserErrorCode.RATE_LIMITED:
+    if code in (UserErrorCode.RATE_LIMITED, UserErrorCode.STEP_UP_REQUIRED):
         message.field = None
     return [message]
 
@@ -77,11 +79,32 @@ def errors_of(ctx: Context, result: auth.Result, field: list[str] | None = None)
 class SignInInput:
     login: str = strawberry.field(description="Client number (holder) or email (contact).")
     password: str
+    client_number: str | None = strawberry.field(
+        default=None, description="Which account, when the email signs in to several (ACCOUNT_CHOICE_REQUIRED)."
+    )
 
 
 @strawberry.type
 class SignInPayload:
     viewer: Annotated[Viewer, strawberry.lazy("schema.account")] | None
+    errors: list[UserError]
+    accounts: list[str] | None = strawberry.field(
+        default=None,
+        description="With ACCOUNT_CHOICE_REQUIRED: the client numbers this email and password open; sign in again with one.",
+    )
+
+
+@strawberry.input
+class ReauthenticateInput:
+    password: str = strawberry.field(description="The current password.")
+
+
+@strawberry.type
+class ReauthenticatePayload:
+    viewer: Annotated[Viewer, strawberry.lazy("schema.account")] | None
+    valid_until: datetime | None = strawberry.field(
+        description="Until when changes that need a recent proof of identity are allowed (STEP_UP_REQUIRED after)."
+    )
     errors: list[UserError]
 
 
@@ -166,8 +189,20 @@ class Mutation:
         from schema.account import Viewer
 
         ctx = info.context
-        result = await auth.sign_in(ctx, input.login, input.password)
-        return SignInPayload(viewer=Viewer() if result.ok else None, errors=errors_of(ctx, result))
+        result = await sign_in.sign_in(ctx, input.login, input.password, input.client_number)
+        return SignInPayload(
+            viewer=Viewer() if result.ok else None, errors=errors_of(ctx, result), accounts=list(result.choices) or None
+        )
+
+    @strawberry.mutation(description="Confirm the current password: protected changes are then allowed for a few minutes.")
+    async def reauthenticate(self, info: strawberry.Info[Context, None], input: ReauthenticateInput) -> ReauthenticatePayload:
+        from schema.account import Viewer
+
+        ctx = info.context
+        result = await auth.reauthenticate(ctx, input.password)
+        if isinstance(result, auth.Result):
+            return ReauthenticatePayload(viewer=None, valid_until=None, errors=errors_of(ctx, result, ["input", "password"]))
+        return ReauthenticatePayload(viewer=Viewer(), valid_until=result, errors=[])
 
     @strawberry.mutation
     async def sign_out(self, info: strawberry.Info[Context, None]) -> SignOutPayload:
