@@ -258,8 +258,8 @@ class QueryLimits(SchemaExtension):
 
 def _limit_errors(measure: Measure, budget: Budget) -> list[GraphQLError]:
     limits = (
-        (measure.depth > budget.max_depth, "QUERY_TOO_DEEP", f"The query is more than {budget.max_depth} levels deep."),
-        (measure.aliases > budget.max_aliases, "TOO_MANY_ALIASES", f"The query uses more than {budget.max_aliases} aliases."),
-        (measure.cost > budget.max_cost, "QUERY_TOO_COMPLEX", f"The query may cost more than its budget of {budget.max_cost} points."),
+        (measure.depth > budget.max_depth, "QUERY_TOO_DEEP", f"more than {budget.max_depth} levels"),
+        (measure.aliases > budget.max_aliases, "TOO_MANY_ALIASES", f"more than {budget.max_aliases} aliases"),
+        (measure.cost > budget.max_cost, "QUERY_TOO_COMPLEX", f"a possible cost over {budget.max_cost} points"),
     )
-    return [GraphQLError(message, extensions={"code": code}) for passed, code, message in limits if passed]
+    return [GraphQLError(f"The query has {what}.", extensions={"code": code}) for passed, code, what in limits if passed]
