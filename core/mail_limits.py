@@ -1,0 +1,66 @@
+"""Outbound mail budgets, one module for every sender (issue: mail floods to outside addresses).
+
+Each message counts against the account's hourly budget of customer-triggered mail; security
+mail (codes, links, password notices) also against its recipient's hourly budget, invitations
+against their address's daily budget. A refused send counts nothing, so waiting is enough.
+The counters live in the shared limiter storage (memory, or Redis across processes).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from core.runtime import Runtime
+from models.mail import MailKind
+
+__all__ = ["MailKind", "Outgoing", "mail_wait", "mail_wait_all"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message of `kind` to each of `addresses`."""
+
+    kind: MailKind
+    addresses: Sequence[str]
+
+
+async def mail_wait(runtime: Runtime, *, account_id: int, kind: MailKind, addresses: Sequence[str]) -> int | None:
+    """Count one message of `kind` to each of `addresses` and one against the account's hourly
+    customer budget; None when allowed, else the seconds to wait (and then nothing is counted)."""
+    return await mail_wait_all(runtime, account_id=account_id, outgoing=[Outgoing(kind, addresses)])
+
+
+async def mail_wait_all(runtime: Runtime, *, account_id: int, outgoing: Sequence[Outgoing]) -> int | None:
+    """Like `mail_wait` for several messages that one action sends together: all or none are counted."""
+    settings = runtime.settings
+    per_address = {
+        MailKind.SECURITY: parse(f"{settings.security_mail_per_recipient_hour}/hour"),
+        MailKind.INVITATION: parse(f"{settings.invitations_per_address_day}/day"),
+    }
+    costs: Counter[tuple[RateLimitItem, tuple[str, ...]]] = Counter()
+    costs[parse(f"{settings.customer_mail_per_account_hour}/hour"), ("mail-account", str(account_id))] += len(outgoing)
+    for message in outgoing:
+        if (item := per_address.get(message.kind)) is not None:
+            for address in message.addresses:
+                costs[item, ("mail-" + message.kind.value.lower(), address.strip().casefold())] += 1
+    limiter = MovingWindowRateLimiter(runtime.limiter.storage)
+    waits = [await _wait(limiter, item, key) for (item, key), cost in costs.items() if not await limiter.test(item, *key, cost=cost)]
+    if waits:
+        return max(waits)
+    for (item, key), cost in costs.items():
+        if not await limiter.hit(item, *key, cost=cost):
+            # Another process took the room meanwhile: refused (what was counted so far errs on the safe side).
+            return await _wait(limiter, item, key)
+    return None
+
+
+async def _wait(limiter: MovingWindowRateLimiter, item: RateLimitItem, key: tuple[str, ...]) -> int:
+    reset_at, _remaining = await limiter.get_window_stats(item, *key)
+    return max(1, math.ceil(reset_at - time.time()))
