@@ -19,9 +19,11 @@ from email.utils import make_msgid
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context as TemplateContext
 
+from core.activity import fit
 from core.runtime import Runtime
 from models import Account, Contact, Holder, MailMessage, MailRecipient, OutboxMessage
 from models.enums import EmailCategory, Language
+from models.mail import MailKind
 from settings import PROJECT_DIR
 
 TEMPLATES = PROJECT_DIR / "templates" / "mail"
@@ -112,12 +114,16 @@ async def queue_mail(
     contact_id: int | None = None,
     personal: bool = False,
     to: list[Recipient] | None = None,
-    resent_from_id: int | None = None,
+    kind: MailKind | None = None,
 ) -> list[MailMessage]:
     """Archive and queue one message per recipient language; call inside the change's transaction.
 
-    `to` overrides the routing (e.g. a notice to an old address that is no longer on file)."""
+    `to` overrides the routing (e.g. a notice to an old address that is no longer on file); such a
+    message is personal like `personal` ones. `kind` (the budget it counts against when re-sent)
+    defaults to SECURITY for personal messages and CUSTOMER for the others."""
     recipients = to if to is not None else await recipients_for(account_id, category, contact_id=contact_id, personal=personal)
+    personal = personal or to is not None
+    kind = kind or (MailKind.SECURITY if personal else MailKind.CUSTOMER)
     account = await Account.get(id=account_id).only("id", "client_number")
     messages = []
     for language in (Language.ES, Language.EN):
@@ -132,8 +138,10 @@ async def queue_mail(
             account_id=account_id,
             category=category,
             template=template,
+            kind=kind,
+            personal=personal,
             service_id=service_id,
-            resent_from_id=resent_from_id,
+            resent_from_id=None,
             recipients=group,
             archived=archived,
             real=real,
@@ -149,6 +157,8 @@ async def archive_and_queue(
     account_id: int,
     category: EmailCategory,
     template: str,
+    kind: MailKind,
+    personal: bool,
     service_id: int | None,
     resent_from_id: int | None,
     recipients: list[Recipient],
@@ -163,8 +173,10 @@ async def archive_and_queue(
         resent_from_id=resent_from_id,
         category=category,
         template=template,
+        kind=kind,
+        personal=personal,
         message_id=new_message_id(runtime),
-        subject=archived.subject,
+        subject=fit(MailMessage, "subject", archived.subject),
         text_body=archived.text,
         html_body=archived.html,
         search_text=searchable(archived.subject, archived.text),

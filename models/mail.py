@@ -4,19 +4,33 @@ Bodies here are redacted: one-time secrets never reach this table. The unredacte
 waits in the outbox only until it is delivered.
 """
 
+import enum
+
 from tortoise import fields
 from tortoise.models import Model
 
 from models.enums import DeliveryStatus, EmailCategory
 
 
+class MailKind(enum.Enum):
+    """Which outbound-mail budget a message counts against (core/mail_limits)."""
+
+    SECURITY = "SECURITY"  # codes, links, password notices: per recipient address
+    INVITATION = "INVITATION"  # contact invitations: per address and day
+    CUSTOMER = "CUSTOMER"  # anything else a customer's action triggers: only the account's budget
+
+
 class MailMessage(Model):
     id = fields.IntField(primary_key=True)
     account = fields.ForeignKeyField("models.Account", related_name="mail", on_delete=fields.CASCADE)
     service = fields.ForeignKeyField("models.Service", related_name="mail", null=True, on_delete=fields.SET_NULL)
+    # A re-send points at the original message, never at another re-send.
     resent_from = fields.ForeignKeyField("models.MailMessage", related_name="resends", null=True, on_delete=fields.SET_NULL)
     category = fields.CharEnumField(EmailCategory, max_length=16)
     template = fields.CharField(max_length=60)
+    kind = fields.CharEnumField(MailKind, max_length=12, default=MailKind.CUSTOMER)
+    # Addressed to particular people (codes, notices to one person): resent only to them.
+    personal = fields.BooleanField(default=False)
     message_id = fields.CharField(max_length=200, unique=True)
     subject = fields.CharField(max_length=300)
     text_body = fields.TextField()

@@ -10,10 +10,12 @@ from tortoise.queryset import QuerySet
 from core import activity
 from core.context import Context
 from core.ids import pk_of
-from core.mail import Rendered, archive_and_queue, recipients_for, searchable
+from core.mail import Recipient, Rendered, archive_and_queue, recipients_for, searchable
+from core.mail_limits import mail_wait
+from core.outcome import Failures
 from core.pagination import Page, paginate
-from models import MailMessage, MailRecipient, Service
-from models.enums import EmailCategory, Permission
+from models import Holder, MailMessage, MailRecipient, Service
+from models.enums import EmailCategory, Language, Permission
 
 RESENDS_PER_MESSAGE = "3/hour"
 
@@ -82,32 +84,80 @@ async def service_of(ctx: Context, message: MailMessage) -> Service | None:
     return await ctx.loader("service", services_by_id).load(message.service_id)
 
 
-@dataclass(frozen=True, slots=True)
-class ResendResult:
+MESSAGES: dict[str, tuple[str, str]] = {
+    "NOT_FOUND": ("No existe o no le pertenece.", "It does not exist or does not belong to you."),
+    "RATE_LIMITED": (
+        "Se enviaron demasiados emails. Vuelva a intentarlo en {seconds} segundos.",
+        "Too many emails were sent. Try again in {seconds} seconds.",
+    ),
+    # A personal message whose person no longer uses the address it went to.
+    "INVALID_STATE": (
+        "Este mensaje era solo para una persona que ya no lo recibe en esa dirección: no se reenvía a nadie más.",
+        "This message was only for a person who no longer receives it at that address: it is not sent to anyone else.",
+    ),
+}
+
+
+@dataclass
+class Resent(Failures):
     message: MailMessage | None = None
-    not_found: bool = False
-    wait_seconds: int = 0
 
 
-async def resend(ctx: Context, message_id: str) -> ResendResult:
-    """Send the archived copy again to the category's current recipients, as a new archived message.
+async def original_of(message: MailMessage) -> MailMessage:
+    """The message a re-send copies (itself when it is not a re-send)."""
+    while message.resent_from_id is not None:
+        message = await MailMessage.get(id=message.resent_from_id)
+    return message
+
+
+async def personal_recipients(message: MailMessage) -> list[Recipient] | None:
+    """The people a personal message was for, at the addresses it went to; None when any of them no
+    longer uses that address (a re-send never reaches anyone else)."""
+    holder = await Holder.get(account_id=message.account_id).only("email", "language")
+    found = []
+    for row in await MailRecipient.filter(message_id=message.id).select_related("contact").order_by("id"):
+        contact = row.contact
+        if contact is not None and contact.active and contact.email.casefold() == row.address.casefold():
+            found.append(Recipient(contact.email, Language(contact.language), contact.id))
+        elif row.contact_id is None and holder.email.casefold() == row.address.casefold():
+            found.append(Recipient(holder.email, Language(holder.language)))
+        else:
+            return None
+    return found
+
+
+async def resend(ctx: Context, message_id: str) -> Resent:
+    """Send the original of a message again, as a new archived message: a personal one to the same
+    people only, any other to its category's current recipients. It counts as the original's kind.
 
     It is the archived copy that goes out: one-time secrets stay redacted (ask for a new code)."""
     ctx.require(Permission.MAIL)
+    outcome = Resent()
     pk = pk_of(message_id, "MailMessage")
-    original = await get_message(ctx, pk) if pk else None
-    if original is None:
-        return ResendResult(not_found=True)
-    if wait := await ctx.runtime.limiter.hit(RESENDS_PER_MESSAGE, "mail-resend", str(original.id)):
-        return ResendResult(wait_seconds=wait)
-    recipients = await recipients_for(original.account_id, original.category, contact_id=None, personal=False)
+    shown = await get_message(ctx, pk) if pk else None
+    if shown is None:
+        return outcome.fail("NOT_FOUND", ["input", "messageId"])
+    original = await original_of(shown)
+    if original.personal:
+        recipients = await personal_recipients(original)
+        if recipients is None:
+            return outcome.fail("INVALID_STATE", ["input", "messageId"])
+    else:
+        recipients = await recipients_for(original.account_id, original.category, contact_id=None, personal=False)
+    runtime = ctx.runtime
+    if wait := await runtime.limiter.hit(RESENDS_PER_MESSAGE, "mail-resend", str(original.id)) or await mail_wait(
+        runtime, account_id=original.account_id, kind=original.kind, addresses=[r.address for r in recipients]
+    ):
+        return outcome.fail("RATE_LIMITED", None, seconds=wait)
     copy = Rendered(subject=original.subject, text=original.text_body, html=original.html_body or "")
-    async with ctx.runtime.events.transaction():
-        message = await archive_and_queue(
-            ctx.runtime,
+    async with runtime.events.transaction():
+        outcome.message = await archive_and_queue(
+            runtime,
             account_id=original.account_id,
             category=original.category,
             template=original.template,
+            kind=original.kind,
+            personal=original.personal,
             service_id=original.service_id,
             resent_from_id=original.id,
             recipients=recipients,
@@ -115,5 +165,5 @@ async def resend(ctx: Context, message_id: str) -> ResendResult:
             real=copy,
         )
         await activity.record(ctx, "mail.resent", f"Email reenviado: {original.subject}")
-    ctx.runtime.mail_wakeup.set()
-    return ResendResult(message=message)
+    runtime.mail_wakeup.set()
+    return outcome

@@ -139,13 +139,12 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Send an archived message again to its category's current recipients.")
+    @strawberry.mutation(
+        description="Send an archived message's original again: a personal one (a code, a notice to one person) only "
+        "to the people it was for, any other to its category's current recipients."
+    )
     async def mail_resend(self, info: strawberry.Info[Context, None], input: MailResendInput) -> MailResendPayload:
         ctx = info.context
-        result = await mail.resend(ctx, input.message_id)
-        if result.not_found:
-            return MailResendPayload(message=None, errors=[user_error(ctx, UserErrorCode.NOT_FOUND, ["input", "messageId"])])
-        if result.message is None:
-            limited = user_error(ctx, UserErrorCode.RATE_LIMITED, None, seconds=result.wait_seconds)
-            return MailResendPayload(message=None, errors=[limited])
-        return MailResendPayload(message=MailMessage.of(result.message), errors=[])
+        outcome = await mail.resend(ctx, input.message_id)
+        errors = [user_error(ctx, UserErrorCode(code), path, table=mail.MESSAGES, **values) for code, path, values in outcome.errors]
+        return MailResendPayload(message=MailMessage.of(outcome.message) if outcome.message else None, errors=errors)
