@@ -20,12 +20,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
 from core import activity
-from core.context import Context
+from core.context import Context, Principal
 from core.ids import pk_of
-from core.mail import queue_mail
+from core.mail import Recipient, queue_mail, recipients_for
+from core.mail_limits import MailKind, Outgoing, mail_wait, mail_wait_all
 from core.outcome import Failures
 from core.runtime import Runtime
-from models import Cancellation, Service
+from models import Cancellation, Holder, Service
 from models.enums import CancellationStatus, EmailCategory, Language, PaymentMethod, Permission, ServiceKind, ServiceStatus
 from resolvers.live import publish_cancellation
 
@@ -65,7 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Demasiados intentos con un código incorrecto. Pida un código nuevo.",
         "Too many attempts with a wrong code. Ask for a new code.",
     ),
-    "RATE_LIMITED": ("Demasiados pedidos. Vuelva a intentarlo en {seconds} segundos.", "Too many requests. Try again in {seconds} seconds."),
+    "RATE_LIMITED": (
+        "Demasiados pedidos o emails enviados. Vuelva a intentarlo en {seconds} segundos.",
+        "Too many requests or emails sent. Try again in {seconds} seconds.",
+    ),
     "NOT_FOUND": ("No existe o no le pertenece.", "It does not exist or does not belong to you."),
     "AUTOMATIC_DEBIT_WILL_BE_CHARGED": (
         "La solicitud se hizo después del día 1° del mes en que vence el servicio: el débito automático "
@@ -99,6 +103,14 @@ class Preview:
     next_debit_will_be_charged: bool
     data_deleted: list[str]
     effective_within_hours: int = int(EFFECTIVE_WITHIN.total_seconds() // 3600)
+
+
+class MailRefused(Exception):
+    """Rolls a request back when its mail is over budget."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(wait)
+        self.wait = wait
 
 
 @dataclass
@@ -234,7 +246,44 @@ def _mail_values(runtime: Runtime, cancellation: Cancellation) -> dict[str, str]
     def local(moment: datetime | None) -> str:
         return moment.astimezone(runtime.settings.zone).strftime("%d/%m/%Y %H:%M") if moment else ""
 
-    return {"effective_by": local(cancellation.effective_by), "code_expires_at": local(cancellation.code_expires_at)}
+    return {
+        "requested_at": local(cancellation.requested_at),
+        "effective_by": local(cancellation.effective_by),
+        "code_expires_at": local(cancellation.code_expires_at),
+    }
+
+
+async def _code_addresses(account_id: int, principal: Principal) -> list[str]:
+    """Where a code goes: only to the person who asks for it."""
+    recipients = await recipients_for(account_id, EmailCategory.GENERAL, contact_id=principal.contact_id, personal=True)
+    return [r.address for r in recipients]
+
+
+async def _notice_addresses(account_id: int) -> list[str]:
+    """Where a notice goes: the holder and the contacts subscribed to general mail."""
+    return [r.address for r in await recipients_for(account_id, EmailCategory.GENERAL, contact_id=None, personal=False)]
+
+
+async def _tell_holder(runtime: Runtime, holder: Holder, cancellation: Cancellation, principal: Principal) -> None:
+    """The holder's notice of a contact's request, with the way to withdraw it."""
+    service = cancellation.service
+    await queue_mail(
+        runtime,
+        account_id=service.account_id,
+        template="cancellation_requested",
+        category=EmailCategory.GENERAL,
+        values={
+            "service": service.name,
+            "domain": service.domain or "",
+            "requester": principal.actor,
+            "reason": cancellation.reason,
+            "link": f"{runtime.settings.public_base_url}/#services",
+            **_mail_values(runtime, cancellation),
+        },
+        service_id=service.id,
+        to=[Recipient(holder.email, Language(holder.language))],
+        kind=MailKind.CUSTOMER,
+    )
 
 
 async def request(ctx: Context, service_id: str, reason: str, acknowledged: bool) -> Outcome:
@@ -261,6 +310,11 @@ async def request(ctx: Context, service_id: str, reason: str, acknowledged: bool
         return outcome.fail("DEADLINE_PASSED", ["input", "serviceId"])
     principal = ctx.principal
     assert principal is not None
+    # A contact's request is told at once to the holder, who can withdraw it (never the code).
+    holder = await Holder.get(account_id=service.account_id) if principal.contact_id is not None else None
+    outgoing = [Outgoing(MailKind.SECURITY, await _code_addresses(service.account_id, principal))]
+    if holder is not None:
+        outgoing.append(Outgoing(MailKind.CUSTOMER, [holder.email]))
     code = runtime.secrets.new_code(CODE_DIGITS)
     now = runtime.clock.now()
     try:
@@ -272,11 +326,14 @@ async def request(ctx: Context, service_id: str, reason: str, acknowledged: bool
                 status=CancellationStatus.AWAITING_CONFIRMATION,
                 reason=reason,
                 requested_at=now,
-                requested_by=principal.actor,
+                requested_by=activity.fit(Cancellation, "requested_by", principal.actor),
                 code_hash=runtime.secrets.digest(code),
                 code_expires_at=now + CODE_VALIDITY,
                 attempts_left=ATTEMPTS,
             )
+            # Counted once the request holds the service's one open slot: a duplicate counts no mail.
+            if wait := await mail_wait_all(runtime, account_id=service.account_id, outgoing=outgoing):
+                raise MailRefused(wait)
             await activity.record(ctx, "cancellation.requested", f"Baja solicitada: {service.name}")
             await queue_mail(
                 runtime,
@@ -288,9 +345,13 @@ async def request(ctx: Context, service_id: str, reason: str, acknowledged: bool
                 contact_id=principal.contact_id,
                 personal=True,
             )
+            if holder is not None:
+                await _tell_holder(runtime, holder, cancellation, principal)
             publish_cancellation(cancellation, service)
     except IntegrityError:
         return outcome.fail("ALREADY_PENDING", ["input", "serviceId"])
+    except MailRefused as refused:
+        return outcome.fail("RATE_LIMITED", None, seconds=refused.wait)
     outcome.cancellation = cancellation
     outcome.debit_will_be_charged = debit_will_be_charged(runtime, service)
     return outcome
@@ -326,14 +387,19 @@ async def confirm(ctx: Context, cancellation_id: str, code: str) -> Outcome:
     if cancellation.code_expires_at is None or now >= cancellation.code_expires_at:
         await expire(runtime, ctx, cancellation)
         return outcome.fail("CODE_EXPIRED", ["input", "code"])
-    if cancellation.attempts_left <= 0:
-        return outcome.fail("TOO_MANY_ATTEMPTS", ["input", "code"])
+    if not await _spend_attempt(cancellation):
+        return await _not_compared(cancellation, outcome)
     if not runtime.secrets.matches(cancellation.code_hash, code.strip()):
-        await Cancellation.filter(id=cancellation.id, attempts_left__gt=0).update(attempts_left=F("attempts_left") - 1)
         left = (await Cancellation.get(id=cancellation.id)).attempts_left
         if left <= 0:
             return outcome.fail("TOO_MANY_ATTEMPTS", ["input", "code"])
         return outcome.fail("INVALID_CODE", ["input", "code"], attempts=left)
+    same_code = Q(code_hash=cancellation.code_hash)
+    if wait := await mail_wait(runtime, account_id=cancellation.account_id, kind=MailKind.CUSTOMER,
+                               addresses=await _notice_addresses(cancellation.account_id)):
+        # The right code, but its notice cannot go yet: the attempt is given back.
+        await Cancellation.filter(same_code, id=cancellation.id).update(attempts_left=F("attempts_left") + 1)
+        return outcome.fail("RATE_LIMITED", None, seconds=wait)
     service = cancellation.service
     confirmed = await _transition(
         runtime, ctx, cancellation,
@@ -350,10 +416,35 @@ async def confirm(ctx: Context, cancellation_id: str, code: str) -> Outcome:
             },
             service_fields={"status": ServiceStatus.CANCELLATION_PENDING, "status_before_cancellation": service.status},
             template="cancellation_scheduled",
+            extra_condition=same_code,
         ),
     )
     outcome.cancellation = confirmed or await Cancellation.get(id=cancellation.id).select_related("service")
+    if outcome.cancellation.status not in (CancellationStatus.SCHEDULED, CancellationStatus.COMPLETED):
+        return outcome.fail("INVALID_STATE", ["input", "cancellationId"])  # withdrawn or given a new code meanwhile
     return outcome
+
+
+async def _spend_attempt(cancellation: Cancellation) -> bool:
+    """Take one attempt from the code that was read, before comparing: a concurrent burst of guesses
+    gets at most ATTEMPTS comparisons, whatever the number of processes."""
+    spent = await Cancellation.filter(
+        id=cancellation.id,
+        status=CancellationStatus.AWAITING_CONFIRMATION,
+        code_hash=cancellation.code_hash,
+        attempts_left__gt=0,
+    ).update(attempts_left=F("attempts_left") - 1)
+    return bool(spent)
+
+
+async def _not_compared(cancellation: Cancellation, outcome: Outcome) -> Outcome:
+    """Why no attempt was left to spend: attempts used up, the code replaced, or the request closed."""
+    current = await Cancellation.get(id=cancellation.id)
+    if current.status != CancellationStatus.AWAITING_CONFIRMATION:
+        return outcome.fail("INVALID_STATE", ["input", "cancellationId"])
+    if current.attempts_left <= 0:
+        return outcome.fail("TOO_MANY_ATTEMPTS", ["input", "code"])
+    return outcome.fail("INVALID_CODE", ["input", "code"], attempts=current.attempts_left)
 
 
 async def resend_code(ctx: Context, cancellation_id: str) -> Outcome:
@@ -364,7 +455,11 @@ async def resend_code(ctx: Context, cancellation_id: str) -> Outcome:
         return outcome.fail("NOT_FOUND", ["input", "cancellationId"])
     if cancellation.status != CancellationStatus.AWAITING_CONFIRMATION:
         return outcome.fail("INVALID_STATE", ["input", "cancellationId"])
-    if wait := await runtime.limiter.hit(RESENDS_PER_CANCELLATION, "cancellation-code", str(cancellation.id)):
+    principal = ctx.require(Permission.MANAGE_SERVICES)
+    if wait := await runtime.limiter.hit(RESENDS_PER_CANCELLATION, "cancellation-code", str(cancellation.id)) or await mail_wait(
+        runtime, account_id=cancellation.account_id, kind=MailKind.SECURITY,
+        addresses=await _code_addresses(cancellation.account_id, principal),
+    ):
         return outcome.fail("RATE_LIMITED", None, seconds=wait)
     code = runtime.secrets.new_code(CODE_DIGITS)
     now = runtime.clock.now()
@@ -394,6 +489,11 @@ async def withdraw(ctx: Context, cancellation_id: str) -> Outcome:
     if cancellation is None:
         return outcome.fail("NOT_FOUND", ["input", "cancellationId"])
     service = cancellation.service
+    # Withdrawing stops a destructive change, so it is never refused; past the account's mail
+    # budget it happens without its notice (the activity history still shows it).
+    mail_refused = await mail_wait(
+        runtime, account_id=cancellation.account_id, kind=MailKind.CUSTOMER, addresses=await _notice_addresses(cancellation.account_id)
+    )
     restore = {}
     if cancellation.status == CancellationStatus.SCHEDULED:
         restore = {"status": service.status_before_cancellation or ServiceStatus.ACTIVE, "status_before_cancellation": None}
@@ -406,7 +506,7 @@ async def withdraw(ctx: Context, cancellation_id: str) -> Outcome:
             summary="Solicitud de baja retirada",
             fields={"withdrawn_at": runtime.clock.now(), "code_hash": None},
             service_fields=restore,
-            template="cancellation_withdrawn",
+            template="cancellation_withdrawn" if mail_refused is None else None,
             extra_condition=Q(completion_started_at__isnull=True),
         ),
     )
