@@ -262,4 +262,4 @@ def _limit_errors(measure: Measure, budget: Budget) -> list[GraphQLError]:
         (measure.aliases > budget.max_aliases, "TOO_MANY_ALIASES", f"more than {budget.max_aliases} aliases"),
         (measure.cost > budget.max_cost, "QUERY_TOO_COMPLEX", f"a possible cost over {budget.max_cost} points"),
     )
-    return [GraphQLError(f"The query has {what}.", extensions={"code": code}) for passed, code, what in limits if passed]
+    return [GraphQLError(f"The query has {what}.", extensions={"code": code}) for over, code, what in limits if over]
