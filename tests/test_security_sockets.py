@@ -1,0 +1,330 @@
+"""A socket has no more rights than the same request over HTTP now: every operation and every delivered
+event is authorised against the current session, token and contact (real uvicorn, real WebSockets)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import pytest
+import websockets
+
+import models
+from core.events import CHANNEL
+from core.live import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED
+from core.ids import to_global_id
+from resolvers.api_tokens import REQUESTS_PER_TOKEN
+from tests.helpers import PASSWORD, emailed_code
+from tests.live import GraphQLSocket, graphql_socket, uvicorn_server
+from tests.test_subscriptions import CONFIRM, SUBSCRIPTION, request_cancellation, session_cookie
+from tests.test_subscriptions_postgres import listeners_connected, real_time, second_process  # noqa: F401 (fixtures)
+
+CREATE_TOKEN = """mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) {
+  apiToken { id } token errors { code message } } }"""
+REVOKE_TOKEN = "mutation($i: ApiTokenRevokeInput!) { apiTokenRevoke(input: $i) { errors { code } } }"
+HOLDER_VERSION = "{ viewer { account { holder { version } } } }"
+HOLDER_UPDATE = "mutation($i: HolderUpdateInput!) { holderUpdate(input: $i) { errors { code } } }"
+CONTACT_CREATE = "mutation($i: ContactCreateInput!) { contactCreate(input: $i) { errors { code } } }"
+CONTACT_UPDATE = "mutation($i: ContactUpdateInput!) { contactUpdate(input: $i) { errors { code } } }"
+CONTACT_DELETE = "mutation($i: ContactDeleteInput!) { contactDelete(input: $i) { errors { code } } }"
+PERMISSIONS = "{ viewer { permissions } }"
+on_postgres = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only")
+
+
+@pytest.fixture
+async def port(app) -> AsyncIterator[int]:
+    async with uvicorn_server(app) as bound:
+        yield bound
+
+
+@pytest.fixture
+def live(app):  # type: ignore[no-untyped-def]
+    """This process's live sockets (the test runs their sweep instead of waiting for the timer)."""
+    return app.state.graphql.live
+
+
+async def run(socket: GraphQLSocket, query: str, variables: dict[str, Any] | None = None, op_id: str = "op") -> dict[str, Any]:
+    """A query or mutation over the socket: its one result (data and errors, as over HTTP)."""
+    await socket.subscribe(query, variables, op_id=op_id)
+    message = await socket.receive()
+    if message["type"] == "next":
+        assert await socket.receive() == {"id": op_id, "type": "complete"}
+    return message
+
+
+def error_code(message: dict[str, Any]) -> str:
+    errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
+    return errors[0]["extensions"]["code"]
+
+
+async def messages_until_closed(socket: GraphQLSocket) -> tuple[list[dict[str, Any]], int | None]:
+    """Every message the server sends until it closes the socket, and the close code."""
+    received: list[dict[str, Any]] = []
+    try:
+        while True:
+            message = json.loads(await asyncio.wait_for(socket.connection.recv(), 5))
+            if message["type"] != "ping":
+                received.append(message)
+    except websockets.ConnectionClosed as closed:
+        return received, closed.rcvd.code if closed.rcvd else None
+
+
+def contact_id(contact: models.Contact) -> str:
+    return to_global_id("Contact", contact.id)
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Wait (bounded) until the server has done what `condition` checks."""
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the server did not get there")
+
+
+async def new_token(client, **fields: Any) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A token created through the API by the signed-in `client`: (its id, its secret)."""
+    created = (await client.data(CREATE_TOKEN, {"i": {"name": "ERP", "permissions": ["SERVICES"], **fields}}))["apiTokenCreate"]
+    assert created["errors"] == [], created
+    return created["apiToken"]["id"], created["token"]
+
+
+async def token_socket(stack: AsyncExitStack, port: int, token: str) -> GraphQLSocket:
+    socket = await stack.enter_async_context(graphql_socket(port))
+    assert (await socket.init({"authorization": f"Bearer {token}"}))["type"] == "connection_ack"
+    return socket
+
+
+async def test_removed_permissions_apply_to_the_next_operation_on_an_open_socket(port, client, other_client, factory) -> None:
+    account = await factory.account()
+    service = await factory.service(account)
+    contact = await factory.contact(account, "ana.socket@example.com", permissions=["SERVICES", "PROFILE", "CONTACTS"])
+    await client.sign_in(account.client_number)
+    await other_client.sign_in("ana.socket@example.com")
+    new_contact = {"i": {"firstName": "Eva", "lastName": "Ruiz", "email": "eva@example.com", "active": False}}
+    async with graphql_socket(port, cookie=session_cookie(other_client)) as socket:
+        await socket.init()
+        version = (await run(socket, HOLDER_VERSION))["payload"]["data"]["viewer"]["account"]["holder"]["version"]
+        allowed = await run(socket, HOLDER_UPDATE, {"i": {"expectedVersion": version, "phone": "+54 11 5555-0000"}})
+        assert allowed["payload"]["data"]["holderUpdate"]["errors"] == []
+        narrowed = await client.data(
+            CONTACT_UPDATE, {"i": {"id": contact_id(contact), "expectedVersion": contact.version, "permissions": ["SERVICES"]}}
+        )
+        assert narrowed["contactUpdate"]["errors"] == []
+        assert error_code(await run(socket, HOLDER_UPDATE, {"i": {"expectedVersion": version + 1, "phone": "+54 11 5555-1111"}})) == "FORBIDDEN"
+        assert error_code(await run(socket, CONTACT_CREATE, new_contact)) == "FORBIDDEN"
+        assert not await models.Contact.exists(email="eva@example.com")
+        assert (await run(socket, PERMISSIONS))["payload"]["data"]["viewer"]["permissions"] == ["SERVICES"]
+        # Still allowed to follow its services: the narrowed socket keeps receiving events ...
+        await socket.subscribe(SUBSCRIPTION, op_id="live")
+        await request_cancellation(client, service)
+        assert (await socket.next_data())["cancellationStatusChanged"]["cancellation"]["status"] == "AWAITING_CONFIRMATION"
+        # ... until SERVICES goes too: then the socket closes before any later event reaches it.
+        await client.data(CONTACT_UPDATE, {"i": {"id": contact_id(contact), "expectedVersion": contact.version + 1, "permissions": []}})
+        received, code = await messages_until_closed(socket)
+        assert received == [] and code == CLOSE_FORBIDDEN
+
+
+async def test_an_idle_session_closes_its_sockets_on_the_next_sweep(port, client, factory, clock, runtime, live) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    idle = timedelta(minutes=runtime.settings.session_idle_minutes)
+    async with graphql_socket(port, cookie=session_cookie(client)) as socket:
+        await socket.init()
+        await socket.subscribe(SUBSCRIPTION)
+        clock.advance(idle - timedelta(minutes=1))
+        assert await live.sweep() == 0
+        clock.advance(timedelta(minutes=2))
+        assert await live.sweep() == 1
+        assert await socket.closed_with() == CLOSE_UNAUTHENTICATED
+
+
+async def test_operations_on_a_socket_are_uses_of_its_session(port, client, factory, clock, runtime, live) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    idle = timedelta(minutes=runtime.settings.session_idle_minutes)
+    async with graphql_socket(port, cookie=session_cookie(client)) as socket:
+        await socket.init()
+        clock.advance(idle - timedelta(minutes=10))
+        assert (await run(socket, PERMISSIONS))["payload"]["data"]["viewer"]["permissions"]
+        clock.advance(idle - timedelta(minutes=10))  # longer than idle since sign-in, not since that operation
+        assert await live.sweep() == 0
+        assert (await run(socket, PERMISSIONS))["payload"]["data"]["viewer"]["permissions"]
+        clock.advance(idle + timedelta(minutes=1))
+        assert await live.sweep() == 1
+        assert await socket.closed_with() == CLOSE_UNAUTHENTICATED
+
+
+async def test_an_expired_session_gets_no_event_before_the_sweep(port, client, other_client, factory, clock) -> None:
+    account = await factory.account()
+    service = await factory.service(account)
+    await client.sign_in(account.client_number)
+    async with graphql_socket(port, cookie=session_cookie(client)) as socket:
+        await socket.init()
+        await socket.subscribe(SUBSCRIPTION)
+        clock.advance(timedelta(hours=13))  # past the session's absolute lifetime
+        await other_client.sign_in(account.client_number)
+        await request_cancellation(other_client, service)
+        received, code = await messages_until_closed(socket)
+        assert received == [] and code == CLOSE_UNAUTHENTICATED
+
+
+async def test_an_expired_token_closes_its_sockets(port, client, factory, clock, live) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    _, token = await new_token(client, expiresAt=(clock.now() + timedelta(minutes=30)).isoformat())
+    async with AsyncExitStack() as stack:
+        socket = await token_socket(stack, port, token)
+        clock.advance(timedelta(minutes=29))
+        assert await live.sweep() == 0
+        clock.advance(timedelta(minutes=2))
+        assert await live.sweep() == 1
+        assert await socket.closed_with() == CLOSE_UNAUTHENTICATED
+
+
+async def test_a_revoked_token_closes_its_sockets(port, client, factory) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    token_id, token = await new_token(client)
+    async with AsyncExitStack() as stack:
+        socket = await token_socket(stack, port, token)
+        await socket.subscribe(SUBSCRIPTION)
+        assert (await client.data(REVOKE_TOKEN, {"i": {"id": token_id}}))["apiTokenRevoke"]["errors"] == []
+        assert await socket.closed_with() == CLOSE_FORBIDDEN
+
+
+@pytest.mark.parametrize("change", ["deactivate", "delete"])
+async def test_a_contacts_token_sockets_close_when_the_contact_goes(port, client, other_client, factory, change) -> None:
+    """The contact has no open session: its tokens' sockets still close."""
+    account = await factory.account()
+    contact = await factory.contact(account, "erp.owner@example.com", permissions=["SERVICES", "SECURITY"])
+    await other_client.sign_in("erp.owner@example.com")
+    _, token = await new_token(other_client)
+    await other_client.data("mutation { signOut { errors { code } } }")
+    await client.sign_in(account.client_number)
+    async with AsyncExitStack() as stack:
+        socket = await token_socket(stack, port, token)
+        await socket.subscribe(SUBSCRIPTION)
+        if change == "deactivate":
+            done = await client.data(CONTACT_UPDATE, {"i": {"id": contact_id(contact), "expectedVersion": contact.version, "active": False}})
+            assert done["contactUpdate"]["errors"] == []
+        else:
+            assert (await client.data(CONTACT_DELETE, {"i": {"id": contact_id(contact)}}))["contactDelete"]["errors"] == []
+        assert await socket.closed_with() == CLOSE_FORBIDDEN
+
+
+@pytest.mark.parametrize("cap", ["ws_max_per_session", "ws_max_per_token", "ws_max_per_ip"])
+async def test_connections_over_a_cap_are_refused_with_4429(port, client, factory, runtime, live, monkeypatch, cap) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    _, token = await new_token(client)
+    monkeypatch.setattr(runtime, "settings", runtime.settings.with_(**{cap: 2}))
+    credential: dict[str, Any] = {"authorization": f"Bearer {token}"} if cap == "ws_max_per_token" else {}
+    async with AsyncExitStack() as stack:
+        for _ in range(2):
+            socket = await stack.enter_async_context(graphql_socket(port, cookie=session_cookie(client)))
+            assert (await socket.init(credential))["type"] == "connection_ack"
+        if cap == "ws_max_per_ip":  # another person on the same address: the IP cap, not the session's
+            _, other_token = await new_token(client)
+            credential = {"authorization": f"Bearer {other_token}"}
+        async with graphql_socket(port, cookie=session_cookie(client)) as refused:
+            await refused.send({"type": "connection_init", "payload": credential})
+            assert await refused.closed_with() == CLOSE_TOO_MANY
+        await stack.aclose()
+        await until(lambda: live.count() == 0)
+        async with graphql_socket(port, cookie=session_cookie(client)) as socket:
+            assert (await socket.init(credential))["type"] == "connection_ack"
+
+
+async def test_socket_operations_count_against_the_tokens_request_limit(port, client, other_client, factory, runtime) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    token_id, token = await new_token(client)
+    stored = await models.ApiToken.get(account_id=account.id)
+    async with AsyncExitStack() as stack:
+        socket = await token_socket(stack, port, token)
+        limit = int(REQUESTS_PER_TOKEN.split("/")[0])
+        for _ in range(limit - 1):
+            await runtime.limiter.hit(REQUESTS_PER_TOKEN, "api-token", str(stored.id))
+        assert (await run(socket, PERMISSIONS))["payload"]["data"]["viewer"]["permissions"] == ["SERVICES"]
+        refused = await run(socket, PERMISSIONS, op_id="second")
+        assert refused["type"] == "error" and error_code(refused) == "RATE_LIMITED"
+        assert refused["payload"][0]["extensions"]["retryAfter"] >= 1
+        # The socket's operations used up the limit HTTP requests share, and the socket stays open.
+        response = await other_client.post(PERMISSIONS, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 429
+        await runtime.limiter.reset()
+        assert (await run(socket, PERMISSIONS, op_id="third"))["payload"]["data"]["viewer"]["permissions"] == ["SERVICES"]
+
+
+async def test_creating_a_token_needs_a_recent_sign_in(client, factory, clock) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    await new_token(client)
+    clock.advance(timedelta(minutes=6))
+    refused = (await client.data(CREATE_TOKEN, {"i": {"name": "ERP", "permissions": ["SERVICES"]}}))["apiTokenCreate"]
+    assert refused["token"] is None and [e["code"] for e in refused["errors"]] == ["STEP_UP_REQUIRED"]
+    assert refused["errors"][0]["message"]
+    assert await models.ApiToken.filter(account_id=account.id).count() == 1
+    proved = await client.data(
+        "mutation($i: ReauthenticateInput!) { reauthenticate(input: $i) { errors { code } } }", {"i": {"password": PASSWORD}}
+    )
+    assert proved["reauthenticate"]["errors"] == []
+    await new_token(client)
+
+
+async def test_events_carry_ids_and_states_only(runtime, client, factory, smtp_sink) -> None:
+    account = await factory.account(email="ids.only@example.net")
+    service = await factory.service(account)
+    await client.sign_in(account.client_number)
+    payloads: list[str] = []
+    listener = await listen(runtime, payloads)
+    try:
+        async with runtime.events.subscribe(account.id) as queue:
+            cancellation_id = await request_cancellation(client, service)
+            code_hash = (await models.Cancellation.get(service_id=service.id)).code_hash
+            assert code_hash
+            code = await emailed_code(smtp_sink, "ids.only@example.net")
+            confirmed = await client.data(CONFIRM, {"i": {"cancellationId": cancellation_id, "code": code}})
+            assert confirmed["serviceCancellationConfirm"]["errors"] == []
+            frames = [await asyncio.wait_for(queue.get(), 5) for _ in range(2)]
+            if listener is not None:
+                await until(lambda: len(payloads) >= 2)
+    finally:
+        if listener is not None:
+            await listener.close()
+    stored = await models.Cancellation.get(service_id=service.id)
+    assert [frame.kind for frame in frames] == ["cancellation", "cancellation"]
+    for frame in frames:
+        assert set(frame.event) == {"kind", "account_id", "cancellation_id", "service_id"}
+        assert frame.event["cancellation_id"] == stored.id
+    if listener is not None:  # on PostgreSQL, what anyone LISTENing on the channel reads
+        assert all(code_hash not in payload and code not in payload for payload in payloads)
+        assert all(len(payload.encode()) < 8000 for payload in payloads)
+
+
+async def listen(runtime, payloads: list[str]) -> asyncpg.Connection | None:  # type: ignore[no-untyped-def]
+    if runtime.settings.dialect != "postgres":
+        return None
+    connection = await asyncpg.connect(runtime.settings.database_url.replace("postgres://", "postgresql://", 1))
+    await connection.add_listener(CHANNEL, lambda _c, _p, _ch, payload: payloads.append(payload))
+    return connection
+
+
+@on_postgres
+async def test_revoking_a_token_in_one_process_closes_its_socket_in_another(second_process, client, factory) -> None:  # noqa: F811
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    token_id, token = await new_token(client)
+    async with AsyncExitStack() as stack:
+        socket = await token_socket(stack, second_process, token)
+        await socket.subscribe(SUBSCRIPTION)
+        await listeners_connected(2)
+        assert (await client.data(REVOKE_TOKEN, {"i": {"id": token_id}}))["apiTokenRevoke"]["errors"] == []
+        assert await socket.closed_with() == CLOSE_FORBIDDEN
