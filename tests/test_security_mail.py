@@ -1,0 +1,171 @@
+"""Outbound mail budgets (core/mail_limits): security mail per recipient and hour, invitations per
+address and day, customer-triggered mail per account and hour; re-sends count as their original
+and personal messages are re-sent only to their person. Refusals are RATE_LIMITED with the wait.
+
+The limits library keeps real time, so these tests assert the refusal after N and the wait in the
+message; the limiter is reset between tests."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from tortoise.transactions import in_transaction
+
+import models
+from core.ids import to_global_id
+from core.mail import queue_mail
+from models.enums import EmailCategory
+from tests.helpers import emailed_code
+from tests.test_subscriptions import CONFIRM, REQUEST, WITHDRAW
+
+HOLDER = "titular@example.net"
+CONTACT = "contacto@example.com"
+RESEND = """mutation($i: MailResendInput!) { mailResend(input: $i) {
+  message { id recipients resentFrom { id } } errors { code field message } } }"""
+CODE_RESEND = """mutation($i: ServiceCancellationCodeResendInput!) { serviceCancellationCodeResend(input: $i) {
+  errors { code message } } }"""
+CONTACT_CREATE = "mutation($i: ContactCreateInput!) { contactCreate(input: $i) { contact { id } errors { code message } } }"
+INVITATION_RESEND = "mutation($i: ContactInvitationResendInput!) { contactInvitationResend(input: $i) { errors { code message } } }"
+HOUR, DAY = 3600, 86400
+
+
+def waited(error: dict, unit: str = "segundos") -> int:
+    """The seconds a RATE_LIMITED message tells the person to wait."""
+    assert error["code"] == "RATE_LIMITED", error
+    return int(re.search(rf"(\d+) {unit}", error["message"]).group(1))
+
+
+async def request(client, service) -> dict:
+    variables = {"i": {"serviceId": to_global_id("Service", service.id), "reason": "Cierro el negocio", "acknowledgeDataDeletion": True}}
+    return (await client.data(REQUEST, variables))["serviceCancellationRequest"]
+
+
+async def withdraw(client, cancellation_id: str) -> dict:
+    return (await client.data(WITHDRAW, {"i": {"cancellationId": cancellation_id}}))["serviceCancellationWithdraw"]
+
+
+async def resend(client, message_id: int | str) -> dict:
+    gid = message_id if isinstance(message_id, str) else to_global_id("MailMessage", message_id)
+    return (await client.data(RESEND, {"i": {"messageId": gid}}))["mailResend"]
+
+
+async def archived(runtime, account, count: int) -> list[int]:
+    """`count` general messages already in the archive (queued by staff, outside any budget)."""
+    ids = []
+    async with in_transaction():
+        for _ in range(count):
+            [message] = await queue_mail(runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL)
+            ids.append(message.id)
+    return ids
+
+
+@pytest.fixture
+async def holder(factory, client):
+    account = await factory.account(email=HOLDER)
+    await client.sign_in(account.client_number)
+    return account
+
+
+async def test_security_mail_is_limited_per_recipient(client, other_client, factory, holder, runtime) -> None:
+    service = await factory.service(holder)
+    limit = runtime.settings.security_mail_per_recipient_hour
+    for _ in range(limit):
+        requested = await request(client, service)
+        assert requested["errors"] == []
+        assert (await withdraw(client, requested["cancellation"]["id"]))["errors"] == []
+    refused = await request(client, service)
+    assert refused["cancellation"] is None and 1 <= waited(refused["errors"][0]) <= HOUR
+    assert await models.Cancellation.filter(service_id=service.id).count() == limit
+    assert await models.MailMessage.filter(template="cancellation_code").count() == limit
+    # Another recipient has a budget of its own.
+    await factory.contact(holder, CONTACT, permissions=["SERVICES", "MANAGE_SERVICES"])
+    await other_client.sign_in(CONTACT)
+    assert (await request(other_client, service))["errors"] == []
+
+
+async def test_invitations_are_limited_per_address_per_day(client, holder, runtime) -> None:
+    created = (await client.data(CONTACT_CREATE, {"i": {"firstName": "Ana", "lastName": "Gómez", "email": CONTACT}}))["contactCreate"]
+    assert created["errors"] == []
+    contact_id = created["contact"]["id"]
+    for _ in range(runtime.settings.invitations_per_address_day - 1):
+        assert (await client.data(INVITATION_RESEND, {"i": {"id": contact_id}}))["contactInvitationResend"]["errors"] == []
+    refused = (await client.data(INVITATION_RESEND, {"i": {"id": contact_id}}))["contactInvitationResend"]["errors"]
+    assert HOUR < waited(refused[0]) <= DAY
+    assert await models.MailMessage.filter(template="contact_invitation").count() == runtime.settings.invitations_per_address_day
+
+
+async def test_a_resend_counts_as_its_original_and_never_multiplies(client, holder, runtime) -> None:
+    [original] = await archived(runtime, holder, 1)
+    copies = [await resend(client, original) for _ in range(3)]
+    assert all(c["errors"] == [] for c in copies)
+    original_gid = to_global_id("MailMessage", original)
+    assert {c["message"]["resentFrom"]["id"] for c in copies} == {original_gid}
+    for copy in copies:
+        refused = await resend(client, copy["message"]["id"])
+        assert refused["message"] is None and 1 <= waited(refused["errors"][0]) <= HOUR
+    assert await models.MailMessage.filter(resent_from_id__isnull=False).count() == 3
+    assert await models.MailMessage.filter(resent_from_id=original).count() == 3
+
+
+async def test_resent_security_mail_counts_against_its_recipient(client, factory, holder, runtime, smtp_sink) -> None:
+    service = await factory.service(holder)
+    cancellation_id = (await request(client, service))["cancellation"]["id"]
+    await emailed_code(smtp_sink, HOLDER)
+    code_message = await models.MailMessage.get(template="cancellation_code")
+    assert code_message.kind.value == "SECURITY" and code_message.personal
+    assert runtime.settings.security_mail_per_recipient_hour == 5
+    for _ in range(3):  # the code, then three re-sends of it
+        assert (await resend(client, code_message.id))["errors"] == []
+    code_resend = {"i": {"cancellationId": cancellation_id}}
+    assert (await client.data(CODE_RESEND, code_resend))["serviceCancellationCodeResend"]["errors"] == []  # the fifth
+    refused = (await client.data(CODE_RESEND, code_resend))["serviceCancellationCodeResend"]
+    assert 1 <= waited(refused["errors"][0]) <= HOUR
+    assert await models.MailMessage.filter(template="cancellation_code").count() == 5
+
+
+async def test_a_personal_message_is_resent_only_to_its_person(client, other_client, factory, holder, smtp_sink) -> None:
+    contact = await factory.contact(holder, CONTACT, permissions=["SERVICES", "MANAGE_SERVICES"], email_categories=["GENERAL"])
+    service = await factory.service(holder)
+    await other_client.sign_in(CONTACT)
+    assert (await request(other_client, service))["errors"] == []
+    code_message = await models.MailMessage.get(template="cancellation_code")
+    again = await resend(client, code_message.id)
+    assert again["errors"] == [] and again["message"]["recipients"] == [CONTACT]
+    await models.Contact.filter(id=contact.id).update(email="otra@example.com")
+    refused = (await resend(client, code_message.id))["errors"]
+    assert [(e["code"], e["field"]) for e in refused] == [("INVALID_STATE", ["input", "messageId"])]
+    assert "solo para una persona" in refused[0]["message"]
+    assert await models.MailMessage.filter(resent_from_id=code_message.id).count() == 1
+
+
+async def test_customer_mail_is_limited_per_account(client, factory, holder, runtime, smtp_sink) -> None:
+    budget = runtime.settings.customer_mail_per_account_hour
+    service = await factory.service(holder)
+    requested = await request(client, service)
+    code = await emailed_code(smtp_sink, HOLDER)
+    messages = await archived(runtime, holder, budget)
+    for message in messages[: budget - 1]:
+        assert (await resend(client, message))["errors"] == []
+    refused = await resend(client, messages[-1])
+    assert 1 <= waited(refused["errors"][0]) <= HOUR
+
+    # The right code, but the notice cannot go: refused, and the attempt is given back.
+    cancellation_id = requested["cancellation"]["id"]
+    confirm = (await client.data(CONFIRM, {"i": {"cancellationId": cancellation_id, "code": code}}))["serviceCancellationConfirm"]
+    assert 1 <= waited(confirm["errors"][0]) <= HOUR
+    stored = await models.Cancellation.get(service_id=service.id)
+    assert stored.status == "AWAITING_CONFIRMATION" and stored.attempts_left == 5
+
+    # Withdrawing is never refused: it happens, without its notice.
+    assert (await withdraw(client, cancellation_id))["cancellation"]["status"] == "WITHDRAWN"
+    assert not await models.MailMessage.filter(template="cancellation_withdrawn").exists()
+
+
+async def test_the_wait_is_in_the_callers_language(client, factory, holder, runtime) -> None:
+    await models.Holder.filter(account_id=holder.id).update(language="EN")
+    [original] = await archived(runtime, holder, 1)
+    for _ in range(3):
+        await resend(client, original)
+    refused = (await resend(client, original))["errors"][0]
+    assert refused["message"].startswith("Too many emails") and 1 <= waited(refused, "seconds") <= HOUR
