@@ -21,8 +21,9 @@ def registered() -> list[Worker]:
     """Every worker, imported here so that the registry has no import cycles."""
     from core.mail_delivery import deliver_forever
     from resolvers.cancellation import complete_forever
+    from resolvers.recovery_worker import recover_forever
 
-    return [deliver_forever, complete_forever]
+    return [deliver_forever, complete_forever, recover_forever]
 
 
 @contextlib.asynccontextmanager

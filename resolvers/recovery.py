@@ -1,9 +1,10 @@
 """Access recovery (seed 001): by domain, client number or primary email.
 
-The answer never says whether anything matched: the same payload, the same kind of work,
-and the email goes through the outbox. A match gets a one-hour, single-use confirmation
-link; confirming it emails the client number and a new temporary password, which must be
-replaced at the next sign-in.
+The answer never says whether anything matched, and neither does the work: every request
+inserts the same row and answers; the recovery worker (resolvers/recovery_worker.py) matches
+it later and mails each matched person a one-hour, single-use confirmation link. Confirming
+a link emails the client number and a temporary password that signs in once, within 24
+hours, and must then be replaced; the person's sessions and API tokens end.
 """
 
 from __future__ import annotations
@@ -11,23 +12,22 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import idna
-from tortoise.models import Model
 
 from core import activity
 from core.authn import end_sessions
 from core.context import Context
+from core.live import access_changed
 from core.mail import queue_mail
-from models import Account, Contact, Holder, RecoveryRequest, Service, Session
+from models import Account, ApiToken, Contact, RecoveryRequest, Session
 from models.enums import EmailCategory
 
-LINK_VALIDITY = timedelta(hours=1)
+TEMPORARY_PASSWORD_VALIDITY = timedelta(hours=24)
 REQUESTS_PER_IP = "10/hour"
 CONFIRMS_PER_IP = "20/hour"
-# Beyond this a matched person gets no more emails (silently: the answer stays the same).
-REQUESTS_PER_PERSON = "3/hour"
-FRONTEND_PATH = "/recuperar"
+VALUE_MAX = RecoveryRequest._meta.fields_map["value"].max_length
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "RATE_LIMITED": ("Demasiados pedidos. Vuelva a intentarlo en {seconds} segundos.", "Too many requests. Try again in {seconds} seconds."),
@@ -42,77 +42,45 @@ class Method(enum.Enum):
     PRIMARY_EMAIL = "PRIMARY_EMAIL"
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
-    account_id: int
-    contact_id: int | None
+def domain_of(value: str) -> str:
+    """The host name in what a customer typed: "https://www.Dominio.com.ar/path" is dominio.com.ar."""
+    text = value.strip().lower()
+    try:
+        host = urlsplit(text if "://" in text else f"//{text}").hostname or ""
+    except ValueError:  # e.g. an unbalanced "[" in the host part
+        host = ""
+    host = host.rstrip(".")
+    return host.removeprefix("www.")
 
 
 def domain_forms(value: str) -> list[str]:
-    """The ASCII (xn--) and Unicode forms of a domain, lower case: ñandú.com.ar matches either."""
-    name = value.strip().rstrip(".").lower()
+    """The ASCII (xn--) and Unicode forms of a domain, lower case, with and without "www."."""
+    name = domain_of(value)
     try:
         ascii_form = idna.encode(name, uts46=True).decode()
-        return sorted({name, ascii_form, idna.decode(ascii_form)})
+        forms = {name, ascii_form, idna.decode(ascii_form)}
     except idna.IDNAError:
-        return [name]
+        forms = {name}
+    return sorted(forms | {f"www.{form}" for form in forms})
 
 
-def _fits(model: type[Model], field: str, value: str) -> bool:
-    """Longer values cannot be stored, so cannot match (and the ORM refuses to filter on them)."""
-    return len(value) <= model._meta.fields_map[field].max_length
-
-
-async def find_person(method: Method, value: str) -> Person | None:
+def normalised(method: Method, value: str) -> str:
+    """What the worker will look for; too long to exist anywhere becomes "" (no match, same work)."""
     if method is Method.DOMAIN:
-        forms = [form for form in domain_forms(value) if _fits(Service, "domain", form)]
-        service = await Service.filter(domain__in=forms).order_by("id").first() if forms else None
-        return Person(service.account_id, None) if service else None
-    if method is Method.CLIENT_NUMBER:
-        number = value.strip()
-        account = await Account.get_or_none(client_number=number) if _fits(Account, "client_number", number) else None
-        return Person(account.id, None) if account else None
-    address = value.strip().lower()
-    if not _fits(Holder, "email", address):
-        return None
-    holder = await Holder.get_or_none(email=address)
-    if holder is not None:
-        return Person(holder.account_id, None)
-    contact = await Contact.get_or_none(email=address, active=True)
-    return Person(contact.account_id, contact.id) if contact else None
+        text = domain_of(value)
+    elif method is Method.PRIMARY_EMAIL:
+        text = value.strip().lower()
+    else:
+        text = value.strip()
+    return text if len(text) <= VALUE_MAX else ""
 
 
 async def request(ctx: Context, method: Method, value: str) -> int | None:
-    """Queue a confirmation link if `value` matches someone; None, or the seconds to wait (per IP)."""
+    """Queue the request for the recovery worker; None, or the seconds to wait (per IP, visible)."""
     runtime = ctx.runtime
     if wait := await runtime.limiter.hit(REQUESTS_PER_IP, "recovery-ip", ctx.ip_address or "?"):
         return wait
-    token = runtime.secrets.new_token()
-    token_hash = runtime.secrets.digest(token)
-    person = await find_person(method, value)
-    if person is None:
-        return None
-    if await runtime.limiter.hit(REQUESTS_PER_PERSON, "recovery-person", f"{person.account_id}:{person.contact_id}"):
-        return None
-    now = runtime.clock.now()
-    async with runtime.events.transaction():
-        await RecoveryRequest.filter(
-            account_id=person.account_id, contact_id=person.contact_id, used_at=None, voided_at=None
-        ).update(voided_at=now)
-        await RecoveryRequest.create(
-            account_id=person.account_id, contact_id=person.contact_id, token_hash=token_hash,
-            created_at=now, expires_at=now + LINK_VALIDITY,
-        )
-        await activity.record(ctx, "recovery.requested", f"Recuperación de acceso pedida ({method.value})", account_id=person.account_id, actor="Recuperación de acceso")
-        await queue_mail(
-            runtime,
-            account_id=person.account_id,
-            template="recovery_link",
-            category=EmailCategory.GENERAL,
-            values={"link": f"{runtime.settings.public_base_url}{FRONTEND_PATH}?token={token}"},
-            contact_id=person.contact_id,
-            personal=True,
-        )
+    await RecoveryRequest.create(method=method.value, value=normalised(method, value), created_at=runtime.clock.now())
     return None
 
 
@@ -123,38 +91,44 @@ class ConfirmResult:
 
 
 async def confirm(ctx: Context, token: str) -> ConfirmResult:
-    """Replace the password with a temporary one, end every session, email the access data."""
+    """Replace the password with a temporary one, end every session and API token, email the access data."""
     runtime = ctx.runtime
     if wait := await runtime.limiter.hit(CONFIRMS_PER_IP, "recovery-confirm", ctx.ip_address or "?"):
         return ConfirmResult("RATE_LIMITED", wait)
     found = await RecoveryRequest.get_or_none(token_hash=runtime.secrets.digest(token.strip()))
-    if found is None or found.used_at is not None or found.voided_at is not None:
+    if found is None or found.account_id is None or found.used_at is not None or found.voided_at is not None:
         return ConfirmResult("INVALID_CODE")
     now = runtime.clock.now()
-    if now >= found.expires_at:
+    if found.expires_at is None or now >= found.expires_at:
         return ConfirmResult("CODE_EXPIRED")
     password = runtime.secrets.new_password()
     password_hash = await runtime.secrets.hash_password(password)
     async with runtime.events.transaction():
-        claimed = await RecoveryRequest.filter(id=found.id, used_at=None, voided_at=None).update(used_at=now)
+        claimed = await RecoveryRequest.filter(id=found.id, used_at=None, voided_at=None).update(
+            used_at=now, temporary_password_until=now + TEMPORARY_PASSWORD_VALIDITY
+        )
         if not claimed:
             return ConfirmResult("INVALID_CODE")
         account = await Account.get(id=found.account_id)
         if found.contact_id is not None:
-            contact = await Contact.get(id=found.contact_id)
-            login = contact.email
-            await Contact.filter(id=contact.id).update(password_hash=password_hash, must_change_password=True)
+            login = (await Contact.get(id=found.contact_id)).email
+            await Contact.filter(id=found.contact_id).update(password_hash=password_hash, must_change_password=True)
         else:
             login = account.client_number
             await Account.filter(id=account.id).update(password_hash=password_hash, must_change_password=True, password_changed_at=now)
         await end_sessions(runtime, Session.filter(account_id=account.id, contact_id=found.contact_id))
-        await activity.record(ctx, "recovery.confirmed", "Acceso recuperado: clave temporal enviada por email", account_id=account.id, actor="Recuperación de acceso")
+        await ApiToken.filter(account_id=account.id, created_by_contact_id=found.contact_id, revoked_at=None).update(revoked_at=now)
+        access_changed(account.id, contact_id=found.contact_id, holder=found.contact_id is None, force=True)
+        await activity.record(
+            ctx, "recovery.confirmed", "Acceso recuperado: clave temporal enviada por email, sesiones y claves de API revocadas",
+            account_id=account.id, actor="Recuperación de acceso",
+        )
         await queue_mail(
             runtime,
             account_id=account.id,
             template="recovery_password",
             category=EmailCategory.GENERAL,
-            values={"login": login, "password": password},
+            values={"login": login, "password": password, "valid_hours": TEMPORARY_PASSWORD_VALIDITY // timedelta(hours=1)},
             contact_id=found.contact_id,
             personal=True,
         )
