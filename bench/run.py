@@ -207,7 +207,11 @@ def run_dialect(dialect: str, *, fan_out_only: bool = False) -> list[str]:
         try:
             settings = Settings().with_(database_url=url)
             client_number = asyncio.run(seed(settings))
-            env = {**os.environ, "DATABASE_URL": url, "RUN_WORKERS": "false", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(PROJECT)}
+            # The fan-out's subscribers all come from this one session and address: caps raised to fit them.
+            env = {
+                **os.environ, "DATABASE_URL": url, "RUN_WORKERS": "false", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(PROJECT),
+                "WS_MAX_PER_SESSION": str(SUBSCRIBERS), "WS_MAX_PER_IP": str(SUBSCRIBERS),
+            }
             full = start(["--factory", "app:main_app"], env, 8701)
             raw = start(["bench.raw_app:app"], env, 8702)
             try:
