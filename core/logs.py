@@ -1,4 +1,10 @@
-"""Structured JSON logs: one line per GraphQL operation, never variables or secrets."""
+"""Structured JSON logs: one line per GraphQL operation, never variables, input values or secrets.
+
+Input reaches log records in three places that this module closes: exception messages (a
+coercion error quotes the whole variable), request paths (GET carries the variables in the
+query string, and uvicorn logs paths), and database drivers (they log statements with their
+parameters at DEBUG).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import json
 import logging
 import sys
 import time
+import traceback
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +21,10 @@ from strawberry.extensions import SchemaExtension
 from core.http import request_id
 
 operations = logging.getLogger("clientpanel.operations")
+# They log every statement with its parameters (customer input) at DEBUG: never below INFO.
+DATABASE_LOGGERS = ("tortoise", "aiosqlite", "asyncpg")
+# They log request paths with the query string: access lines, and WebSocket handshakes.
+SERVER_LOGGERS = ("uvicorn.access", "uvicorn.error")
 
 
 class JsonFormatter(logging.Formatter):
@@ -31,13 +42,47 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class WithoutQueryString(logging.Filter):
+    """Cuts the query string off every path in a record's arguments (uvicorn passes paths as arguments)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_without_query(arg) for arg in record.args)
+        return True
+
+
+def _without_query(value: object) -> object:
+    return value.split("?", 1)[0] if isinstance(value, str) and value.startswith("/") else value
+
+
+def scrubbed_trace(exc: BaseException) -> str:
+    """The exception's stack and type, and those of its causes, without any message: messages may quote input."""
+    chain: list[BaseException] = []
+    link: BaseException | None = exc
+    while link is not None and link not in chain:
+        chain.append(link)
+        link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)
+    lines = ["Traceback (most recent call last), messages withheld:\n"]
+    for link in reversed(chain):
+        lines += traceback.format_tb(link.__traceback__)
+        lines.append(f"{type(link).__module__}.{type(link).__qualname__}\n")
+    return "".join(lines)
+
+
 def configure(level: str) -> None:
+    """JSON lines on stderr for our loggers; the filters that keep input out of everyone's (idempotent)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger("clientpanel")
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+    for name in DATABASE_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
+    for name in SERVER_LOGGERS:
+        server = logging.getLogger(name)
+        if not any(isinstance(existing, WithoutQueryString) for existing in server.filters):
+            server.addFilter(WithoutQueryString())
 
 
 class OperationLog(SchemaExtension):

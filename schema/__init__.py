@@ -15,7 +15,7 @@ from core.limits import Budget, QueryLimits, TokenLimit
 from core.logs import OperationLog
 from schema import api_tokens, auth, contacts, email_changes, holder, mail, nodes, recovery, services
 from schema.account import Viewer, viewer_of
-from schema.errors import MaskUnexpectedErrors, add_codes
+from schema.errors import MaskUnexpectedErrors, add_codes, hide_suggestions
 from schema.subscriptions import Subscription
 from settings import Settings
 
@@ -53,8 +53,10 @@ class Mutation(
 class PanelSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Expected errors are answers, not incidents (unexpected ones are logged where they are masked);
-        every error leaves with a code."""
+        every error leaves with a code, and in production without any suggestion."""
         add_codes(errors)
+        if self.config.disable_field_suggestions:
+            hide_suggestions(errors)
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

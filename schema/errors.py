@@ -3,39 +3,63 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLError, GraphQLSyntaxError, VariableDefinitionNode
 from strawberry.extensions import MaskErrors
 
 from core.errors import ApiError
+from core.logs import scrubbed_trace
 
 log = logging.getLogger("clientpanel.errors")
+SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
+
+
+def is_request_error(error: GraphQLError) -> bool:
+    """An error about the document or the variables: graphql-core locates it in the request and not in
+    the result (no path), even when a scalar's parser raised it. The client's mistake, not an incident."""
+    return error.path is None and bool(error.nodes)
 
 
 def is_expected(error: GraphQLError) -> bool:
-    """A deliberate ApiError, or a GraphQL syntax/validation error (no exception behind it)."""
+    """A deliberate ApiError, or a syntax, validation or variable error."""
     original = error.original_error
-    return original is None or isinstance(original, ApiError)
+    return original is None or isinstance(original, ApiError) or is_request_error(error)
 
 
 def add_codes(errors: list[GraphQLError]) -> None:
-    """Syntax and validation errors get a code like every other refusal (Apollo's names)."""
+    """Syntax, validation and variable errors get a code like every other refusal (Apollo's names)."""
     for error in errors:
-        if error.original_error is None and not (error.extensions or {}).get("code"):
-            code = "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
-            error.extensions = {**(error.extensions or {}), "code": code}
+        if (error.extensions or {}).get("code") or not (error.original_error is None or is_request_error(error)):
+            continue
+        if isinstance(error, GraphQLSyntaxError):
+            code = "GRAPHQL_PARSE_FAILED"
+        elif any(isinstance(node, VariableDefinitionNode) for node in error.nodes or ()):
+            code = "BAD_USER_INPUT"
+        else:
+            code = "GRAPHQL_VALIDATION_FAILED"
+        error.extensions = {**(error.extensions or {}), "code": code}
+
+
+def hide_suggestions(errors: list[GraphQLError]) -> None:
+    """Production: no "Did you mean …?" (graphql-core suggests fields, arguments, types, enum values and
+    input fields, each in its own place): it would describe the schema that introspection hides."""
+    for error in errors:
+        error.message = SUGGESTION.sub("", error.message)
 
 
 class MaskUnexpectedErrors(MaskErrors):
-    """Replaces unexpected exceptions with "Unexpected error." plus an id that is also logged."""
+    """Replaces unexpected exceptions with "Unexpected error." plus an id that is also logged, with the
+    exception's type and stack but not its message (messages may quote input values)."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=lambda error: not is_expected(error))
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         error_id = uuid.uuid4().hex[:16]
-        log.error("unexpected error %s at %s", error_id, error.path, exc_info=error.original_error)
+        trace = scrubbed_trace(error.original_error or error)
+        log.error("unexpected error %s at %s", error_id, error.path, extra={"fields": {"exception": trace}})
         return GraphQLError(
             message=f"{self.error_message} (id {error_id})",
             nodes=error.nodes,

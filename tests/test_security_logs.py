@@ -1,0 +1,205 @@
+"""Input values never reach a log: every mutation with a marker secret in each string, with and
+without an unknown input field, by POST (and variables by GET), while every log record is kept."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import traceback
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+)
+from starlette.applications import Starlette
+
+from core.ids import to_global_id
+from core.logs import WithoutQueryString, scrubbed_trace
+from schema import schema
+from tests.helpers import Factory, GraphQLClient
+from tests.live import free_port
+
+MARKER = "S3cr3t-MARKER-4f1"
+SCALARS: dict[str, Any] = {
+    "Int": 1, "Float": 1.0, "Boolean": True, "DateTime": "2027-01-01T00:00:00+00:00", "Date": "2027-01-01",
+}
+# Not the server's logs: the test client's (httpx prints the URLs it requests) and the receiving
+# SMTP server's (the test's mail sink prints what it is sent).
+OTHER_ENDS = ("httpx", "httpcore", "mail.log")
+
+
+class Records(logging.Handler):
+    """Every record that reaches it, kept as it is."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def carrying(self, secret: str) -> list[str]:
+        """The records (as text: message, arguments, exception, extra fields) that contain `secret`."""
+        found = []
+        for record in self.records:
+            if record.name.startswith(OTHER_ENDS):
+                continue
+            text = f"{record.getMessage()} {vars(record)!r}"
+            if record.exc_info and record.exc_info[1] is not None:
+                text += "".join(traceback.format_exception(*record.exc_info))
+            if secret.lower() in text.lower():
+                found.append(f"{record.name} {record.levelname}: {text[:300]}")
+        return found
+
+
+@pytest.fixture
+def records() -> Iterator[Records]:
+    """All records of every logger (ours, uvicorn's, the root's) at DEBUG while the test runs."""
+    handler = Records()
+    names = ["", "clientpanel", "uvicorn", "uvicorn.access", "uvicorn.error"]
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
+def value_for(type_: GraphQLInputType, name: str, ids: dict[str, str]) -> Any:
+    """A well-shaped value whose every string is the marker (ids of real objects where the name says which)."""
+    if isinstance(type_, GraphQLNonNull):
+        return value_for(type_.of_type, name, ids)
+    if isinstance(type_, GraphQLList):
+        return [value_for(type_.of_type, name, ids)]
+    if isinstance(type_, GraphQLInputObjectType):
+        return {field: value_for(spec.type, field, ids) for field, spec in type_.fields.items()}
+    if isinstance(type_, GraphQLEnumType):
+        return next(iter(type_.values))
+    assert isinstance(type_, GraphQLScalarType)
+    if type_.name == "ID":
+        return ids.get(name, MARKER)
+    return SCALARS.get(type_.name, f"{MARKER}@example.com" if name == "email" else MARKER)
+
+
+def document_for(name: str, field: GraphQLField) -> str:
+    definitions = ", ".join(f"${arg}: {spec.type}" for arg, spec in field.args.items())
+    arguments = ", ".join(f"{arg}: ${arg}" for arg in field.args)
+    if not field.args:
+        return f"mutation {{ {name} {{ __typename }} }}"
+    return f"mutation({definitions}) {{ {name}({arguments}) {{ __typename }} }}"
+
+
+def with_unknown_field(variables: dict[str, Any]) -> dict[str, Any]:
+    """Each input object also gets a field its type does not have (what a client with a stale schema sends)."""
+    return {name: {**value, "confirmPassword": MARKER} if isinstance(value, dict) else value
+            for name, value in variables.items()}
+
+
+async def test_no_mutation_logs_its_input(client: GraphQLClient, factory: Factory, records: Records) -> None:
+    account = await factory.account()
+    service = await factory.service(account)
+    contact = await factory.contact(account, "ana@example.com")
+    ids = {"id": to_global_id("Contact", contact.id), "serviceId": to_global_id("Service", service.id)}
+    mutations = schema._schema.mutation_type.fields
+    answers: list[dict[str, Any]] = []
+    for name, field in sorted(mutations.items(), key=lambda item: item[0] in ("signOut", "sessionRevoke")):
+        variables = {arg: value_for(spec.type, arg, ids) for arg, spec in field.args.items()}
+        await client.sign_in(account.client_number)
+        answers.append(await client(document_for(name, field), variables))
+        unknown = await client(document_for(name, field), with_unknown_field(variables))
+        if variables:
+            assert unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", (name, unknown)
+            assert MARKER in json.dumps(unknown)  # the marker did reach the server (and comes back to its sender)
+    assert len(mutations) >= 20
+    assert not [a for a in answers if "INTERNAL_SERVER_ERROR" in json.dumps(a)], answers
+    assert len([r for r in records.records if r.name == "clientpanel.operations"]) >= 2 * len(mutations)
+    assert records.carrying(MARKER) == []
+    assert not [r for r in records.records if r.name.startswith("clientpanel") and r.levelno >= logging.ERROR]
+
+
+async def test_variable_errors_are_bad_input_without_an_error_log(client: GraphQLClient, records: Records) -> None:
+    document = "mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code } } }"
+    cases = [
+        {},  # missing required variable
+        {"i": None},  # null for non-null
+        {"i": {"currentPassword": MARKER, "newPassword": 7}},  # wrong type
+        {"i": {"currentPassword": MARKER}},  # missing input field
+        {"i": {"currentPassword": MARKER, "newPassword": MARKER, "confirmPassword": MARKER}},  # unknown input field
+    ]
+    for variables in cases:
+        body = await client(document, variables)
+        assert body.get("data") is None and body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
+    enum = await client("mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { errors { code } } }",
+                        {"i": {"name": MARKER, "permissions": [MARKER]}})
+    assert enum["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert records.carrying(MARKER) == []
+    assert not [r for r in records.records if r.name.startswith("clientpanel") and r.levelno >= logging.ERROR]
+
+
+async def test_get_variables_are_not_logged(client: GraphQLClient, records: Records) -> None:
+    query = "query($id: ID!) { node(id: $id) { id } }"
+    response = await client.http.get("/graphql", params={"query": query, "variables": json.dumps({"id": MARKER})})
+    assert response.status_code == 200
+    sign_in = "mutation($i: SignInInput!) { signIn(input: $i) { errors { code } } }"
+    secrets = json.dumps({"i": {"login": MARKER, "password": MARKER}})
+    mutation = await client.http.get("/graphql", params={"query": sign_in, "variables": secrets})
+    assert mutation.status_code == 405
+    assert records.carrying(MARKER) == []
+
+
+def test_uvicorn_paths_lose_their_query_string() -> None:
+    path = f"/graphql?variables=%7B%22p%22%3A%22{MARKER}%22%7D"
+    arguments = ("127.0.0.1:5000", "GET", path, "1.1", 200)
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d', arguments, None)
+    assert WithoutQueryString().filter(record) and record.getMessage() == '127.0.0.1:5000 - "GET /graphql HTTP/1.1" 200'
+
+
+async def test_a_real_uvicorn_access_log_has_no_query_string(app: Starlette) -> None:
+    """As `cli.py serve` runs it: the app (which configured logging), then uvicorn's own logging config."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), lifespan="off", log_level="info")
+    handler = Records()
+    access = logging.getLogger("uvicorn.access")
+    access.addHandler(handler)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            await asyncio.sleep(0.01)
+        async with httpx.AsyncClient() as http:
+            params = {"query": "query($id: ID!) { node(id: $id) { id } }", "variables": json.dumps({"id": MARKER})}
+            assert (await http.get(f"http://127.0.0.1:{config.port}/graphql", params=params)).status_code == 200
+    finally:
+        server.should_exit = True
+        await task
+        access.removeHandler(handler)
+    lines = [record.getMessage() for record in handler.records]
+    assert any('"GET /graphql HTTP/1.1" 200' in line for line in lines), lines
+    assert handler.carrying(MARKER) == []
+
+
+def test_masked_errors_log_type_and_stack_without_the_message() -> None:
+    try:
+        try:
+            int(MARKER)
+        except ValueError as inner:
+            raise RuntimeError(f"while reading {MARKER}") from inner
+    except RuntimeError as outer:
+        trace = scrubbed_trace(outer)
+    assert "builtins.ValueError" in trace and "builtins.RuntimeError" in trace and "int(MARKER)" in trace
+    assert MARKER not in trace.replace("int(MARKER)", "")
