@@ -24,15 +24,21 @@ from core.mail import queue_mail
 from models import Account, ApiToken, Contact, RecoveryRequest, Session
 from models.enums import EmailCategory
 
-TEMPORARY_PASSWORD_VALIDITY = timedelta(hours=24)
+TEMPORARY_PASSWORD_HOURS = 24
+TEMPORARY_PASSWORD_VALIDITY = timedelta(hours=TEMPORARY_PASSWORD_HOURS)
 REQUESTS_PER_IP = "10/hour"
 CONFIRMS_PER_IP = "20/hour"
 VALUE_MAX = RecoveryRequest._meta.fields_map["value"].max_length
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "RATE_LIMITED": ("Demasiados pedidos. Vuelva a intentarlo en {seconds} segundos.", "Too many requests. Try again in {seconds} seconds."),
+    "RATE_LIMITED": (
+        "Demasiados pedidos. Vuelva a intentarlo en {seconds} segundos.",
+        "Too many requests. Try again in {seconds} seconds.",
+    ),
     "INVALID_CODE": ("El enlace no es válido o ya fue usado.", "The link is not valid or was already used."),
-    "CODE_EXPIRED": ("El enlace venció. Vuelva a pedir la recuperación.", "The link has expired. Ask for recovery again."),
+    "CODE_EXPIRED": (
+        "El enlace venció. Vuelva a pedir la recuperación.", "The link has expired. Ask for recovery again."
+    ),
 }
 
 
@@ -115,20 +121,21 @@ async def confirm(ctx: Context, token: str) -> ConfirmResult:
             await Contact.filter(id=found.contact_id).update(password_hash=password_hash, must_change_password=True)
         else:
             login = account.client_number
-            await Account.filter(id=account.id).update(password_hash=password_hash, must_change_password=True, password_changed_at=now)
+            await Account.filter(id=account.id).update(
+                password_hash=password_hash, must_change_password=True, password_changed_at=now
+            )
         await end_sessions(runtime, Session.filter(account_id=account.id, contact_id=found.contact_id))
-        await ApiToken.filter(account_id=account.id, created_by_contact_id=found.contact_id, revoked_at=None).update(revoked_at=now)
+        tokens = ApiToken.filter(account_id=account.id, created_by_contact_id=found.contact_id, revoked_at=None)
+        await tokens.update(revoked_at=now)
         access_changed(account.id, contact_id=found.contact_id, holder=found.contact_id is None, force=True)
-        await activity.record(
-            ctx, "recovery.confirmed", "Acceso recuperado: clave temporal enviada por email, sesiones y claves de API revocadas",
-            account_id=account.id, actor="Recuperación de acceso",
-        )
+        summary = "Acceso recuperado: clave temporal enviada por email, sesiones y claves de API revocadas"
+        await activity.record(ctx, "recovery.confirmed", summary, account_id=account.id, actor="Recuperación de acceso")
         await queue_mail(
             runtime,
             account_id=account.id,
             template="recovery_password",
             category=EmailCategory.GENERAL,
-            values={"login": login, "password": password, "valid_hours": TEMPORARY_PASSWORD_VALIDITY // timedelta(hours=1)},
+            values={"login": login, "password": password, "valid_hours": TEMPORARY_PASSWORD_HOURS},
             contact_id=found.contact_id,
             personal=True,
         )

@@ -44,6 +44,10 @@ class Person:
     address: str
     language: Language
 
+    @property
+    def key(self) -> str:
+        return f"{self.account_id}:{self.contact_id}"
+
 
 def _fits(model: type[Model], field: str, value: str) -> bool:
     """Longer values cannot be stored, so cannot match (and the ORM refuses to filter on them)."""
@@ -64,13 +68,16 @@ async def find_people(method: Method, value: str) -> list[Person]:
         service = await live.order_by("id").first() if forms else None
         return await _holders([service.account_id]) if service else []
     if method is Method.CLIENT_NUMBER:
-        account = await Account.get_or_none(client_number=value) if value and _fits(Account, "client_number", value) else None
+        fits = value and _fits(Account, "client_number", value)
+        account = await Account.get_or_none(client_number=value) if fits else None
         return await _holders([account.id]) if account else []
     if not value:
         return []
     holders = await _holders(list(await Holder.filter(email=value).values_list("account_id", flat=True)))
     contacts = await Contact.filter(email=value, active=True).select_related("account").order_by("account_id", "id")
-    return holders + [Person(c.account_id, c.id, c.account.client_number, c.email, Language(c.language)) for c in contacts]
+    return holders + [
+        Person(c.account_id, c.id, c.account.client_number, c.email, Language(c.language)) for c in contacts
+    ]
 
 
 async def claim(runtime: Runtime, token: str) -> list[int]:
@@ -79,21 +86,22 @@ async def claim(runtime: Runtime, token: str) -> list[int]:
     free = Q(Q(lease_until__isnull=True) | Q(lease_until__lt=now), processed_at__isnull=True, method__isnull=False)
     waiting = await RecoveryRequest.filter(free).order_by("id").limit(BATCH).values_list("id", flat=True)
     # Conditional on the lease still being free: of several workers, exactly one wins each request.
-    return [pk for pk in waiting if await RecoveryRequest.filter(free, id=pk).update(lease_until=now + LEASE, claim_token=token)]
+    lease = {"lease_until": now + LEASE, "claim_token": token}
+    return [pk for pk in waiting if await RecoveryRequest.filter(free, id=pk).update(**lease)]
 
 
 async def _issue_link(runtime: Runtime, person: Person, method: str) -> str:
     """A new link for `person`; their older pending links stop working."""
     now = runtime.clock.now()
     token = runtime.secrets.new_token()
-    await RecoveryRequest.filter(
-        account_id=person.account_id, contact_id=person.contact_id, used_at=None, voided_at=None, token_hash__isnull=False
-    ).update(voided_at=now)
+    theirs = RecoveryRequest.filter(account_id=person.account_id, contact_id=person.contact_id).exclude(token_hash=None)
+    await theirs.filter(used_at=None, voided_at=None).update(voided_at=now)
     await RecoveryRequest.create(
         account_id=person.account_id, contact_id=person.contact_id, token_hash=runtime.secrets.digest(token),
         created_at=now, expires_at=now + LINK_VALIDITY,
     )
-    await activity.record_system(runtime, person.account_id, "recovery.requested", f"Recuperación de acceso pedida ({method})", ACTOR)
+    summary = f"Recuperación de acceso pedida ({method})"
+    await activity.record_system(runtime, person.account_id, "recovery.requested", summary, ACTOR)
     return f"{runtime.settings.public_base_url}{FRONTEND_PATH}?token={token}"
 
 
@@ -105,7 +113,7 @@ async def process(runtime: Runtime, request_id: int, token: str) -> bool:
     people = [
         person
         for person in await find_people(Method(job.method), job.value or "")
-        if not await runtime.limiter.hit(REQUESTS_PER_PERSON, "recovery-person", f"{person.account_id}:{person.contact_id}")
+        if not await runtime.limiter.hit(REQUESTS_PER_PERSON, "recovery-person", person.key)
     ]
     async with runtime.events.transaction():
         done = await RecoveryRequest.filter(id=job.id, claim_token=token).update(

@@ -126,14 +126,11 @@ async def spend_temporary_password(ctx: Context, who: Candidate) -> bool:
     """A recovery's temporary password signs in once, within its 24 hours (seed 001)."""
     must_change = who.contact.must_change_password if who.contact else who.account.must_change_password
     contact_id = who.contact.id if who.contact else None
-    issued = (
-        await RecoveryRequest.filter(account_id=who.account.id, contact_id=contact_id, temporary_password_until__isnull=False)
-        .order_by("-id")
-        .first()
-        if must_change
-        else None
-    )
-    if issued is None:
+    if not must_change:
+        return True
+    issued_to_them = RecoveryRequest.filter(account_id=who.account.id, contact_id=contact_id)
+    issued = await issued_to_them.filter(temporary_password_until__isnull=False).order_by("-id").first()
+    if issued is None:  # not a recovery's password
         return True
     now = ctx.runtime.clock.now()
     spent = await RecoveryRequest.filter(
@@ -145,7 +142,8 @@ async def spend_temporary_password(ctx: Context, who: Candidate) -> bool:
 async def _failed(ctx: Context, login: str, found: list[Candidate]) -> Result:
     await ctx.runtime.limiter.hit(FAILURES_PER_SOURCE, "sign-in-ip", ctx.ip_address or "?")
     for account_id in sorted({c.account.id for c in found}):
-        await activity.record(ctx, "session.sign_in_failed", f"Intento fallido de ingreso con {login}", account_id=account_id, actor=login)
+        summary = f"Intento fallido de ingreso con {login}"
+        await activity.record(ctx, "session.sign_in_failed", summary, account_id=account_id, actor=login)
     return Result(Outcome.INVALID_CREDENTIALS, "INVALID_CREDENTIALS")
 
 
@@ -167,7 +165,8 @@ async def sign_in(ctx: Context, login: str, password: str, client_number: str | 
     who = matched[0]
     if runtime.secrets.needs_rehash(who.password_hash or ""):
         new_hash = await runtime.secrets.hash_password(password)
-        await (Contact if who.contact else Account).filter(id=(who.contact or who.account).id).update(password_hash=new_hash)
+        owner = Contact.filter(id=who.contact.id) if who.contact else Account.filter(id=who.account.id)
+        await owner.update(password_hash=new_hash)
     await start_session(ctx, who.account, who.contact)
     if ctx.response is not None:
         set_device_cookie(runtime, ctx.response, login)

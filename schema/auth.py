@@ -90,7 +90,9 @@ class SignInPayload:
     errors: list[UserError]
     accounts: list[str] | None = strawberry.field(
         default=None,
-        description="With ACCOUNT_CHOICE_REQUIRED: the client numbers this email and password open; sign in again with one.",
+        description=(
+            "With ACCOUNT_CHOICE_REQUIRED: the client numbers this email and password open; sign in again with one."
+        ),
     )
 
 
@@ -194,14 +196,19 @@ class Mutation:
             viewer=Viewer() if result.ok else None, errors=errors_of(ctx, result), accounts=list(result.choices) or None
         )
 
-    @strawberry.mutation(description="Confirm the current password: protected changes are then allowed for a few minutes.")
-    async def reauthenticate(self, info: strawberry.Info[Context, None], input: ReauthenticateInput) -> ReauthenticatePayload:
+    @strawberry.mutation(
+        description="Confirm the current password: protected changes are then allowed for a few minutes."
+    )
+    async def reauthenticate(
+        self, info: strawberry.Info[Context, None], input: ReauthenticateInput
+    ) -> ReauthenticatePayload:
         from schema.account import Viewer
 
         ctx = info.context
         result = await auth.reauthenticate(ctx, input.password)
         if isinstance(result, auth.Result):
-            return ReauthenticatePayload(viewer=None, valid_until=None, errors=errors_of(ctx, result, ["input", "password"]))
+            errors = errors_of(ctx, result, ["input", "password"])
+            return ReauthenticatePayload(viewer=None, valid_until=None, errors=errors)
         return ReauthenticatePayload(viewer=Viewer(), valid_until=result, errors=[])
 
     @strawberry.mutation

@@ -16,8 +16,10 @@ from resolvers.sign_in import MAX_ACCOUNTS_PER_EMAIL
 from tests.conftest import BASE_URL
 from tests.helpers import PASSWORD, GraphQLClient
 
-SIGN_IN = "mutation($i: SignInInput!) { signIn(input: $i) { viewer { permissions } accounts errors { code field message } } }"
-REAUTH = "mutation($i: ReauthenticateInput!) { reauthenticate(input: $i) { viewer { permissions } validUntil errors { code field } } }"
+SIGN_IN = """mutation($i: SignInInput!) {
+  signIn(input: $i) { viewer { permissions } accounts errors { code field message } } }"""
+REAUTH = """mutation($i: ReauthenticateInput!) {
+  reauthenticate(input: $i) { viewer { permissions } validUntil errors { code field } } }"""
 CHANGE = "mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code field } } }"
 PIN = "mutation($i: SecurityPinSetInput!) { securityPinSet(input: $i) { errors { code field } } }"
 TOKEN = "mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { token errors { code } } }"
@@ -45,6 +47,14 @@ async def sign_in(client, login: str, password: str = PASSWORD, **more: str) -> 
     return (await client.data(SIGN_IN, {"i": {"login": login, "password": password, **more}}))["signIn"]
 
 
+async def pin_errors(client, pin: str) -> list[dict]:
+    return (await client.data(PIN, {"i": {"currentPassword": PASSWORD, "pin": pin}}))["securityPinSet"]["errors"]
+
+
+async def failed_code(client, login: str, password: str = PASSWORD) -> str:
+    return (await sign_in(client, login, password))["errors"][0]["code"]
+
+
 def wait_of(error: dict) -> int:
     assert error["code"] == "RATE_LIMITED", error
     return int(re.search(r"(\d+) segundos", error["message"]).group(1))
@@ -57,14 +67,15 @@ async def test_password_and_pin_changes_need_a_recent_proof_of_identity(client, 
     account = await factory.account()
     await client.sign_in(account.client_number)
     clock.advance(timedelta(minutes=5))
-    assert (await client.data(PIN, {"i": {"currentPassword": PASSWORD, "pin": "2580"}}))["securityPinSet"]["errors"] == []
+    assert await pin_errors(client, "2580") == [], "exactly 5 minutes after sign-in"
     clock.advance(timedelta(minutes=1))
+    step_up = [{"code": "STEP_UP_REQUIRED", "field": None}]
     refused = {"i": {"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD}}
-    assert (await client.data(CHANGE, refused))["passwordChange"]["errors"] == [{"code": "STEP_UP_REQUIRED", "field": None}]
-    pin = (await client.data(PIN, {"i": {"currentPassword": PASSWORD, "pin": "3691"}}))["securityPinSet"]["errors"]
-    assert pin == [{"code": "STEP_UP_REQUIRED", "field": None}]
+    assert (await client.data(CHANGE, refused))["passwordChange"]["errors"] == step_up
+    assert await pin_errors(client, "3691") == step_up
     wrong = (await client.data(REAUTH, {"i": {"password": "not it"}}))["reauthenticate"]
-    assert wrong == {"viewer": None, "validUntil": None, "errors": [{"code": "INVALID_CREDENTIALS", "field": ["input", "password"]}]}
+    assert wrong["viewer"] is None and wrong["validUntil"] is None
+    assert wrong["errors"] == [{"code": "INVALID_CREDENTIALS", "field": ["input", "password"]}]
     proved = (await client.data(REAUTH, {"i": {"password": PASSWORD}}))["reauthenticate"]
     assert proved["errors"] == [] and proved["viewer"]["permissions"]
     assert proved["validUntil"] == (clock.now() + timedelta(minutes=5)).isoformat()
@@ -101,7 +112,8 @@ async def test_the_holder_sees_and_ends_every_session_a_contact_only_their_own(c
     contact_view = (await other_client.data(SESSIONS))["viewer"]["account"]["sessions"]
     assert len(holder_view) == 2 and len(contact_view) == 1
     holder_session = next(s["id"] for s in holder_view if s["current"])
-    assert (await other_client.data(REVOKE, {"i": {"sessionId": holder_session}}))["sessionRevoke"]["errors"][0]["code"] == "NOT_FOUND"
+    refused = (await other_client.data(REVOKE, {"i": {"sessionId": holder_session}}))["sessionRevoke"]["errors"]
+    assert refused[0]["code"] == "NOT_FOUND"
     assert (await client.data(REVOKE, {"i": {"sessionId": contact_view[0]["id"]}}))["sessionRevoke"]["errors"] == []
     assert (await other_client.data("{ viewer { permissions } }"))["viewer"] is None
     assert (await client.data("{ viewer { permissions } }"))["viewer"] is not None
@@ -137,11 +149,12 @@ async def test_successful_sign_ins_never_count(client, factory) -> None:
 async def test_a_browser_that_signed_in_before_survives_an_attack_on_its_login(client, browser, factory) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
-    cookie = next(h for h in (await client.post(SIGN_IN, {"i": {"login": account.client_number, "password": PASSWORD}})).headers.get_list("set-cookie") if h.startswith("cp_device="))
+    response = await client.post(SIGN_IN, {"i": {"login": account.client_number, "password": PASSWORD}})
+    cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("cp_device="))
     assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower() and "max-age=31536000" in cookie.lower()
     async with browser() as attacker:
         for _ in range(10):
-            assert (await sign_in(attacker, account.client_number, "guess"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+            assert await failed_code(attacker, account.client_number, "guess") == "INVALID_CREDENTIALS"
         assert wait_of((await sign_in(attacker, account.client_number))["errors"][0]) <= 15 * 60
     async with browser() as new_browser:
         assert (await sign_in(new_browser, account.client_number))["errors"][0]["code"] == "RATE_LIMITED"
@@ -154,7 +167,7 @@ async def test_failures_from_everywhere_bring_longer_waits_but_not_for_known_bro
     for source in ("10.0.0.1", "10.0.0.2"):
         async with browser(source) as attacker:
             for _ in range(10):
-                assert (await sign_in(attacker, account.client_number, "guess"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+                assert await failed_code(attacker, account.client_number, "guess") == "INVALID_CREDENTIALS"
     async with browser("10.0.0.3") as attacker:
         assert wait_of((await sign_in(attacker, account.client_number))["errors"][0]) > 15 * 60
     assert (await sign_in(client, account.client_number))["errors"] == []
@@ -183,7 +196,9 @@ async def test_a_forged_device_cookie_is_an_unknown_browser(browser, factory) ->
 # One email, several accounts
 
 
-async def test_an_email_in_several_accounts_asks_which_one_and_lists_only_those_it_opens(client, factory, runtime, monkeypatch) -> None:
+async def test_an_email_in_several_accounts_asks_which_one_and_lists_only_those_it_opens(
+    client, factory, runtime, monkeypatch
+) -> None:
     first, second, third = await factory.account(), await factory.account(), await factory.account()
     for account in (first, second):
         await factory.contact(account, "agencia@example.com")
@@ -221,5 +236,6 @@ async def test_long_passphrases_are_judged_and_accepted(client, factory, length)
     assert verdict["acceptable"] is True and verdict["score"] >= 3
     account = await factory.account()
     await client.sign_in(account.client_number)
-    assert (await client.data(CHANGE, {"i": {"currentPassword": PASSWORD, "newPassword": passphrase}}))["passwordChange"]["errors"] == []
+    changed = await client.data(CHANGE, {"i": {"currentPassword": PASSWORD, "newPassword": passphrase}})
+    assert changed["passwordChange"]["errors"] == []
     assert (await sign_in(client, account.client_number, passphrase))["errors"] == []

@@ -15,8 +15,8 @@ from models.enums import ServiceStatus
 from resolvers import recovery_worker
 from tests.helpers import PASSWORD, counting_queries, wait_for_mail
 
-REQUEST = "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code field message } } }"
-CONFIRM = "mutation($i: AccessRecoveryConfirmInput!) { accessRecoveryConfirm(input: $i) { errors { code field message } } }"
+REQUEST = "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code field } } }"
+CONFIRM = "mutation($i: AccessRecoveryConfirmInput!) { accessRecoveryConfirm(input: $i) { errors { code field } } }"
 SIGN_IN = "mutation($i: SignInInput!) { signIn(input: $i) { errors { code } } }"
 CHANGE = "mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code field } } }"
 TOKEN = "mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { token errors { code } } }"
@@ -58,12 +58,18 @@ async def confirmed_password(client, smtp_sink, address: str, token: str, count:
     return re.search(r"Clave temporal: (\S+)", message.text).group(1)
 
 
+async def new_api_token(client) -> str:
+    return (await client.data(TOKEN, {"i": {"name": "ERP", "permissions": ["SERVICES"]}}))["apiTokenCreate"]["token"]
+
+
 async def signs_in(client, login: str, password: str) -> bool:
     errors = (await client.data(SIGN_IN, {"i": {"login": login, "password": password}}))["signIn"]["errors"]
     return errors == []
 
 
-async def test_match_and_miss_run_the_same_statements_and_only_the_worker_mails(client, factory, runtime, smtp_sink) -> None:
+async def test_match_and_miss_run_the_same_statements_and_only_the_worker_mails(
+    client, factory, runtime, smtp_sink
+) -> None:
     account = await factory.account(email=HOLDER)
     await factory.service(account, domain="dominio.com.ar")
     for method, match, miss in (
@@ -82,11 +88,14 @@ async def test_match_and_miss_run_the_same_statements_and_only_the_worker_mails(
     received = await wait_for_mail(smtp_sink, HOLDER, count=3)
     assert len(received) == 3 and all(len(links_in(m.text)) == 1 for m in received)
     assert await models.RecoveryRequest.filter(token_hash__isnull=False).count() == 3
-    assert await models.RecoveryRequest.filter(method__isnull=False).exclude(value=None).count() == 0, "typed values are kept"
+    kept = await models.RecoveryRequest.filter(method__isnull=False).exclude(value=None).count()
+    assert kept == 0, "the typed values are forgotten once processed"
     assert await models.OutboxMessage.all().count() == 3
 
 
-async def test_a_request_whose_worker_died_is_taken_over_after_the_lease(client, factory, runtime, clock, smtp_sink) -> None:
+async def test_a_request_whose_worker_died_is_taken_over_after_the_lease(
+    client, factory, runtime, clock, smtp_sink
+) -> None:
     account = await factory.account(email=HOLDER)
     await ask(client, "CLIENT_NUMBER", account.client_number)
     [held] = await recovery_worker.claim(runtime, "dead-worker")
@@ -133,7 +142,9 @@ async def test_only_cancelled_services_match_nothing(client, factory, runtime, s
     assert await models.OutboxMessage.all().count() == 0
 
 
-async def test_an_email_of_several_accounts_gets_one_message_with_a_link_each(client, factory, runtime, smtp_sink) -> None:
+async def test_an_email_of_several_accounts_gets_one_message_with_a_link_each(
+    client, factory, runtime, smtp_sink
+) -> None:
     first = await factory.account(email="compartido@example.net")
     second = await factory.account(email="compartido@example.net")
     agency = await factory.account()
@@ -147,7 +158,7 @@ async def test_an_email_of_several_accounts_gets_one_message_with_a_link_each(cl
     assert len(tokens) == 3
     archived = await models.MailMessage.get(template="recovery_link")
     assert all(token not in archived.text_body for token in tokens)
-    assert all(number not in archived.text_body for number in numbers[1:]), "other accounts stay out of one account's archive"
+    assert all(number not in archived.text_body for number in numbers[1:]), "other accounts stay out of this archive"
     await confirmed_password(client, smtp_sink, "compartido@example.net", tokens[2], count=2)
     contact = await models.Contact.get(account_id=agency.id)
     assert contact.must_change_password is True
@@ -155,7 +166,9 @@ async def test_an_email_of_several_accounts_gets_one_message_with_a_link_each(cl
     assert (await models.Account.get(id=second.id)).must_change_password is False
 
 
-async def test_the_temporary_password_works_once_and_for_24_hours(client, other_client, factory, runtime, smtp_sink, clock) -> None:
+async def test_the_temporary_password_works_once_and_for_24_hours(
+    client, other_client, factory, runtime, smtp_sink, clock
+) -> None:
     account = await factory.account(email=HOLDER)
     await ask(client, "CLIENT_NUMBER", account.client_number)
     await recovery_worker.process_due(runtime)
@@ -163,7 +176,8 @@ async def test_the_temporary_password_works_once_and_for_24_hours(client, other_
     password = await confirmed_password(client, smtp_sink, HOLDER, token, count=2)
     assert await signs_in(client, account.client_number, password)
     assert not await signs_in(other_client, account.client_number, password), "a second sign-in with it"
-    assert (await client.data(CHANGE, {"i": {"currentPassword": password, "newPassword": NEW_PASSWORD}}))["passwordChange"]["errors"] == []
+    changed = await client.data(CHANGE, {"i": {"currentPassword": password, "newPassword": NEW_PASSWORD}})
+    assert changed["passwordChange"]["errors"] == []
     assert await signs_in(other_client, account.client_number, NEW_PASSWORD)
 
     await ask(client, "CLIENT_NUMBER", account.client_number)
@@ -174,13 +188,15 @@ async def test_the_temporary_password_works_once_and_for_24_hours(client, other_
     assert not await signs_in(other_client, account.client_number, password), "after 24 hours"
 
 
-async def test_recovery_revokes_the_persons_api_tokens_and_says_so(client, other_client, factory, runtime, smtp_sink) -> None:
+async def test_recovery_revokes_the_persons_api_tokens_and_says_so(
+    client, other_client, factory, runtime, smtp_sink
+) -> None:
     account = await factory.account(email=HOLDER)
     await factory.contact(account, "ana@example.com", permissions=["SERVICES", "SECURITY"])
     await client.sign_in(account.client_number)
-    holder_token = (await client.data(TOKEN, {"i": {"name": "ERP", "permissions": ["SERVICES"]}}))["apiTokenCreate"]["token"]
+    holder_token = await new_api_token(client)
     await other_client.sign_in("ana@example.com")
-    contact_token = (await other_client.data(TOKEN, {"i": {"name": "Bot", "permissions": ["SERVICES"]}}))["apiTokenCreate"]["token"]
+    contact_token = await new_api_token(other_client)
     assert holder_token and contact_token
     await ask(client, "CLIENT_NUMBER", account.client_number)
     await recovery_worker.process_due(runtime)
