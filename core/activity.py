@@ -19,7 +19,9 @@ def fit(model: type[Model], field_name: str, text: str) -> str:
     return text if len(text) <= limit else text[: limit - len(ELLIPSIS)] + ELLIPSIS
 
 
-async def record(ctx: Context, action: str, summary: str, *, account_id: int | None = None, actor: str | None = None) -> None:
+async def record(
+    ctx: Context, action: str, summary: str, *, account_id: int | None = None, actor: str | None = None
+) -> None:
     """An event by whoever acts in `ctx` (or `actor`), with the request's IP and user agent."""
     principal = ctx.principal
     target = account_id if account_id is not None else principal.account_id if principal else None
@@ -31,7 +33,9 @@ async def record(ctx: Context, action: str, summary: str, *, account_id: int | N
     )
 
 
-async def record_system(runtime: Runtime, account_id: int, action: str, summary: str, actor: str = SYSTEM_ACTOR) -> None:
+async def record_system(
+    runtime: Runtime, account_id: int, action: str, summary: str, actor: str = SYSTEM_ACTOR
+) -> None:
     """An event by the system or staff (workers, the CLI): no request behind it."""
     await _create(runtime, account_id, actor, action, summary)
 

@@ -121,7 +121,9 @@ async def queue_mail(
     `to` overrides the routing (e.g. a notice to an old address that is no longer on file); such a
     message is personal like `personal` ones. `kind` (the budget it counts against when re-sent)
     defaults to SECURITY for personal messages and CUSTOMER for the others."""
-    recipients = to if to is not None else await recipients_for(account_id, category, contact_id=contact_id, personal=personal)
+    recipients = to
+    if recipients is None:
+        recipients = await recipients_for(account_id, category, contact_id=contact_id, personal=personal)
     personal = personal or to is not None
     kind = kind or (MailKind.SECURITY if personal else MailKind.CUSTOMER)
     account = await Account.get(id=account_id).only("id", "client_number")
@@ -130,7 +132,11 @@ async def queue_mail(
         group = [r for r in recipients if r.language == language]
         if not group:
             continue
-        context = {**(values or {}), "client_number": account.client_number, "base_url": runtime.settings.public_base_url}
+        context = {
+            **(values or {}),
+            "client_number": account.client_number,
+            "base_url": runtime.settings.public_base_url,
+        }
         archived = render(template, language, context, redact=True)
         real = render(template, language, context, redact=False)
         message = await archive_and_queue(

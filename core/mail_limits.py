@@ -51,7 +51,11 @@ async def mail_wait_all(runtime: Runtime, *, account_id: int, outgoing: Sequence
             for address in message.addresses:
                 costs[item, ("mail-" + message.kind.value.lower(), address.strip().casefold())] += 1
     limiter = MovingWindowRateLimiter(runtime.limiter.storage)
-    waits = [await _wait(limiter, item, key) for (item, key), cost in costs.items() if not await limiter.test(item, *key, cost=cost)]
+    waits = [
+        await _wait(limiter, item, key)
+        for (item, key), cost in costs.items()
+        if not await limiter.test(item, *key, cost=cost)
+    ]
     if waits:
         return max(waits)
     for (item, key), cost in costs.items():

@@ -25,7 +25,9 @@ class MailMessage(Model):
     account = fields.ForeignKeyField("models.Account", related_name="mail", on_delete=fields.CASCADE)
     service = fields.ForeignKeyField("models.Service", related_name="mail", null=True, on_delete=fields.SET_NULL)
     # A re-send points at the original message, never at another re-send.
-    resent_from = fields.ForeignKeyField("models.MailMessage", related_name="resends", null=True, on_delete=fields.SET_NULL)
+    resent_from = fields.ForeignKeyField(
+        "models.MailMessage", related_name="resends", null=True, on_delete=fields.SET_NULL
+    )
     category = fields.CharEnumField(EmailCategory, max_length=16)
     template = fields.CharField(max_length=60)
     kind = fields.CharEnumField(MailKind, max_length=12, default=MailKind.CUSTOMER)
@@ -50,7 +52,9 @@ class MailRecipient(Model):
     id = fields.IntField(primary_key=True)
     message = fields.ForeignKeyField("models.MailMessage", related_name="recipients", on_delete=fields.CASCADE)
     address = fields.CharField(max_length=254)
-    contact = fields.ForeignKeyField("models.Contact", related_name="mail_received", null=True, on_delete=fields.SET_NULL)
+    contact = fields.ForeignKeyField(
+        "models.Contact", related_name="mail_received", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "mail_recipient"

@@ -27,7 +27,15 @@ from core.mail_limits import MailKind, Outgoing, mail_wait, mail_wait_all
 from core.outcome import Failures
 from core.runtime import Runtime
 from models import Cancellation, Holder, Service
-from models.enums import CancellationStatus, EmailCategory, Language, PaymentMethod, Permission, ServiceKind, ServiceStatus
+from models.enums import (
+    CancellationStatus,
+    EmailCategory,
+    Language,
+    PaymentMethod,
+    Permission,
+    ServiceKind,
+    ServiceStatus,
+)
 from resolvers.live import publish_cancellation
 
 log = logging.getLogger("clientpanel.cancellation")
@@ -48,7 +56,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Confirme que leyó que se eliminará todo el contenido del sitio y las casillas de email.",
         "Confirm you have read that all site content and mailboxes will be deleted.",
     ),
-    "ALREADY_PENDING": ("Ya hay una solicitud de baja abierta para este servicio.", "This service already has an open cancellation."),
+    "ALREADY_PENDING": (
+        "Ya hay una solicitud de baja abierta para este servicio.",
+        "This service already has an open cancellation.",
+    ),
     "INVALID_STATE": ("La baja no es posible en el estado actual.", "This is not possible in the current state."),
     "DEADLINE_PASSED": (
         "La baja debía solicitarse antes de la fecha de vencimiento del servicio.",
@@ -89,7 +100,10 @@ DATA_DELETED: dict[ServiceKind, tuple[list[str], list[str]]] = {
         ["La zona DNS del dominio", "Las redirecciones de email del dominio"],
         ["The domain's DNS zone", "The domain's email forwarding"],
     ),
-    ServiceKind.VPS: (["El servidor virtual, sus discos y copias de seguridad"], ["The virtual server, its disks and backups"]),
+    ServiceKind.VPS: (
+        ["El servidor virtual, sus discos y copias de seguridad"],
+        ["The virtual server, its disks and backups"],
+    ),
     ServiceKind.OTHER: (["Todos los datos del servicio"], ["All of the service's data"]),
 }
 
@@ -208,7 +222,9 @@ class Change:
     extra_condition: Q | None = None
 
 
-async def _transition(runtime: Runtime, ctx: Context | None, cancellation: Cancellation, change: Change) -> Cancellation | None:
+async def _transition(
+    runtime: Runtime, ctx: Context | None, cancellation: Cancellation, change: Change
+) -> Cancellation | None:
     """Apply `change` if the cancellation is still in one of `change.expected` (None if it was not)."""
     service = cancellation.service
     condition = Q(id=cancellation.id, status__in=list(change.expected))
@@ -233,7 +249,12 @@ async def _transition(runtime: Runtime, ctx: Context | None, cancellation: Cance
                 account_id=service.account_id,
                 template=change.template,
                 category=EmailCategory.GENERAL,
-                values={"service": fresh.service.name, "domain": fresh.service.domain or "", **_mail_values(runtime, fresh), **change.values},
+                values={
+                    "service": fresh.service.name,
+                    "domain": fresh.service.domain or "",
+                    **_mail_values(runtime, fresh),
+                    **change.values,
+                },
                 service_id=service.id,
                 contact_id=ctx.principal.contact_id if ctx and ctx.principal else None,
                 personal=change.personal,
@@ -340,7 +361,12 @@ async def request(ctx: Context, service_id: str, reason: str, acknowledged: bool
                 account_id=service.account_id,
                 template="cancellation_code",
                 category=EmailCategory.GENERAL,
-                values={"service": service.name, "domain": service.domain or "", "code": code, **_mail_values(runtime, cancellation)},
+                values={
+                    "service": service.name,
+                    "domain": service.domain or "",
+                    "code": code,
+                    **_mail_values(runtime, cancellation),
+                },
                 service_id=service.id,
                 contact_id=principal.contact_id,
                 personal=True,
@@ -456,10 +482,10 @@ async def resend_code(ctx: Context, cancellation_id: str) -> Outcome:
     if cancellation.status != CancellationStatus.AWAITING_CONFIRMATION:
         return outcome.fail("INVALID_STATE", ["input", "cancellationId"])
     principal = ctx.require(Permission.MANAGE_SERVICES)
-    if wait := await runtime.limiter.hit(RESENDS_PER_CANCELLATION, "cancellation-code", str(cancellation.id)) or await mail_wait(
-        runtime, account_id=cancellation.account_id, kind=MailKind.SECURITY,
-        addresses=await _code_addresses(cancellation.account_id, principal),
-    ):
+    code_to = await _code_addresses(cancellation.account_id, principal)
+    if wait := await runtime.limiter.hit(
+        RESENDS_PER_CANCELLATION, "cancellation-code", str(cancellation.id)
+    ) or await mail_wait(runtime, account_id=cancellation.account_id, kind=MailKind.SECURITY, addresses=code_to):
         return outcome.fail("RATE_LIMITED", None, seconds=wait)
     code = runtime.secrets.new_code(CODE_DIGITS)
     now = runtime.clock.now()
@@ -470,7 +496,11 @@ async def resend_code(ctx: Context, cancellation_id: str) -> Outcome:
             expected=(CancellationStatus.AWAITING_CONFIRMATION,),
             action="cancellation.code_resent",
             summary="Nuevo código de confirmación de baja",
-            fields={"code_hash": runtime.secrets.digest(code), "code_expires_at": now + CODE_VALIDITY, "attempts_left": ATTEMPTS},
+            fields={
+                "code_hash": runtime.secrets.digest(code),
+                "code_expires_at": now + CODE_VALIDITY,
+                "attempts_left": ATTEMPTS,
+            },
             template="cancellation_code",
             values={"code": code},
             personal=True,
@@ -491,12 +521,16 @@ async def withdraw(ctx: Context, cancellation_id: str) -> Outcome:
     service = cancellation.service
     # Withdrawing stops a destructive change, so it is never refused; past the account's mail
     # budget it happens without its notice (the activity history still shows it).
+    notice_to = await _notice_addresses(cancellation.account_id)
     mail_refused = await mail_wait(
-        runtime, account_id=cancellation.account_id, kind=MailKind.CUSTOMER, addresses=await _notice_addresses(cancellation.account_id)
+        runtime, account_id=cancellation.account_id, kind=MailKind.CUSTOMER, addresses=notice_to
     )
     restore = {}
     if cancellation.status == CancellationStatus.SCHEDULED:
-        restore = {"status": service.status_before_cancellation or ServiceStatus.ACTIVE, "status_before_cancellation": None}
+        restore = {
+            "status": service.status_before_cancellation or ServiceStatus.ACTIVE,
+            "status_before_cancellation": None,
+        }
     withdrawn = await _transition(
         runtime, ctx, cancellation,
         Change(
@@ -529,10 +563,13 @@ def deprovision_hook(name: str) -> Hook:
 async def complete_due(runtime: Runtime) -> int:
     """One pass of the completion worker: expire lapsed codes, carry out due cancellations."""
     now = runtime.clock.now()
-    for lapsed in await Cancellation.filter(status=CancellationStatus.AWAITING_CONFIRMATION, code_expires_at__lte=now).select_related("service"):
+    lapsing = Cancellation.filter(status=CancellationStatus.AWAITING_CONFIRMATION, code_expires_at__lte=now)
+    for lapsed in await lapsing.select_related("service"):
         await expire(runtime, None, lapsed)
     completed = 0
-    due = await Cancellation.filter(status=CancellationStatus.SCHEDULED, complete_after__lte=now).values_list("id", flat=True)
+    due = await Cancellation.filter(status=CancellationStatus.SCHEDULED, complete_after__lte=now).values_list(
+        "id", flat=True
+    )
     for cancellation_id in due:
         completed += await complete(runtime, cancellation_id)
     return completed
@@ -543,7 +580,9 @@ async def complete(runtime: Runtime, cancellation_id: int) -> bool:
     the hook must be idempotent (deleting what is already deleted is a no-op)."""
     now = runtime.clock.now()
     free = Q(completion_started_at__isnull=True) | Q(completion_started_at__lt=now - COMPLETION_LEASE)
-    claimed = await Cancellation.filter(free, id=cancellation_id, status=CancellationStatus.SCHEDULED).update(completion_started_at=now)
+    claimed = await Cancellation.filter(free, id=cancellation_id, status=CancellationStatus.SCHEDULED).update(
+        completion_started_at=now
+    )
     if not claimed:
         return False
     cancellation = await Cancellation.get(id=cancellation_id).select_related("service")

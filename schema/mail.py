@@ -54,7 +54,9 @@ class MailMessage(Node):
         return await info.context.loader("mail_recipients", mail.recipients_of).load(self.model.id)
 
     @strawberry.field
-    async def service(self, info: strawberry.Info[Context, None]) -> Annotated[Service, strawberry.lazy("schema.services")] | None:
+    async def service(
+        self, info: strawberry.Info[Context, None]
+    ) -> Annotated[Service, strawberry.lazy("schema.services")] | None:
         from schema.services import Service
 
         service = await mail.service_of(info.context, self.model)
@@ -146,5 +148,8 @@ class Mutation:
     async def mail_resend(self, info: strawberry.Info[Context, None], input: MailResendInput) -> MailResendPayload:
         ctx = info.context
         outcome = await mail.resend(ctx, input.message_id)
-        errors = [user_error(ctx, UserErrorCode(code), path, table=mail.MESSAGES, **values) for code, path, values in outcome.errors]
+        errors = [
+            user_error(ctx, UserErrorCode(code), path, table=mail.MESSAGES, **values)
+            for code, path, values in outcome.errors
+        ]
         return MailResendPayload(message=MailMessage.of(outcome.message) if outcome.message else None, errors=errors)

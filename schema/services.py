@@ -118,7 +118,9 @@ class Cancellation(Node):
             reason=row.reason,
             requested_at=row.requested_at,
             requested_by=row.requested_by,
-            code_expires_at=row.code_expires_at if row.status == enums.CancellationStatus.AWAITING_CONFIRMATION else None,
+            code_expires_at=(
+                row.code_expires_at if row.status == enums.CancellationStatus.AWAITING_CONFIRMATION else None
+            ),
             attempts_left=row.attempts_left,
             confirmed_at=row.confirmed_at,
             effective_by=row.effective_by,
@@ -131,14 +133,18 @@ class Cancellation(Node):
 class CancellationPreview:
     can_request: bool
     blockers: list[CancellationBlocker]
-    request_deadline: datetime | None = strawberry.field(description="Last moment a request is accepted (before the due date).")
+    request_deadline: datetime | None = strawberry.field(
+        description="Last moment a request is accepted (before the due date)."
+    )
     automatic_debit_cutoff: date | None = strawberry.field(
         description="Automatic debit only: requests after this date no longer stop the next debit."
     )
     next_debit_will_be_charged: bool = strawberry.field(
         description="Automatic debit only: true when the next debit will still be processed and not refunded."
     )
-    data_deleted: list[str] = strawberry.field(description="Everything that will be deleted, e.g. site content, mailboxes.")
+    data_deleted: list[str] = strawberry.field(
+        description="Everything that will be deleted, e.g. site content, mailboxes."
+    )
     effective_within_hours: int
 
 
@@ -259,7 +265,10 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Ask to cancel a service (seed 003); a confirmation code is emailed.")
+    @strawberry.mutation(
+        description="Ask to cancel a service (seed 003): a confirmation code is emailed to whoever asks; "
+        "a contact's request is also told at once to the holder, who can withdraw it."
+    )
     async def service_cancellation_request(
         self, info: strawberry.Info[Context, None], input: ServiceCancellationRequestInput
     ) -> ServiceCancellationRequestPayload:
@@ -269,25 +278,36 @@ class Mutation:
         if outcome.debit_will_be_charged and not outcome.errors:
             message = translate("AUTOMATIC_DEBIT_WILL_BE_CHARGED", ctx.language, cancellation.MESSAGES)
             warnings.append(Warning(field=None, code=WarningCode.AUTOMATIC_DEBIT_WILL_BE_CHARGED, message=message))
-        return ServiceCancellationRequestPayload(cancellation=_cancellation(outcome), errors=_errors(ctx, outcome), warnings=warnings)
+        return ServiceCancellationRequestPayload(
+            cancellation=_cancellation(outcome), errors=_errors(ctx, outcome), warnings=warnings
+        )
 
     @strawberry.mutation(description="Confirm a cancellation with the emailed code.")
     async def service_cancellation_confirm(
         self, info: strawberry.Info[Context, None], input: ServiceCancellationConfirmInput
     ) -> ServiceCancellationConfirmPayload:
         outcome = await cancellation.confirm(info.context, input.cancellation_id, input.code)
-        return ServiceCancellationConfirmPayload(cancellation=_cancellation(outcome), errors=_errors(info.context, outcome))
+        return ServiceCancellationConfirmPayload(
+            cancellation=_cancellation(outcome), errors=_errors(info.context, outcome)
+        )
 
-    @strawberry.mutation(description="Withdraw a cancellation before it is carried out.")
+    @strawberry.mutation(
+        description="Withdraw a cancellation before it is carried out; the holder (and anyone with MANAGE_SERVICES) "
+        "may withdraw any of the account's requests."
+    )
     async def service_cancellation_withdraw(
         self, info: strawberry.Info[Context, None], input: ServiceCancellationWithdrawInput
     ) -> ServiceCancellationWithdrawPayload:
         outcome = await cancellation.withdraw(info.context, input.cancellation_id)
-        return ServiceCancellationWithdrawPayload(cancellation=_cancellation(outcome), errors=_errors(info.context, outcome))
+        return ServiceCancellationWithdrawPayload(
+            cancellation=_cancellation(outcome), errors=_errors(info.context, outcome)
+        )
 
     @strawberry.mutation(description="Email a new confirmation code; the old one stops working.")
     async def service_cancellation_code_resend(
         self, info: strawberry.Info[Context, None], input: ServiceCancellationCodeResendInput
     ) -> ServiceCancellationCodeResendPayload:
         outcome = await cancellation.resend_code(info.context, input.cancellation_id)
-        return ServiceCancellationCodeResendPayload(cancellation=_cancellation(outcome), errors=_errors(info.context, outcome))
+        return ServiceCancellationCodeResendPayload(
+            cancellation=_cancellation(outcome), errors=_errors(info.context, outcome)
+        )

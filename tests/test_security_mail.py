@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from tortoise.transactions import in_transaction
 
 import models
@@ -17,16 +16,23 @@ from core.ids import to_global_id
 from core.mail import queue_mail
 from models.enums import EmailCategory
 from tests.helpers import emailed_code
-from tests.test_subscriptions import CONFIRM, REQUEST, WITHDRAW
+from tests.test_security_cancellation import (  # noqa: F401 (holder is a fixture)
+    CONTACT,
+    CONTACT_CREATE,
+    HOLDER,
+    SERVICE_ROLES,
+    confirm,
+    holder,
+    request,
+    withdraw,
+)
 
-HOLDER = "titular@example.net"
-CONTACT = "contacto@example.com"
 RESEND = """mutation($i: MailResendInput!) { mailResend(input: $i) {
   message { id recipients resentFrom { id } } errors { code field message } } }"""
 CODE_RESEND = """mutation($i: ServiceCancellationCodeResendInput!) { serviceCancellationCodeResend(input: $i) {
   errors { code message } } }"""
-CONTACT_CREATE = "mutation($i: ContactCreateInput!) { contactCreate(input: $i) { contact { id } errors { code message } } }"
-INVITATION_RESEND = "mutation($i: ContactInvitationResendInput!) { contactInvitationResend(input: $i) { errors { code message } } }"
+INVITATION_RESEND = """mutation($i: ContactInvitationResendInput!) { contactInvitationResend(input: $i) {
+  errors { code message } } }"""
 HOUR, DAY = 3600, 86400
 
 
@@ -34,15 +40,6 @@ def waited(error: dict, unit: str = "segundos") -> int:
     """The seconds a RATE_LIMITED message tells the person to wait."""
     assert error["code"] == "RATE_LIMITED", error
     return int(re.search(rf"(\d+) {unit}", error["message"]).group(1))
-
-
-async def request(client, service) -> dict:
-    variables = {"i": {"serviceId": to_global_id("Service", service.id), "reason": "Cierro el negocio", "acknowledgeDataDeletion": True}}
-    return (await client.data(REQUEST, variables))["serviceCancellationRequest"]
-
-
-async def withdraw(client, cancellation_id: str) -> dict:
-    return (await client.data(WITHDRAW, {"i": {"cancellationId": cancellation_id}}))["serviceCancellationWithdraw"]
 
 
 async def resend(client, message_id: int | str) -> dict:
@@ -55,16 +52,11 @@ async def archived(runtime, account, count: int) -> list[int]:
     ids = []
     async with in_transaction():
         for _ in range(count):
-            [message] = await queue_mail(runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL)
+            [message] = await queue_mail(
+                runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL
+            )
             ids.append(message.id)
     return ids
-
-
-@pytest.fixture
-async def holder(factory, client):
-    account = await factory.account(email=HOLDER)
-    await client.sign_in(account.client_number)
-    return account
 
 
 async def test_security_mail_is_limited_per_recipient(client, other_client, factory, holder, runtime) -> None:
@@ -79,20 +71,22 @@ async def test_security_mail_is_limited_per_recipient(client, other_client, fact
     assert await models.Cancellation.filter(service_id=service.id).count() == limit
     assert await models.MailMessage.filter(template="cancellation_code").count() == limit
     # Another recipient has a budget of its own.
-    await factory.contact(holder, CONTACT, permissions=["SERVICES", "MANAGE_SERVICES"])
+    await factory.contact(holder, CONTACT, permissions=SERVICE_ROLES)
     await other_client.sign_in(CONTACT)
     assert (await request(other_client, service))["errors"] == []
 
 
 async def test_invitations_are_limited_per_address_per_day(client, holder, runtime) -> None:
-    created = (await client.data(CONTACT_CREATE, {"i": {"firstName": "Ana", "lastName": "Gómez", "email": CONTACT}}))["contactCreate"]
+    contact = {"firstName": "Ana", "lastName": "Gómez", "email": CONTACT}
+    created = (await client.data(CONTACT_CREATE, {"i": contact}))["contactCreate"]
     assert created["errors"] == []
-    contact_id = created["contact"]["id"]
-    for _ in range(runtime.settings.invitations_per_address_day - 1):
-        assert (await client.data(INVITATION_RESEND, {"i": {"id": contact_id}}))["contactInvitationResend"]["errors"] == []
-    refused = (await client.data(INVITATION_RESEND, {"i": {"id": contact_id}}))["contactInvitationResend"]["errors"]
+    resend_invitation = {"i": {"id": created["contact"]["id"]}}
+    per_day = runtime.settings.invitations_per_address_day
+    for _ in range(per_day - 1):
+        assert (await client.data(INVITATION_RESEND, resend_invitation))["contactInvitationResend"]["errors"] == []
+    refused = (await client.data(INVITATION_RESEND, resend_invitation))["contactInvitationResend"]["errors"]
     assert HOUR < waited(refused[0]) <= DAY
-    assert await models.MailMessage.filter(template="contact_invitation").count() == runtime.settings.invitations_per_address_day
+    assert await models.MailMessage.filter(template="contact_invitation").count() == per_day
 
 
 async def test_a_resend_counts_as_its_original_and_never_multiplies(client, holder, runtime) -> None:
@@ -124,8 +118,8 @@ async def test_resent_security_mail_counts_against_its_recipient(client, factory
     assert await models.MailMessage.filter(template="cancellation_code").count() == 5
 
 
-async def test_a_personal_message_is_resent_only_to_its_person(client, other_client, factory, holder, smtp_sink) -> None:
-    contact = await factory.contact(holder, CONTACT, permissions=["SERVICES", "MANAGE_SERVICES"], email_categories=["GENERAL"])
+async def test_a_personal_message_is_resent_only_to_its_person(client, other_client, factory, holder) -> None:
+    contact = await factory.contact(holder, CONTACT, permissions=SERVICE_ROLES, email_categories=["GENERAL"])
     service = await factory.service(holder)
     await other_client.sign_in(CONTACT)
     assert (await request(other_client, service))["errors"] == []
@@ -152,8 +146,7 @@ async def test_customer_mail_is_limited_per_account(client, factory, holder, run
 
     # The right code, but the notice cannot go: refused, and the attempt is given back.
     cancellation_id = requested["cancellation"]["id"]
-    confirm = (await client.data(CONFIRM, {"i": {"cancellationId": cancellation_id, "code": code}}))["serviceCancellationConfirm"]
-    assert 1 <= waited(confirm["errors"][0]) <= HOUR
+    assert 1 <= waited((await confirm(client, cancellation_id, code))["errors"][0]) <= HOUR
     stored = await models.Cancellation.get(service_id=service.id)
     assert stored.status == "AWAITING_CONFIRMATION" and stored.attempts_left == 5
 
