@@ -4,16 +4,19 @@ once, and hands nothing over twice (seed 001; security review items 6, 10 and 11
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
 from tortoise import connections
 
+import pytest
+
 import models
 from models.enums import ServiceStatus
 from resolvers import recovery_worker
 from tests.helpers import PASSWORD, counting_queries, wait_for_mail
+from tests.live import graphql_socket, uvicorn_server
 
 REQUEST = "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code field } } }"
 CONFIRM = "mutation($i: AccessRecoveryConfirmInput!) { accessRecoveryConfirm(input: $i) { errors { code field } } }"
@@ -22,6 +25,13 @@ CHANGE = "mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { error
 TOKEN = "mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { token errors { code } } }"
 NEW_PASSWORD = "Tortuga-Lunar-Bariloche-7310"
 HOLDER = "titular@example.net"
+SUBSCRIPTION = "subscription { cancellationStatusChanged { service { id } } }"
+
+
+@pytest.fixture
+async def port(app) -> AsyncIterator[int]:
+    async with uvicorn_server(app) as bound:
+        yield bound
 
 
 @contextmanager
@@ -209,3 +219,20 @@ async def test_recovery_revokes_the_persons_api_tokens_and_says_so(
     assert (await other_client.data(viewer, headers={"Authorization": f"Bearer {contact_token}"}))["viewer"] is not None
     assert await models.ApiToken.filter(account_id=account.id, revoked_at__isnull=False).count() == 1
 
+
+
+async def test_recovery_closes_the_persons_token_sockets_even_without_sessions(
+    port, client, factory, runtime, smtp_sink
+) -> None:
+    account = await factory.account(email=HOLDER)
+    await client.sign_in(account.client_number)
+    token = await new_api_token(client)
+    await client.data("mutation { signOut { errors { code } } }")
+    async with graphql_socket(port) as socket:
+        assert (await socket.init({"authorization": f"Bearer {token}"}))["type"] == "connection_ack"
+        await socket.subscribe(SUBSCRIPTION)
+        await ask(client, "CLIENT_NUMBER", account.client_number)
+        await recovery_worker.process_due(runtime)
+        [link] = links_in((await wait_for_mail(smtp_sink, HOLDER))[0].text)
+        await confirmed_password(client, smtp_sink, HOLDER, link, count=2)
+        assert await socket.closed_with() == 4403
