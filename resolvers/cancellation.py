@@ -43,7 +43,7 @@ CODE_VALIDITY = timedelta(hours=24)
 EFFECTIVE_WITHIN = timedelta(hours=24)
 ATTEMPTS = 5
 CODE_DIGITS = 6
-MAX_REASON = 500
+MAX_REASON: int = Cancellation._meta.fields_map["reason"].max_length  # type: ignore[attr-defined]
 RESENDS_PER_CANCELLATION = "3/hour"
 # A completion that started this long ago without finishing (a crashed worker) is taken over.
 COMPLETION_LEASE = timedelta(minutes=10)
