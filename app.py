@@ -23,6 +23,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 from tortoise import connections
 
 from core import logs, workers
@@ -32,17 +33,20 @@ from core.clock import Clock
 from core.context import Context
 from core.csrf import CrossSiteRequestGuard
 from core.db import close_database, open_database
-from core.http import BodyLimit, RequestId, SecurityHeaders
+from core.http import BodyLimit, RequestId, SecurityHeaders, error_response
 from core.live import LiveConnections
 from core.runtime import Runtime
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
 from resolvers import api_tokens
 from schema import build_schema
+from schema.errors import report_unexpected, unexpected_message
 from settings import PROJECT_DIR, Settings
 
 log = logging.getLogger("clientpanel")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 WEB_DIR = PROJECT_DIR / "web"
+# The code of each refusal the view answers before GraphQL runs (malformed bodies, methods, limits).
+HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 429: "RATE_LIMITED"}
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -70,6 +74,32 @@ class GraphQLApp(GraphQL[Context, None]):
         """orjson is several times faster than json for large results (text, as WebSocket frames must be)."""
         return orjson.dumps(data).decode()
 
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson is strict where json is not: invalid UTF-8, lone surrogates and nesting over 1,024 levels are
+        JSONDecodeErrors, which the view answers with 400 (json would let them crash later, or recurse)."""
+        return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A request body (and GET's variables and extensions) is a JSON object (or a list: a batch, refused)."""
+        parsed = super().parse_json(data)
+        if not isinstance(parsed, dict | list):
+            raise HTTPException(400, "Expected a JSON object.")
+        return parsed
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Over HTTP, every refusal is a JSON error with a code, and a failure outside execution (the database
+        down while authenticating) the masked error with its id, never a plain-text 500."""
+        if not isinstance(request, Request):
+            return await super().run(request, context, root_value)
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as refused:
+            code = HTTP_CODES.get(refused.status_code, "BAD_REQUEST")
+            return error_response(refused.status_code, code, refused.reason)
+        except Exception as exc:
+            error_id = report_unexpected(exc, request.url.path)
+            return error_response(500, "INTERNAL_SERVER_ERROR", unexpected_message(error_id), errorId=error_id)
+
     def should_render_graphql_ide(self, request: Any) -> bool:
         """Not for a persisted query sent by GET (it has `extensions` and no `query`)."""
         return request.query_params.get("extensions") is None and super().should_render_graphql_ide(request)
@@ -84,18 +114,23 @@ class GraphQLApp(GraphQL[Context, None]):
     async def execute_operation(
         self, request: Request, request_adapter: Any, request_data: Any, *args: Any, **kwargs: Any
     ) -> Any:
-        """Persisted queries first; an operation the method cannot carry (a mutation via GET) is 405, not 400."""
-        if isinstance(request_data, GraphQLRequestData):
+        """Persisted queries first (registered once they ran: parsed and valid); an operation the method cannot
+        carry (a mutation via GET) is 405, not 400."""
+        sent = request_data
+        if isinstance(sent, GraphQLRequestData):
             try:
-                request_data = self.persisted.resolve(request_data)
+                request_data = self.persisted.resolve(sent)
             except PersistedQueryError as refused:
                 return ExecutionResult(data=None, errors=[refused.error])
         try:
-            return await super().execute_operation(request, request_adapter, request_data, *args, **kwargs)
+            result = await super().execute_operation(request, request_adapter, request_data, *args, **kwargs)
         except HTTPException as exc:
             if isinstance(exc.__cause__, InvalidOperationTypeError):
                 raise HTTPException(405, exc.reason) from exc
             raise
+        if isinstance(sent, GraphQLRequestData) and getattr(result, "data", None) is not None:
+            self.persisted.remember(sent)
+        return result
 
     async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
         self._accept.set(request.headers.get("accept", ""))

@@ -2,8 +2,10 @@
 
 A client sends `extensions.persistedQuery.sha256Hash` without the query; if this process
 knows the hash it runs the query, otherwise it answers PERSISTED_QUERY_NOT_FOUND and the
-client sends hash and query together once, which registers it. Each process keeps its own
-bounded cache, so a miss on another process costs one retry and nothing else.
+client sends hash and query together once, which registers it once it has parsed, validated
+and started to run (so nobody can fill the cache with junk). Each process keeps its own
+cache, bounded by entries and by bytes, so a miss on another process costs one retry and
+nothing else.
 
 With PERSISTED_QUERIES_ONLY, only the documents of the manifest (JSON {sha256: query}) run.
 """
@@ -20,6 +22,7 @@ from graphql import GraphQLError
 from strawberry.http import GraphQLRequestData
 
 CACHE_SIZE = 5000
+CACHE_BYTES = 8 * 1024 * 1024
 
 
 class PersistedQueryError(Exception):
@@ -32,26 +35,30 @@ def sha256(query: str) -> str:
     return hashlib.sha256(query.encode()).hexdigest()
 
 
+def _wanted_hash(data: GraphQLRequestData) -> str | None:
+    persisted = (data.extensions or {}).get("persistedQuery")
+    wanted = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    return wanted if isinstance(wanted, str) else None
+
+
 class PersistedQueries:
     def __init__(self, manifest_file: str = "", only_known: bool = False) -> None:
         self.only_known = only_known
         self.known: dict[str, str] = json.loads(Path(manifest_file).read_text()) if manifest_file else {}
         self.cache: OrderedDict[str, str] = OrderedDict()
+        self.cached_bytes = 0
 
     def resolve(self, data: GraphQLRequestData) -> GraphQLRequestData:
         """The request with its query filled in from its hash; raises PersistedQueryError."""
-        persisted = (data.extensions or {}).get("persistedQuery")
-        wanted = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        wanted = _wanted_hash(data)
         if data.query is not None:
             digest = sha256(data.query)
             if wanted is not None and wanted != digest:
                 raise PersistedQueryError("PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query")
             if self.only_known and digest not in self.known:
                 raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED", "Only known operations are accepted.")
-            if wanted is not None:
-                self._remember(digest, data.query)
             return data
-        if not isinstance(wanted, str):
+        if wanted is None:
             return data
         query = self.known.get(wanted) or (None if self.only_known else self.cache.get(wanted))
         if query is None:
@@ -61,8 +68,14 @@ class PersistedQueries:
             self.cache.move_to_end(wanted)
         return replace(data, query=query)
 
-    def _remember(self, digest: str, query: str) -> None:
-        self.cache[digest] = query
-        self.cache.move_to_end(digest)
-        while len(self.cache) > CACHE_SIZE:
-            self.cache.popitem(last=False)
+    def remember(self, data: GraphQLRequestData) -> None:
+        """Register a request that sent its query with its hash (already checked by `resolve`); call it only
+        once the query has parsed, validated and run. The oldest entries make room."""
+        wanted = _wanted_hash(data)
+        if data.query is None or wanted is None or self.only_known or wanted in self.cache:
+            return
+        self.cache[wanted] = data.query
+        self.cached_bytes += len(data.query.encode())
+        while len(self.cache) > CACHE_SIZE or self.cached_bytes > CACHE_BYTES:
+            _, dropped = self.cache.popitem(last=False)
+            self.cached_bytes -= len(dropped.encode())

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from core.http import error_response
 
 
 class CrossSiteRequestGuard:
@@ -24,11 +25,7 @@ class CrossSiteRequestGuard:
         if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
             headers = Headers(scope=scope)
             if not self.is_allowed(headers):
-                response = JSONResponse(
-                    {"errors": [{"message": "Cross-site request refused.", "extensions": {"code": "FORBIDDEN"}}]},
-                    status_code=403,
-                )
-                await response(scope, receive, send)
+                await error_response(403, "FORBIDDEN", "Cross-site request refused.")(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

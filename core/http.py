@@ -1,4 +1,4 @@
-"""HTTP middlewares: request ids, security headers and a request body limit."""
+"""HTTP middlewares: request ids, security headers and a request body limit; the shape of refusals."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 REQUEST_ID_HEADER = "x-request-id"
 _WELL_FORMED_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
+
+
+def error_response(status: int, code: str, message: str, **extensions: str) -> JSONResponse:
+    """A refusal outside GraphQL execution, shaped like a GraphQL error so that clients read one format."""
+    body = {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+    return JSONResponse(body, status_code=status)
 
 
 class RequestId:
@@ -102,8 +108,8 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = {"errors": [{"message": f"Request body over {self.limit} bytes.", "extensions": {"code": "REQUEST_TOO_LARGE"}}]}
-        await JSONResponse(body, status_code=413)(scope, receive, send)
+        refusal = error_response(413, "REQUEST_TOO_LARGE", f"Request body over {self.limit} bytes.")
+        await refusal(scope, receive, send)
 
 
 class BodyTooLarge(Exception):

@@ -192,12 +192,16 @@ def measure(document: DocumentNode, operation_name: str | None, variables: Any, 
 
 
 def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
+    """Whether any string in the (JSON) value contains NUL; iterative, since values may nest 1,000 deep."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return True
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False
 
 

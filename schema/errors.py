@@ -13,6 +13,7 @@ from core.errors import ApiError
 from core.logs import scrubbed_trace
 
 log = logging.getLogger("clientpanel.errors")
+UNEXPECTED = "Unexpected error."
 SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
 
 
@@ -49,19 +50,28 @@ def hide_suggestions(errors: list[GraphQLError]) -> None:
         error.message = SUGGESTION.sub("", error.message)
 
 
+def report_unexpected(exc: BaseException, where: object) -> str:
+    """Logs an unexpected exception under a new error id, with its type and stack but not its message
+    (messages may quote input values); the id, which the client is shown."""
+    error_id = uuid.uuid4().hex[:16]
+    log.error("unexpected error %s at %s", error_id, where, extra={"fields": {"exception": scrubbed_trace(exc)}})
+    return error_id
+
+
+def unexpected_message(error_id: str) -> str:
+    return f"{UNEXPECTED} (id {error_id})"
+
+
 class MaskUnexpectedErrors(MaskErrors):
-    """Replaces unexpected exceptions with "Unexpected error." plus an id that is also logged, with the
-    exception's type and stack but not its message (messages may quote input values)."""
+    """Replaces unexpected exceptions with "Unexpected error." plus an id that is also logged."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=lambda error: not is_expected(error))
+        super().__init__(should_mask_error=lambda error: not is_expected(error), error_message=UNEXPECTED)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        error_id = uuid.uuid4().hex[:16]
-        trace = scrubbed_trace(error.original_error or error)
-        log.error("unexpected error %s at %s", error_id, error.path, extra={"fields": {"exception": trace}})
+        error_id = report_unexpected(error.original_error or error, error.path)
         return GraphQLError(
-            message=f"{self.error_message} (id {error_id})",
+            message=unexpected_message(error_id),
             nodes=error.nodes,
             path=error.path,
             extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
