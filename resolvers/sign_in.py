@@ -110,7 +110,10 @@ async def candidates(login: str, client_number: str | None) -> list[Candidate]:
         return []
     found = Contact.filter(email=login, active=True, password_hash__isnull=False).select_related("account")
     if client_number is not None:
-        found = found.filter(account__client_number=client_number.strip()[:CLIENT_NUMBER_MAX])
+        chosen = client_number.strip()
+        if len(chosen) > CLIENT_NUMBER_MAX:
+            return []
+        found = found.filter(account__client_number=chosen)
     return [Candidate(c.account, c) for c in await found.order_by("id").limit(MAX_ACCOUNTS_PER_EMAIL)]
 
 
