@@ -1,5 +1,6 @@
 """Bounded work before refusal: the query limits measure each fragment once, count variable
-defaults and `nodes(ids:)`, and refuse through the real endpoint (POST and GET, no session)."""
+defaults and `nodes(ids:)`, and refuse through the real endpoint (POST and GET with no session, and
+over a WebSocket)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from typing import Any
 
 import pytest
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, Visitor, parse, visit
+from starlette.applications import Starlette
 
 from core import limits
 from core.limits import Budget, Measurement, measure
-from tests.helpers import GraphQLClient
+from tests.helpers import Factory, GraphQLClient
+from tests.live import graphql_socket, uvicorn_server
 
 UNLIMITED = Budget(max_depth=10**6, max_aliases=10**6, max_cost=2**200)
 
@@ -33,6 +36,10 @@ def selections_in(document: str) -> int:
 
     visit(parse(document), Counter())
     return count
+
+
+def session_cookie(client: GraphQLClient) -> str:
+    return f"cp_session={client.http.cookies['cp_session']}"
 
 
 def code_of(body: dict[str, Any]) -> str:
@@ -107,3 +114,18 @@ async def test_nodes_cost_by_their_number_of_ids(client: GraphQLClient, as_liter
 
     assert code_of(await ask(100)) == "QUERY_TOO_COMPLEX"  # 100 ids x 60 points
     assert code_of(await ask(20)) == "UNAUTHENTICATED"  # within budget: it runs, and needs a session
+
+
+async def test_doubling_fragments_are_refused_over_a_socket(
+    app: Starlette, client: GraphQLClient, factory: Factory, measurements: list[Measurement]
+) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    document = doubling_fragments(60)
+    async with uvicorn_server(app) as port, graphql_socket(port, cookie=session_cookie(client)) as socket:
+        assert (await socket.init())["type"] == "connection_ack"
+        await socket.subscribe(document)
+        answer = await socket.receive()
+    errors = answer["payload"] if answer["type"] == "error" else answer["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "QUERY_TOO_COMPLEX", answer
+    assert measurements[-1].visits <= selections_in(document)

@@ -1,5 +1,6 @@
 """Input values never reach a log: every mutation with a marker secret in each string, with and
-without an unknown input field, by POST (and variables by GET), while every log record is kept."""
+without an unknown input field, by POST, variables by GET, and over a WebSocket on a real uvicorn
+(whose access and handshake lines drop the query string), while every log record is kept."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import asyncio
 import json
 import logging
 import traceback
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
 import uvicorn
+import websockets
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
@@ -28,15 +31,15 @@ from core.ids import to_global_id
 from core.logs import WithoutQueryString, scrubbed_trace
 from schema import schema
 from tests.helpers import Factory, GraphQLClient
-from tests.live import free_port
+from tests.live import PROTOCOL, GraphQLSocket, free_port
 
 MARKER = "S3cr3t-MARKER-4f1"
 SCALARS: dict[str, Any] = {
     "Int": 1, "Float": 1.0, "Boolean": True, "DateTime": "2027-01-01T00:00:00+00:00", "Date": "2027-01-01",
 }
-# Not the server's logs: the test client's (httpx prints the URLs it requests) and the receiving
+# Not the server's logs: the test clients' (httpx and websockets print the URLs they request) and the receiving
 # SMTP server's (the test's mail sink prints what it is sent).
-OTHER_ENDS = ("httpx", "httpcore", "mail.log")
+OTHER_ENDS = ("httpx", "httpcore", "websockets.client", "mail.log")
 
 
 class Records(logging.Handler):
@@ -170,27 +173,53 @@ def test_uvicorn_paths_lose_their_query_string() -> None:
     assert WithoutQueryString().filter(record) and record.getMessage() == '127.0.0.1:5000 - "GET /graphql HTTP/1.1" 200'
 
 
-async def test_a_real_uvicorn_access_log_has_no_query_string(app: Starlette) -> None:
-    """As `cli.py serve` runs it: the app (which configured logging), then uvicorn's own logging config."""
+@asynccontextmanager
+async def uvicorn_as_served(app: Starlette, records: Records) -> AsyncIterator[int]:
+    """uvicorn as `cli.py serve` runs it: after the app configured logging, uvicorn applies its own logging
+    config at INFO (which replaces the handlers of its loggers: `records` is attached again)."""
     config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), lifespan="off", log_level="info")
-    handler = Records()
-    access = logging.getLogger("uvicorn.access")
-    access.addHandler(handler)
+    loggers = [logging.getLogger(name) for name in ("uvicorn.access", "uvicorn.error")]
+    for logger in loggers:
+        logger.addHandler(records)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:
         while not server.started:
             await asyncio.sleep(0.01)
-        async with httpx.AsyncClient() as http:
-            params = {"query": "query($id: ID!) { node(id: $id) { id } }", "variables": json.dumps({"id": MARKER})}
-            assert (await http.get(f"http://127.0.0.1:{config.port}/graphql", params=params)).status_code == 200
+        yield config.port
     finally:
         server.should_exit = True
         await task
-        access.removeHandler(handler)
-    lines = [record.getMessage() for record in handler.records]
+        for logger in loggers:
+            logger.removeHandler(records)
+
+
+async def test_a_real_uvicorn_logs_paths_without_their_query_string(
+    app: Starlette, client: GraphQLClient, factory: Factory, records: Records
+) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    cookie = f"cp_session={client.http.cookies['cp_session']}"
+    coercion = "mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code } } }"
+    unknown_field = {"i": {"currentPassword": MARKER, "newPassword": MARKER, "confirmPassword": MARKER}}
+    async with uvicorn_as_served(app, records) as port:
+        async with httpx.AsyncClient() as http:
+            params = {"query": "query($id: ID!) { node(id: $id) { id } }", "variables": json.dumps({"id": MARKER})}
+            assert (await http.get(f"http://127.0.0.1:{port}/graphql", params=params)).status_code == 200
+        url = f"ws://127.0.0.1:{port}/graphql?token={MARKER}"
+        headers = {"Cookie": cookie}
+        async with websockets.connect(url, subprotocols=[PROTOCOL], additional_headers=headers) as connection:
+            socket = GraphQLSocket(connection)
+            assert (await socket.init())["type"] == "connection_ack"
+            await socket.subscribe(coercion, unknown_field)
+            answer = await socket.receive()
+    errors = answer["payload"] if answer["type"] == "error" else answer["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", answer
+    lines = [record.getMessage() for record in records.records if record.name.startswith("uvicorn")]
     assert any('"GET /graphql HTTP/1.1" 200' in line for line in lines), lines
-    assert handler.carrying(MARKER) == []
+    assert any('"WebSocket /graphql" [accepted]' in line for line in lines), lines
+    assert records.carrying(MARKER) == []
+    assert not [r for r in records.records if r.name.startswith("clientpanel") and r.levelno >= logging.ERROR]
 
 
 def test_masked_errors_log_type_and_stack_without_the_message() -> None:
