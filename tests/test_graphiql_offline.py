@@ -1,0 +1,147 @@
+"""GraphiQL with the network closed (issue 18, item 4), in headless Chromium against a real uvicorn server.
+
+Every request to a host other than this machine is aborted. GraphiQL must still load from the panel's own
+vendored assets (web/graphiql/) under a Content-Security-Policy that allows only them and its nonce'd
+bootstrap, show the schema in the docs explorer, and run operations with the session cookie.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.async_api import Browser, Page, Route, expect
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount
+from starlette.routing import Route as HttpRoute
+
+from app import create_app
+from settings import PROJECT_DIR, Settings
+from tests.conftest import BROWSER_PORT
+from models import Account
+from tests.helpers import PASSWORD, Factory, GraphQLClient
+from tests.live import uvicorn_server
+from tests.test_real_clients import request_cancellation
+from tests.test_browser import browser  # noqa: F401  (the Chromium fixture)
+
+GRAPHIQL_PAGE = PROJECT_DIR / "web" / "graphiql" / "index.html"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+SIGN_IN = 'mutation { signIn(input: {login: "%s", password: "%s"}) { errors { code } } }'
+WHO = "{ viewer { account { clientNumber } } }"
+LIVE = "subscription { cancellationStatusChanged { cancellation { status } } }"
+INTROSPECTION_DEPTH = 15  # graphql-js's getIntrospectionQuery(), which GraphiQL sends
+
+
+def content_security_policy(nonce: str) -> str:
+    """Exactly what the vendored page needs: its own files, its bootstrap by nonce, the fonts and images its
+    CSS carries as data: URIs, and fetch/WebSocket to its own origin."""
+    return (
+        f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; font-src data:; "
+        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def with_vendored_page(settings: Settings) -> Starlette:
+    """The app, plus web/graphiql/index.html at /graphiql served as /graphql is meant to serve it.
+
+    The depth limit leaves room for graphql-js's introspection query (15 levels) until the server caps
+    introspection on its own (issue 18, item 2); the lifespan of the session's app serves both."""
+    app = create_app(settings.with_(max_query_depth=INTROSPECTION_DEPTH, run_workers=False))
+
+    async def graphiql(request: Request) -> Response:
+        nonce = secrets.token_urlsafe(18)
+        html = GRAPHIQL_PAGE.read_text(encoding="utf-8").replace("{{ nonce }}", nonce)
+        return HTMLResponse(html, headers={"content-security-policy": content_security_policy(nonce)})
+
+    return Starlette(routes=[HttpRoute("/graphiql", graphiql), Mount("/", app=app)])
+
+
+class ClosedNetwork:
+    """Aborts every request to another host and keeps what the page tried and what the browser refused."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.blocked: list[str] = []
+        self.refused: list[str] = []  # console errors: CSP violations, failed scripts
+        page.on("console", lambda message: self.refused.append(message.text) if message.type == "error" else None)
+
+    async def close(self) -> None:
+        await self.page.route("**/*", self.only_local)
+
+    async def only_local(self, route: Route) -> None:
+        if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+            await route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            await route.abort()
+
+
+@pytest.fixture
+async def offline_page(browser: Browser) -> AsyncIterator[tuple[Page, ClosedNetwork]]:  # noqa: F811
+    context = await browser.new_context(base_url=f"http://127.0.0.1:{BROWSER_PORT}")
+    page = await context.new_page()
+    network = ClosedNetwork(page)
+    await network.close()
+    yield page, network
+    await context.close()
+
+
+async def open_cancellation(client: GraphQLClient, factory: Factory) -> Account:
+    """An account whose service has a cancellation awaiting confirmation."""
+    account = await factory.account()
+    service = await factory.service(account)
+    await client.sign_in(account.client_number)
+    await request_cancellation(client, service)
+    return account
+
+
+async def run(page: Page, document: str) -> None:
+    """Put `document` in GraphiQL's query editor (CodeMirror) and press the run button once GraphiQL has
+    parsed it (its debounced change handler stores the query, then reads the operation: which transport)."""
+    await page.locator(".graphiql-query-editor .CodeMirror").evaluate("(editor, text) => editor.CodeMirror.setValue(text)", document)
+    await page.wait_for_function("text => localStorage.getItem('graphiql:query') === text", arg=document)
+    await page.click(".graphiql-execute-button")
+
+
+async def explore_and_run(page: Page, client_number: str) -> None:
+    """The schema in the docs explorer; then, from the page itself, sign in, ask who is signed in, and
+    subscribe (the account has an open cancellation: its current state comes first)."""
+    await page.click("button[aria-label='Show Documentation Explorer']")
+    explorer = page.locator(".graphiql-doc-explorer")
+    await expect(explorer).to_contain_text("Subscription")
+    await explorer.get_by_text("Query", exact=True).first.click()
+    await expect(explorer).to_contain_text("viewer")
+    await run(page, SIGN_IN % (client_number, PASSWORD))
+    await expect(page.locator(".graphiql-response")).to_contain_text('"errors": []')
+    await run(page, WHO)
+    await expect(page.locator(".graphiql-response")).to_contain_text(f'"clientNumber": "{client_number}"')
+    await run(page, LIVE)
+    await expect(page.locator(".graphiql-response")).to_contain_text('"status": "AWAITING_CONFIRMATION"')
+
+
+async def test_vendored_graphiql_works_offline_under_its_csp(app, settings, offline_page, client, factory) -> None:
+    page, network = offline_page
+    account = await open_cancellation(client, factory)
+    async with uvicorn_server(with_vendored_page(settings), BROWSER_PORT):
+        response = await page.goto("/graphiql")
+        assert response is not None and "nonce-" in response.headers["content-security-policy"]
+        await explore_and_run(page, account.client_number)
+    assert network.blocked == [] and network.refused == []
+
+
+@pytest.mark.xfail(strict=True, reason="server fix pending: /graphql serves strawberry's GraphiQL page, whose 7 "
+                   "assets come from unpkg (aborted here) and whose script is inline; it is to serve "
+                   "web/graphiql/index.html with a fresh nonce and its Content-Security-Policy, and to let "
+                   "GraphiQL's 15-level introspection query through")
+async def test_graphiql_at_graphql_works_offline(app, offline_page, client, factory) -> None:
+    page, network = offline_page
+    account = await open_cancellation(client, factory)
+    async with uvicorn_server(app, BROWSER_PORT):
+        response = await page.goto("/graphql")
+        assert response is not None and "nonce-" in response.headers.get("content-security-policy", "")
+        await explore_and_run(page, account.client_number)
+    assert network.blocked == [] and network.refused == []
