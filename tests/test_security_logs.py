@@ -7,9 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import subprocess
+import sys
+import time
 import traceback
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,6 +35,7 @@ from starlette.applications import Starlette
 from core.ids import to_global_id
 from core.logs import WithoutQueryString, scrubbed_trace
 from schema import schema
+from settings import PROJECT_DIR
 from tests.helpers import Factory, GraphQLClient
 from tests.live import PROTOCOL, GraphQLSocket, free_port
 
@@ -232,3 +238,35 @@ def test_masked_errors_log_type_and_stack_without_the_message() -> None:
         trace = scrubbed_trace(outer)
     assert "builtins.ValueError" in trace and "builtins.RuntimeError" in trace and "int(MARKER)" in trace
     assert MARKER not in trace.replace("int(MARKER)", "")
+
+
+def test_cli_serve_access_log_has_no_query_string(tmp_path: Path) -> None:
+    """The real `cli.py serve` process: its output shows the request's path, never the variables."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp_path / 'serve.sqlite3'}",
+        "RUN_WORKERS": "false",
+        "SMTP_URL": "smtp://127.0.0.1:9",  # not the default: no development mail server
+        "ENVIRONMENT": "development",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "cli.py", "serve", "--port", str(port)],
+        cwd=PROJECT_DIR, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        params = {"query": "query($id: ID!) { node(id: $id) { id } }", "variables": json.dumps({"id": MARKER})}
+        for _ in range(500):  # until it listens (bounded)
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/graphql", params=params).status_code == 200
+                break
+            except httpx.ConnectError:
+                assert server.poll() is None, server.communicate()[0]
+                time.sleep(0.02)
+        else:
+            raise AssertionError("cli.py serve did not listen")
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert '"GET /graphql HTTP/1.1" 200' in output, output
+    assert MARKER not in output
