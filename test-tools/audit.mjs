@@ -9,4 +9,5 @@ if (!url) {
   process.exit(64);
 }
 const results = await auditServer({ url });
-console.log(JSON.stringify(results.map(({ id, name, status, reason }) => ({ id, name, status, reason: reason ?? null }))));
+const summary = results.map(({ id, name, status, reason }) => ({ id, name, status, reason: reason ?? null }));
+console.log(JSON.stringify(summary));

@@ -20,13 +20,13 @@ from starlette.routing import Mount
 from starlette.routing import Route as HttpRoute
 
 from app import create_app
+from models import Account
 from settings import PROJECT_DIR, Settings
 from tests.conftest import BROWSER_PORT
-from models import Account
 from tests.helpers import PASSWORD, Factory, GraphQLClient
 from tests.live import uvicorn_server
-from tests.test_real_clients import request_cancellation
 from tests.test_browser import browser  # noqa: F401  (the Chromium fixture)
+from tests.test_real_clients import request_cancellation
 
 GRAPHIQL_PAGE = PROJECT_DIR / "web" / "graphiql" / "index.html"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -102,7 +102,8 @@ async def open_cancellation(client: GraphQLClient, factory: Factory) -> Account:
 async def run(page: Page, document: str) -> None:
     """Put `document` in GraphiQL's query editor (CodeMirror) and press the run button once GraphiQL has
     parsed it (its debounced change handler stores the query, then reads the operation: which transport)."""
-    await page.locator(".graphiql-query-editor .CodeMirror").evaluate("(editor, text) => editor.CodeMirror.setValue(text)", document)
+    editor = page.locator(".graphiql-query-editor .CodeMirror")
+    await editor.evaluate("(element, text) => element.CodeMirror.setValue(text)", document)
     await page.wait_for_function("text => localStorage.getItem('graphiql:query') === text", arg=document)
     await page.click(".graphiql-execute-button")
 

@@ -30,7 +30,7 @@ from core.ids import to_global_id
 from core.runtime import Runtime
 from resolvers.cancellation import complete_due
 from settings import PROJECT_DIR, Settings
-from tests.helpers import emailed_code
+from tests.helpers import GraphQLClient, emailed_code
 from tests.live import uvicorn_server
 
 TEST_TOOLS = PROJECT_DIR / "test-tools"
@@ -137,7 +137,7 @@ def failures(results: dict[str, dict[str, Any]]) -> dict[str, str]:
     return {id_: r["status"] for id_, r in results.items() if r["status"] in ("error", "warn")}
 
 
-def session_cookie(client: Any) -> str:
+def session_cookie(client: GraphQLClient) -> str:
     return f"cp_session={client.http.cookies['cp_session']}"
 
 
@@ -151,7 +151,7 @@ async def partner_token(runtime: Runtime, account: models.Account, permissions: 
     return token
 
 
-async def request_cancellation(client: Any, service: models.Service) -> str:
+async def request_cancellation(client: GraphQLClient, service: models.Service) -> str:
     data = await client.data(REQUEST, {"i": {
         "serviceId": to_global_id("Service", service.id), "reason": "Migramos", "acknowledgeDataDeletion": True,
     }})
@@ -187,13 +187,16 @@ async def test_graphql_http_audit_in_production_fails_only_where_introspection_i
 # graphql-ws
 
 
-async def test_graphql_ws_client_sees_a_whole_cancellation_in_order(port, client, factory, smtp_sink, runtime, clock) -> None:
+async def test_graphql_ws_client_sees_a_whole_cancellation_in_order(
+    port, client, factory, smtp_sink, runtime, clock
+) -> None:
     account = await factory.account(email=HOLDER)
     other = await factory.service(account, "Dominio extra")
     service = await factory.service(account)
     await client.sign_in(account.client_number)
     open_one = await request_cancellation(client, other)  # sent first, as the current state
-    async with node_script("ws_lifecycle.mjs", f"ws://127.0.0.1:{port}/graphql", env={"CP_COOKIE": session_cookie(client)}) as script:
+    socket_url = f"ws://127.0.0.1:{port}/graphql"
+    async with node_script("ws_lifecycle.mjs", socket_url, env={"CP_COOKIE": session_cookie(client)}) as script:
         current = json.loads(await script.line())
         assert await script.line() == "ready"
         cancellation_id = await request_cancellation(client, service)
@@ -233,8 +236,9 @@ async def test_apollo_persisted_queries_link_by_post_and_get(port, factory, runt
 # gql (Python)
 
 
-@pytest.mark.xfail(strict=True, raises=TransportQueryError, reason="server fix pending: gql's introspection query is 13 levels deep, "
-                   "refused with QUERY_TOO_DEEP (MAX_QUERY_DEPTH 12) instead of capping introspection separately")
+@pytest.mark.xfail(strict=True, raises=TransportQueryError, reason="server fix pending: gql's introspection query "
+                   "is 13 levels deep, refused with QUERY_TOO_DEEP (MAX_QUERY_DEPTH 12) instead of capping "
+                   "introspection separately")
 async def test_gql_fetches_the_schema_by_introspection(port) -> None:
     transport = AIOHTTPTransport(url=f"http://127.0.0.1:{port}/graphql")
     async with Client(transport=transport, fetch_schema_from_transport=True) as session:
@@ -271,7 +275,8 @@ async def test_gql_subscription_over_graphql_transport_ws_with_a_token(port, cli
         init_payload={"authorization": f"Bearer {token}"},
     )
     subscription = GraphQLRequest(
-        """subscription($s: ID) { cancellationStatusChanged(serviceId: $s) { cancellation { id status } service { id status } } }""",
+        """subscription($s: ID) { cancellationStatusChanged(serviceId: $s) {
+          cancellation { id status } service { id status } } }""",
         variable_values={"s": to_global_id("Service", service.id)},
     )
     async with Client(transport=transport) as session:
