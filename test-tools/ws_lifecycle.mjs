@@ -13,7 +13,7 @@ if (!url || !cookie) {
   process.exit(64);
 }
 
-/** node's `ws` socket carrying the session cookie, as a browser on the panel's origin would. */
+/** node's `ws` socket sending the session cookie in its handshake, as a browser does. */
 class CookieWebSocket extends WebSocket {
   constructor(address, protocols) {
     super(address, protocols, { headers: { Cookie: cookie } });
