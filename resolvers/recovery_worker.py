@@ -5,7 +5,8 @@ processes never handle one twice and a request whose worker died is taken over w
 lease runs out; a restart loses nothing. Only live services count for a domain. An email
 may be the primary email or a contact's email in several accounts: that address gets one
 message listing each client number with its own link. Each person gets at most
-REQUESTS_PER_PERSON links an hour, silently (the request's answer was given long ago).
+REQUESTS_PER_PERSON links an hour, and each address no more than its security-mail budget
+(core.mail_limits), silently: the request's answer was given long ago.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tortoise.models import Model
 
 from core import activity
 from core.mail import Recipient, queue_mail
+from core.mail_limits import MailKind, mail_wait
 from core.runtime import Runtime
 from models import Account, Contact, Holder, RecoveryRequest, Service
 from models.enums import EmailCategory, Language, ServiceStatus
@@ -127,8 +129,10 @@ async def process(runtime: Runtime, request_id: int, token: str) -> bool:
 
 
 async def _mail_links(runtime: Runtime, address: str, people: list[Person], method: str) -> None:
-    """One message to `address` listing each client number with its own link."""
+    """One message to `address` listing each client number with its own link (none beyond its mail budget)."""
     first = people[0]
+    if await mail_wait(runtime, account_id=first.account_id, kind=MailKind.SECURITY, addresses=[address]):
+        return
     links = [{"client_number": p.client_number, "link": await _issue_link(runtime, p, method)} for p in people]
     await queue_mail(
         runtime,

@@ -236,3 +236,17 @@ async def test_recovery_closes_the_persons_token_sockets_even_without_sessions(
         [link] = links_in((await wait_for_mail(smtp_sink, HOLDER))[0].text)
         await confirmed_password(client, smtp_sink, HOLDER, link, count=2)
         assert await socket.closed_with() == 4403
+
+
+async def test_links_stay_within_the_addresses_security_mail_budget(client, factory, runtime, smtp_sink) -> None:
+    """Several accounts' people share an address: each request sends one message, and the address's
+    hourly budget of security mail (core.mail_limits) bounds them, whatever the per-person limits allow."""
+    budget = runtime.settings.security_mail_per_recipient_hour
+    for _ in range(budget + 1):
+        await factory.account(email="muchas@example.net")
+    accounts = await models.Account.all().order_by("id")
+    for account in accounts:
+        await ask(client, "CLIENT_NUMBER", account.client_number)
+    assert await recovery_worker.process_due(runtime) == len(accounts)
+    assert len(await wait_for_mail(smtp_sink, "muchas@example.net", count=budget)) == budget
+    assert await models.RecoveryRequest.filter(token_hash__isnull=False).count() == budget
