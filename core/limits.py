@@ -58,7 +58,7 @@ class Measure:
     aliases: int = 0
     cost: int = 0
 
-    def passes(self, budget: Budget) -> bool:
+    def exceeds(self, budget: Budget) -> bool:
         return self.depth > budget.max_depth or self.aliases > budget.max_aliases or self.cost > budget.max_cost
 
 
@@ -127,7 +127,7 @@ class LimitWalker:
                 part = self._fragment(selection, level)
             depth, aliases, cost = max(depth, part.depth), aliases + part.aliases, cost + part.cost
         measure = Measure(depth, aliases, cost)
-        if measure.passes(self.budget):
+        if measure.exceeds(self.budget):
             raise _LimitPassed(measure)
         return measure
 
