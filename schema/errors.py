@@ -14,7 +14,7 @@ from core.logs import scrubbed_trace
 
 log = logging.getLogger("clientpanel.errors")
 UNEXPECTED = "Unexpected error."
-SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
+SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")  # up to its question mark: the names it lists have none
 
 
 def is_request_error(error: GraphQLError) -> bool:
