@@ -29,14 +29,21 @@ def is_expected(error: GraphQLError) -> bool:
     return original is None or isinstance(original, ApiError) or is_request_error(error)
 
 
+def is_variable_value_error(error: GraphQLError) -> bool:
+    """A variable's value that did not coerce to its type (graphql-core keeps the coercion's error as the
+    original; validation's errors about variable definitions, such as an unused one, have none)."""
+    nodes = error.nodes or ()
+    return error.original_error is not None and any(isinstance(node, VariableDefinitionNode) for node in nodes)
+
+
 def add_codes(errors: list[GraphQLError]) -> None:
     """Syntax, validation and variable errors get a code like every other refusal (Apollo's names)."""
     for error in errors:
-        if (error.extensions or {}).get("code") or not (error.original_error is None or is_request_error(error)):
+        if (error.extensions or {}).get("code") or not is_expected(error):
             continue
         if isinstance(error, GraphQLSyntaxError):
             code = "GRAPHQL_PARSE_FAILED"
-        elif any(isinstance(node, VariableDefinitionNode) for node in error.nodes or ()):
+        elif is_variable_value_error(error):
             code = "BAD_USER_INPUT"
         else:
             code = "GRAPHQL_VALIDATION_FAILED"

@@ -98,6 +98,15 @@ async def test_a_database_outage_while_authenticating_is_the_masked_error(
     assert (await client.data("{ viewer { permissions } }"))["viewer"]["permissions"]  # back once the database is
 
 
+async def test_variable_values_are_bad_input_and_variable_definitions_are_validated(client: GraphQLClient) -> None:
+    sign_in = "mutation($i: SignInInput!) { signIn(input: $i) { errors { code } } }"
+    assert code_of(await client(sign_in, {"i": {"login": 1}})) == "BAD_USER_INPUT"
+    unused = "mutation($i: SignInInput!, $unused: Int) { signIn(input: $i) { errors { code } } }"
+    assert code_of(await client(unused, {"i": {"login": "9000", "password": "x"}})) == "GRAPHQL_VALIDATION_FAILED"
+    misplaced = "query($n: String) { viewer { account { mail(first: $n) { totalCount } } } }"
+    assert code_of(await client(misplaced, {"n": "5"})) == "GRAPHQL_VALIDATION_FAILED"
+
+
 @pytest.fixture
 async def production(settings: Settings, app: Starlette) -> AsyncIterator[GraphQLClient]:
     production_settings = settings.with_(
