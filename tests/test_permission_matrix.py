@@ -6,7 +6,6 @@ import pytest
 
 from core.ids import to_global_id
 from models.enums import Permission
-from tests.helpers import PASSWORD
 
 # (name, required permission, document, variables builder(ids) -> dict)
 MATRIX = [
@@ -42,8 +41,6 @@ MATRIX = [
      lambda ids: {"i": {"name": "ERP", "permissions": []}}),
     ("apiTokenRevoke", "SECURITY", "mutation($i: ApiTokenRevokeInput!) { apiTokenRevoke(input: $i) { errors { code } } }",
      lambda ids: {"i": {"id": to_global_id("ApiToken", 1)}}),
-    ("securityPinSet", "SECURITY", "mutation($i: SecurityPinSetInput!) { securityPinSet(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"currentPassword": PASSWORD, "pin": "2580"}}),
 ]
 
 
