@@ -6,14 +6,34 @@ import math
 import time
 
 from limits import RateLimitItem, parse
-from limits.aio.storage import Storage
+from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
 
+class _MemoryStorage(MemoryStorage):
+    """limits' memory storage, whose expiry task reads `events[key]` across awaits: popping a key
+    meanwhile (clear, reset) raised KeyError in that background task. Emptying the key's events
+    instead leaves the removal to the expiry task itself."""
+
+    async def clear(self, key: str) -> None:
+        self.storage.pop(key, None)
+        self.expirations.pop(key, None)
+        if key in self.events:
+            self.events[key] = []
+
+    async def reset(self) -> int | None:
+        count = max(len(self.storage), len(self.events))
+        self.storage.clear()
+        self.expirations.clear()
+        for key in self.events:
+            self.events[key] = []
+        return count
+
+
 class RateLimiter:
     def __init__(self, url: str) -> None:
-        self.storage: Storage = storage_from_string(f"async+{url}")
+        self.storage: Storage = _MemoryStorage() if url.startswith("memory://") else storage_from_string(f"async+{url}")
         self._limiter = MovingWindowRateLimiter(self.storage)
 
     async def hit(self, rule: str, *key: str) -> int | None:
