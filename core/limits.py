@@ -5,6 +5,11 @@ return items (its `first`/`last`, the variable's default, or the default page; `
 by its number of ids), nested lists multiplying. Each fragment is measured once and its
 measure reused at every spread, so the work is linear in the document, and measuring stops
 at the first limit passed. Each refusal is a top-level error with its own extensions.code.
+
+Introspection's `ofType` chains (a type's list and non-null wrappers, one object each, no
+fan-out) do not count toward depth, up to MAX_TYPE_WRAPPERS in a row: standard clients'
+introspection queries (graphql-js 15 levels, gql 13) fit the default depth, while nesting
+`fields { type { fields …` still counts every level.
 """
 
 from __future__ import annotations
@@ -40,6 +45,9 @@ from core.pagination import DEFAULT_PAGE, MAX_PAGE
 # Fields that return many items and take first/last (connections and plain lists).
 LIST_FIELDS = frozenset({"services", "contacts", "mail", "activity", "edges", "nodes", "sessions", "apiTokens"})
 PAGED_FIELDS = frozenset({"services", "contacts", "mail", "activity"})
+TYPE_WRAPPER_FIELD = "ofType"
+# graphql-core asks for 9 by default; a chain longer than this counts from then on.
+MAX_TYPE_WRAPPERS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,37 +115,42 @@ class LimitWalker:
             self.result.measure = stopped.measure
         return self.result
 
-    def _measure(self, selection_set: SelectionSetNode, level: int) -> Measure:
-        """`level` is how deep these selections are at least (it only lets deep documents stop early)."""
+    def _measure(self, selection_set: SelectionSetNode, level: int, wrappers: int = 0) -> Measure:
+        """`level` is how deep these selections are at least (it only lets deep documents stop early); `wrappers`,
+        how many uncounted `ofType` enclose them in a row."""
         if level > self.budget.max_depth:
             raise _LimitPassed(Measure(depth=level))
         depth = aliases = cost = 0
         for selection in selection_set.selections:
             self.result.visits += 1
             if isinstance(selection, FieldNode):
-                inner = self._measure(selection.selection_set, level + 1) if selection.selection_set else Measure()
-                part = Measure(
-                    inner.depth + 1,
-                    inner.aliases + (selection.alias is not None),
-                    1 + self._multiplier(selection) * inner.cost,
-                )
+                part = self._field(selection, level, wrappers)
             elif isinstance(selection, InlineFragmentNode):
-                part = self._measure(selection.selection_set, level)
+                part = self._measure(selection.selection_set, level, wrappers)
             else:
-                part = self._fragment(selection, level)
+                part = self._fragment(selection, level, wrappers)
             depth, aliases, cost = max(depth, part.depth), aliases + part.aliases, cost + part.cost
         measure = Measure(depth, aliases, cost)
         if measure.exceeds(self.budget):
             raise _LimitPassed(measure)
         return measure
 
-    def _fragment(self, spread: FragmentSpreadNode, level: int) -> Measure:
+    def _field(self, node: FieldNode, level: int, wrappers: int) -> Measure:
+        uncounted = node.name.value == TYPE_WRAPPER_FIELD and wrappers < MAX_TYPE_WRAPPERS
+        step = 0 if uncounted else 1
+        inner = Measure()
+        if node.selection_set:
+            inner = self._measure(node.selection_set, level + step, wrappers + 1 if uncounted else 0)
+        aliases = inner.aliases + (node.alias is not None)
+        return Measure(inner.depth + step, aliases, 1 + self._multiplier(node) * inner.cost)
+
+    def _fragment(self, spread: FragmentSpreadNode, level: int, wrappers: int) -> Measure:
         name = spread.name.value
         if name not in self._fragment_measures:
             self._fragment_measures[name] = Measure()  # validation refuses cycles; this only guards them
             definition = self.fragments.get(name)
             if definition is not None:
-                self._fragment_measures[name] = self._measure(definition.selection_set, level)
+                self._fragment_measures[name] = self._measure(definition.selection_set, level, wrappers)
         return self._fragment_measures[name]
 
     def _multiplier(self, node: FieldNode) -> int:
