@@ -1,52 +1,115 @@
-"""`node` / `nodes`: any object by its global id, within what the viewer may see."""
+"""`node` / `nodes`: any object by its global id, exactly as the viewer's list fields show it.
+
+Each Node type says which of its rows this viewer's list shows (a query, none, or the list's own refusal) and
+how a row becomes its object; `nodes` loads each type's ids with one query.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 import models
-from core.context import Context
-from core.errors import bad_input
+from core.context import Context, Principal
+from core.errors import ApiError, bad_input
 from core.ids import from_global_id
-from schema import api_tokens, contacts, mail, services
+from models.enums import Permission
+from resolvers.auth import visible_sessions
+from resolvers.mail import visible_mail
+from schema.account import Account
+from schema.activity import ActivityEvent
+from schema.api_tokens import ApiToken
+from schema.auth import Session
 from schema.common import Node
+from schema.contacts import Contact
+from schema.mail import MailMessage
+from schema.services import Cancellation, Service
 
-Loader = Callable[[Context, int], Awaitable[Any]]
+MAX_IDS = 100
 
 
-async def load_account(ctx: Context, pk: int) -> Any:
-    from schema.account import Account
+@dataclass(frozen=True, slots=True)
+class NodeType:
+    """`visible`: the rows this viewer's list field shows (None: none), raising as that list does when refused."""
 
+    visible: Callable[[Context], QuerySet[Any] | None]
+    build: Callable[[Any, Principal], Node]
+
+
+def in_account(
+    model: type[Model], permission: Permission | None = None, **where: Any
+) -> Callable[[Context], QuerySet[Any]]:
+    """The account's rows of `model`, for a principal holding `permission`."""
+
+    def visible(ctx: Context) -> QuerySet[Any]:
+        return model.filter(account_id=ctx.require(permission).account_id, **where)
+
+    return visible
+
+
+NODE_TYPES: dict[str, NodeType] = {
+    "Account": NodeType(
+        lambda ctx: models.Account.filter(id=ctx.require().account_id), lambda row, _: Account.of(row)
+    ),
+    "Service": NodeType(in_account(models.Service, Permission.SERVICES), lambda row, _: Service.of(row)),
+    "Cancellation": NodeType(
+        lambda ctx: in_account(models.Cancellation, Permission.SERVICES)(ctx).select_related("service"),
+        lambda row, _: Cancellation.of(row, row.service),
+    ),
+    "Contact": NodeType(in_account(models.Contact, Permission.CONTACTS), lambda row, _: Contact.of(row)),
+    "MailMessage": NodeType(visible_mail, lambda row, _: MailMessage.of(row)),
+    "ApiToken": NodeType(
+        in_account(models.ApiToken, Permission.SECURITY, revoked_at=None), lambda row, _: ApiToken.of(row)
+    ),
+    "Session": NodeType(
+        lambda ctx: visible_sessions(ctx.runtime, ctx.require()),
+        lambda row, principal: Session.of(row, principal.session_id),
+    ),
+    "ActivityEvent": NodeType(
+        in_account(models.ActivityEvent, Permission.SECURITY), lambda row, _: ActivityEvent.of(row)
+    ),
+}
+
+
+async def load_type(ctx: Context, node_type: NodeType, pks: set[int]) -> dict[int, Any]:
+    """Each visible pk's object (one query), or the list's refusal for every pk."""
+    try:
+        visible = node_type.visible(ctx)
+    except ApiError as refused:
+        return {pk: ApiError(refused.code, refused.message) for pk in pks}
+    if visible is None:
+        return {}
     principal = ctx.require()
-    if pk != principal.account_id:
-        return None
-    return Account.of(await models.Account.get(id=pk))
+    return {row.id: node_type.build(row, principal) for row in await visible.filter(id__in=pks)}
 
 
-# Type name -> loader returning the object if it exists and the viewer may see it, else None.
-# Each domain registers its types here.
-LOADERS: dict[str, Loader] = {"Account": load_account, **services.NODE_LOADERS, **mail.NODE_LOADERS, **contacts.NODE_LOADERS, **api_tokens.NODE_LOADERS}
-
-
-async def resolve_node(ctx: Context, global_id: str) -> Any:
-    decoded = from_global_id(global_id)
-    if decoded is None or decoded[0] not in LOADERS:
-        return None
-    type_name, pk = decoded
-    return await LOADERS[type_name](ctx, pk)
+async def load_nodes(ctx: Context, global_ids: list[str]) -> list[Any]:
+    """Each id's object, None (malformed, unknown or not shown to this viewer) or an ApiError (its list refuses)."""
+    decoded = [from_global_id(global_id) for global_id in global_ids]
+    wanted: dict[str, set[int]] = {}
+    for found in decoded:
+        if found is not None and found[0] in NODE_TYPES:
+            wanted.setdefault(found[0], set()).add(found[1])
+    loaded = {name: await load_type(ctx, NODE_TYPES[name], pks) for name, pks in wanted.items()}
+    return [loaded.get(found[0], {}).get(found[1]) if found else None for found in decoded]
 
 
 @strawberry.type
 class Query:
     @strawberry.field
     async def node(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Node | None:
-        return await resolve_node(info.context, id)
+        (found,) = await load_nodes(info.context, [id])
+        if isinstance(found, ApiError):
+            raise found
+        return found
 
     @strawberry.field
     async def nodes(self, info: strawberry.Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
-        if len(ids) > 100:
-            raise bad_input("At most 100 ids at once.")
-        return [await resolve_node(info.context, global_id) for global_id in ids]
+        if len(ids) > MAX_IDS:
+            raise bad_input(f"At most {MAX_IDS} ids at once.")
+        return await load_nodes(info.context, ids)
