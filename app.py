@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from datetime import timedelta
@@ -12,9 +13,8 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
@@ -23,6 +23,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 from tortoise import connections
 
@@ -31,9 +32,9 @@ from core.apq import PersistedQueries, PersistedQueryError
 from core.authn import authenticate
 from core.clock import Clock
 from core.context import Context
-from core.csrf import CrossSiteRequestGuard
+from core.csrf import CROSS_SITE, CROSS_SITE_REFUSED, CredentialAwareCORS, CrossSiteRequestGuard
 from core.db import close_database, open_database
-from core.http import BodyLimit, RequestId, SecurityHeaders, error_response
+from core.http import BodyLimit, PrivateToCredentials, RequestId, SecurityHeaders, error_response
 from core.live import LiveConnections
 from core.runtime import Runtime
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
@@ -45,8 +46,29 @@ from settings import PROJECT_DIR, Settings
 log = logging.getLogger("clientpanel")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 WEB_DIR = PROJECT_DIR / "web"
+# GraphiQL with its assets vendored in web/graphiql/ (closed networks reach no CDN); `{{ nonce }}` marks its bootstrap.
+GRAPHIQL_PAGE = (WEB_DIR / "graphiql" / "index.html").read_text(encoding="utf-8")
+SUBSCRIPTIONS_OVER_HTTP = "Subscriptions use the WebSocket endpoint at /graphql with the graphql-transport-ws protocol."
 # The code of each refusal the view answers before GraphQL runs (malformed bodies, methods, limits).
-HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 429: "RATE_LIMITED"}
+HTTP_CODES = {400: "BAD_REQUEST", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 429: "RATE_LIMITED"}
+
+
+def graphiql_policy(nonce: str) -> str:
+    """Exactly what the vendored page needs: its own files, its bootstrap by nonce, the fonts and images its CSS
+    carries as data: URIs, and fetch/WebSocket to its own origin."""
+    return (
+        f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; font-src data:; "
+        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def not_started(response_data: Any) -> bool:
+    """A response to a request that never reached execution: parse, validation, limit or variable errors, none of
+    them located in the result (no path)."""
+    if not isinstance(response_data, dict) or response_data.get("data") is not None:
+        return False
+    errors = response_data.get("errors") or []
+    return bool(errors) and all("path" not in error for error in errors)
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -100,22 +122,35 @@ class GraphQLApp(GraphQL[Context, None]):
             error_id = report_unexpected(exc, request.url.path)
             return error_response(500, "INTERNAL_SERVER_ERROR", unexpected_message(error_id), errorId=error_id)
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """The vendored GraphiQL with a fresh nonce for its bootstrap and the policy that allows only it."""
+        nonce = secrets.token_urlsafe(18)
+        return HTMLResponse(
+            GRAPHIQL_PAGE.replace("{{ nonce }}", nonce),
+            headers={"content-security-policy": graphiql_policy(nonce), "cache-control": "no-store"},
+        )
+
     def should_render_graphql_ide(self, request: Any) -> bool:
         """Not for a persisted query sent by GET (it has `extensions` and no `query`)."""
         return request.query_params.get("extensions") is None and super().should_render_graphql_ide(request)
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
-        """`application/graphql-response+json` for clients that ask for it (GraphQL over HTTP)."""
+        """`application/graphql-response+json` for clients that ask for it (GraphQL over HTTP), where a request that
+        never reached execution answers 400 without `data`; `application/json` answers 200 as that media type must."""
+        if GRAPHQL_RESPONSE not in self._accept.get():
+            return super().create_response(response_data, sub_response)
+        if not_started(response_data):
+            response_data = {key: value for key, value in response_data.items() if key != "data"}
+            sub_response.status_code = 400
         response = super().create_response(response_data, sub_response)
-        if GRAPHQL_RESPONSE in self._accept.get():
-            response.headers["content-type"] = GRAPHQL_RESPONSE
+        response.headers["content-type"] = GRAPHQL_RESPONSE
         return response
 
     async def execute_operation(
         self, request: Request, request_adapter: Any, request_data: Any, *args: Any, **kwargs: Any
     ) -> Any:
         """Persisted queries first (registered once they ran: parsed and valid); an operation the method cannot
-        carry (a mutation via GET) is 405, not 400."""
+        carry (a mutation via GET) is 405, not 400; a subscription, 400 with where subscriptions go."""
         sent = request_data
         if isinstance(sent, GraphQLRequestData):
             try:
@@ -125,7 +160,10 @@ class GraphQLApp(GraphQL[Context, None]):
         try:
             result = await super().execute_operation(request, request_adapter, request_data, *args, **kwargs)
         except HTTPException as exc:
-            if isinstance(exc.__cause__, InvalidOperationTypeError):
+            refused = exc.__cause__
+            if isinstance(refused, InvalidOperationTypeError):
+                if refused.operation_type is OperationType.SUBSCRIPTION:
+                    raise HTTPException(400, SUBSCRIPTIONS_OVER_HTTP) from exc
                 raise HTTPException(405, exc.reason) from exc
             raise
         if isinstance(sent, GraphQLRequestData) and getattr(result, "data", None) is not None:
@@ -135,6 +173,8 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
         self._accept.set(request.headers.get("accept", ""))
         principal = await authenticate(self.runtime, request)
+        if principal is None and getattr(request.state, CROSS_SITE, False):
+            raise HTTPException(403, CROSS_SITE_REFUSED)
         if principal is not None and principal.api_token_id is not None:
             rule = api_tokens.REQUESTS_PER_TOKEN
             if wait := await self.runtime.limiter.hit(rule, "api-token", str(principal.api_token_id)):
@@ -181,13 +221,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", PrivateToCredentials(graphql), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/", panel),
             Route("/recuperar", panel),
             Route("/invitacion", panel),
+            Route("/confirmar-email", panel),
             Mount("/static", StaticFiles(directory=WEB_DIR)),
         ],
         lifespan=lifespan,
@@ -196,20 +237,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     app.state.graphql = graphql
     app.add_middleware(CrossSiteRequestGuard, allowed_origins=settings.origins)
     app.add_middleware(
-        CORSMiddleware,
-        allow_origins=list(settings.allowed_origins),
-        allow_credentials=True,
-        allow_methods=["GET", "POST"],
-        allow_headers=["content-type", "authorization", "x-request-id"],
-        expose_headers=["x-request-id"],
-        max_age=600,
+        CredentialAwareCORS, cookie_origins=settings.allowed_origins, token_origins=settings.token_origins
     )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
     app.add_middleware(RequestId)
     return app
-
-
 
 
 def main_app() -> Starlette:

@@ -35,6 +35,7 @@ class Settings:
     graphiql: bool = True
     introspection: bool = True
     allowed_origins: tuple[str, ...] = ()
+    token_origins: tuple[str, ...] = ()  # origins whose pages may call with a bearer token (CORS, no credentials)
     rate_limit_url: str = "memory://"
     session_idle_minutes: int = 60
     session_lifetime_hours: int = 12
@@ -141,10 +142,9 @@ class Settings:
                 values[attr] = _int(name, env[name])
         if env.get("WORKER_POLL_SECONDS", "").strip():
             values["worker_poll_seconds"] = _float("WORKER_POLL_SECONDS", env["WORKER_POLL_SECONDS"])
-        if env.get("ALLOWED_ORIGINS", "").strip():
-            values["allowed_origins"] = tuple(
-                o.strip().rstrip("/") for o in env["ALLOWED_ORIGINS"].split(",") if o.strip()
-            )
+        for variable, name in (("ALLOWED_ORIGINS", "allowed_origins"), ("TOKEN_ALLOWED_ORIGINS", "token_origins")):
+            if env.get(variable, "").strip():
+                values[name] = tuple(o.strip().rstrip("/") for o in env[variable].split(",") if o.strip())
         if production and not env.get("SECRET_KEY", "").strip():
             raise SettingsError("SECRET_KEY: required when ENVIRONMENT=production (32+ random characters)")
         return _validated(cls(**values))
@@ -177,9 +177,10 @@ def _validated(s: Settings) -> Settings:
         raise SettingsError(f"TIMEZONE: unknown time zone {s.timezone!r}") from exc
     if not s.rate_limit_url.startswith(("memory://", "redis://", "rediss://")):
         raise SettingsError("RATE_LIMIT_URL: must be memory:// or redis://host:6379/0")
-    for origin in s.allowed_origins:
-        if origin_of(origin) != origin or not urlsplit(origin).netloc:
-            raise SettingsError(f"ALLOWED_ORIGINS: {origin!r} is not an origin like https://panel.example.com")
+    for variable, origins in (("ALLOWED_ORIGINS", s.allowed_origins), ("TOKEN_ALLOWED_ORIGINS", s.token_origins)):
+        for origin in origins:
+            if origin_of(origin) != origin or not urlsplit(origin).netloc:
+                raise SettingsError(f"{variable}: {origin!r} is not an origin like https://panel.example.com")
     for name, value in (
         ("SESSION_IDLE_MINUTES", s.session_idle_minutes),
         ("SESSION_LIFETIME_HOURS", s.session_lifetime_hours),

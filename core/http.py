@@ -1,4 +1,5 @@
-"""HTTP middlewares: request ids, security headers and a request body limit; the shape of refusals."""
+"""HTTP middlewares: request ids, security headers, caching of private answers and a request body limit; the shape
+of refusals."""
 
 from __future__ import annotations
 
@@ -74,6 +75,35 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class PrivateToCredentials:
+    """Answers that may depend on who asks are never stored by a shared cache, nor served to someone else.
+
+    Every answer varies with the credentials (and the language and media type asked for); one to a request that
+    carries a cookie or an Authorization header, or one that sets a cookie, is not stored at all."""
+
+    VARY = "Cookie, Authorization, Accept, Accept-Language"
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_headers = Headers(scope=scope)
+        credentials = "cookie" in request_headers or "authorization" in request_headers
+
+        async def send_private(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.add_vary_header(self.VARY)
+                if credentials or "set-cookie" in headers:
+                    headers["cache-control"] = "private, no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_private)
 
 
 class BodyLimit:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
+from strawberry.extensions import DisableIntrospection, ParserCache, SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from core.context import Context
 from core.limits import Budget, QueryLimits, TokenLimit
@@ -50,6 +52,17 @@ class Mutation(
     """Every change; expected failures come back in each payload's `errors`."""
 
 
+class SubscriptionsOverWebSocketOnly(SchemaExtension):
+    """Subscriptions stream over graphql-transport-ws: over HTTP one is not an allowed operation, which the view
+    answers with 400 and where to go, before anything runs."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        if isinstance(context.context, Context) and context.context.request.scope["type"] == "http":
+            context.allowed_operations = frozenset(context.allowed_operations) - {OperationType.SUBSCRIPTION}
+        yield
+
+
 class PanelSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Expected errors are answers, not incidents (unexpected ones are logged where they are masked);
@@ -69,6 +82,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         max_tokens=settings.max_query_tokens,
     )
     extensions: list[Any] = [
+        SubscriptionsOverWebSocketOnly,
         OperationLog,
         MaskUnexpectedErrors,
         lambda: TokenLimit(budget),

@@ -7,57 +7,25 @@ bootstrap, show the schema in the docs explorer, and run operations with the ses
 
 from __future__ import annotations
 
-import secrets
+import re
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import Browser, Page, Route, expect
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from starlette.routing import Mount
-from starlette.routing import Route as HttpRoute
 
-from app import create_app
+from app import graphiql_policy
 from models import Account
-from settings import PROJECT_DIR, Settings
 from tests.conftest import BROWSER_PORT
 from tests.helpers import PASSWORD, Factory, GraphQLClient
 from tests.live import uvicorn_server
 from tests.test_browser import browser  # noqa: F401  (the Chromium fixture)
 from tests.test_real_clients import request_cancellation
 
-GRAPHIQL_PAGE = PROJECT_DIR / "web" / "graphiql" / "index.html"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SIGN_IN = 'mutation { signIn(input: {login: "%s", password: "%s"}) { errors { code } } }'
 WHO = "{ viewer { account { clientNumber } } }"
 LIVE = "subscription { cancellationStatusChanged { cancellation { status } } }"
-INTROSPECTION_DEPTH = 15  # graphql-js's getIntrospectionQuery(), which GraphiQL sends
-
-
-def content_security_policy(nonce: str) -> str:
-    """Exactly what the vendored page needs: its own files, its bootstrap by nonce, the fonts and images its
-    CSS carries as data: URIs, and fetch/WebSocket to its own origin."""
-    return (
-        f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; font-src data:; "
-        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    )
-
-
-def with_vendored_page(settings: Settings) -> Starlette:
-    """The app, plus web/graphiql/index.html at /graphiql served as /graphql is meant to serve it.
-
-    The depth limit leaves room for graphql-js's introspection query (15 levels) until the server caps
-    introspection on its own (issue 18, item 2); the lifespan of the session's app serves both."""
-    app = create_app(settings.with_(max_query_depth=INTROSPECTION_DEPTH, run_workers=False))
-
-    async def graphiql(request: Request) -> Response:
-        nonce = secrets.token_urlsafe(18)
-        html = GRAPHIQL_PAGE.read_text(encoding="utf-8").replace("{{ nonce }}", nonce)
-        return HTMLResponse(html, headers={"content-security-policy": content_security_policy(nonce)})
-
-    return Starlette(routes=[HttpRoute("/graphiql", graphiql), Mount("/", app=app)])
 
 
 class ClosedNetwork:
@@ -124,25 +92,13 @@ async def explore_and_run(page: Page, client_number: str) -> None:
     await expect(page.locator(".graphiql-response")).to_contain_text('"status": "AWAITING_CONFIRMATION"')
 
 
-async def test_vendored_graphiql_works_offline_under_its_csp(app, settings, offline_page, client, factory) -> None:
-    page, network = offline_page
-    account = await open_cancellation(client, factory)
-    async with uvicorn_server(with_vendored_page(settings), BROWSER_PORT):
-        response = await page.goto("/graphiql")
-        assert response is not None and "nonce-" in response.headers["content-security-policy"]
-        await explore_and_run(page, account.client_number)
-    assert network.blocked == [] and network.refused == []
-
-
-@pytest.mark.xfail(strict=True, reason="server fix pending: /graphql serves strawberry's GraphiQL page, whose 7 "
-                   "assets come from unpkg (aborted here) and whose script is inline; it is to serve "
-                   "web/graphiql/index.html with a fresh nonce and its Content-Security-Policy, and to let "
-                   "GraphiQL's 15-level introspection query through")
 async def test_graphiql_at_graphql_works_offline(app, offline_page, client, factory) -> None:
     page, network = offline_page
     account = await open_cancellation(client, factory)
     async with uvicorn_server(app, BROWSER_PORT):
         response = await page.goto("/graphql")
-        assert response is not None and "nonce-" in response.headers.get("content-security-policy", "")
+        assert response is not None
+        nonce = re.search(r'<script nonce="([^"]+)">', await response.text())
+        assert nonce is not None and response.headers["content-security-policy"] == graphiql_policy(nonce[1])
         await explore_and_run(page, account.client_number)
     assert network.blocked == [] and network.refused == []

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from gql import Client, GraphQLRequest, gql
 from gql.transport.aiohttp import AIOHTTPTransport
-from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 from starlette.applications import Starlette
 
@@ -37,9 +36,6 @@ TEST_TOOLS = PROJECT_DIR / "test-tools"
 # A node script that has not finished by then is hung, not slow: the test fails with its output.
 SCRIPT_DEADLINE_SECONDS = 120
 HOLDER = "clientes.reales@example.net"
-# The 7 SHOULDs of GraphQL over HTTP the server misses today (issue 18, item 5).
-AUDIT_GAP = "server fix pending: parse, validation and coercion failures answer 200 with data under " \
-            "application/graphql-response+json (audit 865D 556A D586 51FE 74FF 5E5B 86EE)"
 # With introspection off, `__type(name:)` is a validation failure, so the audits that send it cannot pass:
 # 28B9 (MUST answer it without errors as application/json), 2EA1 (SHOULD answer it 200 as
 # application/graphql-response+json, where a validation failure rightly answers 400), and the notices
@@ -175,12 +171,10 @@ async def test_graphql_http_audit_musts_hold_in_development(settings) -> None:
     assert {id_: status for id_, status in not_ok(results).items() if status == "error"} == {}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=AUDIT_GAP)
 async def test_graphql_http_audit_passes_in_development(settings) -> None:
     assert not_ok(await audit(mode(settings, "development"))) == {}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=AUDIT_GAP)
 async def test_graphql_http_audit_in_production_fails_only_where_introspection_is_off(settings) -> None:
     results = await audit(mode(settings, "production"))
     assert not_ok(results) == INTROSPECTION_OFF_AUDITS
@@ -238,9 +232,6 @@ async def test_apollo_persisted_queries_link_by_post_and_get(port, factory, runt
 # gql (Python)
 
 
-@pytest.mark.xfail(strict=True, raises=TransportQueryError, reason="server fix pending: gql's introspection query "
-                   "is 13 levels deep, refused with QUERY_TOO_DEEP (MAX_QUERY_DEPTH 12) instead of capping "
-                   "introspection separately")
 async def test_gql_fetches_the_schema_by_introspection(port) -> None:
     transport = AIOHTTPTransport(url=f"http://127.0.0.1:{port}/graphql")
     async with Client(transport=transport, fetch_schema_from_transport=True) as session:
