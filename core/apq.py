@@ -23,6 +23,7 @@ from strawberry.http import GraphQLRequestData
 
 CACHE_SIZE = 5000
 CACHE_BYTES = 8 * 1024 * 1024
+VERSION = 1  # Apollo's protocol version, the only one there is
 
 
 class PersistedQueryError(Exception):
@@ -36,8 +37,15 @@ def sha256(query: str) -> str:
 
 
 def _wanted_hash(data: GraphQLRequestData) -> str | None:
+    """The hash asked for; raises PersistedQueryError for a protocol version other than 1 (when one is given)."""
     persisted = (data.extensions or {}).get("persistedQuery")
-    wanted = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    if not isinstance(persisted, dict):
+        return None
+    version = persisted.get("version", VERSION)
+    if version != VERSION or isinstance(version, bool):
+        message = f"Only persisted query version {VERSION} is supported."
+        raise PersistedQueryError("PERSISTED_QUERY_NOT_SUPPORTED", message)
+    wanted = persisted.get("sha256Hash")
     return wanted if isinstance(wanted, str) else None
 
 

@@ -34,6 +34,7 @@ from graphql import (
     VariableNode,
     Visitor,
     get_operation_ast,
+    get_variable_values,
     value_from_ast_untyped,
     visit,
 )
@@ -48,6 +49,7 @@ PAGED_FIELDS = frozenset({"services", "contacts", "mail", "activity"})
 TYPE_WRAPPER_FIELD = "ofType"
 # graphql-core asks for 9 by default; a chain longer than this counts from then on.
 MAX_TYPE_WRAPPERS = 12
+MAX_VARIABLE_ERRORS = 50  # as graphql-core's execution reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,8 +244,22 @@ class TokenLimit(SchemaExtension):
         yield
 
 
+def variable_errors(context: Any, document: DocumentNode) -> list[GraphQLError]:
+    """The variables' coercion errors, found before execution as graphql-core's execution would find them, so that
+    every transport refuses them like an invalid document (400 over HTTP, an `error` message over WebSocket)."""
+    operation = get_operation_ast(document, context.operation_name)
+    if operation is None:
+        return []
+    given = context.variables if isinstance(context.variables, dict) else {}
+    coerced = get_variable_values(
+        context.schema._schema, operation.variable_definitions or (), given, max_errors=MAX_VARIABLE_ERRORS
+    )
+    return coerced if isinstance(coerced, list) else []
+
+
 class QueryLimits(SchemaExtension):
-    """Refuses operations that are too deep, too aliased or too costly (settings decide the budget).
+    """Refuses variables that do not coerce, and operations that are too deep, too aliased or too costly (settings
+    decide the budget).
 
     Must come after a validation cache, which would otherwise overwrite its errors. Nothing here is
     cached: page sizes may come from variables, so every request is measured with its own."""
@@ -262,7 +278,7 @@ class QueryLimits(SchemaExtension):
         if document is not None and context.pre_execution_errors is None:
             context.pre_execution_errors = validate_document(context.schema._schema, document, context.validation_rules)
         if document is not None and not context.pre_execution_errors:
-            context.pre_execution_errors = self._refusals(context, document)
+            context.pre_execution_errors = variable_errors(context, document) or self._refusals(context, document)
         yield
 
     def _refusals(self, context: Any, document: DocumentNode) -> list[GraphQLError]:
