@@ -119,7 +119,7 @@ class LimitWalker:
 
     def _measure(self, selection_set: SelectionSetNode, level: int, wrappers: int = 0) -> Measure:
         """`level` is how deep these selections are at least (it only lets deep documents stop early); `wrappers`,
-        how many uncounted `ofType` enclose them in a row."""
+        how many `ofType` enclose them in a row."""
         if level > self.budget.max_depth:
             raise _LimitPassed(Measure(depth=level))
         depth = aliases = cost = 0
@@ -138,11 +138,11 @@ class LimitWalker:
         return measure
 
     def _field(self, node: FieldNode, level: int, wrappers: int) -> Measure:
-        uncounted = node.name.value == TYPE_WRAPPER_FIELD and wrappers < MAX_TYPE_WRAPPERS
-        step = 0 if uncounted else 1
+        wrapper = node.name.value == TYPE_WRAPPER_FIELD
+        step = 0 if wrapper and wrappers < MAX_TYPE_WRAPPERS else 1
         inner = Measure()
         if node.selection_set:
-            inner = self._measure(node.selection_set, level + step, wrappers + 1 if uncounted else 0)
+            inner = self._measure(node.selection_set, level + step, wrappers + 1 if wrapper else 0)
         aliases = inner.aliases + (node.alias is not None)
         return Measure(inner.depth + step, aliases, 1 + self._multiplier(node) * inner.cost)
 
