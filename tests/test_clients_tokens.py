@@ -70,7 +70,9 @@ async def test_cors_for_tokens_has_its_own_allowlist_and_never_allows_credential
 ) -> None:
     account = await factory.account()
     token = await partner_token(runtime, account, ["SERVICES"])
-    preflight = {"access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type"}
+    preflight = {
+        "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type"
+    }
     allowed = await browser.options("/graphql", headers={"origin": PARTNER, **preflight})
     assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == PARTNER
     assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
