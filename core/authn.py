@@ -79,7 +79,8 @@ async def _session_access(runtime: Runtime, token: str, touch: bool) -> Access |
         await Session.filter(id=session.id).update(last_seen_at=now)
         last_seen = now
     principal = await _principal(session.account, contact, session_id=session.id, api_token=None)
-    return Access(replace(principal, authenticated_at=session.authenticated_at), min(session.expires_at, last_seen + idle))
+    principal = replace(principal, authenticated_at=session.authenticated_at)
+    return Access(principal, min(session.expires_at, last_seen + idle))
 
 
 async def _api_token_access(runtime: Runtime, token: str, touch: bool) -> Access | None:

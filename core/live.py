@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +35,7 @@ from core.events import Frame
 from core.runtime import Runtime
 from models.enums import Permission
 
+log = logging.getLogger("clientpanel.live")
 ACCESS = "access"
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -41,7 +43,9 @@ CLOSE_TOO_MANY = 4429
 SWEEP_SECONDS = 5.0
 
 
-def access_changed(account_id: int, *, contact_id: int | None = None, holder: bool = False, force: bool = False) -> None:
+def access_changed(
+    account_id: int, *, contact_id: int | None = None, holder: bool = False, force: bool = False
+) -> None:
     """Publish (inside an events.transaction) that access changed for the holder, a contact, or the whole account.
 
     force: close the sockets even if they would still be allowed (e.g. after a password change)."""
@@ -160,7 +164,10 @@ class LiveConnections:
     async def _sweep_while_open(self) -> None:
         while self._by_account:
             await asyncio.sleep(SWEEP_SECONDS)
-            await self.sweep()
+            try:
+                await self.sweep()
+            except Exception:  # e.g. the database is away: the next pass tries again
+                log.exception("sweeping live sockets failed")
 
     async def _on_event(self, frame: Frame) -> None:
         if frame.kind != ACCESS:

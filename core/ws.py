@@ -23,7 +23,14 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Connec
 from core.authn import access_for
 from core.context import Context, Principal
 from core.errors import ApiError
-from core.live import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED, LiveConnections, LiveSocket, may_stay_connected
+from core.live import (
+    CLOSE_FORBIDDEN,
+    CLOSE_TOO_MANY,
+    CLOSE_UNAUTHENTICATED,
+    LiveConnections,
+    LiveSocket,
+    may_stay_connected,
+)
 from resolvers import api_tokens
 
 KEEP_ALIVE_SECONDS = 20.0

@@ -33,7 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "You cannot give a token permissions you do not hold: {permissions}.",
     ),
     "INVALID": ("La fecha de vencimiento debe ser futura.", "The expiry must be in the future."),
-    "NOT_FOUND": ("El token no existe o no pertenece a su cuenta.", "The token does not exist or is not in your account."),
+    "NOT_FOUND": (
+        "El token no existe o no pertenece a su cuenta.",
+        "The token does not exist or is not in your account.",
+    ),
     STEP_UP_REQUIRED: COMMON_MESSAGES[STEP_UP_REQUIRED],
 }
 
@@ -84,7 +87,8 @@ async def create(ctx: Context, name: str, permissions: list[Permission], expires
             created_at=ctx.runtime.clock.now(),
             expires_at=expires_at,
         )
-        await activity.record(ctx, "api_token.created", f"Token de API creado: {name} ({', '.join(sorted(p.value for p in wanted)) or 'sin permisos'})")
+        granted = ", ".join(sorted(p.value for p in wanted)) or "sin permisos"
+        await activity.record(ctx, "api_token.created", f"Token de API creado: {name} ({granted})")
     result.secret = secret
     return result
 

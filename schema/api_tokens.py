@@ -14,7 +14,10 @@ from resolvers import api_tokens
 from schema.common import Node, Permission, UserError, UserErrorCode, user_error
 
 
-@strawberry.type(description="A token a partner integration uses instead of a session; it can do no more than its permissions and its creator.")
+@strawberry.type(
+    description="A token a partner integration uses instead of a session; "
+    "it can do no more than its permissions and its creator."
+)
 class ApiToken(Node):
     id: strawberry.ID
     name: str
@@ -68,7 +71,10 @@ NODE_LOADERS = {"ApiToken": load_token}
 
 
 def _errors(ctx: Context, result: api_tokens.Result) -> list[UserError]:
-    return [user_error(ctx, UserErrorCode(code), path, table=api_tokens.MESSAGES, **values) for code, path, values in result.errors]
+    return [
+        user_error(ctx, UserErrorCode(code), path, table=api_tokens.MESSAGES, **values)
+        for code, path, values in result.errors
+    ]
 
 
 @strawberry.type
@@ -88,13 +94,17 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Create a token; its secret is returned once, here.")
-    async def api_token_create(self, info: strawberry.Info[Context, None], input: ApiTokenCreateInput) -> ApiTokenCreatePayload:
+    async def api_token_create(
+        self, info: strawberry.Info[Context, None], input: ApiTokenCreateInput
+    ) -> ApiTokenCreatePayload:
         ctx = info.context
         result = await api_tokens.create(ctx, input.name, list(input.permissions), input.expires_at)
         token = ApiToken.of(result.token) if result.token else None
         return ApiTokenCreatePayload(api_token=token, token=result.secret, errors=_errors(ctx, result))
 
     @strawberry.mutation
-    async def api_token_revoke(self, info: strawberry.Info[Context, None], input: ApiTokenRevokeInput) -> ApiTokenRevokePayload:
+    async def api_token_revoke(
+        self, info: strawberry.Info[Context, None], input: ApiTokenRevokeInput
+    ) -> ApiTokenRevokePayload:
         ctx = info.context
         return ApiTokenRevokePayload(errors=_errors(ctx, await api_tokens.revoke(ctx, input.id)))

@@ -49,13 +49,26 @@ def live(app):  # type: ignore[no-untyped-def]
     return app.state.graphql.live
 
 
-async def run(socket: GraphQLSocket, query: str, variables: dict[str, Any] | None = None, op_id: str = "op") -> dict[str, Any]:
+async def run(
+    socket: GraphQLSocket, query: str, variables: dict[str, Any] | None = None, op_id: str = "op"
+) -> dict[str, Any]:
     """A query or mutation over the socket: its one result (data and errors, as over HTTP)."""
     await socket.subscribe(query, variables, op_id=op_id)
     message = await socket.receive()
     if message["type"] == "next":
         assert await socket.receive() == {"id": op_id, "type": "complete"}
     return message
+
+
+async def permissions_over(socket: GraphQLSocket, op_id: str = "op") -> list[str]:
+    return (await run(socket, PERMISSIONS, op_id=op_id))["payload"]["data"]["viewer"]["permissions"]
+
+
+async def update_contact(client, contact: models.Contact, **fields: Any) -> None:  # type: ignore[no-untyped-def]
+    """contactUpdate by `client` with the contact's current version; it must succeed."""
+    version = (await models.Contact.get(id=contact.id)).version
+    variables = {"i": {"id": contact_id(contact), "expectedVersion": version, **fields}}
+    assert (await client.data(CONTACT_UPDATE, variables))["contactUpdate"]["errors"] == []
 
 
 def error_code(message: dict[str, Any]) -> str:
@@ -90,7 +103,8 @@ async def until(condition: Callable[[], bool]) -> None:
 
 async def new_token(client, **fields: Any) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """A token created through the API by the signed-in `client`: (its id, its secret)."""
-    created = (await client.data(CREATE_TOKEN, {"i": {"name": "ERP", "permissions": ["SERVICES"], **fields}}))["apiTokenCreate"]
+    variables = {"i": {"name": "ERP", "permissions": ["SERVICES"], **fields}}
+    created = (await client.data(CREATE_TOKEN, variables))["apiTokenCreate"]
     assert created["errors"] == [], created
     return created["apiToken"]["id"], created["token"]
 
@@ -101,7 +115,9 @@ async def token_socket(stack: AsyncExitStack, port: int, token: str) -> GraphQLS
     return socket
 
 
-async def test_removed_permissions_apply_to_the_next_operation_on_an_open_socket(port, client, other_client, factory) -> None:
+async def test_removed_permissions_apply_to_the_next_operation_on_an_open_socket(
+    port, client, other_client, factory
+) -> None:
     account = await factory.account()
     service = await factory.service(account)
     contact = await factory.contact(account, "ana.socket@example.com", permissions=["SERVICES", "PROFILE", "CONTACTS"])
@@ -113,25 +129,26 @@ async def test_removed_permissions_apply_to_the_next_operation_on_an_open_socket
         version = (await run(socket, HOLDER_VERSION))["payload"]["data"]["viewer"]["account"]["holder"]["version"]
         allowed = await run(socket, HOLDER_UPDATE, {"i": {"expectedVersion": version, "phone": "+54 11 5555-0000"}})
         assert allowed["payload"]["data"]["holderUpdate"]["errors"] == []
-        narrowed = await client.data(
-            CONTACT_UPDATE, {"i": {"id": contact_id(contact), "expectedVersion": contact.version, "permissions": ["SERVICES"]}}
-        )
-        assert narrowed["contactUpdate"]["errors"] == []
-        assert error_code(await run(socket, HOLDER_UPDATE, {"i": {"expectedVersion": version + 1, "phone": "+54 11 5555-1111"}})) == "FORBIDDEN"
+        await update_contact(client, contact, permissions=["SERVICES"])
+        denied = await run(socket, HOLDER_UPDATE, {"i": {"expectedVersion": version + 1, "phone": "+54 11 5555-1111"}})
+        assert error_code(denied) == "FORBIDDEN"
         assert error_code(await run(socket, CONTACT_CREATE, new_contact)) == "FORBIDDEN"
         assert not await models.Contact.exists(email="eva@example.com")
-        assert (await run(socket, PERMISSIONS))["payload"]["data"]["viewer"]["permissions"] == ["SERVICES"]
+        assert await permissions_over(socket) == ["SERVICES"]
         # Still allowed to follow its services: the narrowed socket keeps receiving events ...
         await socket.subscribe(SUBSCRIPTION, op_id="live")
         await request_cancellation(client, service)
-        assert (await socket.next_data())["cancellationStatusChanged"]["cancellation"]["status"] == "AWAITING_CONFIRMATION"
+        event = (await socket.next_data())["cancellationStatusChanged"]
+        assert event["cancellation"]["status"] == "AWAITING_CONFIRMATION"
         # ... until SERVICES goes too: then the socket closes before any later event reaches it.
-        await client.data(CONTACT_UPDATE, {"i": {"id": contact_id(contact), "expectedVersion": contact.version + 1, "permissions": []}})
+        await update_contact(client, contact, permissions=[])
         received, code = await messages_until_closed(socket)
         assert received == [] and code == CLOSE_FORBIDDEN
 
 
-async def test_an_idle_session_closes_its_sockets_on_the_next_sweep(port, client, factory, clock, runtime, live) -> None:
+async def test_an_idle_session_closes_its_sockets_on_the_next_sweep(
+    port, client, factory, clock, runtime, live
+) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
     idle = timedelta(minutes=runtime.settings.session_idle_minutes)
@@ -152,10 +169,10 @@ async def test_operations_on_a_socket_are_uses_of_its_session(port, client, fact
     async with graphql_socket(port, cookie=session_cookie(client)) as socket:
         await socket.init()
         clock.advance(idle - timedelta(minutes=10))
-        assert (await run(socket, PERMISSIONS))["payload"]["data"]["viewer"]["permissions"]
+        assert await permissions_over(socket)
         clock.advance(idle - timedelta(minutes=10))  # longer than idle since sign-in, not since that operation
         assert await live.sweep() == 0
-        assert (await run(socket, PERMISSIONS))["payload"]["data"]["viewer"]["permissions"]
+        assert await permissions_over(socket)
         clock.advance(idle + timedelta(minutes=1))
         assert await live.sweep() == 1
         assert await socket.closed_with() == CLOSE_UNAUTHENTICATED
@@ -200,7 +217,9 @@ async def test_a_revoked_token_closes_its_sockets(port, client, factory) -> None
 
 
 @pytest.mark.parametrize("change", ["deactivate", "delete"])
-async def test_a_contacts_token_sockets_close_when_the_contact_goes(port, client, other_client, factory, change) -> None:
+async def test_a_contacts_token_sockets_close_when_the_contact_goes(
+    port, client, other_client, factory, change
+) -> None:
     """The contact has no open session: its tokens' sockets still close."""
     account = await factory.account()
     contact = await factory.contact(account, "erp.owner@example.com", permissions=["SERVICES", "SECURITY"])
@@ -212,15 +231,17 @@ async def test_a_contacts_token_sockets_close_when_the_contact_goes(port, client
         socket = await token_socket(stack, port, token)
         await socket.subscribe(SUBSCRIPTION)
         if change == "deactivate":
-            done = await client.data(CONTACT_UPDATE, {"i": {"id": contact_id(contact), "expectedVersion": contact.version, "active": False}})
-            assert done["contactUpdate"]["errors"] == []
+            await update_contact(client, contact, active=False)
         else:
-            assert (await client.data(CONTACT_DELETE, {"i": {"id": contact_id(contact)}}))["contactDelete"]["errors"] == []
+            deleted = await client.data(CONTACT_DELETE, {"i": {"id": contact_id(contact)}})
+            assert deleted["contactDelete"]["errors"] == []
         assert await socket.closed_with() == CLOSE_FORBIDDEN
 
 
 @pytest.mark.parametrize("cap", ["ws_max_per_session", "ws_max_per_token", "ws_max_per_ip"])
-async def test_connections_over_a_cap_are_refused_with_4429(port, client, factory, runtime, live, monkeypatch, cap) -> None:
+async def test_connections_over_a_cap_are_refused_with_4429(
+    port, client, factory, runtime, live, monkeypatch, cap
+) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
     _, token = await new_token(client)
@@ -242,7 +263,9 @@ async def test_connections_over_a_cap_are_refused_with_4429(port, client, factor
             assert (await socket.init(credential))["type"] == "connection_ack"
 
 
-async def test_socket_operations_count_against_the_tokens_request_limit(port, client, other_client, factory, runtime) -> None:
+async def test_socket_operations_count_against_the_tokens_request_limit(
+    port, client, other_client, factory, runtime
+) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
     token_id, token = await new_token(client)
@@ -252,7 +275,7 @@ async def test_socket_operations_count_against_the_tokens_request_limit(port, cl
         limit = int(REQUESTS_PER_TOKEN.split("/")[0])
         for _ in range(limit - 1):
             await runtime.limiter.hit(REQUESTS_PER_TOKEN, "api-token", str(stored.id))
-        assert (await run(socket, PERMISSIONS))["payload"]["data"]["viewer"]["permissions"] == ["SERVICES"]
+        assert await permissions_over(socket) == ["SERVICES"]
         refused = await run(socket, PERMISSIONS, op_id="second")
         assert refused["type"] == "error" and error_code(refused) == "RATE_LIMITED"
         assert refused["payload"][0]["extensions"]["retryAfter"] >= 1
@@ -260,7 +283,7 @@ async def test_socket_operations_count_against_the_tokens_request_limit(port, cl
         response = await other_client.post(PERMISSIONS, headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 429
         await runtime.limiter.reset()
-        assert (await run(socket, PERMISSIONS, op_id="third"))["payload"]["data"]["viewer"]["permissions"] == ["SERVICES"]
+        assert await permissions_over(socket, op_id="third") == ["SERVICES"]
 
 
 async def test_creating_a_token_needs_a_recent_sign_in(client, factory, clock) -> None:
@@ -272,9 +295,8 @@ async def test_creating_a_token_needs_a_recent_sign_in(client, factory, clock) -
     assert refused["token"] is None and [e["code"] for e in refused["errors"]] == ["STEP_UP_REQUIRED"]
     assert refused["errors"][0]["message"]
     assert await models.ApiToken.filter(account_id=account.id).count() == 1
-    proved = await client.data(
-        "mutation($i: ReauthenticateInput!) { reauthenticate(input: $i) { errors { code } } }", {"i": {"password": PASSWORD}}
-    )
+    reauthenticate = "mutation($i: ReauthenticateInput!) { reauthenticate(input: $i) { errors { code } } }"
+    proved = await client.data(reauthenticate, {"i": {"password": PASSWORD}})
     assert proved["reauthenticate"]["errors"] == []
     await new_token(client)
 
@@ -318,7 +340,9 @@ async def listen(runtime, payloads: list[str]) -> asyncpg.Connection | None:  # 
 
 
 @on_postgres
-async def test_revoking_a_token_in_one_process_closes_its_socket_in_another(second_process, client, factory) -> None:  # noqa: F811
+async def test_revoking_a_token_in_one_process_closes_its_socket_in_another(
+    second_process, client, factory  # noqa: F811 (the imported fixture)
+) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
     token_id, token = await new_token(client)
