@@ -38,7 +38,8 @@ async def dashboard(request: Request) -> Response:
     contacts = await Contact.filter(account_id=account_id).order_by("id").limit(20)
     messages = await MailMessage.filter(account_id=account_id).order_by("-id").limit(20)
     recipients: dict[int, list[str]] = {}
-    for message_id, address in await MailRecipient.filter(message_id__in=[m.id for m in messages]).order_by("id").values_list("message_id", "address"):
+    addressed = MailRecipient.filter(message_id__in=[m.id for m in messages]).order_by("id")
+    for message_id, address in await addressed.values_list("message_id", "address"):
         recipients.setdefault(message_id, []).append(address)
     by_id = {s.id: s for s in await Service.filter(id__in=[m.service_id for m in messages if m.service_id])}
     data = {"viewer": {"account": {
@@ -47,14 +48,17 @@ async def dashboard(request: Request) -> Response:
         "services": {"totalCount": await Service.filter(account_id=account_id).count(), "edges": [
             {"node": {"id": to_global_id("Service", s.id), "name": s.name, "status": s.status.value,
                       "nextDueDate": iso(s.next_due_date),
-                      "cancellation": {"id": to_global_id("Cancellation", c.id), "status": c.status.value, "effectiveBy": iso(c.effective_by)} if c else None}}
+                      "cancellation": {"id": to_global_id("Cancellation", c.id), "status": c.status.value,
+                                       "effectiveBy": iso(c.effective_by)} if c else None}}
             for s, c in zip(services, cancellations, strict=True)]},
         "contacts": {"totalCount": await Contact.filter(account_id=account_id).count(), "edges": [
-            {"node": {"id": to_global_id("Contact", c.id), "email": c.email, "permissions": c.permissions}} for c in contacts]},
+            {"node": {"id": to_global_id("Contact", c.id), "email": c.email, "permissions": c.permissions}}
+            for c in contacts]},
         "mail": {"totalCount": await MailMessage.filter(account_id=account_id).count(), "edges": [
             {"node": {"id": to_global_id("MailMessage", m.id), "subject": m.subject, "category": m.category.value,
                       "recipients": recipients.get(m.id, []), "queuedAt": iso(m.queued_at),
-                      "service": {"id": to_global_id("Service", m.service_id), "name": by_id[m.service_id].name} if m.service_id in by_id else None}}
+                      "service": {"id": to_global_id("Service", m.service_id), "name": by_id[m.service_id].name}
+                      if m.service_id in by_id else None}}
             for m in messages]},
     }}}
     return JSONResponse({"data": data})

@@ -46,8 +46,14 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 MAX_REQUESTS = 20_000
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "1000"))
 FAN_OUT_ROUNDS = 5
+SIGN_IN = 'mutation($l: String!, $p: String!) { signIn(input: {login: $l, password: $p}) { errors { code } } }'
+SUBSCRIBE = {"id": "1", "type": "subscribe",
+             "payload": {"query": "subscription { cancellationStatusChanged { cancellation { status } } }"}}
+REQUEST = """mutation($s: ID!) { serviceCancellationRequest(input: {serviceId: $s, reason: "bench",
+  acknowledgeDataDeletion: true}) { errors { code } } }"""
 DASHBOARD = """{ viewer { account { clientNumber holder { firstName email }
-  services(first: 50) { totalCount edges { node { id name status nextDueDate cancellation { id status effectiveBy } } } }
+  services(first: 50) { totalCount edges { node { id name status nextDueDate
+    cancellation { id status effectiveBy } } } }
   contacts(first: 20) { totalCount edges { node { id email permissions } } }
   mail(first: 20) { totalCount edges { node { id subject category recipients queuedAt service { id name } } } } } } }"""
 
@@ -74,16 +80,25 @@ async def seed(settings: Settings) -> str:
             runtime, "9000", PASSWORD, staff.NewHolder(first_name="Juan", last_name="Pérez", email="juan@example.com")
         )
         for n in range(50):
-            service = await staff.create_service(runtime, account, f"Hosting {n}", ServiceKind.HOSTING, domain=f"sitio{n}.com.ar", recurring_amount=Decimal("1500"))
+            service = await staff.create_service(
+                runtime, account, f"Hosting {n}", ServiceKind.HOSTING,
+                domain=f"sitio{n}.com.ar", recurring_amount=Decimal("1500"),
+            )
             await Cancellation.create(
                 account=account, service=service, status=CancellationStatus.WITHDRAWN, reason="bench",
                 requested_at=runtime.clock.now(), requested_by="Juan Pérez", attempts_left=5,
             )
             if n < 40:
                 async with in_transaction():
-                    await queue_mail(runtime, account_id=account.id, template="pin_set", category=EmailCategory.PRODUCTS, service_id=service.id)
+                    await queue_mail(
+                        runtime, account_id=account.id, template="pin_set",
+                        category=EmailCategory.PRODUCTS, service_id=service.id,
+                    )
         for n in range(20):
-            await staff.create_contact(runtime, account, "Ana", f"Gómez {n}", f"ana{n}@example.com", permissions=["SERVICES"], email_categories=["PRODUCTS"])
+            await staff.create_contact(
+                runtime, account, "Ana", f"Gómez {n}", f"ana{n}@example.com",
+                permissions=["SERVICES"], email_categories=["PRODUCTS"],
+            )
         return account.client_number
     finally:
         await close_database()
@@ -136,8 +151,9 @@ def rss_kib(pid: int) -> int:
 
 
 async def dashboard_run(full_port: int, raw_port: int, client_number: str) -> tuple[Load, Load, str]:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{full_port}", limits=httpx.Limits(max_connections=CONCURRENCY)) as full:
-        signed = await full.post("/graphql", json={"query": 'mutation($l: String!, $p: String!) { signIn(input: {login: $l, password: $p}) { errors { code } } }', "variables": {"l": client_number, "p": PASSWORD}})
+    limits = httpx.Limits(max_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{full_port}", limits=limits) as full:
+        signed = await full.post("/graphql", json={"query": SIGN_IN, "variables": {"l": client_number, "p": PASSWORD}})
         assert signed.json()["data"]["signIn"]["errors"] == [], signed.text
         cookie = full.cookies["cp_session"]
         body = {"query": DASHBOARD}
@@ -146,7 +162,8 @@ async def dashboard_run(full_port: int, raw_port: int, client_number: str) -> tu
             response = await full.post("/graphql", json=body)
             assert response.status_code == 200
 
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{raw_port}", cookies={"cp_session": cookie}, limits=httpx.Limits(max_connections=CONCURRENCY)) as raw:
+        raw_url = f"http://127.0.0.1:{raw_port}"
+        async with httpx.AsyncClient(base_url=raw_url, cookies={"cp_session": cookie}, limits=limits) as raw:
             async def via_raw() -> None:
                 response = await raw.get("/dashboard")
                 assert response.status_code == 200
@@ -178,17 +195,21 @@ async def fan_out(port: int, pid: int, client_number: str) -> tuple[float, float
     """Latency until every subscriber has one change, the server's CPU time for it (medians of FAN_OUT_ROUNDS
     changes, so that one full garbage collection does not decide the figure), and RSS per idle connection."""
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-        await http.post("/graphql", json={"query": 'mutation($l: String!, $p: String!) { signIn(input: {login: $l, password: $p}) { errors { code } } }', "variables": {"l": client_number, "p": PASSWORD}})
+        await http.post("/graphql", json={"query": SIGN_IN, "variables": {"l": client_number, "p": PASSWORD}})
         cookie = http.cookies["cp_session"]
-        services = (await http.post("/graphql", json={"query": f"{{ viewer {{ account {{ services(first: {FAN_OUT_ROUNDS}) {{ edges {{ node {{ id }} }} }} }} }} }}"})).json()
+        query = f"{{ viewer {{ account {{ services(first: {FAN_OUT_ROUNDS}) {{ edges {{ node {{ id }} }} }} }} }} }}"
+        services = (await http.post("/graphql", json={"query": query})).json()
         service_ids = [edge["node"]["id"] for edge in services["data"]["viewer"]["account"]["services"]["edges"]]
         before = rss_kib(pid)
         sockets = []
         for _ in range(SUBSCRIBERS):
-            ws = await websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"], additional_headers={"Cookie": f"cp_session={cookie}"}, ping_interval=None)
+            ws = await websockets.connect(
+                f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"],
+                additional_headers={"Cookie": f"cp_session={cookie}"}, ping_interval=None,
+            )
             await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
             await ws.recv()
-            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "subscription { cancellationStatusChanged { cancellation { status } } }"}}))
+            await ws.send(json.dumps(SUBSCRIBE))
             sockets.append(ws)
         await asyncio.gather(*(pong(ws) for ws in sockets))
         await settled(pid)
@@ -201,12 +222,11 @@ async def fan_out(port: int, pid: int, client_number: str) -> tuple[float, float
                 if message["type"] == "next":
                     return time.perf_counter()
 
-        request = 'mutation($s: ID!) { serviceCancellationRequest(input: {serviceId: $s, reason: "bench", acknowledgeDataDeletion: true}) { errors { code } } }'
         latencies, cpu = [], []
         for service_id in service_ids:
             waiting = [asyncio.create_task(first_message(ws)) for ws in sockets]
             started, cpu_before = time.perf_counter(), cpu_ms(pid)
-            answer = (await http.post("/graphql", json={"query": request, "variables": {"s": service_id}})).json()
+            answer = (await http.post("/graphql", json={"query": REQUEST, "variables": {"s": service_id}})).json()
             assert answer["data"]["serviceCancellationRequest"]["errors"] == [], answer
             arrivals = await asyncio.wait_for(asyncio.gather(*waiting), timeout=60)
             latencies.append((max(arrivals) - started) * 1000)
@@ -241,7 +261,8 @@ def run_dialect(dialect: str, *, fan_out_only: bool = False) -> list[str]:
             # The fan-out's subscribers all come from this one session and address, and its changes all email the
             # holder: socket caps and mail budgets raised to fit them.
             env = {
-                **os.environ, "DATABASE_URL": url, "RUN_WORKERS": "false", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(PROJECT),
+                **os.environ, "DATABASE_URL": url, "RUN_WORKERS": "false", "LOG_LEVEL": "WARNING",
+                "PYTHONPATH": str(PROJECT),
                 "WS_MAX_PER_SESSION": str(SUBSCRIBERS), "WS_MAX_PER_IP": str(SUBSCRIBERS),
                 "SECURITY_MAIL_PER_RECIPIENT_HOUR": "1000", "CUSTOMER_MAIL_PER_ACCOUNT_HOUR": "1000",
             }
@@ -261,14 +282,17 @@ def run_dialect(dialect: str, *, fan_out_only: bool = False) -> list[str]:
                 asyncio.run(drop(pg_name))
     fan_out_row = (
         f"| {dialect} | fan-out to {delivered} subscribers | | | {latency:.0f} | until the last one got the change "
-        f"(median of {FAN_OUT_ROUNDS} changes; {cpu:.0f} ms of server CPU); {per_connection:.1f} KiB RSS per idle subscribed socket |"
+        f"(median of {FAN_OUT_ROUNDS} changes; {cpu:.0f} ms of server CPU); "
+        f"{per_connection:.1f} KiB RSS per idle subscribed socket |"
     )
     if fan_out_only:
         return [fan_out_row]
     ratio = graphql.rps / baseline.rps
     return [
-        f"| {dialect} | full app (GraphQL) | {graphql.rps:.0f} | {graphql.p50_ms:.1f} | {graphql.p99_ms:.1f} | {ratio:.0%} of raw ({same}) |",
-        f"| {dialect} | raw Starlette | {baseline.rps:.0f} | {baseline.p50_ms:.1f} | {baseline.p99_ms:.1f} | baseline |",
+        f"| {dialect} | full app (GraphQL) | {graphql.rps:.0f} | {graphql.p50_ms:.1f} | {graphql.p99_ms:.1f} "
+        f"| {ratio:.0%} of raw ({same}) |",
+        f"| {dialect} | raw Starlette | {baseline.rps:.0f} | {baseline.p50_ms:.1f} | {baseline.p99_ms:.1f} "
+        "| baseline |",
         fan_out_row,
     ]
 
@@ -280,7 +304,8 @@ def sign_in_cost() -> str:
         started = time.perf_counter()
         secrets._hasher.hash(PASSWORD)
         timings.append((time.perf_counter() - started) * 1000)
-    return f"Sign-in cost: {secrets.parameters}, {statistics.median(timings):.0f} ms per hash on this machine (median of 5)."
+    median = statistics.median(timings)
+    return f"Sign-in cost: {secrets.parameters}, {median:.0f} ms per hash on this machine (median of 5)."
 
 
 def main() -> None:
@@ -294,19 +319,22 @@ def main() -> None:
     dialects = ["sqlite"] + (["postgres"] if os.environ.get("BENCH_POSTGRES", "1") == "1" else [])
     for dialect in dialects:
         # One process per dialect: Tortoise keeps per-process state of the database it was opened on.
-        done = subprocess.run([sys.executable, __file__, "--dialect", dialect], capture_output=True, text=True, check=True)
+        command = [sys.executable, __file__, "--dialect", dialect]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
         rows += json.loads(done.stdout.strip().splitlines()[-1])
     report = "\n".join([
         "# Benchmarks",
         "",
-        f"`make bench` on {os.cpu_count()} cores: the dashboard query (viewer, holder, 50 services with their cancellations, "
-        f"20 contacts, the last 20 mails) through the full app and through a raw Starlette endpoint reading the same rows "
-        f"with the same ORM and database, {CONCURRENCY} concurrent clients for {SECONDS:.0f} s each, uvicorn with one worker. "
+        f"`make bench` on {os.cpu_count()} cores: the dashboard query (viewer, holder, 50 services with their "
+        f"cancellations, 20 contacts, the last 20 mails) through the full app and through a raw Starlette endpoint "
+        f"reading the same rows with the same ORM and database, {CONCURRENCY} concurrent clients for {SECONDS:.0f} s "
+        "each, uvicorn with one worker. "
         "The ratio is the figure; absolute numbers depend on the machine.",
         "",
         *rows,
         "",
-        "SQL queries per dashboard request: constant (tests/test_query_count.py checks that 5 and 50 services cost the same).",
+        "SQL queries per dashboard request: constant "
+        "(tests/test_query_count.py checks that 5 and 50 services cost the same).",
         "",
         sign_in_cost(),
         "",
