@@ -120,6 +120,8 @@ class LiveConnections:
         self._by_account: dict[int, set[LiveSocket]] = defaultdict(set)
         self._open: Counter[tuple[str, object]] = Counter()
         self._sweeper: asyncio.Task[None] | None = None
+        # Access events seen so far: a socket authenticated while one arrived is checked again (core/ws).
+        self.access_events = 0
         runtime.events.on_event(self._on_event)
 
     def add(self, websocket: WebSocket, token: str | None, access: Access) -> LiveSocket | None:
@@ -172,6 +174,7 @@ class LiveConnections:
     async def _on_event(self, frame: Frame) -> None:
         if frame.kind != ACCESS:
             return
+        self.access_events += 1
         event = frame.event
         for live in list(self._by_account.get(int(event["account_id"]), ())):
             principal = live.principal

@@ -90,6 +90,7 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             return
         ctx = self.context
         token = token_from(message.get("payload"))
+        access_events = self.live.access_events
         access = await access_for(ctx.runtime, ctx.request, token)
         if access is None:
             await self.websocket.close(code=CLOSE_UNAUTHENTICATED, reason="Unauthorized")
@@ -101,7 +102,9 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if self._live is None:
             await self.websocket.close(code=CLOSE_TOO_MANY, reason="Too many connections")
             return
-        ctx.principal = access.principal
+        if self.live.access_events != access_events and not await self._live.recheck(CLOSE_FORBIDDEN):
+            return  # access changed while this socket was being authenticated, before it was registered
+        ctx.principal = self._live.principal
         await super().handle_connection_init(message)
         if self.connection_acknowledged:
             self._pinger = asyncio.create_task(self._keep_alive())

@@ -18,6 +18,7 @@ import websockets
 import models
 from core.events import CHANNEL
 from core.live import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED
+from core import ws
 from core.ids import to_global_id
 from resolvers.api_tokens import REQUESTS_PER_TOKEN
 from tests.helpers import PASSWORD, emailed_code
@@ -352,3 +353,27 @@ async def test_revoking_a_token_in_one_process_closes_its_socket_in_another(
         await listeners_connected(2)
         assert (await client.data(REVOKE_TOKEN, {"i": {"id": token_id}}))["apiTokenRevoke"]["errors"] == []
         assert await socket.closed_with() == CLOSE_FORBIDDEN
+
+
+async def test_access_changed_while_a_socket_authenticates_is_not_missed(
+    port, client, other_client, factory, live, monkeypatch
+) -> None:
+    """The change commits after the socket read its access and before it was registered for access events."""
+    account = await factory.account()
+    contact = await factory.contact(account, "en.carrera@example.com", permissions=["SERVICES"])
+    await client.sign_in(account.client_number)
+    await other_client.sign_in("en.carrera@example.com")
+    real_access_for = ws.access_for
+
+    async def access_then_change(*args: Any, **kwargs: Any) -> Any:
+        access = await real_access_for(*args, **kwargs)
+        seen = live.access_events
+        await update_contact(client, contact, permissions=[])
+        await until(lambda: live.access_events > seen)  # delivered (by NOTIFY on PostgreSQL)
+        return access
+
+    monkeypatch.setattr(ws, "access_for", access_then_change)
+    async with graphql_socket(port, cookie=session_cookie(other_client)) as socket:
+        await socket.send({"type": "connection_init", "payload": {}})
+        received, code = await messages_until_closed(socket)
+        assert received == [] and code == CLOSE_FORBIDDEN
