@@ -144,8 +144,10 @@ class LiveConnections:
 
     def remove(self, live: LiveSocket) -> None:
         live.closed = True
-        self._open.subtract(live.cap_keys)
-        self._open = +self._open  # drop zero counts
+        for key in live.cap_keys:
+            self._open[key] -= 1
+            if not self._open[key]:
+                del self._open[key]
         account = self._by_account[live.principal.account_id]
         account.discard(live)
         if not account:
@@ -157,9 +159,9 @@ class LiveConnections:
     async def sweep(self) -> int:
         """Re-check every socket whose cached answer expired on the app clock; how many were closed."""
         now = self.runtime.clock.now()
-        due = [live for sockets in self._by_account.values() for live in sockets if not live.allows(now)]
+        sockets = [live for account in self._by_account.values() for live in account]
         closed = 0
-        for live in due:
+        for live in [live for live in sockets if not (live.closed or live.allows(now))]:
             closed += not await live.recheck(CLOSE_UNAUTHENTICATED)
         return closed
 
