@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from app import create_app
 from core.runtime import Runtime
-from settings import Settings
+from settings import Settings, SettingsError
 from tests.conftest import BASE_URL
 from tests.helpers import Factory, GraphQLClient
 from tests.test_real_clients import partner_token
@@ -98,3 +98,10 @@ async def test_cookie_origins_keep_credentialed_cors_and_token_origins_get_none(
     answered = await browser.post("/graphql", json={"query": WHO}, headers={"origin": SPA})
     assert answered.headers["access-control-allow-credentials"] == "true"
     assert answered.headers["access-control-allow-origin"] == SPA
+
+
+def test_token_allowed_origins_are_read_and_validated_like_allowed_origins() -> None:
+    settings = Settings.from_env({"TOKEN_ALLOWED_ORIGINS": f" {PARTNER}/, https://b.example:8443 "})
+    assert settings.token_origins == (PARTNER, "https://b.example:8443") and settings.allowed_origins == ()
+    with pytest.raises(SettingsError, match="TOKEN_ALLOWED_ORIGINS"):
+        Settings.from_env({"TOKEN_ALLOWED_ORIGINS": "https://erp.partner.example/api"})
