@@ -32,9 +32,11 @@ async def running(runtime: Runtime, workers: list[Worker]) -> AsyncIterator[list
     try:
         yield tasks
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        # A cancellation can be lost inside a library (3.11's wait_for): cancel again until all have stopped.
+        while pending := [task for task in tasks if not task.done()]:
+            for task in pending:
+                task.cancel()
+            await asyncio.wait(pending, timeout=1)
 
 
 async def _supervised(runtime: Runtime, worker: Worker) -> None:

@@ -167,6 +167,12 @@ async def latest_cancellations(service_ids: list[int]) -> list[Cancellation | No
     return [latest.get(service_id) for service_id in service_ids]
 
 
+async def _has_open_cancellation(ctx: Context, service_id: int) -> bool:
+    """Through the request's loader that Service.cancellation shares: one query for every service listed."""
+    latest = await ctx.loader("latest_cancellation", latest_cancellations).load(service_id)
+    return latest is not None and latest.status in OPEN
+
+
 async def preview(ctx: Context, service: Service) -> Preview:
     """What cancelling now would mean; no side effects."""
     principal = ctx.require(Permission.SERVICES)
@@ -175,7 +181,7 @@ async def preview(ctx: Context, service: Service) -> Preview:
     blockers = []
     if service.status == ServiceStatus.CANCELLED:
         blockers.append("ALREADY_CANCELLED")
-    elif await open_cancellation(service.id) is not None:
+    elif await _has_open_cancellation(ctx, service.id):
         blockers.append("ALREADY_PENDING")
     if deadline is not None and runtime.clock.now() >= deadline and service.status != ServiceStatus.CANCELLED:
         blockers.append("PAST_DUE_DATE")

@@ -147,6 +147,7 @@ async def _invite(ctx: Context, contact: Contact) -> None:
         values={"name": contact.first_name, "inviter": holder_name, "link": f"{runtime.settings.public_base_url}/invitacion?token={token}"},
         contact_id=contact.id,
         personal=True,
+        kind=MailKind.INVITATION,
     )
 
 

@@ -58,8 +58,6 @@ async def preview_statements(client: GraphQLClient, factory: Factory, services: 
     return len(seen)
 
 
-@pytest.mark.xfail(strict=True, reason="fix pending in resolvers/cancellation.py: preview looks up each service's "
-                   "open cancellation with its own query")
 async def test_cancellation_previews_cost_the_same_for_5_and_50_services(
     client: GraphQLClient, other_client: GraphQLClient, factory: Factory
 ) -> None:
