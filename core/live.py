@@ -81,10 +81,8 @@ class LiveSocket:
             and (self.valid_until is None or now < self.valid_until)
         )
 
-    async def authorised(self) -> bool:
-        """Before delivering an event: the cached answer, re-checked once its time has passed."""
-        if self.allows(self.runtime.clock.now()):
-            return True
+    async def allowed_after_recheck(self) -> bool:
+        """When `allows` said no: still open and only the cached answer's time passed? Then ask again."""
         return not self.closed and await self.recheck(CLOSE_UNAUTHENTICATED)
 
     async def recheck(self, close_code: int) -> bool:

@@ -56,7 +56,8 @@ async def cancellation_changes(ctx: Context, service_id: str | None) -> AsyncIte
             yield pair
         while True:
             frame = await queue.get()
-            if not await live.authorised():  # the socket's current access, not the one it subscribed with
+            # The socket's current access, not the one it subscribed with (no query while nothing changed).
+            if not (live.allows(ctx.runtime.clock.now()) or await live.allowed_after_recheck()):
                 continue
             if frame.kind == RESYNC:
                 for pair in await current_state(principal.account_id, service_pk):
