@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 import traceback
@@ -20,6 +21,7 @@ from strawberry.extensions import SchemaExtension
 
 from core.http import request_id
 
+_OPERATION_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
 operations = logging.getLogger("clientpanel.operations")
 # They log every statement with its parameters (customer input) at DEBUG: never below INFO.
 DATABASE_LOGGERS = ("tortoise", "aiosqlite", "asyncpg")
@@ -99,7 +101,7 @@ class OperationLog(SchemaExtension):
         operations.info(
             "graphql operation",
             extra={"fields": {
-                "operation": context.operation_name or "anonymous",
+                "operation": operation_label(context.operation_name),
                 "type": context.operation_type.value if _has_type(context) else None,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 "account_id": principal.account_id if principal else None,
@@ -107,6 +109,13 @@ class OperationLog(SchemaExtension):
                 "error_codes": codes,
             }},
         )
+
+
+def operation_label(name: str | None) -> str:
+    """The operation's name as logged: client text, so only a well-formed GraphQL name of sane length."""
+    if not name:
+        return "anonymous"
+    return name if _OPERATION_NAME.fullmatch(name) else "invalid"
 
 
 def _has_type(context: Any) -> bool:

@@ -24,9 +24,14 @@ from core.pagination import Page, paginate
 from core.passwords import Strength, context_words, strength
 from core.runtime import Runtime
 from models import Account, ActivityEvent, Contact, Holder, Session
+from resolvers import email_changes
 from models.enums import EmailCategory, Permission
 
 PASSWORD_CHECKS_PER_PERSON = "10/15 minutes"
+# The fifth wrong current password in a row ends the session (a stolen session gets four guesses).
+WRONG_PASSWORDS_PER_SESSION = "4/day"
+# Beyond this many open sessions per person, signing in ends the oldest.
+MAX_OPEN_SESSIONS_PER_PERSON = 20
 STRENGTH_CHECKS_PER_IP = "120/minute"
 PIN_CHECKS_PER_ACCOUNT = "5/hour"
 PIN_LENGTHS = range(4, 9)
@@ -98,6 +103,11 @@ async def start_session(ctx: Context, account: Account, contact: Contact | None)
     )
     if contact is not None:
         await Contact.filter(id=contact.id).update(last_sign_in_at=now)
+    person = Session.filter(account_id=account.id, contact_id=contact.id if contact else None, ended_at=None)
+    oldest = await person.order_by("-created_at", "-id").offset(MAX_OPEN_SESSIONS_PER_PERSON).values_list("id", flat=True)
+    if oldest:
+        async with runtime.events.transaction():
+            await end_sessions(runtime, Session.filter(id__in=list(oldest)))
     if ctx.response is not None:
         set_session_cookie(runtime, ctx.response, token)
     ctx.principal = await principal_for_session(runtime, token)
@@ -145,8 +155,11 @@ async def revoke_session(ctx: Context, session_id: str) -> Result:
     pk = pk_of(session_id, "Session")
     if pk is None or visible is None or not await visible.filter(id=pk).exists():
         return Result(Outcome.NOT_FOUND, "SESSION_NOT_FOUND")
+    revoked = await Session.get(id=pk).only("id", "account_id", "contact_id")
     async with ctx.runtime.events.transaction():
         await end_sessions(ctx.runtime, Session.filter(id=pk))
+        # Whoever used that session may have asked for an email change: it dies with the session.
+        await email_changes.void_pending(revoked.account_id, revoked.contact_id, ctx.runtime.clock.now())
         await activity.record(ctx, "session.revoked", "Sesión cerrada desde otra sesión")
     return OK
 
@@ -181,12 +194,22 @@ async def check_current_password(ctx: Context, principal: Principal, password: s
     """None when `password` is the person's current one; attempts are throttled per person."""
     if principal.session_id is None:
         raise forbidden("Only a signed-in person can do this, not an API token.")
+    runtime = ctx.runtime
     key = f"{principal.account_id}:{principal.contact_id}"
-    if limited := await throttled(ctx.runtime, PASSWORD_CHECKS_PER_PERSON, "current-password", key):
+    if limited := await throttled(runtime, PASSWORD_CHECKS_PER_PERSON, "current-password", key):
         return limited
-    if not await ctx.runtime.secrets.verify_password(await _stored_password_hash(principal), password):
-        return Result(Outcome.INVALID_CREDENTIALS, "WRONG_PASSWORD")
-    return None
+    session_key = ("current-password-failures", str(principal.session_id))
+    if await runtime.secrets.verify_password(await _stored_password_hash(principal), password):
+        await runtime.limiter.clear(WRONG_PASSWORDS_PER_SESSION, *session_key)
+        return None
+    if await runtime.limiter.hit(WRONG_PASSWORDS_PER_SESSION, *session_key):
+        # A session that keeps guessing its own password may be someone else's: it ends (sign in again).
+        async with runtime.events.transaction():
+            await end_sessions(runtime, Session.filter(id=principal.session_id))
+            await activity.record(ctx, "session.ended_after_wrong_passwords", "Sesión cerrada por claves incorrectas")
+        if ctx.response is not None:
+            clear_session_cookie(runtime, ctx.response)
+    return Result(Outcome.INVALID_CREDENTIALS, "WRONG_PASSWORD")
 
 
 async def reauthenticate(ctx: Context, password: str) -> Result | datetime:
@@ -222,6 +245,7 @@ async def change_password(ctx: Context, current: str, new: str) -> Result:
             )
         others = own_sessions(ctx.runtime, principal).exclude(id=principal.session_id)
         await end_sessions(ctx.runtime, others)
+        await email_changes.void_pending(principal.account_id, principal.contact_id, now)
         access_changed(principal.account_id, contact_id=principal.contact_id, holder=principal.is_holder, force=True)
         await activity.record(ctx, "password.changed", "Clave de acceso cambiada")
         await queue_mail(

@@ -182,6 +182,9 @@ async def update(ctx: Context, contact_id: str, expected_version: int, given: Co
     principal, current = await _own_contact(ctx, contact_id)
     if current is None:
         return result.fail("NOT_FOUND", ["input", "id"])
+    if current.version != expected_version:
+        # Authority is judged on the version read here; the UPDATE below is conditional on that very version.
+        return result.fail("STALE_VERSION", ["input", "expectedVersion"])
     errors = FieldErrors()
     values = _validated(given, errors, current.country_code)
     result.problems = errors.problems
@@ -220,6 +223,7 @@ async def update(ctx: Context, contact_id: str, expected_version: int, given: Co
                 await _move_to_new_address(ctx, current, changed["email"])
             elif changed.get("active") is False:
                 await end_sessions(ctx.runtime, Session.filter(contact_id=current.id))
+                await email_changes.void_pending_for_contact(current, ctx.runtime.clock.now())
             if {"email", "active", "permissions"} & changed.keys():
                 access_changed(current.account_id, contact_id=current.id)
             if invites:
@@ -268,9 +272,11 @@ async def delete(ctx: Context, contact_id: str) -> Result:
     if missing := _not_held(principal, contact.permissions):
         return result.fail("PERMISSION_NOT_HELD", ["input", "id"], permissions=", ".join(missing))
     async with ctx.runtime.events.transaction():
+        # Conditional on the version whose permissions were judged: a concurrent grant makes this refuse.
+        if not await Contact.filter(id=contact.id, version=contact.version).delete():
+            return result.fail("STALE_VERSION", ["input", "id"])
         await end_sessions(ctx.runtime, Session.filter(contact_id=contact.id))
         await activity.record(ctx, "contact.deleted", f"Contacto eliminado: {contact.first_name} {contact.last_name} <{contact.email}>")
-        await contact.delete()
         access_changed(contact.account_id, contact_id=contact.id)
     result.contact = contact
     return result

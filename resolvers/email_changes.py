@@ -25,6 +25,7 @@ from models.enums import EmailCategory, Language
 
 LINK_VALIDITY = timedelta(hours=24)
 CONFIRMS_PER_IP = "20/hour"
+REQUESTS_PER_PERSON = "5/day"
 FRONTEND_PATH = "/confirmar-email"
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -64,14 +65,18 @@ async def request_change(ctx: Context, principal: Principal, new_email: str, pat
         return result.fail(STEP_UP_REQUIRED, path)
     runtime = ctx.runtime
     old_email, language = await _current_address(principal)
-    if new_email == old_email:
+    if new_email == old_email:  # asking for the current address withdraws a pending change
+        async with runtime.events.transaction():
+            await void_pending(principal.account_id, principal.contact_id, runtime.clock.now())
         return result
+    if wait := await runtime.limiter.hit(REQUESTS_PER_PERSON, "email-change", f"{principal.account_id}:{principal.contact_id}"):
+        return result.fail("RATE_LIMITED", path, seconds=wait)
     if wait := await mail_wait(runtime, account_id=principal.account_id, kind=MailKind.SECURITY, addresses=[new_email, old_email]):
         return result.fail("RATE_LIMITED", path, seconds=wait)
     token = runtime.secrets.new_token()
     now = runtime.clock.now()
     async with runtime.events.transaction():
-        await _void_pending(principal.account_id, principal.contact_id, now)
+        await void_pending(principal.account_id, principal.contact_id, now)
         await EmailChange.create(
             account_id=principal.account_id, contact_id=principal.contact_id, new_email=new_email,
             token_hash=runtime.secrets.digest(token), created_at=now, expires_at=now + LINK_VALIDITY,
@@ -91,15 +96,24 @@ async def request_change(ctx: Context, principal: Principal, new_email: str, pat
     return result
 
 
-async def _void_pending(account_id: int, contact_id: int | None, now: datetime) -> None:
+async def void_pending(account_id: int, contact_id: int | None, now: datetime) -> None:
+    """The person's pending change dies: asked again, cancelled, or its requester's access is in doubt
+    (password changed, access recovered, a session revoked, the contact deactivated)."""
     await EmailChange.filter(account_id=account_id, contact_id=contact_id, confirmed_at=None, voided_at=None).update(
         voided_at=now
     )
 
 
+async def cancel(ctx: Context, principal: Principal) -> None:
+    """The person withdraws their own pending change (e.g. told of one they did not ask for)."""
+    async with ctx.runtime.events.transaction():
+        await void_pending(principal.account_id, principal.contact_id, ctx.runtime.clock.now())
+        await activity.record(ctx, "email.change_cancelled", "Cambio de email pendiente anulado")
+
+
 async def void_pending_for_contact(contact: Contact, now: datetime) -> None:
     """A contact's address was replaced by someone else: its own pending change and recovery links die."""
-    await _void_pending(contact.account_id, contact.id, now)
+    await void_pending(contact.account_id, contact.id, now)
     await RecoveryRequest.filter(contact_id=contact.id, used_at=None, voided_at=None).update(voided_at=now)
 
 

@@ -99,6 +99,8 @@ async def update_holder(ctx: Context, changes: HolderChanges) -> UpdateResult:
         return UpdateResult(problems=errors.problems)
     changed = {name: value for name, value in values.items() if getattr(current, name) != value}
     result = UpdateResult()
+    if current.version != changes.expected_version:  # before any side effect (the email link)
+        return UpdateResult(stale=True)
     if "email" in changed:
         if not principal.is_holder:
             return result.fail("PERMISSION_NOT_HELD", ["input", "email"])

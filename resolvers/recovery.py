@@ -22,6 +22,7 @@ from core.context import Context
 from core.live import access_changed
 from core.mail import queue_mail
 from models import Account, ApiToken, Contact, RecoveryRequest, Session
+from resolvers import email_changes
 from models.enums import EmailCategory
 
 TEMPORARY_PASSWORD_HOURS = 24
@@ -125,6 +126,7 @@ async def confirm(ctx: Context, token: str) -> ConfirmResult:
                 password_hash=password_hash, must_change_password=True, password_changed_at=now
             )
         await end_sessions(runtime, Session.filter(account_id=account.id, contact_id=found.contact_id))
+        await email_changes.void_pending(account.id, found.contact_id, now)
         tokens = ApiToken.filter(account_id=account.id, created_by_contact_id=found.contact_id, revoked_at=None)
         await tokens.update(revoked_at=now)
         access_changed(account.id, contact_id=found.contact_id, holder=found.contact_id is None, force=True)

@@ -131,7 +131,7 @@ async def process(runtime: Runtime, request_id: int, token: str) -> bool:
 async def _mail_links(runtime: Runtime, address: str, people: list[Person], method: str) -> None:
     """One message to `address` listing each client number with its own link (none beyond its mail budget)."""
     first = people[0]
-    if await mail_wait(runtime, account_id=first.account_id, kind=MailKind.SECURITY, addresses=[address]):
+    if await mail_wait(runtime, account_id=first.account_id, kind=MailKind.SECURITY, addresses=[address], anonymous=True):
         return
     links = [{"client_number": p.client_number, "link": await _issue_link(runtime, p, method)} for p in people]
     await queue_mail(

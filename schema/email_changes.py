@@ -22,6 +22,12 @@ class EmailChangeRequestPayload:
     errors: list[UserError]
 
 
+@strawberry.type
+class EmailChangeCancelPayload:
+    pending_email: str | None
+    errors: list[UserError]
+
+
 @strawberry.input
 class EmailChangeConfirmInput:
     token: str
@@ -51,6 +57,15 @@ class Mutation:
             return EmailChangeRequestPayload(pending_email=None, errors=problem_errors(ctx, errors.problems))
         result = await email_changes.request_change(ctx, principal, address, ["input", "email"])
         return EmailChangeRequestPayload(pending_email=result.pending_email, errors=email_change_errors(ctx, result))
+
+    @strawberry.mutation(
+        description="Withdraw the signed-in person's pending email change: its link stops working. Changing the "
+        "password, recovering access or revoking the requesting session withdraws it too."
+    )
+    async def email_change_cancel(self, info: strawberry.Info[Context, None]) -> EmailChangeCancelPayload:
+        ctx = info.context
+        await email_changes.cancel(ctx, ctx.require())
+        return EmailChangeCancelPayload(pending_email=None, errors=[])
 
     @strawberry.mutation(description="Follow the link sent to a new address: the change takes effect.")
     async def email_change_confirm(

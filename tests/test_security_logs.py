@@ -172,6 +172,15 @@ async def test_get_variables_are_not_logged(client: GraphQLClient, records: Reco
     assert records.carrying(MARKER) == []
 
 
+async def test_operation_names_are_logged_only_when_well_formed(client: GraphQLClient, records: Records) -> None:
+    long_name = "hunter2" + "A" * 90
+    assert (await client.data(f"query {long_name} {{ __typename }}"))["__typename"] == "Query"
+    assert (await client.data("query Dashboard { __typename }"))["__typename"] == "Query"
+    logged = [getattr(r, "fields", {}).get("operation") for r in records.records if r.name == "clientpanel.operations"]
+    assert logged == ["invalid", "Dashboard"]
+    assert records.carrying("hunter2") == []
+
+
 def test_uvicorn_paths_lose_their_query_string() -> None:
     path = f"/graphql?variables=%7B%22p%22%3A%22{MARKER}%22%7D"
     arguments = ("127.0.0.1:5000", "GET", path, "1.1", 200)

@@ -243,3 +243,143 @@ async def test_another_accounts_contact_is_not_found(client, factory) -> None:
     result = await client.data(UPDATE, {"i": {"id": gid(foreign), "expectedVersion": 1, "email": "mio@example.com"}})
     assert [e["code"] for e in result["contactUpdate"]["errors"]] == ["NOT_FOUND"]
     assert (await models.Contact.get(id=foreign.id)).email == "ajeno@example.com"
+
+
+# ---- the second review: a pending change must not outlive the owner's reaction ----
+
+RECOVERY_REQUEST = "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code } } }"
+RECOVERY_CONFIRM = "mutation($i: AccessRecoveryConfirmInput!) { accessRecoveryConfirm(input: $i) { errors { code } } }"
+PASSWORD_CHANGE = "mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code } } }"
+SESSIONS = "{ viewer { account { sessions { id current } } } }"
+REVOKE = "mutation($i: SessionRevokeInput!) { sessionRevoke(input: $i) { errors { code } } }"
+CANCEL = "mutation { emailChangeCancel { pendingEmail errors { code } } }"
+REAUTH = "mutation($i: ReauthenticateInput!) { reauthenticate(input: $i) { errors { code } } }"
+ATTACKER = "atacante@example.org"
+
+
+async def attacker_asks_for_a_change(attacker, account, smtp_sink) -> str:
+    await attacker.sign_in(account.client_number)
+    asked = await attacker.data(EMAIL_REQUEST, {"i": {"email": ATTACKER}})
+    assert asked["emailChangeRequest"]["errors"] == []
+    return await emailed_token(smtp_sink, ATTACKER, "/confirmar-email")
+
+
+async def confirm_refused(client, token: str) -> None:
+    answer = await client.data(EMAIL_CONFIRM, {"i": {"token": token}})
+    assert answer["emailChangeConfirm"] == {"confirmed": False, "errors": [{"code": "INVALID_CODE"}]}
+
+
+async def test_recovery_voids_a_pending_email_change(client, other_client, factory, smtp_sink, runtime) -> None:
+    from resolvers.recovery_worker import process_due
+
+    account = await factory.account(email="duenio@example.com")
+    token = await attacker_asks_for_a_change(other_client, account, smtp_sink)
+    await client.data(RECOVERY_REQUEST, {"i": {"method": "CLIENT_NUMBER", "value": account.client_number}})
+    await process_due(runtime)
+    link = await emailed_token(smtp_sink, "duenio@example.com", "/recuperar")
+    assert (await client.data(RECOVERY_CONFIRM, {"i": {"token": link}}))["accessRecoveryConfirm"]["errors"] == []
+    await confirm_refused(client, token)
+    assert (await models.Holder.get(account_id=account.id)).email == "duenio@example.com"
+
+
+async def test_a_password_change_voids_a_pending_email_change(client, other_client, factory, smtp_sink) -> None:
+    account = await factory.account()
+    token = await attacker_asks_for_a_change(other_client, account, smtp_sink)
+    await client.sign_in(account.client_number)
+    changed = await client.data(PASSWORD_CHANGE, {"i": {"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD}})
+    assert changed["passwordChange"]["errors"] == []
+    await confirm_refused(client, token)
+
+
+async def test_revoking_the_requesting_session_voids_its_pending_change(client, other_client, factory, smtp_sink) -> None:
+    account = await factory.account()
+    token = await attacker_asks_for_a_change(other_client, account, smtp_sink)
+    await client.sign_in(account.client_number)
+    sessions = (await client.data(SESSIONS))["viewer"]["account"]["sessions"]
+    [stranger] = [s["id"] for s in sessions if not s["current"]]
+    assert (await client.data(REVOKE, {"i": {"sessionId": stranger}}))["sessionRevoke"]["errors"] == []
+    await confirm_refused(client, token)
+
+
+async def test_the_owner_cancels_a_change_or_asks_for_the_current_address(client, other_client, factory, smtp_sink) -> None:
+    account = await factory.account(email="propio@example.com")
+    token = await attacker_asks_for_a_change(other_client, account, smtp_sink)
+    await client.sign_in(account.client_number)
+    assert (await client.data(CANCEL))["emailChangeCancel"] == {"pendingEmail": None, "errors": []}
+    await confirm_refused(client, token)
+    await client.data(EMAIL_REQUEST, {"i": {"email": "otra.mas@example.com"}})
+    second = await emailed_token(smtp_sink, "otra.mas@example.com", "/confirmar-email")
+    same = await client.data(EMAIL_REQUEST, {"i": {"email": "propio@example.com"}})
+    assert same["emailChangeRequest"] == {"pendingEmail": None, "errors": []}
+    await confirm_refused(client, second)
+
+
+async def test_deactivating_a_contact_voids_its_pending_links(client, other_client, factory, smtp_sink) -> None:
+    account = await factory.account()
+    contact = await factory.contact(account, "se.va@example.com", permissions=["MAIL"])
+    await other_client.sign_in("se.va@example.com")
+    await other_client.data(EMAIL_REQUEST, {"i": {"email": "se.va.nuevo@example.com"}})
+    token = await emailed_token(smtp_sink, "se.va.nuevo@example.com", "/confirmar-email")
+    await client.sign_in(account.client_number)
+    assert (await contact_update(client, contact, active=False))["errors"] == []
+    await confirm_refused(client, token)
+
+
+async def test_another_account_cannot_use_up_an_address_budget(client, other_client, factory, smtp_sink, runtime) -> None:
+    from resolvers.recovery_worker import process_due
+
+    victim = await factory.account(email="victima@example.net")
+    service = await factory.service(victim)
+    attacker = await factory.account()
+    await other_client.sign_in(attacker.client_number)
+    for _ in range(5):
+        await other_client.data(EMAIL_REQUEST, {"i": {"email": "victima@example.net"}})
+    for _ in range(3):  # anonymous recovery requests have their own budget
+        await client.data(RECOVERY_REQUEST, {"i": {"method": "CLIENT_NUMBER", "value": victim.client_number}})
+    await process_due(runtime)
+    await client.sign_in(victim.client_number)
+    request = """mutation($i: ServiceCancellationRequestInput!) { serviceCancellationRequest(input: $i) { errors { code } } }"""
+    variables = {"i": {"serviceId": to_global_id("Service", service.id), "reason": "x", "acknowledgeDataDeletion": True}}
+    assert (await client.data(request, variables))["serviceCancellationRequest"]["errors"] == []
+
+
+async def test_email_change_requests_are_limited_per_person(client, factory, smtp_sink) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    answers = [
+        (await client.data(EMAIL_REQUEST, {"i": {"email": f"n{n}@example.com"}}))["emailChangeRequest"] for n in range(6)
+    ]
+    assert [a["errors"] for a in answers[:5]] == [[]] * 5
+    assert [e["code"] for e in answers[5]["errors"]] == ["RATE_LIMITED"]
+
+
+async def test_a_contact_update_is_judged_on_the_version_it_writes(client, factory) -> None:
+    account = await factory.account()
+    await factory.contact(account, "gestor@example.com", permissions=["CONTACTS"])
+    target = await factory.contact(account, "objetivo@example.com", permissions=["MAIL"])
+    await client.sign_in("gestor@example.com")
+    # A guessed future version (a concurrent grant would produce it) is refused before anything happens.
+    ahead = await client.data(UPDATE, {"i": {"id": gid(target), "expectedVersion": 2, "email": "mia@example.org"}})
+    assert [e["code"] for e in ahead["contactUpdate"]["errors"]] == ["STALE_VERSION"]
+    fresh = await models.Contact.get(id=target.id)
+    assert (fresh.email, fresh.version) == ("objetivo@example.com", 1)
+
+
+async def test_a_session_that_keeps_guessing_its_password_ends(client, factory) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    for _ in range(5):
+        wrong = await client.data(REAUTH, {"i": {"password": "no-es-la-clave"}})
+        assert [e["code"] for e in wrong["reauthenticate"]["errors"]] == ["INVALID_CREDENTIALS"]
+    assert (await client.data(VIEWER))["viewer"] is None
+    assert await models.Session.filter(account_id=account.id, ended_at=None).count() == 0
+
+
+async def test_open_sessions_per_person_are_bounded(client, factory) -> None:
+    from resolvers.auth import MAX_OPEN_SESSIONS_PER_PERSON
+
+    account = await factory.account()
+    for _ in range(MAX_OPEN_SESSIONS_PER_PERSON + 3):
+        await client.sign_in(account.client_number)
+    assert await models.Session.filter(account_id=account.id, ended_at=None).count() == MAX_OPEN_SESSIONS_PER_PERSON
+    assert (await client.data(VIEWER))["viewer"] is not None  # the newest one is kept
