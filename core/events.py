@@ -7,8 +7,10 @@ process LISTENing (this one included), so a change made through process A reache
 subscribers on process B. On SQLite (one process) the event is dispatched in-process right
 after the commit.
 
-Each process fans an event out to its local subscribers; a `Frame` is shared by all of them
-so that what an event needs from the database is loaded once per event, not per socket.
+Each process fans an event out to its local subscribers; a `Frame` is shared by all of them.
+Events carry ids and states only (a NOTIFY payload is readable by whoever may LISTEN, and at most
+8000 bytes): what subscribers need from the database is loaded once per event and process, by
+the loader registered with `prepare`, before the event is handed to them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -41,25 +43,23 @@ _pending: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.Cont
 
 @dataclass
 class Frame:
-    """One event as seen by this process's subscribers, with a per-event cache they share."""
+    """One event as seen by this process's subscribers, with what they all need (`prepared`)."""
 
     event: dict[str, Any]
-    cache: dict[Any, asyncio.Future[Any]] = field(default_factory=dict)
+    prepared: Any = None
 
     @property
     def kind(self) -> str:
         return str(self.event.get("kind"))
 
-    async def load(self, key: Any, loader: Callable[[], Awaitable[Any]]) -> Any:
-        """`loader()` once for this event, however many subscribers ask for `key`."""
-        if key not in self.cache:
-            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-            self.cache[key] = future
-            try:
-                future.set_result(await loader())
-            except Exception as exc:
-                future.set_exception(exc)
-        return await asyncio.shield(self.cache[key])
+
+_preparers: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {}
+
+
+def prepare(kind: str, loader: Callable[[dict[str, Any]], Awaitable[Any]]) -> None:
+    """`loader(event)` loads what subscribers of `kind` events need (as `Frame.prepared`), once per event
+    and process and before any of them gets it, so none waits on another's query."""
+    _preparers[kind] = loader
 
 
 def publish(kind: str, account_id: int, **data: Any) -> None:
@@ -136,6 +136,11 @@ class EventBus:
             except Exception:
                 log.exception("event handler failed for %s", frame.kind)
         targets = self._all_queues() if frame.kind == RESYNC else self._subscribers.get(int(event["account_id"]), set())
+        if targets and (loader := _preparers.get(frame.kind)):
+            try:
+                frame.prepared = await loader(event)
+            except Exception:  # delivered unprepared: subscribers skip it
+                log.exception("loading a %s event failed", frame.kind)
         for queue in list(targets):
             try:
                 queue.put_nowait(frame)

@@ -1,17 +1,17 @@
 """Live cancellation status (the subscription's behaviour): current state first, then each committed change.
 
-Events carry ids only (a NOTIFY payload is readable by anyone who can LISTEN, and is limited to 8000
-bytes); each process loads the rows once per event, whatever the number of subscribers.
+Events carry ids only; each process loads the rows once per event (core/events.prepare).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 from core import events
 from core.context import Context
 from core.errors import ApiError
-from core.events import RESYNC, Frame
+from core.events import RESYNC
 from core.ids import pk_of
 from core.live import live_socket
 from models import Cancellation, Service
@@ -67,11 +67,14 @@ async def cancellation_changes(ctx: Context, service_id: str | None) -> AsyncIte
                 continue
             if service_pk is not None and frame.event["service_id"] != service_pk:
                 continue
-            if changed := await frame.load("cancellation", lambda: _changed(frame)):
-                yield changed
+            if frame.prepared:
+                yield frame.prepared
 
 
-async def _changed(frame: Frame) -> tuple[Cancellation, Service] | None:
+async def _changed(event: dict[str, Any]) -> tuple[Cancellation, Service] | None:
     """The cancellation and its service as they are now (None if they no longer exist)."""
-    row = await Cancellation.get_or_none(id=frame.event["cancellation_id"]).select_related("service")
+    row = await Cancellation.get_or_none(id=event["cancellation_id"]).select_related("service")
     return (row, row.service) if row else None
+
+
+events.prepare(CANCELLATION_CHANGED, _changed)
