@@ -21,7 +21,7 @@ from core.live import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED
 from core import ws
 from core.ids import to_global_id
 from resolvers.api_tokens import REQUESTS_PER_TOKEN
-from tests.helpers import PASSWORD, emailed_code
+from tests.helpers import PASSWORD, counting_queries, emailed_code
 from tests.live import GraphQLSocket, graphql_socket, uvicorn_server
 from tests.test_subscriptions import CONFIRM, SUBSCRIPTION, request_cancellation, session_cookie
 from tests.test_subscriptions_postgres import listeners_connected, real_time, second_process  # noqa: F401 (fixtures)
@@ -377,3 +377,25 @@ async def test_access_changed_while_a_socket_authenticates_is_not_missed(
         await socket.send({"type": "connection_init", "payload": {}})
         received, code = await messages_until_closed(socket)
         assert received == [] and code == CLOSE_FORBIDDEN
+
+
+async def test_an_event_costs_the_same_queries_for_one_or_many_subscribers(port, client, factory) -> None:
+    """Events carry ids; the rows are loaded once per event and process, and access is checked without a query."""
+    account = await factory.account()
+    services = [await factory.service(account, f"Hosting {n}") for n in range(2)]
+    await client.sign_in(account.client_number)
+    statements = []
+    for service, subscribers in zip(services, (1, 3), strict=True):
+        async with AsyncExitStack() as stack:
+            cookie = session_cookie(client)
+            sockets = [await stack.enter_async_context(graphql_socket(port, cookie=cookie)) for _ in range(subscribers)]
+            for socket in sockets:
+                await socket.init()
+                await socket.subscribe(SUBSCRIPTION, {"serviceId": to_global_id("Service", service.id)})
+                assert await permissions_over(socket, op_id="ready")  # operations run in order: subscribed by now
+            with counting_queries() as seen:
+                await request_cancellation(client, service)
+                for socket in sockets:
+                    assert (await socket.next_data())["cancellationStatusChanged"]["service"]["status"]
+            statements.append(len([query for query in seen if "mail_" not in query]))  # not the mail worker's
+    assert statements[0] == statements[1]
