@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -37,6 +38,47 @@ async def test_postgres_tree_matches_models() -> None:
     try:
         result = check(f"{server}/{name}")
         assert result.returncode == 0, result.stdout + result.stderr
+    finally:
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def upgraded(database_url: str) -> dict:
+    """The rows stored at the first migration, after upgrading to the head (tests/migration_upgrade.py)."""
+    result = subprocess.run(
+        [sys.executable, "tests/migration_upgrade.py", database_url],
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+EXPECTED_ROWS = {
+    "contact": [{"id": 7, "email": "ana@example.com", "account_id": 1}],
+    "session": [{"id": 3, "contact_id": 7}],
+    "recovery_request": [{"id": 5, "token_hash": "r", "account_id": 1, "contact_id": 7}],
+    # the same person may be a contact of another account, but only once in each
+    "duplicate_in_one_account": "refused",
+}
+
+
+def test_sqlite_upgrade_keeps_the_rows(tmp_path) -> None:
+    """SQLite rebuilds tables to drop UNIQUE/NOT NULL: the rows and the references to them survive."""
+    outcome = upgraded(f"sqlite://{tmp_path / 'old.sqlite3'}")
+    assert outcome["applied"] and outcome["rows"] == EXPECTED_ROWS
+
+
+async def test_postgres_upgrade_keeps_the_rows() -> None:
+    server = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not server:
+        pytest.skip("TEST_DATABASE_URL not set")
+    server = server.rstrip("/").rsplit("/", 1)[0]
+    name = f"cp_upgrade_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(f"{server}/postgres")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        outcome = upgraded(f"{server}/{name}")
+        assert outcome["applied"] and outcome["rows"] == EXPECTED_ROWS
     finally:
         await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         await admin.close()
