@@ -84,11 +84,6 @@ async def contacts_page(ctx: Context, first: int | None, after: str | None, last
     return await paginate(Contact.filter(account_id=principal.account_id), first=first, after=after, last=last, before=before)
 
 
-async def get_contact(ctx: Context, pk: int) -> Contact | None:
-    principal = ctx.require(Permission.CONTACTS)
-    return await Contact.get_or_none(id=pk, account_id=principal.account_id)
-
-
 def _validated(given: ContactFields, errors: FieldErrors, country: str | None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, path, limit, required in (

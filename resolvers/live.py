@@ -32,12 +32,11 @@ def publish_cancellation(cancellation: Cancellation, service: Service) -> None:
 
 
 async def current_state(account_id: int, service_pk: int | None) -> list[tuple[Cancellation, Service]]:
-    """Every open cancellation of the account, or the latest cancellation of one service."""
+    """Every open cancellation of the account, or of one service (as the subscription's description promises)."""
+    rows = Cancellation.filter(account_id=account_id, status__in=OPEN)
     if service_pk is not None:
-        latest = await Cancellation.filter(service_id=service_pk).order_by("-id").select_related("service").first()
-        return [(latest, latest.service)] if latest else []
-    rows = await Cancellation.filter(account_id=account_id, status__in=OPEN).order_by("id").select_related("service")
-    return [(row, row.service) for row in rows]
+        rows = rows.filter(service_id=service_pk)
+    return [(row, row.service) for row in await rows.order_by("id").select_related("service")]
 
 
 async def cancellation_changes(ctx: Context, service_id: str | None) -> AsyncIterator[tuple[Cancellation, Service]]:

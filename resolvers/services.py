@@ -1,10 +1,10 @@
-"""Services: listing and looking one up, within the viewer's account (SERVICES)."""
+"""Services: listing them, within the viewer's account (SERVICES)."""
 
 from __future__ import annotations
 
 from core.context import Context
 from core.pagination import Page, paginate
-from models import Cancellation, Service
+from models import Service
 from models.enums import Permission, ServiceStatus
 
 
@@ -21,14 +21,3 @@ async def services_page(
     if status:
         queryset = queryset.filter(status__in=[s.value for s in status])
     return await paginate(queryset, first=first, after=after, last=last, before=before)
-
-
-async def get_service(ctx: Context, pk: int) -> Service | None:
-    """The service if it is in the viewer's account; another account's id is simply not found."""
-    principal = ctx.require(Permission.SERVICES)
-    return await Service.get_or_none(id=pk, account_id=principal.account_id)
-
-
-async def get_cancellation(ctx: Context, pk: int) -> Cancellation | None:
-    principal = ctx.require(Permission.SERVICES)
-    return await Cancellation.get_or_none(id=pk, account_id=principal.account_id).select_related("service")

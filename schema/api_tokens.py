@@ -62,14 +62,6 @@ class ApiTokenRevokePayload:
     errors: list[UserError]
 
 
-async def load_token(ctx: Context, pk: int) -> ApiToken | None:
-    row = next((t for t in await api_tokens.tokens(ctx) if t.id == pk), None)
-    return ApiToken.of(row) if row else None
-
-
-NODE_LOADERS = {"ApiToken": load_token}
-
-
 def _errors(ctx: Context, result: api_tokens.Result) -> list[UserError]:
     return [
         user_error(ctx, UserErrorCode(code), path, table=api_tokens.MESSAGES, **values)

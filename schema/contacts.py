@@ -91,14 +91,6 @@ class ContactConnection:
         return cls(**connection_fields(page, ContactEdge, Contact.of))
 
 
-async def load_contact(ctx: Context, pk: int) -> Contact | None:
-    row = await contacts.get_contact(ctx, pk)
-    return Contact.of(row) if row else None
-
-
-NODE_LOADERS = {"Contact": load_contact}
-
-
 @strawberry.input
 class ContactCreateInput:
     first_name: str

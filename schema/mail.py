@@ -107,14 +107,6 @@ class MailResendPayload:
     errors: list[UserError]
 
 
-async def load_message(ctx: Context, pk: int) -> MailMessage | None:
-    message = await mail.get_message(ctx, pk)
-    return MailMessage.of(message) if message else None
-
-
-NODE_LOADERS = {"MailMessage": load_message}
-
-
 @strawberry.type
 class AccountFields:
     """Account fields of the mail domain."""

@@ -165,19 +165,6 @@ class ServiceConnection:
         return cls(**connection_fields(page, ServiceEdge, Service.of))
 
 
-async def load_service(ctx: Context, pk: int) -> Service | None:
-    service = await services.get_service(ctx, pk)
-    return Service.of(service) if service else None
-
-
-async def load_cancellation(ctx: Context, pk: int) -> Cancellation | None:
-    row = await services.get_cancellation(ctx, pk)
-    return Cancellation.of(row, row.service) if row else None
-
-
-NODE_LOADERS = {"Service": load_service, "Cancellation": load_cancellation}
-
-
 @strawberry.input
 class ServiceCancellationRequestInput:
     service_id: strawberry.ID
