@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 import subprocess
 import sys
 import uuid
@@ -27,20 +29,27 @@ def test_sqlite_tree_matches_models(tmp_path) -> None:
     assert "matches the models" in result.stdout
 
 
-async def test_postgres_tree_matches_models() -> None:
+@asynccontextmanager
+async def empty_postgres_database(prefix: str) -> AsyncIterator[str]:
+    """The URL of a new, empty database on TEST_DATABASE_URL's server, dropped afterwards (skips without one)."""
     server = os.environ.get("TEST_DATABASE_URL", "").strip()
     if not server:
         pytest.skip("TEST_DATABASE_URL not set")
     server = server.rstrip("/").rsplit("/", 1)[0]
-    name = f"cp_drift_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(f"{server}/postgres")
     await admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        result = check(f"{server}/{name}")
-        assert result.returncode == 0, result.stdout + result.stderr
+        yield f"{server}/{name}"
     finally:
         await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         await admin.close()
+
+
+async def test_postgres_tree_matches_models() -> None:
+    async with empty_postgres_database("cp_drift") as url:
+        result = check(url)
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 def upgraded(database_url: str) -> dict:
@@ -69,16 +78,6 @@ def test_sqlite_upgrade_keeps_the_rows(tmp_path) -> None:
 
 
 async def test_postgres_upgrade_keeps_the_rows() -> None:
-    server = os.environ.get("TEST_DATABASE_URL", "").strip()
-    if not server:
-        pytest.skip("TEST_DATABASE_URL not set")
-    server = server.rstrip("/").rsplit("/", 1)[0]
-    name = f"cp_upgrade_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(f"{server}/postgres")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        outcome = upgraded(f"{server}/{name}")
+    async with empty_postgres_database("cp_upgrade") as url:
+        outcome = upgraded(url)
         assert outcome["applied"] and outcome["rows"] == EXPECTED_ROWS
-    finally:
-        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        await admin.close()
