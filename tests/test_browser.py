@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -154,3 +154,34 @@ async def test_recover_access_from_the_sign_in_page(page, factory, smtp_sink, ru
 
 def test_readme_shows_a_screenshot() -> None:
     assert Path(PROJECT_DIR / "docs" / "panel.png").exists()
+
+
+async def test_sensitive_changes_long_after_sign_in_ask_for_the_password_again(page, factory, smtp_sink, clock) -> None:
+    """Step-up in the panel: the PIN form re-proves identity with the password it already asks for;
+    a new primary email asks for it in a prompt, then a link goes to the new address."""
+    account = await factory.account(email=HOLDER)
+    await sign_in(page, account.client_number)
+    await expect(page.locator("#signout")).to_be_visible()
+    clock.advance(timedelta(minutes=10))
+    await page.click("a[href='#security']")
+    await page.fill("#pin-submit >> xpath=.. >> [name=currentPassword]", PASSWORD)
+    await page.fill("[name=pin]", "2580")
+    await page.click("#pin-submit")
+    await expect(page.locator("#flash")).to_have_text("PIN guardado.")
+    assert (await models.Account.get(id=account.id)).pin_hash is not None
+
+    clock.advance(timedelta(minutes=10))
+    prompts: list[str] = []
+
+    async def answer(dialog) -> None:
+        prompts.append(dialog.message)
+        await dialog.accept(PASSWORD)
+
+    page.on("dialog", answer)
+    await page.click("a[href='#holder']")
+    await page.fill("[name=email]", "nuevo.titular@example.net")
+    await page.click("#holder-save")
+    await expect(page.locator("#flash")).to_contain_text("nuevo.titular@example.net")
+    assert prompts and "clave" in prompts[0]
+    assert (await models.Holder.get(account_id=account.id)).email == HOLDER
+    await wait_for_mail(smtp_sink, "nuevo.titular@example.net")

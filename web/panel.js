@@ -22,6 +22,7 @@ const TEXT = {
     none: "Nada por aquí.", passwordChanged: "Clave cambiada.", pinSaved: "PIN guardado.", requested: "Le enviamos un código por email.",
     emailPending: "Le enviamos un enlace a {email}: el email cambiará cuando lo abra. Hasta entonces todo sigue llegando a la dirección actual.",
     emailConfirmed: "Listo: su email cambió.",
+    stepUp: "Por seguridad, confirme su clave actual para hacer este cambio:",
   },
   en: {
     title: "Client Panel", signOut: "Sign out", navHolder: "Holder data", navServices: "Services", navContacts: "Contacts",
@@ -43,6 +44,7 @@ const TEXT = {
     none: "Nothing here.", passwordChanged: "Password changed.", pinSaved: "PIN saved.", requested: "We emailed you a code.",
     emailPending: "We sent a link to {email}: your email changes when you open it. Until then everything keeps going to the current address.",
     emailConfirmed: "Done: your email changed.",
+    stepUp: "For your security, confirm your current password to make this change:",
   },
 };
 
@@ -85,6 +87,16 @@ async function gql(query, variables = {}) {
 function flash(message, kind = "") {
   $("#flash").textContent = message;
   $("#flash").className = kind;
+}
+
+// Sensitive changes need a recent sign-in (STEP_UP_REQUIRED): prove it with the password, then send once more.
+async function withStepUp(send, password = null) {
+  const payload = await send();
+  if (!(payload.errors || []).some((e) => e.code === "STEP_UP_REQUIRED")) return payload;
+  const given = password || window.prompt(t("stepUp"));
+  if (!given) return payload;
+  const data = await gql(`mutation Reauthenticate($i: ReauthenticateInput!) { reauthenticate(input: $i) { errors { code message } } }`, { i: { password: given } });
+  return data.reauthenticate.errors.length ? data.reauthenticate : send();
 }
 
 function payloadErrors(payload) {
@@ -176,11 +188,12 @@ async function holderView() {
       const input = { expectedVersion: h.version, companyName: values.companyName || null, phone: values.phone || null };
       if (values.email !== h.email) input.email = values.email;
       if (values.street) input.address = { street: values.street, neighborhood: values.neighborhood || null, city: values.city, state: values.state || null, postalCode: values.postalCode, countryCode: values.countryCode };
-      const data = await gql(`mutation HolderUpdate($i: HolderUpdateInput!) { holderUpdate(input: $i) { holder { pendingEmail } errors { field message } warnings { message } } }`, { i: input });
-      if (payloadErrors(data.holderUpdate)) return;
+      const update = async () => (await gql(`mutation HolderUpdate($i: HolderUpdateInput!) { holderUpdate(input: $i) { holder { pendingEmail } errors { code field message } warnings { message } } }`, { i: input })).holderUpdate;
+      const payload = await withStepUp(update);
+      if (payloadErrors(payload)) return;
       await holderView();
-      const pending = data.holderUpdate.holder.pendingEmail;
-      const warning = data.holderUpdate.warnings.map((w) => w.message).join(" ");
+      const pending = payload.holder.pendingEmail;
+      const warning = payload.warnings.map((w) => w.message).join(" ");
       const notice = [pending ? t("emailPending").replace("{email}", pending) : "", warning].filter(Boolean).join(" ");
       flash(notice || t("saved"), warning ? "warning" : "");
     },
@@ -317,8 +330,8 @@ function passwordForm(onChanged) {
      <div>${esc(t("strength"))}: <span id="strength-text">-</span><div class="meter"><span id="strength-bar" style="width:0"></span></div></div>
      <button id="password-submit">${esc(t("changePassword"))}</button>`,
     async ({ currentPassword, newPassword }, el) => {
-      const data = await gql(`mutation PasswordChange($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { message } } }`, { i: { currentPassword, newPassword } });
-      if (!payloadErrors(data.passwordChange)) { el.reset(); flash(t("passwordChanged")); await onChanged(); }
+      const payload = await withStepUp(async () => (await gql(`mutation PasswordChange($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code message } } }`, { i: { currentPassword, newPassword } })).passwordChange, currentPassword);
+      if (!payloadErrors(payload)) { el.reset(); flash(t("passwordChanged")); await onChanged(); }
     },
   );
   element.querySelector("[name=newPassword]").addEventListener("input", async (event) => {
@@ -338,8 +351,8 @@ async function securityView() {
   section.append(passwordForm(securityView));
   section.append(form(`${field("currentPassword", "currentPassword", "password")}${field("pin", "pin", "password")}<button id="pin-submit">${esc(t("setPin"))}</button>`,
     async ({ currentPassword, pin }) => {
-      const result = await gql(`mutation Pin($i: SecurityPinSetInput!) { securityPinSet(input: $i) { errors { message } } }`, { i: { currentPassword, pin } });
-      if (!payloadErrors(result.securityPinSet)) flash(t("pinSaved"));
+      const payload = await withStepUp(async () => (await gql(`mutation Pin($i: SecurityPinSetInput!) { securityPinSet(input: $i) { errors { code message } } }`, { i: { currentPassword, pin } })).securityPinSet, currentPassword);
+      if (!payloadErrors(payload)) flash(t("pinSaved"));
     }));
   const list = document.createElement("div");
   list.innerHTML = `<h3>${esc(t("sessions"))}</h3><table><tbody>${sessions.map((s) => `<tr class="session"><td>${esc(new Date(s.createdAt).toLocaleString(lang))}</td>
