@@ -24,8 +24,8 @@ from core.pagination import Page, paginate
 from core.passwords import Strength, context_words, strength
 from core.runtime import Runtime
 from models import Account, ActivityEvent, Contact, Holder, Session
-from resolvers import email_changes
 from models.enums import EmailCategory, Permission
+from resolvers import email_changes
 
 PASSWORD_CHECKS_PER_PERSON = "10/15 minutes"
 # The fifth wrong current password in a row ends the session (a stolen session gets four guesses).

@@ -22,8 +22,8 @@ from core.context import Context
 from core.live import access_changed
 from core.mail import queue_mail
 from models import Account, ApiToken, Contact, RecoveryRequest, Session
-from resolvers import email_changes
 from models.enums import EmailCategory
+from resolvers import email_changes
 
 TEMPORARY_PASSWORD_HOURS = 24
 TEMPORARY_PASSWORD_VALIDITY = timedelta(hours=TEMPORARY_PASSWORD_HOURS)

@@ -8,14 +8,13 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from tortoise import connections
-
 import pytest
+from tortoise import connections
 
 import models
 from models.enums import ServiceStatus
 from resolvers import recovery_worker
-from tests.helpers import PASSWORD, counting_queries, wait_for_mail
+from tests.helpers import counting_queries, wait_for_mail
 from tests.live import graphql_socket, uvicorn_server
 
 REQUEST = "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code field } } }"

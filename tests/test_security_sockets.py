@@ -16,10 +16,10 @@ import pytest
 import websockets
 
 import models
-from core.events import CHANNEL
-from core.live import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED
 from core import ws
+from core.events import CHANNEL
 from core.ids import to_global_id
+from core.live import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED
 from resolvers.api_tokens import REQUESTS_PER_TOKEN
 from tests.helpers import PASSWORD, counting_queries, emailed_code
 from tests.live import GraphQLSocket, graphql_socket, uvicorn_server
