@@ -251,7 +251,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     if settings.graphiql:
         print(f"GraphiQL: {settings.public_base_url}/graphql")
     with dev_smtp_when_default(settings):
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True, log_level="info")
+        # A WebSocket message may be no larger than an HTTP body (uvicorn's own default is 16 MiB).
+        uvicorn.run(
+            create_app(settings), host=args.host, port=args.port, proxy_headers=True, log_level="info",
+            ws_max_size=settings.max_body_bytes,
+        )
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:

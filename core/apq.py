@@ -56,6 +56,10 @@ class PersistedQueries:
         self.cache: OrderedDict[str, str] = OrderedDict()
         self.cached_bytes = 0
 
+    def allows(self, query: str | None) -> bool:
+        """May this document run (PERSISTED_QUERIES_ONLY: only the manifest's)? Both transports ask."""
+        return not self.only_known or (query is not None and sha256(query) in self.known)
+
     def resolve(self, data: GraphQLRequestData) -> GraphQLRequestData:
         """The request with its query filled in from its hash; raises PersistedQueryError."""
         wanted = _wanted_hash(data)
@@ -63,7 +67,7 @@ class PersistedQueries:
             digest = sha256(data.query)
             if wanted is not None and wanted != digest:
                 raise PersistedQueryError("PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query")
-            if self.only_known and digest not in self.known:
+            if not self.allows(data.query):
                 raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED", "Only known operations are accepted.")
             return data
         if wanted is None:

@@ -24,7 +24,7 @@ import contextlib
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from starlette.websockets import WebSocket, WebSocketState
 
@@ -41,6 +41,8 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_MANY = 4429
 SWEEP_SECONDS = 5.0
+CLOSE_TIMEOUT_SECONDS = 5.0
+STALE = datetime.min.replace(tzinfo=UTC)
 
 
 def access_changed(
@@ -106,10 +108,30 @@ class LiveSocket:
             return access.principal
 
     async def close(self, code: int) -> None:
+        """Closed at once for us (no event, no operation); the close frame goes out in its own task.
+
+        Sending depends on the peer: a client that stops reading would otherwise hold up whoever
+        closes (the event dispatch of every account, the sweep) until its TCP connection drops."""
+        if self.closed:
+            return
         self.closed = True
-        if self.websocket.application_state == WebSocketState.CONNECTED:
-            with contextlib.suppress(RuntimeError):  # the client closed it meanwhile
-                await self.websocket.close(code=code, reason="Access ended")
+        task = asyncio.create_task(self._send_close(code))
+        _closing.add(task)
+        task.add_done_callback(_closing.discard)
+
+    async def _send_close(self, code: int) -> None:
+        if self.websocket.application_state != WebSocketState.CONNECTED:
+            return
+        with contextlib.suppress(Exception):  # the client went away, or never reads: nothing more to tell it
+            await asyncio.wait_for(self.websocket.close(code=code, reason="Access ended"), CLOSE_TIMEOUT_SECONDS)
+
+    def mark_stale(self) -> None:
+        """Trust the cached answer no longer: the next event or sweep checks again first."""
+        self.valid_until = STALE
+
+
+# Close frames being sent (a reference keeps each task alive until it is done).
+_closing: set[asyncio.Task[None]] = set()
 
 
 class LiveConnections:
@@ -160,8 +182,19 @@ class LiveConnections:
         sockets = [live for account in self._by_account.values() for live in account]
         closed = 0
         for live in [live for live in sockets if not (live.closed or live.allows(now))]:
-            closed += not await live.recheck(CLOSE_UNAUTHENTICATED)
+            closed += not await self._checked(live, CLOSE_UNAUTHENTICATED)
         return closed
+
+    @staticmethod
+    async def _checked(live: LiveSocket, close_code: int) -> bool:
+        """`live.recheck`, failing closed: a socket whose check fails (the database away, a broken peer)
+        is closed rather than left with the rights it had, and the next socket is still checked."""
+        try:
+            return await live.recheck(close_code)
+        except Exception:
+            log.exception("re-checking a live socket failed: closing it")
+            await live.close(close_code)
+            return False
 
     async def _sweep_while_open(self) -> None:
         while self._by_account:
@@ -172,6 +205,11 @@ class LiveConnections:
                 log.exception("sweeping live sockets failed")
 
     async def _on_event(self, frame: Frame) -> None:
+        if frame.kind == events.RESYNC:  # access events may have been missed meanwhile: trust no cached answer
+            for account in self._by_account.values():
+                for live in account:
+                    live.mark_stale()
+            return
         if frame.kind != ACCESS:
             return
         self.access_events += 1
@@ -186,4 +224,4 @@ class LiveConnections:
             if event["force"]:
                 await live.close(CLOSE_FORBIDDEN)
             else:
-                await live.recheck(CLOSE_FORBIDDEN)
+                await self._checked(live, CLOSE_FORBIDDEN)

@@ -114,6 +114,10 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if self._live is None or not self.connection_acknowledged:
             await super().handle_subscribe(message)  # the protocol's 4401
             return
+        if not self.view.persisted.allows(message["payload"].get("query")):  # type: ignore[attr-defined]
+            refusal = {"message": "Only known operations are accepted.", "extensions": {"code": "PERSISTED_QUERY_NOT_ALLOWED"}}
+            await self.send_message({"id": message["id"], "type": "error", "payload": [refusal]})
+            return
         principal = await self._live.reauthenticate()
         if principal is None:
             return

@@ -18,6 +18,7 @@ import websockets
 import models
 from core import ws
 from core.events import CHANNEL
+from core.apq import sha256
 from core.ids import to_global_id
 from core.live import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED
 from resolvers.api_tokens import REQUESTS_PER_TOKEN
@@ -399,3 +400,100 @@ async def test_an_event_costs_the_same_queries_for_one_or_many_subscribers(port,
                     assert (await socket.next_data())["cancellationStatusChanged"]["service"]["status"]
             statements.append(len([query for query in seen if "mail_" not in query]))  # not the mail worker's
     assert statements[0] == statements[1]
+
+
+# ---- the second review of the sockets: a peer can neither hold up nor slip past the access checks ----
+
+
+def live_sockets(live, account: models.Account) -> list:  # type: ignore[no-untyped-def]
+    return list(live._by_account.get(account.id, ()))
+
+
+async def test_a_peer_that_never_reads_holds_up_no_one(port, live, client, other_client, factory) -> None:
+    """Closing a socket waits on its peer; it happens beside the event dispatch, never inside it."""
+    attacker, victim = await factory.account(), await factory.account()
+    service = await factory.service(victim)
+    await client.sign_in(attacker.client_number)
+    await other_client.sign_in(victim.client_number)
+    stuck = asyncio.Event()
+
+    async def never_done(*args: Any, **kwargs: Any) -> None:
+        await stuck.wait()  # what uvicorn's close does while a client does not read
+
+    async with AsyncExitStack() as stack:
+        stalled = await stack.enter_async_context(graphql_socket(port, cookie=session_cookie(client)))
+        await stalled.init()
+        watcher = await stack.enter_async_context(graphql_socket(port, cookie=session_cookie(other_client)))
+        await watcher.init()
+        await watcher.subscribe(SUBSCRIPTION)
+        [held] = live_sockets(live, attacker)
+        held.websocket.close = never_done
+        signed_out = await asyncio.wait_for(client.data("mutation { signOut { __typename } }"), 10)
+        assert signed_out and held.closed
+        await request_cancellation(other_client, service)
+        event = (await watcher.next_data())["cancellationStatusChanged"]
+        assert event["cancellation"]["status"] == "AWAITING_CONFIRMATION"
+        stuck.set()
+
+
+async def test_a_socket_whose_check_fails_is_closed_and_the_others_are_still_checked(
+    port, live, client, other_client, factory
+) -> None:
+    account = await factory.account()
+    service = await factory.service(account)
+    contact = await factory.contact(account, "dos.sockets@example.com", permissions=["SERVICES"])
+    await client.sign_in(account.client_number)
+    await other_client.sign_in("dos.sockets@example.com")
+    async with AsyncExitStack() as stack:
+        sockets = []
+        for _ in range(2):
+            socket = await stack.enter_async_context(graphql_socket(port, cookie=session_cookie(other_client)))
+            await socket.init()
+            await socket.subscribe(SUBSCRIPTION)
+            sockets.append(socket)
+        first, second = live_sockets(live, account)
+
+        async def broken(*args: Any, **kwargs: Any) -> bool:
+            raise ConnectionResetError("the peer vanished mid-check")
+
+        first.recheck = broken
+        await update_contact(client, contact, permissions=["MAIL"])
+        assert first.closed and second.closed
+        await request_cancellation(client, service)
+        for socket in sockets:
+            received, code = await messages_until_closed(socket)
+            assert received == [] and code == CLOSE_FORBIDDEN
+
+
+async def test_after_the_listener_resyncs_no_cached_access_is_trusted(port, live, client, factory, runtime, clock) -> None:
+    """Access events sent while a PostgreSQL listener was away are lost: every socket is checked again."""
+    account = await factory.account()
+    first, second = await factory.service(account), await factory.service(account, "Dominio Extra")
+    await client.sign_in(account.client_number)
+    await request_cancellation(client, first)
+    _, token = await new_token(client)
+    async with AsyncExitStack() as stack:
+        socket = await token_socket(stack, port, token)
+        await socket.subscribe(SUBSCRIPTION)
+        assert (await socket.next_data())["cancellationStatusChanged"]["service"]["status"] == "ACTIVE"
+        # A revocation whose event this process never received:
+        await models.ApiToken.filter(account_id=account.id).update(revoked_at=clock.now())
+        await runtime.events.dispatch({"kind": "resync", "account_id": 0})
+        await request_cancellation(client, second)
+        received, code = await messages_until_closed(socket)
+        assert [m for m in received if m.get("type") == "next"] == [] and code == CLOSE_UNAUTHENTICATED
+
+
+async def test_persisted_queries_only_holds_over_websocket_too(port, app, client, factory, monkeypatch) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    persisted = app.state.graphql.persisted
+    monkeypatch.setattr(persisted, "only_known", True)
+    monkeypatch.setattr(persisted, "known", {})
+    async with graphql_socket(port, cookie=session_cookie(client)) as socket:
+        await socket.init()
+        refused = await run(socket, PERMISSIONS)
+        assert refused["type"] == "error" and error_code(refused) == "PERSISTED_QUERY_NOT_ALLOWED"
+        monkeypatch.setattr(persisted, "known", {sha256(PERMISSIONS): PERMISSIONS})
+        allowed = await run(socket, PERMISSIONS)
+        assert allowed["payload"]["data"]["viewer"]["permissions"]
