@@ -46,12 +46,18 @@ STALE = datetime.min.replace(tzinfo=UTC)
 
 
 def access_changed(
-    account_id: int, *, contact_id: int | None = None, holder: bool = False, force: bool = False
+    account_id: int,
+    *,
+    contact_id: int | None = None,
+    holder: bool = False,
+    force: bool = False,
+    api_token_id: int | None = None,
 ) -> None:
-    """Publish (inside an events.transaction) that access changed for the holder, a contact, or the whole account.
+    """Publish (inside an events.transaction) that access changed for the holder, a contact, one API token,
+    or the whole account.
 
     force: close the sockets even if they would still be allowed (e.g. after a password change)."""
-    events.publish(ACCESS, account_id, contact_id=contact_id, holder=holder, force=force)
+    events.publish(ACCESS, account_id, contact_id=contact_id, holder=holder, force=force, api_token_id=api_token_id)
 
 
 def may_stay_connected(principal: Principal) -> bool:
@@ -220,6 +226,8 @@ class LiveConnections:
             if event["contact_id"] is not None and principal.contact_id != event["contact_id"]:
                 continue
             if event["holder"] and principal.contact_id is not None:
+                continue
+            if event.get("api_token_id") is not None and principal.api_token_id != event["api_token_id"]:
                 continue
             if event["force"]:
                 await live.close(CLOSE_FORBIDDEN)

@@ -103,6 +103,6 @@ async def revoke(ctx: Context, token_id: str) -> Result:
     async with ctx.runtime.events.transaction():
         await ApiToken.filter(id=token.id).update(revoked_at=ctx.runtime.clock.now())
         await activity.record(ctx, "api_token.revoked", f"Token de API revocado: {token.name}")
-        access_changed(principal.account_id)
+        access_changed(principal.account_id, api_token_id=token.id)  # only that token's sockets are re-checked
     result.token = token
     return result

@@ -72,7 +72,10 @@ async def cancellation_changes(ctx: Context, service_id: str | None) -> AsyncIte
 
 async def _changed(event: dict[str, Any]) -> tuple[Cancellation, Service] | None:
     """The cancellation and its service as they are now (None if they no longer exist)."""
-    row = await Cancellation.get_or_none(id=event["cancellation_id"]).select_related("service")
+    # The event's own account bounds what it may carry, whoever published it.
+    row = await Cancellation.get_or_none(id=event["cancellation_id"], account_id=event["account_id"]).select_related(
+        "service"
+    )
     return (row, row.service) if row else None
 
 
