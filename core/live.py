@@ -145,15 +145,28 @@ class LiveConnections:
         self.runtime = runtime
         self._by_account: dict[int, set[LiveSocket]] = defaultdict(set)
         self._open: Counter[tuple[str, object]] = Counter()
+        self._connected: Counter[str] = Counter()  # every open socket per address, before connection_init too
         self._sweeper: asyncio.Task[None] | None = None
         # Access events seen so far: a socket authenticated while one arrived is checked again (core/ws).
         self.access_events = 0
         runtime.events.on_event(self._on_event)
 
+    def connect(self, host: str) -> bool:
+        """Count an open socket of `host`, authenticated or not; False (and nothing counted) over the cap."""
+        if self._connected[host] >= self.runtime.settings.ws_max_per_ip:
+            return False
+        self._connected[host] += 1
+        return True
+
+    def disconnect(self, host: str) -> None:
+        self._connected[host] -= 1
+        if not self._connected[host]:
+            del self._connected[host]
+
     def add(self, websocket: WebSocket, token: str | None, access: Access) -> LiveSocket | None:
-        """Register an authenticated socket; None when it would exceed a cap."""
+        """Register an authenticated socket; None when it would exceed a cap (the address's is `connect`'s)."""
         principal, settings = access.principal, self.runtime.settings
-        caps = {("ip", websocket.client.host if websocket.client else ""): settings.ws_max_per_ip}
+        caps: dict[tuple[str, object], int] = {}
         if principal.session_id is not None:
             caps[("session", principal.session_id)] = settings.ws_max_per_session
         if principal.api_token_id is not None:

@@ -84,6 +84,19 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         self._pinger: asyncio.Task[None] | None = None
         self._live: LiveSocket | None = None
 
+    async def handle(self) -> None:
+        """Every open socket of an address counts against WS_MAX_PER_IP, those still waiting for their
+        connection_init too (each may wait 10 s before it is refused)."""
+        address = self._connection_context.request.client
+        host = address.host if address else ""
+        if not self.live.connect(host):
+            await self.websocket.close(code=CLOSE_TOO_MANY, reason="Too many connections")
+            return
+        try:
+            await super().handle()
+        finally:
+            self.live.disconnect(host)
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         if self._live is not None:  # a second connection_init: the protocol's refusal
             await super().handle_connection_init(message)

@@ -260,7 +260,7 @@ async def test_connections_over_a_cap_are_refused_with_4429(
             await refused.send({"type": "connection_init", "payload": credential})
             assert await refused.closed_with() == CLOSE_TOO_MANY
         await stack.aclose()
-        await until(lambda: live.count() == 0)
+        await until(lambda: live.count() == 0 and not live._connected)
         async with graphql_socket(port, cookie=session_cookie(client)) as socket:
             assert (await socket.init(credential))["type"] == "connection_ack"
 
@@ -498,3 +498,20 @@ async def test_persisted_queries_only_holds_over_websocket_too(port, app, client
         monkeypatch.setattr(persisted, "known", {sha256(PERMISSIONS): PERMISSIONS})
         allowed = await run(socket, PERMISSIONS)
         assert allowed["payload"]["data"]["viewer"]["permissions"]
+
+
+async def test_sockets_that_never_say_who_they_are_count_against_the_address_cap(
+    port, client, factory, runtime, live, monkeypatch
+) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    monkeypatch.setattr(runtime, "settings", runtime.settings.with_(ws_max_per_ip=3))
+    async with AsyncExitStack() as stack:
+        for _ in range(3):  # open, and never a connection_init
+            await stack.enter_async_context(graphql_socket(port))
+        async with graphql_socket(port, cookie=session_cookie(client)) as refused:
+            await refused.send({"type": "connection_init", "payload": {}})
+            assert await refused.closed_with() == CLOSE_TOO_MANY
+    await until(lambda: not live._connected)
+    async with graphql_socket(port, cookie=session_cookie(client)) as socket:
+        assert (await socket.init())["type"] == "connection_ack"
