@@ -43,8 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 def translate(
     key: str, language: Language, table: dict[str, tuple[str, str]] = MESSAGES, **values: object
 ) -> str:
-    """`key` from `table` (a domain may keep its own), filled with `values`."""
-    spanish, english = table[key]
+    """`key` from `table` (a domain keeps its own), else from the shared MESSAGES, filled with `values`."""
+    spanish, english = table.get(key) or MESSAGES[key]
     return (english if language == Language.EN else spanish).format(**values)
 
 

@@ -5,6 +5,8 @@ it, then forgets the value. The worker gives every matched person a link row: th
 token, stored hashed, and after confirmation the 24-hour life of the temporary password.
 """
 
+from datetime import datetime
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -32,3 +34,12 @@ class RecoveryRequest(Model):
 
     class Meta:
         table = "recovery_request"
+
+
+async def void_links(account_id: int, contact_id: int | None, now: datetime) -> None:
+    """The person's unused links stop working: a newer link, or their address or access changed.
+
+    Request rows (not yet matched) have no account, so they are never touched here."""
+    await RecoveryRequest.filter(account_id=account_id, contact_id=contact_id, used_at=None, voided_at=None).update(
+        voided_at=now
+    )

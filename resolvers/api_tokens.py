@@ -14,7 +14,6 @@ from datetime import datetime
 from core import activity
 from core.context import Context, Principal
 from core.errors import forbidden
-from core.i18n import MESSAGES as COMMON_MESSAGES
 from core.ids import pk_of
 from core.live import access_changed
 from core.outcome import Failures
@@ -37,7 +36,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "El token no existe o no pertenece a su cuenta.",
         "The token does not exist or is not in your account.",
     ),
-    STEP_UP_REQUIRED: COMMON_MESSAGES[STEP_UP_REQUIRED],
 }
 
 

@@ -16,7 +16,6 @@ from core import activity, stepup
 from core.authn import clear_session_cookie, end_sessions, principal_for_session, set_session_cookie
 from core.context import Context, Principal
 from core.errors import forbidden
-from core.i18n import MESSAGES as COMMON_MESSAGES
 from core.ids import pk_of
 from core.live import access_changed
 from core.mail import queue_mail
@@ -41,7 +40,6 @@ CLIENT_NUMBER_MAX = Account._meta.fields_map["client_number"].max_length
 EMAIL_MAX = Contact._meta.fields_map["email"].max_length
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    **COMMON_MESSAGES,
     "ACCOUNT_CHOICE_REQUIRED": (
         "Ese email ingresa a varias cuentas: elija el número de cliente (clientNumber).",
         "That email signs in to several accounts: choose the client number (clientNumber).",
@@ -153,9 +151,11 @@ async def revoke_session(ctx: Context, session_id: str) -> Result:
     """End a session the principal may see; any other id is simply not found."""
     visible = visible_sessions(ctx.runtime, ctx.require())
     pk = pk_of(session_id, "Session")
-    if pk is None or visible is None or not await visible.filter(id=pk).exists():
+    revoked = None
+    if pk is not None and visible is not None:
+        revoked = await visible.filter(id=pk).only("id", "account_id", "contact_id").first()
+    if revoked is None:
         return Result(Outcome.NOT_FOUND, "SESSION_NOT_FOUND")
-    revoked = await Session.get(id=pk).only("id", "account_id", "contact_id")
     async with ctx.runtime.events.transaction():
         await end_sessions(ctx.runtime, Session.filter(id=pk))
         # Whoever used that session may have asked for an email change: it dies with the session.

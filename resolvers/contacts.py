@@ -53,7 +53,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "CODE_EXPIRED": ("El enlace de invitación venció. Pida uno nuevo.", "The invitation link has expired. Ask for a new one."),
     "INVALID_STATE": ("El contacto está inactivo o ya eligió su clave.", "The contact is inactive or has already chosen a password."),
     "RATE_LIMITED": ("Demasiados intentos. Vuelva a intentarlo en {seconds} segundos.", "Too many attempts. Try again in {seconds} seconds."),
-    "STEP_UP_REQUIRED": email_changes.MESSAGES["STEP_UP_REQUIRED"],
 }
 
 

@@ -13,15 +13,16 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from core import activity, i18n
+from core import activity
 from core.context import Context, Principal
 from core.live import access_changed
 from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
 from core.outcome import Failures
 from core.stepup import STEP_UP_REQUIRED, lacks_step_up
-from models import Contact, EmailChange, Holder, RecoveryRequest
+from models import Contact, EmailChange, Holder
 from models.enums import EmailCategory, Language
+from models.recovery import void_links
 
 LINK_VALIDITY = timedelta(hours=24)
 CONFIRMS_PER_IP = "20/hour"
@@ -29,7 +30,6 @@ REQUESTS_PER_PERSON = "5/day"
 FRONTEND_PATH = "/confirmar-email"
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "STEP_UP_REQUIRED": i18n.MESSAGES["STEP_UP_REQUIRED"],
     "PERMISSION_NOT_HELD": (
         "Solo el titular puede cambiar el email principal de la cuenta.",
         "Only the account holder can change the account's primary email.",
@@ -114,7 +114,7 @@ async def cancel(ctx: Context, principal: Principal) -> None:
 async def void_pending_for_contact(contact: Contact, now: datetime) -> None:
     """A contact's address was replaced by someone else: its own pending change and recovery links die."""
     await void_pending(contact.account_id, contact.id, now)
-    await RecoveryRequest.filter(contact_id=contact.id, used_at=None, voided_at=None).update(voided_at=now)
+    await void_links(contact.account_id, contact.id, now)
 
 
 async def pending_email(account_id: int, contact_id: int | None, ctx: Context) -> str | None:
@@ -169,11 +169,9 @@ async def _apply(change: EmailChange, now: datetime) -> tuple[str, Language]:
     if change.contact_id is None:
         holder = await Holder.get(account_id=change.account_id)
         await Holder.filter(id=holder.id).update(email=change.new_email, updated_at=now, version=F("version") + 1)
-        await RecoveryRequest.filter(account_id=change.account_id, contact_id=None, used_at=None, voided_at=None).update(
-            voided_at=now
-        )
+        await void_links(change.account_id, None, now)
         return holder.email, Language(holder.language)
     contact = await Contact.get(id=change.contact_id)
     await Contact.filter(id=contact.id).update(email=change.new_email, version=F("version") + 1)
-    await RecoveryRequest.filter(contact_id=contact.id, used_at=None, voided_at=None).update(voided_at=now)
+    await void_links(contact.account_id, contact.id, now)
     return contact.email, Language(contact.language)

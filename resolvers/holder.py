@@ -101,10 +101,11 @@ async def update_holder(ctx: Context, changes: HolderChanges) -> UpdateResult:
     result = UpdateResult()
     if current.version != changes.expected_version:  # before any side effect (the email link)
         return UpdateResult(stale=True)
-    if "email" in changed:
+    new_email = changed.pop("email", None)
+    if new_email is not None:
         if not principal.is_holder:
             return result.fail("PERMISSION_NOT_HELD", ["input", "email"])
-        request = await email_changes.request_change(ctx, principal, changed.pop("email"), ["input", "email"])
+        request = await email_changes.request_change(ctx, principal, new_email, ["input", "email"])
         if request.errors:
             result.errors = request.errors
             return result
@@ -118,8 +119,7 @@ async def update_holder(ctx: Context, changes: HolderChanges) -> UpdateResult:
         if changed:
             await activity.record(ctx, "holder.updated", "Datos del titular actualizados: " + ", ".join(sorted(changed)))
     result.holder = await Holder.get(account_id=principal.account_id)
-    requested = values.get("email") if values.get("email") != current.email else None
-    result.email_at_own_domain = requested is not None and await email_at_own_domain(principal.account_id, requested)
+    result.email_at_own_domain = new_email is not None and await email_at_own_domain(principal.account_id, new_email)
     return result
 
 

@@ -85,7 +85,6 @@ async def service_of(ctx: Context, message: MailMessage) -> Service | None:
 
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "NOT_FOUND": ("No existe o no le pertenece.", "It does not exist or does not belong to you."),
     "RATE_LIMITED": (
         "Se enviaron demasiados emails. Vuelva a intentarlo en {seconds} segundos.",
         "Too many emails were sent. Try again in {seconds} seconds.",

@@ -26,6 +26,7 @@ from core.mail_limits import MailKind, mail_wait
 from core.runtime import Runtime
 from models import Account, Contact, Holder, RecoveryRequest, Service
 from models.enums import EmailCategory, Language, ServiceStatus
+from models.recovery import void_links
 from resolvers.recovery import Method, domain_forms
 
 LEASE = timedelta(minutes=5)
@@ -96,8 +97,7 @@ async def _issue_link(runtime: Runtime, person: Person, method: str) -> str:
     """A new link for `person`; their older pending links stop working."""
     now = runtime.clock.now()
     token = runtime.secrets.new_token()
-    theirs = RecoveryRequest.filter(account_id=person.account_id, contact_id=person.contact_id).exclude(token_hash=None)
-    await theirs.filter(used_at=None, voided_at=None).update(voided_at=now)
+    await void_links(person.account_id, person.contact_id, now)
     await RecoveryRequest.create(
         account_id=person.account_id, contact_id=person.contact_id, token_hash=runtime.secrets.digest(token),
         created_at=now, expires_at=now + LINK_VALIDITY,
