@@ -11,7 +11,7 @@ from core.context import Context
 from core.ids import to_global_id
 from models.enums import Permission as PermissionEnum
 from resolvers import api_tokens
-from schema.common import Node, Permission, UserError, UserErrorCode, user_error
+from schema.common import Node, Permission, UserError, failure_errors
 
 
 @strawberry.type(
@@ -63,10 +63,7 @@ class ApiTokenRevokePayload:
 
 
 def _errors(ctx: Context, result: api_tokens.Result) -> list[UserError]:
-    return [
-        user_error(ctx, UserErrorCode(code), path, table=api_tokens.MESSAGES, **values)
-        for code, path, values in result.errors
-    ]
+    return failure_errors(ctx, result, api_tokens.MESSAGES)
 
 
 @strawberry.type

@@ -10,6 +10,7 @@ import strawberry
 
 from core.context import Context
 from core.i18n import MESSAGES, translate
+from core.outcome import Failures
 from core.pagination import Page
 from models import enums
 
@@ -96,6 +97,11 @@ def user_error(
 ) -> UserError:
     """A payload error whose message is in the caller's language; `key` defaults to the code."""
     return UserError(field=field, code=code, message=translate(key or code.value, ctx.language, table, **values))
+
+
+def failure_errors(ctx: Context, outcome: Failures, table: dict[str, tuple[str, str]]) -> list[UserError]:
+    """A behaviour's expected failures as payload errors, in the caller's language (messages from `table`)."""
+    return [user_error(ctx, UserErrorCode(code), path, table=table, **values) for code, path, values in outcome.errors]
 
 
 @strawberry.enum

@@ -15,7 +15,7 @@ from models import enums
 from resolvers import email_changes
 from resolvers import holder as holder_resolvers
 from resolvers.holder import UNCHANGED, HolderChanges
-from schema.common import Language, UserError, UserErrorCode, Warning, WarningCode, user_error
+from schema.common import Language, UserError, UserErrorCode, Warning, WarningCode, failure_errors, user_error
 
 HolderKind = strawberry.enum(enums.HolderKind)
 NationalIdType = strawberry.enum(enums.NationalIdType)
@@ -139,10 +139,7 @@ async def holder_of(ctx: Context) -> Holder:
 
 
 def email_change_errors(ctx: Context, result: Failures) -> list[UserError]:
-    return [
-        user_error(ctx, UserErrorCode(code), path, table=email_changes.MESSAGES, **values)
-        for code, path, values in result.errors
-    ]
+    return failure_errors(ctx, result, email_changes.MESSAGES)
 
 
 @strawberry.input(

@@ -13,7 +13,7 @@ from core.ids import to_global_id
 from core.pagination import Page
 from models import enums
 from resolvers import mail
-from schema.common import EmailCategory, Node, PageInfo, UserError, UserErrorCode, connection_fields, user_error
+from schema.common import EmailCategory, Node, PageInfo, UserError, connection_fields, failure_errors
 
 if TYPE_CHECKING:
     from schema.services import Service
@@ -140,8 +140,5 @@ class Mutation:
     async def mail_resend(self, info: strawberry.Info[Context, None], input: MailResendInput) -> MailResendPayload:
         ctx = info.context
         outcome = await mail.resend(ctx, input.message_id)
-        errors = [
-            user_error(ctx, UserErrorCode(code), path, table=mail.MESSAGES, **values)
-            for code, path, values in outcome.errors
-        ]
+        errors = failure_errors(ctx, outcome, mail.MESSAGES)
         return MailResendPayload(message=MailMessage.of(outcome.message) if outcome.message else None, errors=errors)

@@ -14,7 +14,15 @@ from core.ids import to_global_id
 from core.pagination import Page
 from models import enums
 from resolvers import cancellation, services
-from schema.common import Node, PageInfo, UserError, UserErrorCode, Warning, WarningCode, connection_fields, user_error
+from schema.common import (
+    Node,
+    PageInfo,
+    UserError,
+    Warning,
+    WarningCode,
+    connection_fields,
+    failure_errors,
+)
 
 ServiceStatus = strawberry.enum(enums.ServiceStatus)
 CancellationStatus = strawberry.enum(enums.CancellationStatus)
@@ -216,10 +224,7 @@ class ServiceCancellationCodeResendPayload:
 
 
 def _errors(ctx: Context, outcome: cancellation.Outcome) -> list[UserError]:
-    return [
-        user_error(ctx, UserErrorCode(code), path, table=cancellation.MESSAGES, **values)
-        for code, path, values in outcome.errors
-    ]
+    return failure_errors(ctx, outcome, cancellation.MESSAGES)
 
 
 def _cancellation(outcome: cancellation.Outcome) -> Cancellation | None:
