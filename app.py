@@ -32,9 +32,20 @@ from core.apq import PersistedQueries, PersistedQueryError
 from core.authn import authenticate
 from core.clock import Clock
 from core.context import Context
-from core.csrf import CROSS_SITE, CROSS_SITE_REFUSED, CredentialAwareCORS, CrossSiteRequestGuard
+from core.csrf import (
+    CROSS_SITE,
+    CROSS_SITE_REFUSED,
+    CredentialAwareCORS,
+    CrossSiteRequestGuard,
+)
 from core.db import close_database, open_database
-from core.http import BodyLimit, PrivateToCredentials, RequestId, SecurityHeaders, error_response
+from core.http import (
+    BodyLimit,
+    PrivateToCredentials,
+    RequestId,
+    SecurityHeaders,
+    error_response,
+)
 from core.live import LiveConnections
 from core.runtime import Runtime
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
@@ -175,10 +186,8 @@ class GraphQLApp(GraphQL[Context, None]):
         principal = await authenticate(self.runtime, request)
         if principal is None and getattr(request.state, CROSS_SITE, False):
             raise HTTPException(403, CROSS_SITE_REFUSED)
-        if principal is not None and principal.api_token_id is not None:
-            rule = api_tokens.REQUESTS_PER_TOKEN
-            if wait := await self.runtime.limiter.hit(rule, "api-token", str(principal.api_token_id)):
-                raise HTTPException(429, f"Too many requests for this API token: retry in {wait} seconds.")
+        if principal is not None and (wait := await api_tokens.request_wait(self.runtime, principal)):
+            raise HTTPException(429, f"Too many requests for this API token: retry in {wait} seconds.")
         return Context(
             runtime=self.runtime,
             request=request,

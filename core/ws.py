@@ -17,8 +17,13 @@ from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
 
 from core.authn import access_for
 from core.context import Context, Principal
@@ -53,9 +58,7 @@ def token_from(payload: Any) -> str | None:
 
 async def token_rate_limited(ctx: Context, principal: Principal) -> ApiError | None:
     """The per-token request limit, the same counter HTTP requests use (app.get_context)."""
-    if principal.api_token_id is None:
-        return None
-    wait = await ctx.runtime.limiter.hit(api_tokens.REQUESTS_PER_TOKEN, "api-token", str(principal.api_token_id))
+    wait = await api_tokens.request_wait(ctx.runtime, principal)
     if wait is None:
         return None
     error = ApiError("RATE_LIMITED", f"Too many requests for this API token: retry in {wait} seconds.")

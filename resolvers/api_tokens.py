@@ -17,6 +17,7 @@ from core.errors import forbidden
 from core.ids import pk_of
 from core.live import access_changed
 from core.outcome import Failures
+from core.runtime import Runtime
 from core.stepup import STEP_UP_REQUIRED, lacks_step_up
 from models import ApiToken
 from models.enums import Permission
@@ -37,6 +38,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The token does not exist or is not in your account.",
     ),
 }
+
+
+async def request_wait(runtime: Runtime, principal: Principal) -> int | None:
+    """Count one request (HTTP or socket operation) against the principal's token; None, or seconds to wait."""
+    if principal.api_token_id is None:
+        return None
+    return await runtime.limiter.hit(REQUESTS_PER_TOKEN, "api-token", str(principal.api_token_id))
 
 
 @dataclass
