@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.queryset import QuerySet
+
 from core import activity
 from core.context import Context, Principal
 from core.errors import forbidden
@@ -60,9 +62,13 @@ def _manager(ctx: Context) -> Principal:
     return principal
 
 
+def visible_tokens(ctx: Context) -> QuerySet[ApiToken]:
+    """The tokens the principal may see: the account's live ones, with SECURITY (the list and `node` alike)."""
+    return ApiToken.filter(account_id=ctx.require(Permission.SECURITY).account_id, revoked_at=None)
+
+
 async def tokens(ctx: Context) -> list[ApiToken]:
-    principal = ctx.require(Permission.SECURITY)
-    return list(await ApiToken.filter(account_id=principal.account_id, revoked_at=None).order_by("-id"))
+    return list(await visible_tokens(ctx).order_by("-id"))
 
 
 async def create(ctx: Context, name: str, permissions: list[Permission], expires_at: datetime | None) -> Result:

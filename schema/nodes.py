@@ -19,6 +19,7 @@ from core.context import Context, Principal
 from core.errors import ApiError, bad_input
 from core.ids import from_global_id
 from models.enums import Permission
+from resolvers.api_tokens import visible_tokens
 from resolvers.auth import visible_sessions
 from resolvers.mail import visible_mail
 from schema.account import Account
@@ -63,9 +64,7 @@ NODE_TYPES: dict[str, NodeType] = {
     ),
     "Contact": NodeType(in_account(models.Contact, Permission.CONTACTS), lambda row, _: Contact.of(row)),
     "MailMessage": NodeType(visible_mail, lambda row, _: MailMessage.of(row)),
-    "ApiToken": NodeType(
-        in_account(models.ApiToken, Permission.SECURITY, revoked_at=None), lambda row, _: ApiToken.of(row)
-    ),
+    "ApiToken": NodeType(visible_tokens, lambda row, _: ApiToken.of(row)),
     "Session": NodeType(
         lambda ctx: visible_sessions(ctx.runtime, ctx.require()),
         lambda row, principal: Session.of(row, principal.session_id),
