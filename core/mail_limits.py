@@ -13,14 +13,11 @@ accounts, so that it can use up neither an account's budget nor the person's own
 
 from __future__ import annotations
 
-import math
-import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
-from limits.aio.strategies import MovingWindowRateLimiter
 
 from core.runtime import Runtime
 from models.mail import MailKind
@@ -66,21 +63,16 @@ async def mail_wait_all(
             for address in message.addresses:
                 key = ("mail-" + message.kind.value.lower(), *origin, address.strip().casefold())
                 costs[item, key] += 1
-    limiter = MovingWindowRateLimiter(runtime.limiter.storage)
+    limiter, strategy = runtime.limiter, runtime.limiter.strategy
     waits = [
-        await _wait(limiter, item, key)
+        await limiter.wait(item, *key)
         for (item, key), cost in costs.items()
-        if not await limiter.test(item, *key, cost=cost)
+        if not await strategy.test(item, *key, cost=cost)
     ]
     if waits:
         return max(waits)
     for (item, key), cost in costs.items():
-        if not await limiter.hit(item, *key, cost=cost):
+        if not await strategy.hit(item, *key, cost=cost):
             # Another process took the room meanwhile: refused (what was counted so far errs on the safe side).
-            return await _wait(limiter, item, key)
+            return await limiter.wait(item, *key)
     return None
-
-
-async def _wait(limiter: MovingWindowRateLimiter, item: RateLimitItem, key: tuple[str, ...]) -> int:
-    reset_at, _remaining = await limiter.get_window_stats(item, *key)
-    return max(1, math.ceil(reset_at - time.time()))

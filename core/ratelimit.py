@@ -34,28 +34,30 @@ class _MemoryStorage(MemoryStorage):
 class RateLimiter:
     def __init__(self, url: str) -> None:
         self.storage: Storage = _MemoryStorage() if url.startswith("memory://") else storage_from_string(f"async+{url}")
-        self._limiter = MovingWindowRateLimiter(self.storage)
+        # Public for callers that count several limits all or none (core/mail_limits).
+        self.strategy = MovingWindowRateLimiter(self.storage)
 
     async def hit(self, rule: str, *key: str) -> int | None:
         """Count one attempt; None when allowed, else the seconds to wait."""
         item = parse(rule)
-        if await self._limiter.hit(item, *key):
+        if await self.strategy.hit(item, *key):
             return None
-        return await self._wait(item, *key)
+        return await self.wait(item, *key)
 
     async def peek(self, rule: str, *key: str) -> int | None:
         """Like `hit` without counting: for rules that count only failures, checked before the work."""
         item = parse(rule)
-        if await self._limiter.test(item, *key):
+        if await self.strategy.test(item, *key):
             return None
-        return await self._wait(item, *key)
+        return await self.wait(item, *key)
 
     async def clear(self, rule: str, *key: str) -> None:
         """Forget the attempts counted for `key` (e.g. consecutive failures, once someone succeeded)."""
-        await self._limiter.clear(parse(rule), *key)
+        await self.strategy.clear(parse(rule), *key)
 
-    async def _wait(self, item: RateLimitItem, *key: str) -> int:
-        reset_at, _remaining = await self._limiter.get_window_stats(item, *key)
+    async def wait(self, item: RateLimitItem, *key: str) -> int:
+        """Seconds until `key` has room again under `item`."""
+        reset_at, _remaining = await self.strategy.get_window_stats(item, *key)
         return max(1, math.ceil(reset_at - time.time()))
 
     async def reset(self) -> None:
