@@ -383,17 +383,19 @@ async def test_access_changed_while_a_socket_authenticates_is_not_missed(
 async def test_an_event_costs_the_same_queries_for_one_or_many_subscribers(port, client, factory) -> None:
     """Events carry ids; the rows are loaded once per event and process, and access is checked without a query."""
     account = await factory.account()
-    services = [await factory.service(account, f"Hosting {n}") for n in range(2)]
+    services = [await factory.service(account, f"Hosting {n}") for n in range(3)]
     await client.sign_in(account.client_number)
+    await request_cancellation(client, services[2])  # open: every subscription's first message shows it
     statements = []
-    for service, subscribers in zip(services, (1, 3), strict=True):
+    for round_, (service, subscribers) in enumerate(zip(services, (1, 3), strict=False)):
         async with AsyncExitStack() as stack:
             cookie = session_cookie(client)
             sockets = [await stack.enter_async_context(graphql_socket(port, cookie=cookie)) for _ in range(subscribers)]
             for socket in sockets:
                 await socket.init()
-                await socket.subscribe(SUBSCRIPTION, {"serviceId": to_global_id("Service", service.id)})
-                assert await permissions_over(socket, op_id="ready")  # operations run in order: subscribed by now
+                await socket.subscribe(SUBSCRIPTION)
+                for _ in range(1 + round_):  # the current state (each open request) was read: subscribed by now
+                    assert (await socket.next_data())["cancellationStatusChanged"]["cancellation"]["status"]
             with counting_queries() as seen:
                 await request_cancellation(client, service)
                 for socket in sockets:
