@@ -256,8 +256,6 @@ async def _transition(
                 template=change.template,
                 category=EmailCategory.GENERAL,
                 values={
-                    "service": fresh.service.name,
-                    "domain": fresh.service.domain or "",
                     **_mail_values(runtime, fresh),
                     **change.values,
                 },
@@ -270,10 +268,14 @@ async def _transition(
 
 
 def _mail_values(runtime: Runtime, cancellation: Cancellation) -> dict[str, str]:
+    """What every cancellation email shows: the service (loaded with the cancellation) and its times, locally."""
+
     def local(moment: datetime | None) -> str:
         return moment.astimezone(runtime.settings.zone).strftime("%d/%m/%Y %H:%M") if moment else ""
 
     return {
+        "service": cancellation.service.name,
+        "domain": cancellation.service.domain or "",
         "requested_at": local(cancellation.requested_at),
         "effective_by": local(cancellation.effective_by),
         "code_expires_at": local(cancellation.code_expires_at),
@@ -300,8 +302,6 @@ async def _tell_holder(runtime: Runtime, holder: Holder, cancellation: Cancellat
         template="cancellation_requested",
         category=EmailCategory.GENERAL,
         values={
-            "service": service.name,
-            "domain": service.domain or "",
             "requester": principal.actor,
             "reason": cancellation.reason,
             "link": f"{runtime.settings.public_base_url}/#services",
@@ -368,8 +368,6 @@ async def request(ctx: Context, service_id: str, reason: str, acknowledged: bool
                 template="cancellation_code",
                 category=EmailCategory.GENERAL,
                 values={
-                    "service": service.name,
-                    "domain": service.domain or "",
                     "code": code,
                     **_mail_values(runtime, cancellation),
                 },
