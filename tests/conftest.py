@@ -31,7 +31,7 @@ from core.mail_delivery import deliver_forever
 from core.runtime import Runtime
 from settings import Settings
 from tests.helpers import Factory, GraphQLClient
-from tests.live import free_port
+from tests.live import free_port, uvicorn_server
 from tests.smtp import SmtpSink
 
 START = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -137,6 +137,13 @@ async def other_client(app: Starlette) -> AsyncIterator[GraphQLClient]:
     """A second browser, with its own cookies."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as http:
         yield GraphQLClient(http)
+
+
+@pytest.fixture
+async def port(app: Starlette) -> AsyncIterator[int]:
+    """The app on a real uvicorn server on localhost (for WebSocket and third-party clients)."""
+    async with uvicorn_server(app) as bound:
+        yield bound
 
 
 @pytest.fixture

@@ -8,18 +8,16 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
 from app import graphiql_policy
 from core.runtime import Runtime
 from tests.conftest import BASE_URL
 from tests.helpers import Factory, GraphQLClient
-from tests.live import graphql_socket, uvicorn_server
+from tests.live import graphql_socket
 from tests.test_real_clients import partner_token
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -51,12 +49,6 @@ def persisted(query: str, version: object = 1) -> dict[str, Any]:
 
 def error_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name.startswith("clientpanel") and r.levelno >= logging.ERROR]
-
-
-@pytest.fixture
-async def port(app: Starlette) -> AsyncIterator[int]:
-    async with uvicorn_server(app) as bound:
-        yield bound
 
 
 @pytest.mark.parametrize("name", list(NOT_STARTED))

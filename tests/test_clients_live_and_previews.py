@@ -3,26 +3,17 @@ cancellation previews cost the same statements for 5 services as for 50."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 
-import pytest
-from starlette.applications import Starlette
 
 from core.ids import to_global_id
 from tests.helpers import Factory, GraphQLClient, counting_queries
-from tests.live import graphql_socket, uvicorn_server
+from tests.live import graphql_socket
 from tests.test_query_count import delivered
 from tests.test_real_clients import WITHDRAW, request_cancellation, session_cookie
 
 LIVE = """subscription($s: ID) { cancellationStatusChanged(serviceId: $s) { cancellation { id status } } }"""
 PREVIEWS = """{ viewer { account { services(first: 50) { edges { node {
   cancellationPreview { canRequest blockers } } } } } } }"""
-
-
-@pytest.fixture
-async def port(app: Starlette) -> AsyncIterator[int]:
-    async with uvicorn_server(app) as bound:
-        yield bound
 
 
 async def test_the_first_message_for_a_service_is_its_open_cancellation_only(

@@ -107,12 +107,6 @@ async def run_script(name: str, *args: str, env: dict[str, str] | None = None) -
         return json.loads("\n".join(await script.finish()))
 
 
-@pytest.fixture
-async def port(app: Starlette) -> AsyncIterator[int]:
-    async with uvicorn_server(app) as bound:
-        yield bound
-
-
 def mode(settings: Settings, environment: str) -> Starlette:
     """The app as it runs in `environment`, on the test database (its lifespan is not needed)."""
     production = environment == "production"

@@ -4,18 +4,17 @@ once, and hands nothing over twice (seed 001; security review items 6, 10 and 11
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-import pytest
 from tortoise import connections
 
 import models
 from models.enums import ServiceStatus
 from resolvers import recovery_worker
 from tests.helpers import counting_queries, wait_for_mail
-from tests.live import graphql_socket, uvicorn_server
+from tests.live import graphql_socket
 
 REQUEST = "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code field } } }"
 CONFIRM = "mutation($i: AccessRecoveryConfirmInput!) { accessRecoveryConfirm(input: $i) { errors { code field } } }"
@@ -25,12 +24,6 @@ TOKEN = "mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { token 
 NEW_PASSWORD = "Tortuga-Lunar-Bariloche-7310"
 HOLDER = "titular@example.net"
 SUBSCRIPTION = "subscription { cancellationStatusChanged { service { id } } }"
-
-
-@pytest.fixture
-async def port(app) -> AsyncIterator[int]:
-    async with uvicorn_server(app) as bound:
-        yield bound
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Any
@@ -23,7 +23,7 @@ from core.ids import to_global_id
 from core.live import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED
 from resolvers.api_tokens import REQUESTS_PER_TOKEN
 from tests.helpers import PASSWORD, counting_queries, emailed_code
-from tests.live import GraphQLSocket, graphql_socket, uvicorn_server
+from tests.live import GraphQLSocket, graphql_socket
 from tests.test_subscriptions import CONFIRM, SUBSCRIPTION, request_cancellation, session_cookie
 from tests.test_subscriptions_postgres import listeners_connected, real_time, second_process  # noqa: F401 (fixtures)
 
@@ -37,12 +37,6 @@ CONTACT_UPDATE = "mutation($i: ContactUpdateInput!) { contactUpdate(input: $i) {
 CONTACT_DELETE = "mutation($i: ContactDeleteInput!) { contactDelete(input: $i) { errors { code } } }"
 PERMISSIONS = "{ viewer { permissions } }"
 on_postgres = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only")
-
-
-@pytest.fixture
-async def port(app) -> AsyncIterator[int]:
-    async with uvicorn_server(app) as bound:
-        yield bound
 
 
 @pytest.fixture

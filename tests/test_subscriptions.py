@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -26,12 +25,6 @@ CONFIRM = """mutation($i: ServiceCancellationConfirmInput!) { serviceCancellatio
   cancellation { id status } errors { code message } } }"""
 WITHDRAW = """mutation($i: ServiceCancellationWithdrawInput!) { serviceCancellationWithdraw(input: $i) {
   cancellation { id status } errors { code message } } }"""
-
-
-@pytest.fixture
-async def port(app) -> AsyncIterator[int]:
-    async with uvicorn_server(app) as bound:
-        yield bound
 
 
 def session_cookie(client) -> str:
