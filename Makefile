@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
 
-.PHONY: demo test venv lock schema bench
+.PHONY: demo test check venv lock schema bench
 
 $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
@@ -23,6 +23,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
+# Lint, format, types and layers (configured in pyproject.toml); CI runs it and wants zero findings.
+check: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
 bench: $(STAMP)
 	$(VENV)/bin/python bench/run.py
 
@@ -31,4 +38,4 @@ schema: $(STAMP)
 
 # Re-pin after editing pyproject.toml (needs uv: pip install uv).
 lock:
-	uv pip compile pyproject.toml --extra test -o requirements.lock --python-version 3.11
+	uv pip compile pyproject.toml --extra test --extra check -o requirements.lock --python-version 3.11
