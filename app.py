@@ -29,7 +29,7 @@ from tortoise import connections
 
 from core import logs, workers
 from core.apq import PersistedQueries, PersistedQueryError
-from core.authn import authenticate
+from core.authn import authenticate, token_request_wait
 from core.clock import Clock
 from core.context import Context
 from core.csrf import (
@@ -46,12 +46,12 @@ from core.http import (
     SecurityHeaders,
     error_response,
 )
-from core.live import LiveConnections
 from core.runtime import Runtime
+from core.sockets import LiveConnections
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
-from resolvers import api_tokens
+from domain.workers import WORKERS
 from schema import build_schema
-from schema.errors import report_unexpected, unexpected_message
+from schema.masking import report_unexpected, unexpected_message
 from settings import PROJECT_DIR, Settings
 
 log = logging.getLogger("clientpanel")
@@ -186,7 +186,7 @@ class GraphQLApp(GraphQL[Context, None]):
         principal = await authenticate(self.runtime, request)
         if principal is None and getattr(request.state, CROSS_SITE, False):
             raise HTTPException(403, CROSS_SITE_REFUSED)
-        if principal is not None and (wait := await api_tokens.request_wait(self.runtime, principal)):
+        if principal is not None and (wait := await token_request_wait(self.runtime, principal)):
             raise HTTPException(429, f"Too many requests for this API token: retry in {wait} seconds.")
         return Context(
             runtime=self.runtime,
@@ -206,7 +206,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await open_database(settings)
         await runtime.events.start()
         try:
-            async with workers.running(runtime, workers.registered() if settings.run_workers else []):
+            async with workers.running(runtime, WORKERS if settings.run_workers else []):
                 yield
         finally:
             await runtime.events.stop()

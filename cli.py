@@ -1,6 +1,6 @@
 """Staff and operator commands: migrate, demo data, accounts and services, schema export, serve.
 
-    python cli.py --help
+python cli.py --help
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from core.migrations import drift, make_migration, upgrade
 from core.runtime import Runtime
 from core.security import Secrets
 from core.validation import Invalid
+from domain import auth, holder, staff
+from domain.workers import WORKERS
 from models import Account
 from models.enums import HolderKind, Language, NationalIdType, PaymentMethod, ServiceKind, ServiceStatus
-from resolvers import auth, holder, staff
 from settings import PROJECT_DIR, Settings, SettingsError
 
 DEMO_CLIENT_NUMBER = "9000"
@@ -125,25 +126,53 @@ async def seed_demo(runtime: Runtime) -> None:
     )
     today = runtime.clock.now().date()
     await staff.create_service(
-        runtime, account, "Hosting Plan Pyme", ServiceKind.HOSTING, domain="ejemploxmundo.com.ar",
-        recurring_amount=Decimal("15000.00"), next_due_date=today + timedelta(days=40),
+        runtime,
+        account,
+        "Hosting Plan Pyme",
+        ServiceKind.HOSTING,
+        domain="ejemploxmundo.com.ar",
+        recurring_amount=Decimal("15000.00"),
+        next_due_date=today + timedelta(days=40),
     )
     await staff.create_service(
-        runtime, account, "Hosting Plan Inicial", ServiceKind.HOSTING, domain="tiendaperez.com.ar",
-        status=ServiceStatus.SUSPENDED, recurring_amount=Decimal("8000.00"), next_due_date=today + timedelta(days=10),
+        runtime,
+        account,
+        "Hosting Plan Inicial",
+        ServiceKind.HOSTING,
+        domain="tiendaperez.com.ar",
+        status=ServiceStatus.SUSPENDED,
+        recurring_amount=Decimal("8000.00"),
+        next_due_date=today + timedelta(days=10),
     )
     await staff.create_service(
-        runtime, account, "Dominio perezfamilia.com.ar", ServiceKind.DOMAIN, domain="perezfamilia.com.ar",
-        payment_method=PaymentMethod.AUTOMATIC_DEBIT, recurring_amount=Decimal("2500.00"),
+        runtime,
+        account,
+        "Dominio perezfamilia.com.ar",
+        ServiceKind.DOMAIN,
+        domain="perezfamilia.com.ar",
+        payment_method=PaymentMethod.AUTOMATIC_DEBIT,
+        recurring_amount=Decimal("2500.00"),
         next_due_date=date(today.year + 1, today.month, 1) + timedelta(days=14),
     )
     await staff.create_contact(
-        runtime, account, "Ana", "Gómez", DEMO_CONTACT_EMAIL, password=DEMO_CONTACT_PASSWORD,
-        permissions=["SERVICES", "MAIL"], email_categories=["GENERAL", "PRODUCTS", "SUPPORT"],
+        runtime,
+        account,
+        "Ana",
+        "Gómez",
+        DEMO_CONTACT_EMAIL,
+        password=DEMO_CONTACT_PASSWORD,
+        permissions=["SERVICES", "MAIL"],
+        email_categories=["GENERAL", "PRODUCTS", "SUPPORT"],
     )
     await staff.create_contact(
-        runtime, account, "Carlos", "Ruiz", "carlos.ruiz@example.com",
-        permissions=["SERVICES"], email_categories=["DOMAINS"], active=False,
+        runtime,
+        account,
+        "Carlos",
+        "Ruiz",
+        "carlos.ruiz@example.com",
+        permissions=["SERVICES"],
+        email_categories=["DOMAINS"],
+        active=False,
     )
 
 
@@ -253,7 +282,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     with dev_smtp_when_default(settings):
         # A WebSocket message may be no larger than an HTTP body (uvicorn's own default is 16 MiB).
         uvicorn.run(
-            create_app(settings), host=args.host, port=args.port, proxy_headers=True, log_level="info",
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            proxy_headers=True,
+            log_level="info",
             ws_max_size=settings.max_body_bytes,
         )
 
@@ -263,7 +296,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
     from core import workers
 
     async def work(runtime: Runtime) -> None:
-        async with workers.running(runtime, workers.registered()) as tasks:
+        async with workers.running(runtime, WORKERS) as tasks:
             print(f"workers running: {', '.join(task.get_name() for task in tasks)}")
             await asyncio.gather(*tasks)
 
@@ -319,7 +352,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "check-migrations", help="upgrade an empty DATABASE_URL and check the tree matches the models"
     ).set_defaults(run=cmd_check_migrations)
-    sub.add_parser("demo", help="create the demo account (idempotent) and print its credentials").set_defaults(run=cmd_demo)
+    sub.add_parser("demo", help="create the demo account (idempotent) and print its credentials").set_defaults(
+        run=cmd_demo
+    )
     acc = sub.add_parser("create-account", help="create an account and its holder")
     acc.add_argument("client_number")
     acc.add_argument("--first-name", required=True)

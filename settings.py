@@ -160,7 +160,9 @@ def _validated(s: Settings) -> Settings:
     if s.environment not in ENVIRONMENTS:
         raise SettingsError(f"ENVIRONMENT: must be one of {', '.join(ENVIRONMENTS)}, not {s.environment!r}")
     if not (s.database_url.startswith("sqlite://") or s.database_url.startswith(("postgres://", "postgresql://"))):
-        raise SettingsError("DATABASE_URL: must start with sqlite:// or postgres:// (e.g. postgres://user@host:5432/db)")
+        raise SettingsError(
+            "DATABASE_URL: must start with sqlite:// or postgres:// (e.g. postgres://user@host:5432/db)"
+        )
     if len(s.secret_key) < 32:
         raise SettingsError("SECRET_KEY: must be at least 32 characters")
     if s.is_production and s.secret_key == DEV_SECRET_KEY:
@@ -204,7 +206,9 @@ def _validated(s: Settings) -> Settings:
     if not 0 <= s.cancellation_completion_delay_minutes <= 24 * 60:
         raise SettingsError("CANCELLATION_COMPLETION_DELAY_MINUTES: must be between 0 and 1440 (24 hours)")
     if s.persisted_queries_only and not s.persisted_queries_file:
-        raise SettingsError("PERSISTED_QUERIES_FILE: required with PERSISTED_QUERIES_ONLY (a JSON manifest {sha256: query})")
+        raise SettingsError(
+            "PERSISTED_QUERIES_FILE: required with PERSISTED_QUERIES_ONLY (a JSON manifest {sha256: query})"
+        )
     if s.persisted_queries_file and not Path(s.persisted_queries_file).is_file():
         raise SettingsError(f"PERSISTED_QUERIES_FILE: no such file {s.persisted_queries_file!r}")
     if ":" not in s.deprovision_hook:

@@ -15,8 +15,8 @@ from core.authn import authenticate
 from core.db import close_database, open_database
 from core.ids import to_global_id
 from core.runtime import Runtime
+from core.loaders import latest_cancellations
 from models import Contact, Holder, MailMessage, MailRecipient, Service
-from resolvers.cancellation import latest_cancellations
 from settings import Settings
 
 settings = Settings.from_env()
@@ -42,25 +42,63 @@ async def dashboard(request: Request) -> Response:
     for message_id, address in await addressed.values_list("message_id", "address"):
         recipients.setdefault(message_id, []).append(address)
     by_id = {s.id: s for s in await Service.filter(id__in=[m.service_id for m in messages if m.service_id])}
-    data = {"viewer": {"account": {
-        "clientNumber": holder.account.client_number,
-        "holder": {"firstName": holder.first_name, "email": holder.email},
-        "services": {"totalCount": await Service.filter(account_id=account_id).count(), "edges": [
-            {"node": {"id": to_global_id("Service", s.id), "name": s.name, "status": s.status.value,
-                      "nextDueDate": iso(s.next_due_date),
-                      "cancellation": {"id": to_global_id("Cancellation", c.id), "status": c.status.value,
-                                       "effectiveBy": iso(c.effective_by)} if c else None}}
-            for s, c in zip(services, cancellations, strict=True)]},
-        "contacts": {"totalCount": await Contact.filter(account_id=account_id).count(), "edges": [
-            {"node": {"id": to_global_id("Contact", c.id), "email": c.email, "permissions": c.permissions}}
-            for c in contacts]},
-        "mail": {"totalCount": await MailMessage.filter(account_id=account_id).count(), "edges": [
-            {"node": {"id": to_global_id("MailMessage", m.id), "subject": m.subject, "category": m.category.value,
-                      "recipients": recipients.get(m.id, []), "queuedAt": iso(m.queued_at),
-                      "service": {"id": to_global_id("Service", m.service_id), "name": by_id[m.service_id].name}
-                      if m.service_id in by_id else None}}
-            for m in messages]},
-    }}}
+    data = {
+        "viewer": {
+            "account": {
+                "clientNumber": holder.account.client_number,
+                "holder": {"firstName": holder.first_name, "email": holder.email},
+                "services": {
+                    "totalCount": await Service.filter(account_id=account_id).count(),
+                    "edges": [
+                        {
+                            "node": {
+                                "id": to_global_id("Service", s.id),
+                                "name": s.name,
+                                "status": s.status.value,
+                                "nextDueDate": iso(s.next_due_date),
+                                "cancellation": {
+                                    "id": to_global_id("Cancellation", c.id),
+                                    "status": c.status.value,
+                                    "effectiveBy": iso(c.effective_by),
+                                }
+                                if c
+                                else None,
+                            }
+                        }
+                        for s, c in zip(services, cancellations, strict=True)
+                    ],
+                },
+                "contacts": {
+                    "totalCount": await Contact.filter(account_id=account_id).count(),
+                    "edges": [
+                        {"node": {"id": to_global_id("Contact", c.id), "email": c.email, "permissions": c.permissions}}
+                        for c in contacts
+                    ],
+                },
+                "mail": {
+                    "totalCount": await MailMessage.filter(account_id=account_id).count(),
+                    "edges": [
+                        {
+                            "node": {
+                                "id": to_global_id("MailMessage", m.id),
+                                "subject": m.subject,
+                                "category": m.category.value,
+                                "recipients": recipients.get(m.id, []),
+                                "queuedAt": iso(m.queued_at),
+                                "service": {
+                                    "id": to_global_id("Service", m.service_id),
+                                    "name": by_id[m.service_id].name,
+                                }
+                                if m.service_id in by_id
+                                else None,
+                            }
+                        }
+                        for m in messages
+                    ],
+                },
+            }
+        }
+    }
     return JSONResponse({"data": data})
 
 

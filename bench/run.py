@@ -35,9 +35,9 @@ from core.mail import queue_mail  # noqa: E402
 from core.migrations import upgrade  # noqa: E402
 from core.runtime import Runtime  # noqa: E402
 from core.security import Secrets  # noqa: E402
+from domain import staff  # noqa: E402
 from models import Cancellation  # noqa: E402
 from models.enums import CancellationStatus, EmailCategory, ServiceKind  # noqa: E402
-from resolvers import staff  # noqa: E402
 from settings import Settings  # noqa: E402
 
 PASSWORD = "Bench-Colibri-Patagonia-77"
@@ -46,9 +46,12 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 MAX_REQUESTS = 20_000
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "1000"))
 FAN_OUT_ROUNDS = 5
-SIGN_IN = 'mutation($l: String!, $p: String!) { signIn(input: {login: $l, password: $p}) { errors { code } } }'
-SUBSCRIBE = {"id": "1", "type": "subscribe",
-             "payload": {"query": "subscription { cancellationStatusChanged { cancellation { status } } }"}}
+SIGN_IN = "mutation($l: String!, $p: String!) { signIn(input: {login: $l, password: $p}) { errors { code } } }"
+SUBSCRIBE = {
+    "id": "1",
+    "type": "subscribe",
+    "payload": {"query": "subscription { cancellationStatusChanged { cancellation { status } } }"},
+}
 REQUEST = """mutation($s: ID!) { serviceCancellationRequest(input: {serviceId: $s, reason: "bench",
   acknowledgeDataDeletion: true}) { errors { code } } }"""
 DASHBOARD = """{ viewer { account { clientNumber holder { firstName email }
@@ -81,23 +84,40 @@ async def seed(settings: Settings) -> str:
         )
         for n in range(50):
             service = await staff.create_service(
-                runtime, account, f"Hosting {n}", ServiceKind.HOSTING,
-                domain=f"sitio{n}.com.ar", recurring_amount=Decimal("1500"),
+                runtime,
+                account,
+                f"Hosting {n}",
+                ServiceKind.HOSTING,
+                domain=f"sitio{n}.com.ar",
+                recurring_amount=Decimal("1500"),
             )
             await Cancellation.create(
-                account=account, service=service, status=CancellationStatus.WITHDRAWN, reason="bench",
-                requested_at=runtime.clock.now(), requested_by="Juan Pérez", attempts_left=5,
+                account=account,
+                service=service,
+                status=CancellationStatus.WITHDRAWN,
+                reason="bench",
+                requested_at=runtime.clock.now(),
+                requested_by="Juan Pérez",
+                attempts_left=5,
             )
             if n < 40:
                 async with in_transaction():
                     await queue_mail(
-                        runtime, account_id=account.id, template="pin_set",
-                        category=EmailCategory.PRODUCTS, service_id=service.id,
+                        runtime,
+                        account_id=account.id,
+                        template="pin_set",
+                        category=EmailCategory.PRODUCTS,
+                        service_id=service.id,
                     )
         for n in range(20):
             await staff.create_contact(
-                runtime, account, "Ana", f"Gómez {n}", f"ana{n}@example.com",
-                permissions=["SERVICES"], email_categories=["PRODUCTS"],
+                runtime,
+                account,
+                "Ana",
+                f"Gómez {n}",
+                f"ana{n}@example.com",
+                permissions=["SERVICES"],
+                email_categories=["PRODUCTS"],
             )
         return account.client_number
     finally:
@@ -107,7 +127,8 @@ async def seed(settings: Settings) -> str:
 def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", *args, "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=PROJECT, env=env,
+        cwd=PROJECT,
+        env=env,
     )
     for _ in range(200):
         try:
@@ -164,6 +185,7 @@ async def dashboard_run(full_port: int, raw_port: int, client_number: str) -> tu
 
         raw_url = f"http://127.0.0.1:{raw_port}"
         async with httpx.AsyncClient(base_url=raw_url, cookies={"cp_session": cookie}, limits=limits) as raw:
+
             async def via_raw() -> None:
                 response = await raw.get("/dashboard")
                 assert response.status_code == 200
@@ -204,8 +226,10 @@ async def fan_out(port: int, pid: int, client_number: str) -> tuple[float, float
         sockets = []
         for _ in range(SUBSCRIBERS):
             ws = await websockets.connect(
-                f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"],
-                additional_headers={"Cookie": f"cp_session={cookie}"}, ping_interval=None,
+                f"ws://127.0.0.1:{port}/graphql",
+                subprotocols=["graphql-transport-ws"],
+                additional_headers={"Cookie": f"cp_session={cookie}"},
+                ping_interval=None,
             )
             await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
             await ws.recv()
@@ -261,10 +285,15 @@ def run_dialect(dialect: str, *, fan_out_only: bool = False) -> list[str]:
             # The fan-out's subscribers all come from this one session and address, and its changes all email the
             # holder: socket caps and mail budgets raised to fit them.
             env = {
-                **os.environ, "DATABASE_URL": url, "RUN_WORKERS": "false", "LOG_LEVEL": "WARNING",
+                **os.environ,
+                "DATABASE_URL": url,
+                "RUN_WORKERS": "false",
+                "LOG_LEVEL": "WARNING",
                 "PYTHONPATH": str(PROJECT),
-                "WS_MAX_PER_SESSION": str(SUBSCRIBERS), "WS_MAX_PER_IP": str(SUBSCRIBERS),
-                "SECURITY_MAIL_PER_RECIPIENT_HOUR": "1000", "CUSTOMER_MAIL_PER_ACCOUNT_HOUR": "1000",
+                "WS_MAX_PER_SESSION": str(SUBSCRIBERS),
+                "WS_MAX_PER_IP": str(SUBSCRIBERS),
+                "SECURITY_MAIL_PER_RECIPIENT_HOUR": "1000",
+                "CUSTOMER_MAIL_PER_ACCOUNT_HOUR": "1000",
             }
             full = start(["--factory", "app:main_app"], env, 8701)
             raw = start(["bench.raw_app:app"], env, 8702)
@@ -322,23 +351,25 @@ def main() -> None:
         command = [sys.executable, __file__, "--dialect", dialect]
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         rows += json.loads(done.stdout.strip().splitlines()[-1])
-    report = "\n".join([
-        "# Benchmarks",
-        "",
-        f"`make bench` on {os.cpu_count()} cores: the dashboard query (viewer, holder, 50 services with their "
-        f"cancellations, 20 contacts, the last 20 mails) through the full app and through a raw Starlette endpoint "
-        f"reading the same rows with the same ORM and database, {CONCURRENCY} concurrent clients for {SECONDS:.0f} s "
-        "each, uvicorn with one worker. "
-        "The ratio is the figure; absolute numbers depend on the machine.",
-        "",
-        *rows,
-        "",
-        "SQL queries per dashboard request: constant "
-        "(tests/test_query_count.py checks that 5 and 50 services cost the same).",
-        "",
-        sign_in_cost(),
-        "",
-    ])
+    report = "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            f"`make bench` on {os.cpu_count()} cores: the dashboard query (viewer, holder, 50 services with their "
+            f"cancellations, 20 contacts, the last 20 mails) through the full app and through a raw Starlette endpoint "
+            f"reading the same rows with the same ORM and database, {CONCURRENCY} concurrent clients for {SECONDS:.0f} s "
+            "each, uvicorn with one worker. "
+            "The ratio is the figure; absolute numbers depend on the machine.",
+            "",
+            *rows,
+            "",
+            "SQL queries per dashboard request: constant "
+            "(tests/test_query_count.py checks that 5 and 50 services cost the same).",
+            "",
+            sign_in_cost(),
+            "",
+        ]
+    )
     print(report)
     (PROJECT / "BENCHMARKS.md").write_text(report, encoding="utf-8")
 

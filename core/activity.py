@@ -28,8 +28,13 @@ async def record(
     if target is None:
         raise ValueError("record() needs an account: nobody is signed in")
     await _create(
-        ctx.runtime, target, actor or (principal.actor if principal else SYSTEM_ACTOR), action, summary,
-        ip_address=ctx.ip_address, user_agent=ctx.user_agent,
+        ctx.runtime,
+        target,
+        actor or (principal.actor if principal else SYSTEM_ACTOR),
+        action,
+        summary,
+        ip_address=ctx.ip_address,
+        user_agent=ctx.user_agent,
     )
 
 
@@ -41,8 +46,14 @@ async def record_system(
 
 
 async def _create(
-    runtime: Runtime, account_id: int, actor: str, action: str, summary: str,
-    *, ip_address: str | None = None, user_agent: str | None = None,
+    runtime: Runtime,
+    account_id: int,
+    actor: str,
+    action: str,
+    summary: str,
+    *,
+    ip_address: str | None = None,
+    user_agent: str | None = None,
 ) -> None:
     await ActivityEvent.create(
         account_id=account_id,

@@ -14,6 +14,8 @@ from core.runtime import Runtime
 from models import Account, ApiToken, Contact, Holder, Session
 from models.enums import ALL_PERMISSIONS, Language, Permission
 
+REQUESTS_PER_TOKEN = "600/minute"  # per API token, HTTP requests and socket operations together
+
 SESSION_COOKIE = "cp_session"
 # last_seen_at is written at most this often, so reads do not all become writes.
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)
@@ -157,7 +159,7 @@ async def end_sessions(runtime: Runtime, sessions: QuerySet[Session]) -> int:
     """End the open sessions among `sessions` and close their live sockets (in every process).
 
     Call inside `runtime.events.transaction()`; returns how many ended."""
-    from core.live import access_changed  # here, not at the top: core.live builds on this module
+    from core.sockets import access_changed  # here, not at the top: core.sockets builds on this module
 
     open_sessions = await sessions.filter(ended_at=None).values_list("id", "account_id", "contact_id")
     if not open_sessions:
@@ -166,3 +168,10 @@ async def end_sessions(runtime: Runtime, sessions: QuerySet[Session]) -> int:
     for account_id, contact_id in {(row[1], row[2]) for row in open_sessions}:
         access_changed(account_id, contact_id=contact_id, holder=contact_id is None)
     return len(open_sessions)
+
+
+async def token_request_wait(runtime: Runtime, principal: Principal) -> int | None:
+    """Count one request (HTTP or socket operation) against the principal's token; None, or seconds to wait."""
+    if principal.api_token_id is None:
+        return None
+    return await runtime.limiter.hit(REQUESTS_PER_TOKEN, "api-token", str(principal.api_token_id))

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
-from strawberry.dataloader import DataLoader
 
 from core.errors import forbidden, password_change_required, unauthenticated
 from core.i18n import language_from_header
+from core.loaders import Loaders
 from core.runtime import Runtime
 from models.enums import Language, Permission
 
@@ -44,7 +43,7 @@ class Context:
     response: Response | None
     principal: Principal | None
     connection_params: dict[str, Any] | None = None
-    cache: dict[Any, Any] = field(default_factory=dict)
+    loaders: Loaders = field(default_factory=Loaders)
 
     @property
     def language(self) -> Language:
@@ -61,12 +60,12 @@ class Context:
         agent = self.request.headers.get("user-agent")
         return agent[:300] if agent else None
 
-    def loader(self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
-        """A DataLoader for this request (or this subscription event): one query for many objects."""
-        key = ("loader", name)
-        if key not in self.cache:
-            self.cache[key] = DataLoader(load_fn=batch)
-        return self.cache[key]
+    @property
+    def acting(self) -> Principal:
+        """Who acts, once the field's declaration (schema/permissions) let the request through."""
+        if self.principal is None:
+            raise unauthenticated()
+        return self.principal
 
     def require(self, permission: Permission | None = None, *, allow_password_change: bool = False) -> Principal:
         """The principal, if signed in, not held back by a pending password change, and allowed."""

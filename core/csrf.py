@@ -56,13 +56,21 @@ class CredentialAwareCORS:
     def __init__(self, app: ASGIApp, *, cookie_origins: Iterable[str], token_origins: Iterable[str]) -> None:
         self.app = app
         self.for_cookies = CORSMiddleware(
-            app, allow_origins=list(cookie_origins), allow_credentials=True, allow_methods=CORS_METHODS,
-            allow_headers=["content-type", REQUEST_ID_HEADER], expose_headers=[REQUEST_ID_HEADER],
+            app,
+            allow_origins=list(cookie_origins),
+            allow_credentials=True,
+            allow_methods=CORS_METHODS,
+            allow_headers=["content-type", REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER],
             max_age=CORS_MAX_AGE,
         )
         self.for_tokens = CORSMiddleware(
-            app, allow_origins=list(token_origins), allow_credentials=False, allow_methods=CORS_METHODS,
-            allow_headers=["content-type", "authorization", REQUEST_ID_HEADER], expose_headers=[REQUEST_ID_HEADER],
+            app,
+            allow_origins=list(token_origins),
+            allow_credentials=False,
+            allow_methods=CORS_METHODS,
+            allow_headers=["content-type", "authorization", REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER],
             max_age=CORS_MAX_AGE,
         )
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from models.enums import Language
 
-MESSAGES: dict[str, tuple[str, str]] = {
+Messages = Mapping[str, tuple[str, str]]  # key: (Spanish, English)
+
+MESSAGES: Messages = {
     # key: (Spanish, English)
     "NOT_FOUND": ("No existe o no le pertenece.", "It does not exist or does not belong to you."),
     "INVALID_CREDENTIALS": ("Número de cliente, email o clave incorrectos.", "Wrong client number, email or password."),
@@ -22,7 +26,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The password must be at most {max} characters long.",
     ),
     "PASSWORD_TOO_WEAK": ("La clave es demasiado fácil de adivinar.", "The password is too easy to guess."),
-    "PASSWORD_REUSED": ("La clave nueva debe ser distinta de la actual.", "The new password must differ from the current one."),
+    "PASSWORD_REUSED": (
+        "La clave nueva debe ser distinta de la actual.",
+        "The new password must differ from the current one.",
+    ),
     "PIN_FORMAT": ("El PIN debe tener entre 4 y 8 dígitos.", "The PIN must have 4 to 8 digits."),
     "PIN_TRIVIAL": (
         "El PIN no puede ser una secuencia ni repetir un mismo dígito.",
@@ -40,9 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def translate(
-    key: str, language: Language, table: dict[str, tuple[str, str]] = MESSAGES, **values: object
-) -> str:
+def translate(key: str, language: Language, table: Messages = MESSAGES, **values: object) -> str:
     """`key` from `table` (a domain keeps its own), else from the shared MESSAGES, filled with `values`."""
     spanish, english = table.get(key) or MESSAGES[key]
     return (english if language == Language.EN else spanish).format(**values)

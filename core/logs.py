@@ -100,14 +100,16 @@ class OperationLog(SchemaExtension):
         principal = getattr(context.context, "principal", None)
         operations.info(
             "graphql operation",
-            extra={"fields": {
-                "operation": operation_label(context.operation_name),
-                "type": context.operation_type.value if _has_type(context) else None,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                "account_id": principal.account_id if principal else None,
-                "outcome": "error" if codes else "ok",
-                "error_codes": codes,
-            }},
+            extra={
+                "fields": {
+                    "operation": operation_label(context.operation_name),
+                    "type": context.operation_type.value if _has_type(context) else None,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "account_id": principal.account_id if principal else None,
+                    "outcome": "error" if codes else "ok",
+                    "error_codes": codes,
+                }
+            },
         )
 
 

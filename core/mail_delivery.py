@@ -43,7 +43,9 @@ def retry_delay(attempts: int) -> timedelta:
 async def claim(runtime: Runtime, token: str, limit: int = BATCH) -> list[int]:
     """Outbox rows due now that this worker, known by `token`, now holds the lease on."""
     now = runtime.clock.now()
-    due = Q(Q(lease_until__isnull=True) | Q(lease_until__lt=now), status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
+    due = Q(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now), status=DeliveryStatus.QUEUED, next_attempt_at__lte=now
+    )
     candidates = await OutboxMessage.filter(due).order_by("id").limit(limit).values_list("id", flat=True)
     claimed = []
     for row_id in candidates:
@@ -54,7 +56,9 @@ async def claim(runtime: Runtime, token: str, limit: int = BATCH) -> list[int]:
     return claimed
 
 
-def build(runtime: Runtime, message: MailMessage, outbox: OutboxMessage, recipients: list[str], client_number: str) -> EmailMessage:
+def build(
+    runtime: Runtime, message: MailMessage, outbox: OutboxMessage, recipients: list[str], client_number: str
+) -> EmailMessage:
     email = EmailMessage()
     email["From"] = runtime.settings.mail_from
     email["To"] = ", ".join(recipients)
@@ -99,7 +103,11 @@ async def deliver(runtime: Runtime, outbox_id: int, token: str) -> bool:
     now = runtime.clock.now()
     async with in_transaction():
         await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
-            status=DeliveryStatus.SENT, text_body=None, html_body=None, lease_until=None, claim_token=None,
+            status=DeliveryStatus.SENT,
+            text_body=None,
+            html_body=None,
+            lease_until=None,
+            claim_token=None,
             attempts=outbox.attempts + 1,
         )
         await MailMessage.filter(id=message.id).update(delivery_status=DeliveryStatus.SENT, sent_at=now)
@@ -113,14 +121,22 @@ async def _failed(runtime: Runtime, outbox: OutboxMessage, message: MailMessage,
         log.error("mail %s failed for good after %d attempts: %s", message.message_id, attempts, error)
         async with in_transaction():
             await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
-                status=DeliveryStatus.FAILED, attempts=attempts, last_error=error, lease_until=None,
-                claim_token=None, text_body=None, html_body=None,
+                status=DeliveryStatus.FAILED,
+                attempts=attempts,
+                last_error=error,
+                lease_until=None,
+                claim_token=None,
+                text_body=None,
+                html_body=None,
             )
             await MailMessage.filter(id=message.id).update(delivery_status=DeliveryStatus.FAILED)
         return
     log.warning("mail %s not sent (attempt %d), retrying: %s", message.message_id, attempts, error)
     await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
-        attempts=attempts, last_error=error, lease_until=None, claim_token=None,
+        attempts=attempts,
+        last_error=error,
+        lease_until=None,
+        claim_token=None,
         next_attempt_at=runtime.clock.now() + retry_delay(attempts),
     )
 

@@ -40,7 +40,9 @@ async def mail_wait(
     customer budget; None when allowed, else the seconds to wait (and then nothing is counted).
 
     anonymous: caused by someone not signed in (access recovery): counted on budgets of its own."""
-    return await mail_wait_all(runtime, account_id=account_id, outgoing=[Outgoing(kind, addresses)], anonymous=anonymous)
+    return await mail_wait_all(
+        runtime, account_id=account_id, outgoing=[Outgoing(kind, addresses)], anonymous=anonymous
+    )
 
 
 async def mail_wait_all(

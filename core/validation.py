@@ -35,7 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Código de país desconocido (use ISO 3166-1, p. ej. AR o MX).",
         "Unknown country code (use ISO 3166-1, e.g. AR or MX).",
     ),
-    "INVALID_POSTAL_CODE": ("El código postal no es válido para {country}.", "The postal code is not valid for {country}."),
+    "INVALID_POSTAL_CODE": (
+        "El código postal no es válido para {country}.",
+        "The postal code is not valid for {country}.",
+    ),
     "INVALID_NATIONAL_ID": ("El número no es un {kind} válido.", "The number is not a valid {kind}."),
 }
 

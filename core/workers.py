@@ -1,4 +1,6 @@
-"""Background workers the app's lifespan runs (unless RUN_WORKERS=false) and `cli.py worker` runs alone.
+"""Running background workers (the list is domain/workers.py): supervised, restarted after a crash, stopped together.
+
+The app's lifespan runs them (unless RUN_WORKERS=false) and `cli.py worker` runs them alone.
 
 Each is `async def worker(runtime) -> None` that loops until cancelled and claims its work
 with a lease or SKIP LOCKED, so any number of processes can run it side by side.
@@ -15,15 +17,6 @@ from core.runtime import Runtime
 
 log = logging.getLogger("clientpanel.workers")
 Worker = Callable[[Runtime], Awaitable[None]]
-
-
-def registered() -> list[Worker]:
-    """Every worker, imported here so that the registry has no import cycles."""
-    from core.mail_delivery import deliver_forever
-    from resolvers.cancellation import complete_forever
-    from resolvers.recovery_worker import recover_forever
-
-    return [deliver_forever, complete_forever, recover_forever]
 
 
 @contextlib.asynccontextmanager

@@ -4,9 +4,9 @@ authorised like an HTTP request made now.
 A browser on our origin is authenticated by its session cookie; a partner integration sends
 its token in connection_init's payload ({"authorization": "Bearer <token>"} or {"token": ...}).
 Unauthenticated connections close with 4401, forbidden ones with 4403 (the protocol's codes),
-connections over a cap (core/live) with 4429. Each `subscribe` message authenticates again from
+connections over a cap (core/sockets) with 4429. Each `subscribe` message authenticates again from
 the same credential (a use of the session, counted against the token's request limit) and runs
-with that principal in a context of its own; core/live closes the socket when its access ends.
+with that principal in a context of its own; core/sockets closes the socket when its access ends.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
-from core.authn import access_for
+from core.authn import access_for, token_request_wait
 from core.context import Context, Principal
 from core.errors import ApiError
-from core.live import (
+from core.loaders import Loaders
+from core.sockets import (
     CLOSE_FORBIDDEN,
     CLOSE_TOO_MANY,
     CLOSE_UNAUTHENTICATED,
@@ -36,7 +37,6 @@ from core.live import (
     LiveSocket,
     may_stay_connected,
 )
-from resolvers import api_tokens
 
 KEEP_ALIVE_SECONDS = 20.0
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
@@ -58,7 +58,7 @@ def token_from(payload: Any) -> str | None:
 
 async def token_rate_limited(ctx: Context, principal: Principal) -> ApiError | None:
     """The per-token request limit, the same counter HTTP requests use (app.get_context)."""
-    wait = await api_tokens.request_wait(ctx.runtime, principal)
+    wait = await token_request_wait(ctx.runtime, principal)
     if wait is None:
         return None
     error = ApiError("RATE_LIMITED", f"Too many requests for this API token: retry in {wait} seconds.")
@@ -131,7 +131,10 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await super().handle_subscribe(message)  # the protocol's 4401
             return
         if not self.view.persisted.allows(message["payload"].get("query")):  # type: ignore[attr-defined]
-            refusal = {"message": "Only known operations are accepted.", "extensions": {"code": "PERSISTED_QUERY_NOT_ALLOWED"}}
+            refusal = {
+                "message": "Only known operations are accepted.",
+                "extensions": {"code": "PERSISTED_QUERY_NOT_ALLOWED"},
+            }
             await self.send_message({"id": message["id"], "type": "error", "payload": [refusal]})
             return
         principal = await self._live.reauthenticate()
@@ -140,7 +143,7 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if refusal := await token_rate_limited(self.context, principal):
             await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
             return
-        token = _operation_context.set(replace(self._connection_context, principal=principal, cache={}))
+        token = _operation_context.set(replace(self._connection_context, principal=principal, loaders=Loaders()))
         try:
             await super().handle_subscribe(message)
         finally:

@@ -17,15 +17,13 @@ from core import activity
 from core.context import Context, Principal
 from core.errors import forbidden
 from core.ids import pk_of
-from core.live import access_changed
 from core.outcome import Failures
-from core.runtime import Runtime
+from core.sockets import access_changed
 from core.stepup import STEP_UP_REQUIRED, lacks_step_up
 from models import ApiToken
 from models.enums import Permission
 
 TOKEN_PREFIX = "cpk_"
-REQUESTS_PER_TOKEN = "600/minute"
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "REQUIRED": ("Indique un nombre para el token.", "Give the token a name."),
@@ -40,13 +38,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The token does not exist or is not in your account.",
     ),
 }
-
-
-async def request_wait(runtime: Runtime, principal: Principal) -> int | None:
-    """Count one request (HTTP or socket operation) against the principal's token; None, or seconds to wait."""
-    if principal.api_token_id is None:
-        return None
-    return await runtime.limiter.hit(REQUESTS_PER_TOKEN, "api-token", str(principal.api_token_id))
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Sessions, step-up, password and security PIN (seeds 000, 002, 004); signing in is resolvers/sign_in.
+"""Sessions, step-up, password and security PIN (seeds 000, 002, 004); signing in is domain/sign_in.
 
 Changes that hand over an account (password, PIN) need a recent proof of identity
 (core.stepup): `reauthenticate` gives it with the current password.
@@ -17,14 +17,14 @@ from core.authn import clear_session_cookie, end_sessions, principal_for_session
 from core.context import Context, Principal
 from core.errors import forbidden
 from core.ids import pk_of
-from core.live import access_changed
 from core.mail import queue_mail
 from core.pagination import Page, paginate
 from core.passwords import Strength, context_words, strength
 from core.runtime import Runtime
+from core.sockets import access_changed
+from domain import email_changes
 from models import Account, ActivityEvent, Contact, Holder, Session
 from models.enums import EmailCategory, Permission
-from resolvers import email_changes
 
 PASSWORD_CHECKS_PER_PERSON = "10/15 minutes"
 # The fifth wrong current password in a row ends the session (a stolen session gets four guesses).
@@ -102,7 +102,9 @@ async def start_session(ctx: Context, account: Account, contact: Contact | None)
     if contact is not None:
         await Contact.filter(id=contact.id).update(last_sign_in_at=now)
     person = Session.filter(account_id=account.id, contact_id=contact.id if contact else None, ended_at=None)
-    oldest = await person.order_by("-created_at", "-id").offset(MAX_OPEN_SESSIONS_PER_PERSON).values_list("id", flat=True)
+    oldest = (
+        await person.order_by("-created_at", "-id").offset(MAX_OPEN_SESSIONS_PER_PERSON).values_list("id", flat=True)
+    )
     if oldest:
         async with runtime.events.transaction():
             await end_sessions(runtime, Session.filter(id__in=list(oldest)))
@@ -288,7 +290,11 @@ async def set_security_pin(ctx: Context, current_password: str, pin: str) -> Res
         await Account.filter(id=principal.account_id).update(pin_hash=pin_hash)
         await activity.record(ctx, "pin.set", "PIN de seguridad establecido")
         await queue_mail(
-            ctx.runtime, account_id=principal.account_id, template="pin_set", category=EmailCategory.GENERAL, personal=True
+            ctx.runtime,
+            account_id=principal.account_id,
+            template="pin_set",
+            category=EmailCategory.GENERAL,
+            personal=True,
         )
     return OK
 
@@ -299,10 +305,16 @@ async def verify_pin(runtime: Runtime, client_number: str, pin: str) -> bool | N
     if account is None:
         return False
     if await runtime.limiter.hit(PIN_CHECKS_PER_ACCOUNT, "verify-pin", str(account.id)):
-        await activity.record_system(runtime, account.id, "pin.verification_blocked", "Verificación de PIN bloqueada por intentos", STAFF_ACTOR)
+        await activity.record_system(
+            runtime, account.id, "pin.verification_blocked", "Verificación de PIN bloqueada por intentos", STAFF_ACTOR
+        )
         return None
     matched = account.pin_hash is not None and await runtime.secrets.verify_password(account.pin_hash, pin)
-    action, summary = ("pin.verified", "PIN verificado por soporte") if matched else ("pin.verification_failed", "PIN incorrecto en verificación de soporte")
+    action, summary = (
+        ("pin.verified", "PIN verificado por soporte")
+        if matched
+        else ("pin.verification_failed", "PIN incorrecto en verificación de soporte")
+    )
     await activity.record_system(runtime, account.id, action, summary, STAFF_ACTOR)
     return matched
 
@@ -314,5 +326,9 @@ async def activity_page(
     principal = ctx.require(Permission.SECURITY)
     return await paginate(
         ActivityEvent.filter(account_id=principal.account_id),
-        first=first, after=after, last=last, before=before, newest_first=True,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        newest_first=True,
     )

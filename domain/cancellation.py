@@ -26,6 +26,7 @@ from core.mail import Recipient, queue_mail, recipients_for
 from core.mail_limits import MailKind, Outgoing, mail_wait, mail_wait_all
 from core.outcome import Failures
 from core.runtime import Runtime
+from domain.live_cancellations import publish_cancellation
 from models import Cancellation, Holder, Service
 from models.enums import (
     CancellationStatus,
@@ -36,7 +37,6 @@ from models.enums import (
     ServiceKind,
     ServiceStatus,
 )
-from resolvers.live import publish_cancellation
 
 log = logging.getLogger("clientpanel.cancellation")
 CODE_VALIDITY = timedelta(hours=24)
@@ -156,20 +156,9 @@ async def open_cancellation(service_id: int) -> Cancellation | None:
     return await Cancellation.filter(service_id=service_id, status__in=OPEN).first()
 
 
-async def latest_cancellations(service_ids: list[int]) -> list[Cancellation | None]:
-    """For each service, its open or else most recent cancellation (one query for them all)."""
-    rows = await Cancellation.filter(service_id__in=service_ids).order_by("id")
-    latest: dict[int, Cancellation] = {}
-    for row in rows:
-        current = latest.get(row.service_id)
-        if current is None or current.status not in OPEN:
-            latest[row.service_id] = row
-    return [latest.get(service_id) for service_id in service_ids]
-
-
 async def _has_open_cancellation(ctx: Context, service_id: int) -> bool:
     """Through the request's loader that Service.cancellation shares: one query for every service listed."""
-    latest = await ctx.loader("latest_cancellation", latest_cancellations).load(service_id)
+    latest = await ctx.loaders.latest_cancellation.load(service_id)
     return latest is not None and latest.status in OPEN
 
 
@@ -390,7 +379,9 @@ async def request(ctx: Context, service_id: str, reason: str, acknowledged: bool
 async def expire(runtime: Runtime, ctx: Context | None, cancellation: Cancellation) -> Cancellation | None:
     """A code never entered in time: the request lapses."""
     return await _transition(
-        runtime, ctx, cancellation,
+        runtime,
+        ctx,
+        cancellation,
         Change(
             status=CancellationStatus.EXPIRED,
             expected=(CancellationStatus.AWAITING_CONFIRMATION,),
@@ -425,14 +416,20 @@ async def confirm(ctx: Context, cancellation_id: str, code: str) -> Outcome:
             return outcome.fail("TOO_MANY_ATTEMPTS", ["input", "code"])
         return outcome.fail("INVALID_CODE", ["input", "code"], attempts=left)
     same_code = Q(code_hash=cancellation.code_hash)
-    if wait := await mail_wait(runtime, account_id=cancellation.account_id, kind=MailKind.CUSTOMER,
-                               addresses=await _notice_addresses(cancellation.account_id)):
+    if wait := await mail_wait(
+        runtime,
+        account_id=cancellation.account_id,
+        kind=MailKind.CUSTOMER,
+        addresses=await _notice_addresses(cancellation.account_id),
+    ):
         # The right code, but its notice cannot go yet: the attempt is given back.
         await Cancellation.filter(same_code, id=cancellation.id).update(attempts_left=F("attempts_left") + 1)
         return outcome.fail("RATE_LIMITED", None, seconds=wait)
     service = cancellation.service
     confirmed = await _transition(
-        runtime, ctx, cancellation,
+        runtime,
+        ctx,
+        cancellation,
         Change(
             status=CancellationStatus.SCHEDULED,
             expected=(CancellationStatus.AWAITING_CONFIRMATION,),
@@ -494,7 +491,9 @@ async def resend_code(ctx: Context, cancellation_id: str) -> Outcome:
     code = runtime.secrets.new_code(CODE_DIGITS)
     now = runtime.clock.now()
     resent = await _transition(
-        runtime, ctx, cancellation,
+        runtime,
+        ctx,
+        cancellation,
         Change(
             status=CancellationStatus.AWAITING_CONFIRMATION,
             expected=(CancellationStatus.AWAITING_CONFIRMATION,),
@@ -536,7 +535,9 @@ async def withdraw(ctx: Context, cancellation_id: str) -> Outcome:
             "status_before_cancellation": None,
         }
     withdrawn = await _transition(
-        runtime, ctx, cancellation,
+        runtime,
+        ctx,
+        cancellation,
         Change(
             status=CancellationStatus.WITHDRAWN,
             expected=OPEN,
@@ -592,7 +593,9 @@ async def complete(runtime: Runtime, cancellation_id: int) -> bool:
     cancellation = await Cancellation.get(id=cancellation_id).select_related("service")
     deleted = await deprovision_hook(runtime.settings.deprovision_hook)(runtime, cancellation.service)
     done = await _transition(
-        runtime, None, cancellation,
+        runtime,
+        None,
+        cancellation,
         Change(
             status=CancellationStatus.COMPLETED,
             expected=(CancellationStatus.SCHEDULED,),

@@ -20,18 +20,18 @@ from core import activity
 from core.authn import end_sessions
 from core.context import Context, Principal
 from core.ids import pk_of
-from core.live import access_changed
 from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
 from core.outcome import Failures
 from core.pagination import Page, paginate
 from core.passwords import context_words, strength
+from core.sockets import access_changed
 from core.stepup import STEP_UP_REQUIRED, lacks_step_up
 from core.validation import FieldErrors, Problem, address, email, phone, text
+from domain import email_changes
+from domain.auth import start_session
 from models import Account, ApiToken, Contact, Session
 from models.enums import EmailCategory, Language, Permission
-from resolvers import email_changes
-from resolvers.auth import start_session
 
 INVITATION_VALIDITY = timedelta(days=7)
 ACCEPTS_PER_IP = "20/hour"
@@ -44,15 +44,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No puede otorgar, quitar ni cambiar permisos que usted no tiene: {permissions}.",
         "You cannot grant, remove or change permissions you do not hold: {permissions}.",
     ),
-    "NOT_FOUND": ("El contacto no existe o no pertenece a su cuenta.", "The contact does not exist or is not in your account."),
+    "NOT_FOUND": (
+        "El contacto no existe o no pertenece a su cuenta.",
+        "The contact does not exist or is not in your account.",
+    ),
     "STALE_VERSION": (
         "El contacto cambió mientras lo editaba. Vuelva a cargarlo.",
         "The contact changed while you were editing it. Reload and try again.",
     ),
-    "INVALID_CODE": ("El enlace de invitación no es válido o ya fue usado.", "The invitation link is not valid or was already used."),
-    "CODE_EXPIRED": ("El enlace de invitación venció. Pida uno nuevo.", "The invitation link has expired. Ask for a new one."),
-    "INVALID_STATE": ("El contacto está inactivo o ya eligió su clave.", "The contact is inactive or has already chosen a password."),
-    "RATE_LIMITED": ("Demasiados intentos. Vuelva a intentarlo en {seconds} segundos.", "Too many attempts. Try again in {seconds} seconds."),
+    "INVALID_CODE": (
+        "El enlace de invitación no es válido o ya fue usado.",
+        "The invitation link is not valid or was already used.",
+    ),
+    "CODE_EXPIRED": (
+        "El enlace de invitación venció. Pida uno nuevo.",
+        "The invitation link has expired. Ask for a new one.",
+    ),
+    "INVALID_STATE": (
+        "El contacto está inactivo o ya eligió su clave.",
+        "The contact is inactive or has already chosen a password.",
+    ),
+    "RATE_LIMITED": (
+        "Demasiados intentos. Vuelva a intentarlo en {seconds} segundos.",
+        "Too many attempts. Try again in {seconds} seconds.",
+    ),
 }
 
 
@@ -78,9 +93,13 @@ class Result(Failures):
     problems: list[Problem] = field(default_factory=list)
 
 
-async def contacts_page(ctx: Context, first: int | None, after: str | None, last: int | None, before: str | None) -> Page[Contact]:
+async def contacts_page(
+    ctx: Context, first: int | None, after: str | None, last: int | None, before: str | None
+) -> Page[Contact]:
     principal = ctx.require(Permission.CONTACTS)
-    return await paginate(Contact.filter(account_id=principal.account_id), first=first, after=after, last=last, before=before)
+    return await paginate(
+        Contact.filter(account_id=principal.account_id), first=first, after=after, last=last, before=before
+    )
 
 
 def _validated(given: ContactFields, errors: FieldErrors, country: str | None) -> dict[str, Any]:
@@ -130,7 +149,8 @@ async def _invite(ctx: Context, contact: Contact) -> None:
     runtime = ctx.runtime
     token = runtime.secrets.new_token()
     await Contact.filter(id=contact.id).update(
-        invitation_token_hash=runtime.secrets.digest(token), invitation_expires_at=runtime.clock.now() + INVITATION_VALIDITY
+        invitation_token_hash=runtime.secrets.digest(token),
+        invitation_expires_at=runtime.clock.now() + INVITATION_VALIDITY,
     )
     holder_name = ctx.principal.actor if ctx.principal else ""
     await queue_mail(
@@ -138,7 +158,11 @@ async def _invite(ctx: Context, contact: Contact) -> None:
         account_id=contact.account_id,
         template="contact_invitation",
         category=EmailCategory.GENERAL,
-        values={"name": contact.first_name, "inviter": holder_name, "link": f"{runtime.settings.public_base_url}/invitacion?token={token}"},
+        values={
+            "name": contact.first_name,
+            "inviter": holder_name,
+            "link": f"{runtime.settings.public_base_url}/invitacion?token={token}",
+        },
         contact_id=contact.id,
         personal=True,
         kind=MailKind.INVITATION,
@@ -161,8 +185,12 @@ async def create(ctx: Context, given: ContactFields) -> Result:
         return result.fail("RATE_LIMITED", ["input", "email"], seconds=wait)
     try:
         async with ctx.runtime.events.transaction():
-            contact = await Contact.create(account_id=principal.account_id, created_at=ctx.runtime.clock.now(), **values)
-            await activity.record(ctx, "contact.created", f"Contacto creado: {contact.first_name} {contact.last_name} <{contact.email}>")
+            contact = await Contact.create(
+                account_id=principal.account_id, created_at=ctx.runtime.clock.now(), **values
+            )
+            await activity.record(
+                ctx, "contact.created", f"Contacto creado: {contact.first_name} {contact.last_name} <{contact.email}>"
+            )
             if contact.active:
                 await _invite(ctx, contact)
     except IntegrityError:
@@ -246,7 +274,11 @@ async def _move_to_new_address(ctx: Context, contact: Contact, new_email: str) -
         account_id=contact.account_id,
         template="contact_email_changed",
         category=EmailCategory.GENERAL,
-        values={"old_email": contact.email, "new_email": new_email, "actor": ctx.principal.actor if ctx.principal else ""},
+        values={
+            "old_email": contact.email,
+            "new_email": new_email,
+            "actor": ctx.principal.actor if ctx.principal else "",
+        },
         to=[Recipient(contact.email, Language(contact.language), contact.id)],
     )
 
@@ -270,7 +302,9 @@ async def delete(ctx: Context, contact_id: str) -> Result:
         if not await Contact.filter(id=contact.id, version=contact.version).delete():
             return result.fail("STALE_VERSION", ["input", "id"])
         await end_sessions(ctx.runtime, Session.filter(contact_id=contact.id))
-        await activity.record(ctx, "contact.deleted", f"Contacto eliminado: {contact.first_name} {contact.last_name} <{contact.email}>")
+        await activity.record(
+            ctx, "contact.deleted", f"Contacto eliminado: {contact.first_name} {contact.last_name} <{contact.email}>"
+        )
         access_changed(contact.account_id, contact_id=contact.id)
     result.contact = contact
     return result
@@ -306,7 +340,9 @@ async def accept_invitation(ctx: Context, token: str, password: str) -> Result:
     if contact.invitation_expires_at is None or runtime.clock.now() >= contact.invitation_expires_at:
         return result.fail("CODE_EXPIRED", ["input", "token"])
     account = await Account.get(id=contact.account_id)
-    verdict = strength(password, context_words(contact.first_name, contact.last_name, contact.email, account.client_number))
+    verdict = strength(
+        password, context_words(contact.first_name, contact.last_name, contact.email, account.client_number)
+    )
     if verdict.problem:
         hints = " ".join(h for h in (verdict.warning, *verdict.suggestions) if h)
         return result.fail("PASSWORD_TOO_WEAK", ["input", "password"], key=verdict.problem, hints=hints)

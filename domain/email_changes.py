@@ -15,10 +15,10 @@ from tortoise.expressions import F
 
 from core import activity
 from core.context import Context, Principal
-from core.live import access_changed
 from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
 from core.outcome import Failures
+from core.sockets import access_changed
 from core.stepup import STEP_UP_REQUIRED, lacks_step_up
 from models import Contact, EmailChange, Holder
 from models.enums import EmailCategory, Language
@@ -69,28 +69,43 @@ async def request_change(ctx: Context, principal: Principal, new_email: str, pat
         async with runtime.events.transaction():
             await void_pending(principal.account_id, principal.contact_id, runtime.clock.now())
         return result
-    if wait := await runtime.limiter.hit(REQUESTS_PER_PERSON, "email-change", f"{principal.account_id}:{principal.contact_id}"):
+    if wait := await runtime.limiter.hit(
+        REQUESTS_PER_PERSON, "email-change", f"{principal.account_id}:{principal.contact_id}"
+    ):
         return result.fail("RATE_LIMITED", path, seconds=wait)
-    if wait := await mail_wait(runtime, account_id=principal.account_id, kind=MailKind.SECURITY, addresses=[new_email, old_email]):
+    if wait := await mail_wait(
+        runtime, account_id=principal.account_id, kind=MailKind.SECURITY, addresses=[new_email, old_email]
+    ):
         return result.fail("RATE_LIMITED", path, seconds=wait)
     token = runtime.secrets.new_token()
     now = runtime.clock.now()
     async with runtime.events.transaction():
         await void_pending(principal.account_id, principal.contact_id, now)
         await EmailChange.create(
-            account_id=principal.account_id, contact_id=principal.contact_id, new_email=new_email,
-            token_hash=runtime.secrets.digest(token), created_at=now, expires_at=now + LINK_VALIDITY,
+            account_id=principal.account_id,
+            contact_id=principal.contact_id,
+            new_email=new_email,
+            token_hash=runtime.secrets.digest(token),
+            created_at=now,
+            expires_at=now + LINK_VALIDITY,
         )
         await activity.record(ctx, "email.change_requested", f"Cambio de email pedido: {old_email} → {new_email}")
         values = {"old_email": old_email, "new_email": new_email}
         await queue_mail(
-            runtime, account_id=principal.account_id, template="email_change_link", category=EmailCategory.GENERAL,
+            runtime,
+            account_id=principal.account_id,
+            template="email_change_link",
+            category=EmailCategory.GENERAL,
             values={**values, "link": f"{runtime.settings.public_base_url}{FRONTEND_PATH}?token={token}"},
             to=[Recipient(new_email, language, principal.contact_id)],
         )
         await queue_mail(
-            runtime, account_id=principal.account_id, template="email_change_requested", category=EmailCategory.GENERAL,
-            values=values, to=[Recipient(old_email, language, principal.contact_id)],
+            runtime,
+            account_id=principal.account_id,
+            template="email_change_requested",
+            category=EmailCategory.GENERAL,
+            values=values,
+            to=[Recipient(old_email, language, principal.contact_id)],
         )
     result.pending_email = new_email
     return result
@@ -121,7 +136,10 @@ async def pending_email(account_id: int, contact_id: int | None, ctx: Context) -
     """The address waiting for confirmation, if a live request exists."""
     change = (
         await EmailChange.filter(
-            account_id=account_id, contact_id=contact_id, confirmed_at=None, voided_at=None,
+            account_id=account_id,
+            contact_id=contact_id,
+            confirmed_at=None,
+            voided_at=None,
             expires_at__gt=ctx.runtime.clock.now(),
         )
         .order_by("-id")
@@ -149,13 +167,22 @@ async def confirm(ctx: Context, token: str) -> ChangeResult:
                 return result.fail("INVALID_CODE", ["input", "token"])
             old_email, language = await _apply(change, now)
             await activity.record(
-                ctx, "email.changed", f"Email cambiado: {old_email} → {change.new_email}",
-                account_id=change.account_id, actor=change.new_email,
+                ctx,
+                "email.changed",
+                f"Email cambiado: {old_email} → {change.new_email}",
+                account_id=change.account_id,
+                actor=change.new_email,
             )
             await queue_mail(
-                runtime, account_id=change.account_id, template="email_changed", category=EmailCategory.GENERAL,
+                runtime,
+                account_id=change.account_id,
+                template="email_changed",
+                category=EmailCategory.GENERAL,
                 values={"old_email": old_email, "new_email": change.new_email},
-                to=[Recipient(old_email, language, change.contact_id), Recipient(change.new_email, language, change.contact_id)],
+                to=[
+                    Recipient(old_email, language, change.contact_id),
+                    Recipient(change.new_email, language, change.contact_id),
+                ],
             )
             access_changed(change.account_id, contact_id=change.contact_id, holder=change.contact_id is None)
     except IntegrityError:

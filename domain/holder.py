@@ -16,9 +16,9 @@ from core.context import Context
 from core.outcome import Failures
 from core.runtime import Runtime
 from core.validation import FieldErrors, Invalid, Problem, address, email, national_id, phone, text
+from domain import email_changes
 from models import Account, Holder, Service
 from models.enums import Language, NationalIdType, Permission, ServiceStatus
-from resolvers import email_changes
 
 UNCHANGED: Any = object()
 STAFF_ACTOR = "Staff"
@@ -56,9 +56,11 @@ async def has_security_pin(account_id: int) -> bool:
 async def email_at_own_domain(account_id: int, address_: str) -> bool:
     """Is the email's domain (or a parent of it) hosted on one of the account's live services?"""
     domain = address_.rpartition("@")[2].lower()
-    hosted = await Service.filter(account_id=account_id, domain__isnull=False).exclude(
-        status=ServiceStatus.CANCELLED
-    ).values_list("domain", flat=True)
+    hosted = (
+        await Service.filter(account_id=account_id, domain__isnull=False)
+        .exclude(status=ServiceStatus.CANCELLED)
+        .values_list("domain", flat=True)
+    )
     return any(domain == d or domain.endswith(f".{d}") for d in hosted if d)
 
 
@@ -117,7 +119,9 @@ async def update_holder(ctx: Context, changes: HolderChanges) -> UpdateResult:
         if not updated:
             return UpdateResult(stale=True)
         if changed:
-            await activity.record(ctx, "holder.updated", "Datos del titular actualizados: " + ", ".join(sorted(changed)))
+            await activity.record(
+                ctx, "holder.updated", "Datos del titular actualizados: " + ", ".join(sorted(changed))
+            )
     result.holder = await Holder.get(account_id=principal.account_id)
     result.email_at_own_domain = new_email is not None and await email_at_own_domain(principal.account_id, new_email)
     return result
@@ -152,6 +156,10 @@ async def correct_identity(runtime: Runtime, client_number: str, correction: Ide
         async with runtime.events.transaction():
             await Holder.filter(id=holder.id).update(**values, version=F("version") + 1, updated_at=runtime.clock.now())
             await activity.record_system(
-                runtime, holder.account_id, "holder.identity_corrected", "Corrección de identidad por staff: " + ", ".join(changed), STAFF_ACTOR
+                runtime,
+                holder.account_id,
+                "holder.identity_corrected",
+                "Corrección de identidad por staff: " + ", ".join(changed),
+                STAFF_ACTOR,
             )
     return changed

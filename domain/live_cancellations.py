@@ -13,7 +13,7 @@ from core.context import Context
 from core.errors import ApiError
 from core.events import RESYNC
 from core.ids import pk_of
-from core.live import live_socket
+from core.sockets import live_socket
 from models import Cancellation, Service
 from models.enums import CancellationStatus, Permission
 

@@ -62,26 +62,11 @@ async def get_message(ctx: Context, pk: int) -> MailMessage | None:
     return await visible_mail(ctx).filter(id=pk).first()
 
 
-async def recipients_of(message_ids: list[int]) -> list[list[str]]:
-    """Each message's recipient addresses (a DataLoader batch: one query for a page of messages)."""
-    rows = await MailRecipient.filter(message_id__in=message_ids).order_by("id").values_list("message_id", "address")
-    found: dict[int, list[str]] = {}
-    for message_id, address in rows:
-        found.setdefault(message_id, []).append(address)
-    return [found.get(message_id, []) for message_id in message_ids]
-
-
-async def services_by_id(service_ids: list[int]) -> list[Service | None]:
-    """A DataLoader batch of services by id."""
-    found = {s.id: s for s in await Service.filter(id__in=service_ids)}
-    return [found.get(service_id) for service_id in service_ids]
-
-
 async def service_of(ctx: Context, message: MailMessage) -> Service | None:
     """The message's service, shown only to those who may see services."""
     if message.service_id is None or ctx.principal is None or Permission.SERVICES not in ctx.principal.permissions:
         return None
-    return await ctx.loader("service", services_by_id).load(message.service_id)
+    return await ctx.loaders.service.load(message.service_id)
 
 
 MESSAGES: dict[str, tuple[str, str]] = {

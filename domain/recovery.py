@@ -1,7 +1,7 @@
 """Access recovery (seed 001): by domain, client number or primary email.
 
 The answer never says whether anything matched, and neither does the work: every request
-inserts the same row and answers; the recovery worker (resolvers/recovery_worker.py) matches
+inserts the same row and answers; the recovery worker (domain/recovery_worker.py) matches
 it later and mails each matched person a one-hour, single-use confirmation link. Confirming
 a link emails the client number and a temporary password that signs in once, within 24
 hours, and must then be replaced; the person's sessions and API tokens end.
@@ -19,11 +19,11 @@ import idna
 from core import activity
 from core.authn import end_sessions
 from core.context import Context
-from core.live import access_changed
 from core.mail import queue_mail
+from core.sockets import access_changed
+from domain import email_changes
 from models import Account, ApiToken, Contact, RecoveryRequest, Session
 from models.enums import EmailCategory
-from resolvers import email_changes
 
 TEMPORARY_PASSWORD_HOURS = 24
 TEMPORARY_PASSWORD_VALIDITY = timedelta(hours=TEMPORARY_PASSWORD_HOURS)
@@ -38,7 +38,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "INVALID_CODE": ("El enlace no es válido o ya fue usado.", "The link is not valid or was already used."),
     "CODE_EXPIRED": (
-        "El enlace venció. Vuelva a pedir la recuperación.", "The link has expired. Ask for recovery again."
+        "El enlace venció. Vuelva a pedir la recuperación.",
+        "The link has expired. Ask for recovery again.",
     ),
 }
 

@@ -24,10 +24,10 @@ from core import activity
 from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
 from core.runtime import Runtime
+from domain.recovery import Method, domain_forms
 from models import Account, Contact, Holder, RecoveryRequest, Service
 from models.enums import EmailCategory, Language, ServiceStatus
 from models.recovery import void_links
-from resolvers.recovery import Method, domain_forms
 
 LEASE = timedelta(minutes=5)
 BATCH = 20
@@ -99,8 +99,11 @@ async def _issue_link(runtime: Runtime, person: Person, method: str) -> str:
     token = runtime.secrets.new_token()
     await void_links(person.account_id, person.contact_id, now)
     await RecoveryRequest.create(
-        account_id=person.account_id, contact_id=person.contact_id, token_hash=runtime.secrets.digest(token),
-        created_at=now, expires_at=now + LINK_VALIDITY,
+        account_id=person.account_id,
+        contact_id=person.contact_id,
+        token_hash=runtime.secrets.digest(token),
+        created_at=now,
+        expires_at=now + LINK_VALIDITY,
     )
     summary = f"Recuperación de acceso pedida ({method})"
     await activity.record_system(runtime, person.account_id, "recovery.requested", summary, ACTOR)
@@ -131,7 +134,9 @@ async def process(runtime: Runtime, request_id: int, token: str) -> bool:
 async def _mail_links(runtime: Runtime, address: str, people: list[Person], method: str) -> None:
     """One message to `address` listing each client number with its own link (none beyond its mail budget)."""
     first = people[0]
-    if await mail_wait(runtime, account_id=first.account_id, kind=MailKind.SECURITY, addresses=[address], anonymous=True):
+    if await mail_wait(
+        runtime, account_id=first.account_id, kind=MailKind.SECURITY, addresses=[address], anonymous=True
+    ):
         return
     links = [{"client_number": p.client_number, "link": await _issue_link(runtime, p, method)} for p in people]
     await queue_mail(

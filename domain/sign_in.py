@@ -21,8 +21,8 @@ from starlette.responses import Response
 from core import activity
 from core.context import Context
 from core.runtime import Runtime
+from domain.auth import CLIENT_NUMBER_MAX, EMAIL_MAX, OK, Outcome, Result, start_session
 from models import Account, Contact, RecoveryRequest
-from resolvers.auth import CLIENT_NUMBER_MAX, EMAIL_MAX, OK, Outcome, Result, start_session
 
 FAILURES_PER_SOURCE = "50/15 minutes"
 FAILURES_PER_LOGIN_AND_SOURCE = "10/15 minutes"

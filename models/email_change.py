@@ -12,7 +12,9 @@ class EmailChange(Model):
     id = fields.IntField(primary_key=True)
     account = fields.ForeignKeyField("models.Account", related_name="email_changes", on_delete=fields.CASCADE)
     # None: the holder's primary email; else that contact's email.
-    contact = fields.ForeignKeyField("models.Contact", related_name="email_changes", null=True, on_delete=fields.CASCADE)
+    contact = fields.ForeignKeyField(
+        "models.Contact", related_name="email_changes", null=True, on_delete=fields.CASCADE
+    )
     new_email = fields.CharField(max_length=254)
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField()

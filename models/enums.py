@@ -68,6 +68,10 @@ class CancellationStatus(str, Enum):
     EXPIRED = "EXPIRED"
 
 
+# A cancellation still in progress: at most one per service (the unique open marker).
+OPEN_CANCELLATION = (CancellationStatus.AWAITING_CONFIRMATION, CancellationStatus.SCHEDULED)
+
+
 class DeliveryStatus(str, Enum):
     QUEUED = "QUEUED"
     SENT = "SENT"

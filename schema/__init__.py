@@ -17,7 +17,7 @@ from core.limits import Budget, QueryLimits, TokenLimit
 from core.logs import OperationLog
 from schema import api_tokens, auth, contacts, email_changes, holder, mail, nodes, recovery, services
 from schema.account import Viewer, viewer_of
-from schema.errors import MaskUnexpectedErrors, add_codes, hide_suggestions
+from schema.masking import MaskUnexpectedErrors, add_codes, hide_suggestions
 from schema.subscriptions import Subscription
 from settings import Settings
 

@@ -9,8 +9,8 @@ import strawberry
 import models
 from core.context import Context
 from core.ids import to_global_id
+from domain import api_tokens
 from models.enums import Permission as PermissionEnum
-from resolvers import api_tokens
 from schema.common import Node, Permission, UserError, failure_errors
 
 

@@ -12,8 +12,8 @@ from core.context import Context
 from core.errors import ApiError
 from core.ids import to_global_id
 from core.passwords import MAX_LENGTH, MIN_LENGTH, Strength
+from domain import auth, sign_in
 from models.enums import Permission
-from resolvers import auth, sign_in
 from schema.activity import ActivityConnection
 from schema.common import Node, UserError, UserErrorCode, user_error
 from schema.holder import holder_of
@@ -55,7 +55,9 @@ class PasswordStrength:
 
     @classmethod
     def of(cls, verdict: Strength) -> PasswordStrength:
-        return cls(score=verdict.score, acceptable=verdict.acceptable, warning=verdict.warning, suggestions=verdict.suggestions)
+        return cls(
+            score=verdict.score, acceptable=verdict.acceptable, warning=verdict.warning, suggestions=verdict.suggestions
+        )
 
 
 def errors_of(ctx: Context, result: auth.Result, field: list[str] | None = None) -> list[UserError]:
@@ -217,19 +219,31 @@ class Mutation:
         return SignOutPayload(errors=[])
 
     @strawberry.mutation
-    async def session_revoke(self, info: strawberry.Info[Context, None], input: SessionRevokeInput) -> SessionRevokePayload:
+    async def session_revoke(
+        self, info: strawberry.Info[Context, None], input: SessionRevokeInput
+    ) -> SessionRevokePayload:
         ctx = info.context
-        return SessionRevokePayload(errors=errors_of(ctx, await auth.revoke_session(ctx, input.session_id), ["input", "sessionId"]))
+        return SessionRevokePayload(
+            errors=errors_of(ctx, await auth.revoke_session(ctx, input.session_id), ["input", "sessionId"])
+        )
 
     @strawberry.mutation
-    async def password_change(self, info: strawberry.Info[Context, None], input: PasswordChangeInput) -> PasswordChangePayload:
+    async def password_change(
+        self, info: strawberry.Info[Context, None], input: PasswordChangeInput
+    ) -> PasswordChangePayload:
         ctx = info.context
         result = await auth.change_password(ctx, input.current_password, input.new_password)
-        field = ["input", "currentPassword"] if result.outcome is auth.Outcome.INVALID_CREDENTIALS else ["input", "newPassword"]
+        field = (
+            ["input", "currentPassword"]
+            if result.outcome is auth.Outcome.INVALID_CREDENTIALS
+            else ["input", "newPassword"]
+        )
         return PasswordChangePayload(errors=errors_of(ctx, result, field))
 
     @strawberry.mutation
-    async def security_pin_set(self, info: strawberry.Info[Context, None], input: SecurityPinSetInput) -> SecurityPinSetPayload:
+    async def security_pin_set(
+        self, info: strawberry.Info[Context, None], input: SecurityPinSetInput
+    ) -> SecurityPinSetPayload:
         ctx = info.context
         result = await auth.set_security_pin(ctx, input.current_password, input.pin)
         field = ["input", "currentPassword"] if result.outcome is auth.Outcome.INVALID_CREDENTIALS else ["input", "pin"]

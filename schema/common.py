@@ -10,13 +10,16 @@ import strawberry
 
 from core.context import Context
 from core.i18n import MESSAGES, translate
-from core.outcome import Failures
+from core.outcome import Failure, Failures, Outcome
 from core.pagination import Page
 from models import enums
 
-Permission = strawberry.enum(enums.Permission, description="Access that a contact can be granted. The holder has all of them.")
+Permission = strawberry.enum(
+    enums.Permission, description="Access that a contact can be granted. The holder has all of them."
+)
 EmailCategory = strawberry.enum(
-    enums.EmailCategory, description="What kinds of email a person receives; also the category of every archived message."
+    enums.EmailCategory,
+    description="What kinds of email a person receives; also the category of every archived message.",
 )
 Language = strawberry.enum(enums.Language)
 
@@ -110,8 +113,36 @@ class WarningCode(Enum):
     AUTOMATIC_DEBIT_WILL_BE_CHARGED = "AUTOMATIC_DEBIT_WILL_BE_CHARGED"
 
 
-@strawberry.type(description="Something the caller should know about a change that succeeded.")
-class Warning:
+@strawberry.type(name="Warning", description="Something the caller should know about a change that succeeded.")
+class PayloadWarning:
     field: list[str] | None
     code: WarningCode
     message: str
+
+
+def _message(ctx: Context, failure: Failure) -> str:
+    return translate(failure.message_key, ctx.language, failure.messages, **failure.values)
+
+
+def payload_errors(ctx: Context, outcome: Outcome[Any]) -> list[UserError]:
+    """The one translator of a behaviour's failures into payload errors, in the caller's language."""
+    return [
+        UserError(
+            field=list(failure.path) if failure.path is not None else None,
+            code=UserErrorCode(failure.code.value),
+            message=_message(ctx, failure),
+        )
+        for failure in outcome.failures
+    ]
+
+
+def payload_warnings(ctx: Context, outcome: Outcome[Any]) -> list[PayloadWarning]:
+    """A behaviour's advice about a change that succeeded, in the caller's language."""
+    return [
+        PayloadWarning(
+            field=list(failure.path) if failure.path is not None else None,
+            code=WarningCode(failure.code.value),
+            message=_message(ctx, failure),
+        )
+        for failure in outcome.warnings
+    ]

@@ -13,9 +13,9 @@ from core.i18n import translate
 from core.ids import to_global_id
 from core.pagination import Page
 from core.passwords import MAX_LENGTH, MIN_LENGTH
+from domain import contacts
 from models.enums import EmailCategory as EmailCategoryEnum
 from models.enums import Permission as PermissionEnum
-from resolvers import contacts
 from schema.common import (
     EmailCategory,
     Language,
@@ -176,7 +176,11 @@ def _errors(ctx: Context, result: contacts.Result) -> list[UserError]:
     for code, path, values in result.errors:
         if code == "PASSWORD_TOO_WEAK":
             message = translate(values["key"], ctx.language, min=MIN_LENGTH, max=MAX_LENGTH)
-            errors.append(UserError(field=path, code=UserErrorCode.PASSWORD_TOO_WEAK, message=f"{message} {values['hints']}".strip()))
+            errors.append(
+                UserError(
+                    field=path, code=UserErrorCode.PASSWORD_TOO_WEAK, message=f"{message} {values['hints']}".strip()
+                )
+            )
         else:
             errors.append(user_error(ctx, UserErrorCode(code), path, table=contacts.MESSAGES, **values))
     return errors
@@ -184,10 +188,21 @@ def _errors(ctx: Context, result: contacts.Result) -> list[UserError]:
 
 def _fields(input: ContactCreateInput | ContactUpdateInput) -> contacts.ContactFields:
     return contacts.ContactFields(
-        **{name: _given(getattr(input, name)) for name in (
-            "first_name", "last_name", "company_name", "email", "phone", "address", "active",
-            "permissions", "email_categories", "language",
-        )}
+        **{
+            name: _given(getattr(input, name))
+            for name in (
+                "first_name",
+                "last_name",
+                "company_name",
+                "email",
+                "phone",
+                "address",
+                "active",
+                "permissions",
+                "email_categories",
+                "language",
+            )
+        }
     )
 
 
@@ -215,19 +230,29 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Add a contact; an active one is emailed a link to choose a password.")
-    async def contact_create(self, info: strawberry.Info[Context, None], input: ContactCreateInput) -> ContactCreatePayload:
+    async def contact_create(
+        self, info: strawberry.Info[Context, None], input: ContactCreateInput
+    ) -> ContactCreatePayload:
         ctx = info.context
         result = await contacts.create(ctx, _fields(input))
-        return ContactCreatePayload(contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result))
+        return ContactCreatePayload(
+            contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result)
+        )
 
     @strawberry.mutation
-    async def contact_update(self, info: strawberry.Info[Context, None], input: ContactUpdateInput) -> ContactUpdatePayload:
+    async def contact_update(
+        self, info: strawberry.Info[Context, None], input: ContactUpdateInput
+    ) -> ContactUpdatePayload:
         ctx = info.context
         result = await contacts.update(ctx, input.id, input.expected_version, _fields(input))
-        return ContactUpdatePayload(contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result))
+        return ContactUpdatePayload(
+            contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result)
+        )
 
     @strawberry.mutation
-    async def contact_delete(self, info: strawberry.Info[Context, None], input: ContactDeleteInput) -> ContactDeletePayload:
+    async def contact_delete(
+        self, info: strawberry.Info[Context, None], input: ContactDeleteInput
+    ) -> ContactDeletePayload:
         ctx = info.context
         result = await contacts.delete(ctx, input.id)
         deleted = input.id if result.contact is not None else None
@@ -239,7 +264,9 @@ class Mutation:
     ) -> ContactInvitationResendPayload:
         ctx = info.context
         result = await contacts.resend_invitation(ctx, input.id)
-        return ContactInvitationResendPayload(contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result))
+        return ContactInvitationResendPayload(
+            contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result)
+        )
 
     @strawberry.mutation(description="An invited contact chooses a password and is signed in.")
     async def contact_invitation_accept(

@@ -6,7 +6,7 @@ import strawberry
 
 from core.context import Context
 from core.validation import FieldErrors, email
-from resolvers import email_changes
+from domain import email_changes
 from schema.common import UserError
 from schema.holder import email_change_errors, problem_errors
 

@@ -11,11 +11,11 @@ from core import validation
 from core.context import Context
 from core.i18n import translate
 from core.outcome import Failures
+from domain import email_changes
+from domain import holder as holder_domain
+from domain.holder import UNCHANGED, HolderChanges
 from models import enums
-from resolvers import email_changes
-from resolvers import holder as holder_resolvers
-from resolvers.holder import UNCHANGED, HolderChanges
-from schema.common import Language, UserError, UserErrorCode, Warning, WarningCode, failure_errors, user_error
+from schema.common import Language, PayloadWarning, UserError, UserErrorCode, WarningCode, failure_errors, user_error
 
 HolderKind = strawberry.enum(enums.HolderKind)
 NationalIdType = strawberry.enum(enums.NationalIdType)
@@ -120,11 +120,11 @@ class Holder:
         "(it would stop working with them)."
     )
     async def email_at_own_domain(self) -> bool:
-        return await holder_resolvers.email_at_own_domain(self.model.account_id, self.model.email)
+        return await holder_domain.email_at_own_domain(self.model.account_id, self.model.email)
 
     @strawberry.field
     async def has_security_pin(self) -> bool:
-        return await holder_resolvers.has_security_pin(self.model.account_id)
+        return await holder_domain.has_security_pin(self.model.account_id)
 
     @strawberry.field(
         description="A new primary email waiting for its owner to follow the link sent to it; until then `email` "
@@ -135,7 +135,7 @@ class Holder:
 
 
 async def holder_of(ctx: Context) -> Holder:
-    return Holder.of(await holder_resolvers.get_holder(ctx))
+    return Holder.of(await holder_domain.get_holder(ctx))
 
 
 def email_change_errors(ctx: Context, result: Failures) -> list[UserError]:
@@ -160,7 +160,7 @@ class HolderUpdateInput:
 class HolderUpdatePayload:
     holder: Holder | None
     errors: list[UserError]
-    warnings: list[Warning] = strawberry.field(description="Advice about a change that succeeded.")
+    warnings: list[PayloadWarning] = strawberry.field(description="Advice about a change that succeeded.")
 
 
 def problem_errors(ctx: Context, problems: list[validation.Problem]) -> list[UserError]:
@@ -196,9 +196,11 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation
-    async def holder_update(self, info: strawberry.Info[Context, None], input: HolderUpdateInput) -> HolderUpdatePayload:
+    async def holder_update(
+        self, info: strawberry.Info[Context, None], input: HolderUpdateInput
+    ) -> HolderUpdatePayload:
         ctx = info.context
-        result = await holder_resolvers.update_holder(
+        result = await holder_domain.update_holder(
             ctx,
             HolderChanges(
                 expected_version=input.expected_version,
@@ -219,5 +221,7 @@ class Mutation:
         warnings = []
         if result.email_at_own_domain:
             message = translate("EMAIL_AT_OWN_DOMAIN", ctx.language, MESSAGES)
-            warnings.append(Warning(field=["input", "email"], code=WarningCode.EMAIL_AT_OWN_DOMAIN, message=message))
+            warnings.append(
+                PayloadWarning(field=["input", "email"], code=WarningCode.EMAIL_AT_OWN_DOMAIN, message=message)
+            )
         return HolderUpdatePayload(holder=Holder.of(result.holder), errors=[], warnings=warnings)

@@ -11,8 +11,8 @@ import models
 from core.context import Context
 from core.ids import to_global_id
 from core.pagination import Page
+from domain import mail
 from models import enums
-from resolvers import mail
 from schema.common import EmailCategory, Node, PageInfo, UserError, connection_fields, failure_errors
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class MailMessage(Node):
 
     @strawberry.field
     async def recipients(self, info: strawberry.Info[Context, None]) -> list[str]:
-        return await info.context.loader("mail_recipients", mail.recipients_of).load(self.model.id)
+        return await info.context.loaders.mail_recipients.load(self.model.id)
 
     @strawberry.field
     async def service(

@@ -18,10 +18,10 @@ import models
 from core.context import Context, Principal
 from core.errors import ApiError, bad_input
 from core.ids import from_global_id
+from domain.api_tokens import visible_tokens
+from domain.auth import visible_sessions
+from domain.mail import visible_mail
 from models.enums import Permission
-from resolvers.api_tokens import visible_tokens
-from resolvers.auth import visible_sessions
-from resolvers.mail import visible_mail
 from schema.account import Account
 from schema.activity import ActivityEvent
 from schema.api_tokens import ApiToken
@@ -54,9 +54,7 @@ def in_account(
 
 
 NODE_TYPES: dict[str, NodeType] = {
-    "Account": NodeType(
-        lambda ctx: models.Account.filter(id=ctx.require().account_id), lambda row, _: Account.of(row)
-    ),
+    "Account": NodeType(lambda ctx: models.Account.filter(id=ctx.require().account_id), lambda row, _: Account.of(row)),
     "Service": NodeType(in_account(models.Service, Permission.SERVICES), lambda row, _: Service.of(row)),
     "Cancellation": NodeType(
         lambda ctx: in_account(models.Cancellation, Permission.SERVICES)(ctx).select_related("service"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from core.context import Context
-from resolvers import recovery
+from domain import recovery
 from schema.common import UserError, UserErrorCode, user_error
 
 RecoveryMethod = strawberry.enum(recovery.Method, name="RecoveryMethod")
@@ -51,7 +51,9 @@ class Mutation:
         ctx = info.context
         wait = await recovery.request(ctx, recovery.Method(input.method.value), input.value)
         if wait:
-            return AccessRecoveryRequestPayload(errors=[user_error(ctx, UserErrorCode.RATE_LIMITED, None, table=recovery.MESSAGES, seconds=wait)])
+            return AccessRecoveryRequestPayload(
+                errors=[user_error(ctx, UserErrorCode.RATE_LIMITED, None, table=recovery.MESSAGES, seconds=wait)]
+            )
         return AccessRecoveryRequestPayload(errors=[])
 
     @strawberry.mutation(description="Confirm with the link's token: a new temporary password is emailed.")
@@ -63,5 +65,7 @@ class Mutation:
         if result.error is None:
             return AccessRecoveryConfirmPayload(errors=[])
         field = None if result.error == "RATE_LIMITED" else ["input", "token"]
-        error = user_error(ctx, UserErrorCode(result.error), field, table=recovery.MESSAGES, seconds=result.wait_seconds)
+        error = user_error(
+            ctx, UserErrorCode(result.error), field, table=recovery.MESSAGES, seconds=result.wait_seconds
+        )
         return AccessRecoveryConfirmPayload(errors=[error])

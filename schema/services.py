@@ -12,13 +12,13 @@ from core.context import Context
 from core.i18n import translate
 from core.ids import to_global_id
 from core.pagination import Page
+from domain import cancellation, services
 from models import enums
-from resolvers import cancellation, services
 from schema.common import (
     Node,
     PageInfo,
+    PayloadWarning,
     UserError,
-    Warning,
     WarningCode,
     connection_fields,
     failure_errors,
@@ -34,6 +34,8 @@ class CancellationBlocker(Enum):
     ALREADY_PENDING = "ALREADY_PENDING"
     PAST_DUE_DATE = "PAST_DUE_DATE"
     NOT_ALLOWED = "NOT_ALLOWED"
+
+
 ServiceKind = strawberry.enum(enums.ServiceKind)
 PaymentMethod = strawberry.enum(enums.PaymentMethod)
 
@@ -60,7 +62,7 @@ class Service(Node):
 
     @strawberry.field(description="The open or most recent cancellation.")
     async def cancellation(self, info: strawberry.Info[Context, None]) -> Cancellation | None:
-        latest = await info.context.loader("latest_cancellation", cancellation.latest_cancellations).load(self.model.id)
+        latest = await info.context.loaders.latest_cancellation.load(self.model.id)
         return Cancellation.of(latest, self.model) if latest else None
 
     @strawberry.field(description="What cancelling now would mean; no side effects.")
@@ -186,7 +188,7 @@ class ServiceCancellationRequestInput:
 class ServiceCancellationRequestPayload:
     cancellation: Cancellation | None
     errors: list[UserError]
-    warnings: list[Warning]
+    warnings: list[PayloadWarning]
 
 
 @strawberry.input
@@ -269,7 +271,9 @@ class Mutation:
         warnings = []
         if outcome.debit_will_be_charged and not outcome.errors:
             message = translate("AUTOMATIC_DEBIT_WILL_BE_CHARGED", ctx.language, cancellation.MESSAGES)
-            warnings.append(Warning(field=None, code=WarningCode.AUTOMATIC_DEBIT_WILL_BE_CHARGED, message=message))
+            warnings.append(
+                PayloadWarning(field=None, code=WarningCode.AUTOMATIC_DEBIT_WILL_BE_CHARGED, message=message)
+            )
         return ServiceCancellationRequestPayload(
             cancellation=_cancellation(outcome), errors=_errors(ctx, outcome), warnings=warnings
         )

@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from core.context import Context
-from resolvers.live import cancellation_changes
+from domain.live_cancellations import cancellation_changes
 from schema.services import Cancellation, Service
 
 

@@ -31,7 +31,7 @@ from core.mail_delivery import deliver_forever
 from core.runtime import Runtime
 from settings import Settings
 from tests.helpers import Factory, GraphQLClient
-from tests.live import free_port, uvicorn_server
+from tests.live_server import free_port, uvicorn_server
 from tests.smtp import SmtpSink
 
 START = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)

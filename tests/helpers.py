@@ -14,9 +14,9 @@ import httpx
 from tortoise import connections
 
 from core.runtime import Runtime
+from domain import staff
 from models import Account, Contact, Service
 from models.enums import ServiceKind
-from resolvers import staff
 from tests.smtp import Received, SmtpSink
 
 PASSWORD = "Correcaminos-Pampa-4821"
@@ -36,7 +36,9 @@ async def wait_for_mail(sink: SmtpSink, address: str, count: int = 1, timeout: f
 async def emailed_code(sink: SmtpSink, address: str, count: int = 1) -> str:
     """The cancellation code in the `count`-th code email that `address` received (bounded wait)."""
     for _ in range(250):
-        codes = [r for r in sink.to(address) if "ódigo de confirmación" in r.subject or "confirmation code" in r.subject]
+        codes = [
+            r for r in sink.to(address) if "ódigo de confirmación" in r.subject or "confirmation code" in r.subject
+        ]
         if len(codes) >= count:
             return re.findall(r"\b\d{6,}\b", codes[count - 1].text)[0]
         await asyncio.sleep(0.02)
@@ -112,12 +114,19 @@ class Factory:
 
     async def account(self, *, email: str | None = None, **holder: Any) -> Account:
         number = str(next(_numbers))
-        details = {"first_name": "Juan", "last_name": "Pérez", "email": email or f"titular{number}@example.net", **holder}
+        details = {
+            "first_name": "Juan",
+            "last_name": "Pérez",
+            "email": email or f"titular{number}@example.net",
+            **holder,
+        }
         return await staff.create_account(self.runtime, number, PASSWORD, staff.NewHolder(**details))
 
     async def service(self, account: Account, name: str = "Hosting Pyme", **options: Any) -> Service:
         options.setdefault("domain", f"sitio{account.id}-{name.split()[0].lower()}.com.ar")
-        return await staff.create_service(self.runtime, account, name, options.pop("kind", ServiceKind.HOSTING), **options)
+        return await staff.create_service(
+            self.runtime, account, name, options.pop("kind", ServiceKind.HOSTING), **options
+        )
 
     async def contact(self, account: Account, email: str, **options: Any) -> Contact:
         options.setdefault("password", PASSWORD)

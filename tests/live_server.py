@@ -79,7 +79,9 @@ class GraphQLSocket:
 
 
 @asynccontextmanager
-async def graphql_socket(port: int, *, cookie: str | None = None, origin: str | None = None) -> AsyncIterator[GraphQLSocket]:
+async def graphql_socket(
+    port: int, *, cookie: str | None = None, origin: str | None = None
+) -> AsyncIterator[GraphQLSocket]:
     headers = {}
     if cookie:
         headers["Cookie"] = cookie

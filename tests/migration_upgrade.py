@@ -17,9 +17,9 @@ from tortoise.exceptions import IntegrityError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.db import tortoise_config  # noqa: E402 (after the path)
-from core.migrations import MIGRATIONS_DIR, upgrade  # noqa: E402
-from settings import Settings  # noqa: E402
+from core.db import tortoise_config
+from core.migrations import MIGRATIONS_DIR, upgrade
+from settings import Settings
 
 ROWS = """
 INSERT INTO account (id, client_number, password_hash, must_change_password, created_at)

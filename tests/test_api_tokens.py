@@ -26,15 +26,24 @@ async def test_token_is_shown_once_stored_hashed_and_scoped(client, other_client
     await client.sign_in(account.client_number)
     created = await create(client)
     token = created["token"]
-    assert created["errors"] == [] and token.startswith("cpk_")
+    assert created["errors"] == []
+    assert token.startswith("cpk_")
     stored = await models.ApiToken.get(account_id=account.id)
-    assert stored.token_hash != token and token not in stored.token_hash
-    services = await other_client.data("{ viewer { session { id } permissions account { services { totalCount } } } }", headers=bearer(token))
-    assert services["viewer"] == {"session": None, "permissions": ["SERVICES"], "account": {"services": {"totalCount": 1}}}
+    assert stored.token_hash != token
+    assert token not in stored.token_hash
+    services = await other_client.data(
+        "{ viewer { session { id } permissions account { services { totalCount } } } }", headers=bearer(token)
+    )
+    assert services["viewer"] == {
+        "session": None,
+        "permissions": ["SERVICES"],
+        "account": {"services": {"totalCount": 1}},
+    }
     denied = await other_client("{ viewer { account { holder { email } } } }", headers=bearer(token))
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     listed = (await client.data(LIST))["viewer"]["account"]["apiTokens"]
-    assert listed[0]["name"] == "ERP" and listed[0]["lastUsedAt"] is not None
+    assert listed[0]["name"] == "ERP"
+    assert listed[0]["lastUsedAt"] is not None
     assert "token" not in str(listed)
 
 
@@ -43,7 +52,8 @@ async def test_token_cannot_exceed_its_creator(client, other_client, factory) ->
     contact = await factory.contact(account, "dev@example.com", permissions=["SECURITY", "SERVICES"])
     await client.sign_in("dev@example.com")
     too_much = await create(client, permissions=["SERVICES", "PROFILE"])
-    assert too_much["errors"][0]["code"] == "PERMISSION_NOT_HELD" and too_much["token"] is None
+    assert too_much["errors"][0]["code"] == "PERMISSION_NOT_HELD"
+    assert too_much["token"] is None
     token = (await create(client, permissions=["SERVICES"]))["token"]
     await models.Contact.filter(id=contact.id).update(permissions=["SECURITY"])
     body = await other_client("{ viewer { account { services { totalCount } } } }", headers=bearer(token))
@@ -80,7 +90,9 @@ async def test_another_accounts_token_is_not_found(client, other_client, factory
     await other_client.sign_in(theirs.client_number)
     their_token = (await create(other_client))["apiToken"]["id"]
     await client.sign_in(mine.client_number)
-    assert (await client.data(REVOKE, {"i": {"id": their_token}}))["apiTokenRevoke"]["errors"] == [{"code": "NOT_FOUND", "field": ["input", "id"]}]
+    assert (await client.data(REVOKE, {"i": {"id": their_token}}))["apiTokenRevoke"]["errors"] == [
+        {"code": "NOT_FOUND", "field": ["input", "id"]}
+    ]
     assert (await client.data("query($id: ID!) { node(id: $id) { id } }", {"id": their_token}))["node"] is None
     assert await models.ApiToken.filter(account_id=theirs.id, revoked_at=None).count() == 1
 

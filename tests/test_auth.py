@@ -22,11 +22,14 @@ async def test_session_cookie_is_httponly_and_lax(client, factory) -> None:
     account = await factory.account()
     response = await client.post(SIGN_IN, {"i": {"login": account.client_number, "password": PASSWORD}})
     cookie = response.headers["set-cookie"].lower()
-    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+    assert "secure" not in cookie
     token = client.http.cookies["cp_session"]
     assert len(token) >= 32
     stored = await models.Session.get(account_id=account.id)
-    assert stored.token_hash != token and token not in stored.token_hash
+    assert stored.token_hash != token
+    assert token not in stored.token_hash
 
 
 async def test_unknown_login_wrong_password_and_inactive_contact_look_alike(client, factory) -> None:
@@ -48,7 +51,9 @@ async def test_failed_and_successful_sign_ins_are_in_the_activity(client, factor
     account = await factory.account()
     await sign_in(client, account.client_number, "wrong password")
     await client.sign_in(account.client_number)
-    data = await client.data("{ viewer { account { activity(first: 5) { edges { node { action actor ipAddress } } } } } }")
+    data = await client.data(
+        "{ viewer { account { activity(first: 5) { edges { node { action actor ipAddress } } } } } }"
+    )
     actions = [e["node"]["action"] for e in data["viewer"]["account"]["activity"]["edges"]]
     assert actions[:2] == ["session.signed_in", "session.sign_in_failed"]
 
@@ -100,14 +105,17 @@ async def test_contacts_see_only_their_own_sessions(client, other_client, factor
     await client.sign_in(account.client_number)
     await other_client.sign_in("ana@example.com")
     sessions = (await other_client.data(SESSIONS))["viewer"]["account"]["sessions"]
-    assert len(sessions) == 1 and sessions[0]["current"]
+    assert len(sessions) == 1
+    assert sessions[0]["current"]
 
 
 async def test_revoke_another_session(client, other_client, factory) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
     await other_client.sign_in(account.client_number)
-    other_id = next(s["id"] for s in (await other_client.data(SESSIONS))["viewer"]["account"]["sessions"] if s["current"])
+    other_id = next(
+        s["id"] for s in (await other_client.data(SESSIONS))["viewer"]["account"]["sessions"] if s["current"]
+    )
     revoke = "mutation($i: SessionRevokeInput!) { sessionRevoke(input: $i) { errors { code field } } }"
     assert (await client.data(revoke, {"i": {"sessionId": other_id}}))["sessionRevoke"]["errors"] == []
     assert (await other_client.data("{ viewer { permissions } }"))["viewer"] is None
@@ -122,7 +130,9 @@ async def test_revoking_another_accounts_session_is_not_found(client, other_clie
     await other_client.sign_in(theirs.client_number)
     their_session = await models.Session.get(account_id=theirs.id)
     revoke = "mutation($i: SessionRevokeInput!) { sessionRevoke(input: $i) { errors { code field } } }"
-    errors = (await client.data(revoke, {"i": {"sessionId": to_global_id("Session", their_session.id)}}))["sessionRevoke"]["errors"]
+    errors = (await client.data(revoke, {"i": {"sessionId": to_global_id("Session", their_session.id)}}))[
+        "sessionRevoke"
+    ]["errors"]
     assert errors == [{"code": "NOT_FOUND", "field": ["input", "sessionId"]}]
     assert (await other_client.data("{ viewer { permissions } }"))["viewer"] is not None
 
@@ -155,7 +165,8 @@ async def test_password_hashes_are_upgraded_on_sign_in(client, factory, runtime)
     await models.Account.filter(id=account.id).update(password_hash=weak)
     await client.sign_in(account.client_number)
     upgraded = (await models.Account.get(id=account.id)).password_hash
-    assert upgraded != weak and not runtime.secrets.needs_rehash(upgraded)
+    assert upgraded != weak
+    assert not runtime.secrets.needs_rehash(upgraded)
 
 
 async def test_overlong_logins_are_just_unknown(client) -> None:
@@ -175,7 +186,12 @@ async def test_every_failed_sign_in_costs_one_password_hash(client, factory, run
         return verify(stored_hash, password, real)
 
     monkeypatch.setattr(runtime.secrets, "_verify", counting)
-    for login, password in (("55555", PASSWORD), (account.client_number, "wrong"), ("dormida@example.com", PASSWORD), ("x@y.z", "p")):
+    for login, password in (
+        ("55555", PASSWORD),
+        (account.client_number, "wrong"),
+        ("dormida@example.com", PASSWORD),
+        ("x@y.z", "p"),
+    ):
         calls.clear()
         assert (await sign_in(client, login, password))["errors"][0]["code"] == "INVALID_CREDENTIALS"
         assert len(calls) == 1, login

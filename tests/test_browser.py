@@ -14,17 +14,23 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 import models
+from domain.cancellation import complete_due
+from domain.recovery_worker import process_due
 from models.enums import PaymentMethod
-from resolvers.cancellation import complete_due
-from resolvers.recovery_worker import process_due
 from settings import PROJECT_DIR
 from tests.conftest import BROWSER_PORT
 from tests.helpers import PASSWORD, emailed_code, wait_for_mail
-from tests.live import uvicorn_server
+from tests.live_server import uvicorn_server
 
 SCREENSHOTS = PROJECT_DIR / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 HOLDER = "navegador@example.net"
 
 
@@ -70,8 +76,13 @@ async def sign_in(page: Page, login: str, password: str = PASSWORD) -> None:
 
 async def test_sign_in_update_cancel_and_watch_live(page, factory, smtp_sink, clock, runtime) -> None:
     account = await factory.account(email=HOLDER)
-    service = await factory.service(account, "Hosting Pyme", domain="panelvivo.com.ar",
-                                    payment_method=PaymentMethod.AUTOMATIC_DEBIT, next_due_date=date(2026, 3, 25))
+    service = await factory.service(
+        account,
+        "Hosting Pyme",
+        domain="panelvivo.com.ar",
+        payment_method=PaymentMethod.AUTOMATIC_DEBIT,
+        next_due_date=date(2026, 3, 25),
+    )
     await factory.contact(account, "ana.browser@example.com", permissions=["SERVICES"], email_categories=["SUPPORT"])
     await sign_in(page, account.client_number)
     await expect(page.locator("#holder-name")).to_contain_text("Juan Pérez")
@@ -182,6 +193,7 @@ async def test_sensitive_changes_long_after_sign_in_ask_for_the_password_again(p
     await page.fill("[name=email]", "nuevo.titular@example.net")
     await page.click("#holder-save")
     await expect(page.locator("#flash")).to_contain_text("nuevo.titular@example.net")
-    assert prompts and "clave" in prompts[0]
+    assert prompts
+    assert "clave" in prompts[0]
     assert (await models.Holder.get(account_id=account.id)).email == HOLDER
     await wait_for_mail(smtp_sink, "nuevo.titular@example.net")

@@ -14,8 +14,13 @@ from tests.helpers import GraphQLClient
 from tests.test_real_clients import SCRIPT_DEADLINE_SECONDS, TEST_TOOLS, node
 
 OPTIONS = (
-    "descriptions", "specified_by_url", "directive_is_repeatable", "schema_description", "input_value_deprecation",
-    "experimental_directive_deprecation", "one_of",
+    "descriptions",
+    "specified_by_url",
+    "directive_is_repeatable",
+    "schema_description",
+    "input_value_deprecation",
+    "experimental_directive_deprecation",
+    "one_of",
 )
 # graphql-js's getIntrospectionQuery() with every option on (GraphiQL sends it: 15 levels deep).
 GRAPHQL_JS = """import { getIntrospectionQuery } from 'graphql';
@@ -42,22 +47,30 @@ async def test_graphql_core_introspection_passes_with_every_option(client: Graph
 
 async def test_graphql_js_introspection_passes(client: GraphQLClient) -> None:
     process = await asyncio.create_subprocess_exec(
-        node(), "--input-type=module", "-e", GRAPHQL_JS, cwd=TEST_TOOLS,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        node(),
+        "--input-type=module",
+        "-e",
+        GRAPHQL_JS,
+        cwd=TEST_TOOLS,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), SCRIPT_DEADLINE_SECONDS)
     assert process.returncode == 0, stderr.decode()
     document = stdout.decode()
-    assert "isOneOf" in document and "ofType" in document
+    assert "isOneOf" in document
+    assert "ofType" in document
     schema = await introspect(client, document)
     assert schema["subscriptionType"]["name"] == "Subscription"
 
 
 async def test_twelve_wrappers_in_a_row_are_free_and_more_count(client: GraphQLClient) -> None:
-    free = await client(f"{{ __type(name: \"Service\") {{ fields {{ type {type_ref(12)} }} }} }}")
-    assert "errors" not in free and free["data"]["__type"]["fields"]
-    counted = await client(f"{{ __type(name: \"Service\") {{ fields {{ type {type_ref(30)} }} }} }}")
-    assert counted["data"] is None and counted["errors"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
+    free = await client(f'{{ __type(name: "Service") {{ fields {{ type {type_ref(12)} }} }} }}')
+    assert "errors" not in free
+    assert free["data"]["__type"]["fields"]
+    counted = await client(f'{{ __type(name: "Service") {{ fields {{ type {type_ref(30)} }} }} }}')
+    assert counted["data"] is None
+    assert counted["errors"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
 
 
 async def test_nested_introspection_that_fans_out_is_refused(client: GraphQLClient) -> None:

@@ -46,7 +46,8 @@ async def test_a_bearer_token_authenticates_alone_and_the_cookie_is_ignored(
     by_token = await client.post(WHO, headers={"authorization": f"Bearer {token}"})
     assert who(by_token) == mine.client_number
     revoked = await client.post(WHO, headers={"authorization": "Bearer cpk_not-a-token"})
-    assert revoked.status_code == 200 and who(revoked) is None
+    assert revoked.status_code == 200
+    assert who(revoked) is None
     assert who(await client.post(WHO)) == theirs.client_number
 
 
@@ -57,11 +58,13 @@ async def test_only_a_valid_token_passes_the_cross_site_guard(
     token = await partner_token(runtime, account, ["SERVICES"])
     body = {"query": WHO}
     valid = await browser.post("/graphql", json=body, headers={"origin": EVIL, "authorization": f"Bearer {token}"})
-    assert valid.status_code == 200 and who(valid) == account.client_number
+    assert valid.status_code == 200
+    assert who(valid) == account.client_number
     sign_in = {"query": SIGN_IN, "variables": {"i": {"login": account.client_number, "password": "x"}}}
     for headers in ({"origin": EVIL, "authorization": "Bearer cpk_invalid"}, {"origin": EVIL}):
         refused = await browser.post("/graphql", json=sign_in, headers=headers)
-        assert refused.status_code == 403 and refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert refused.status_code == 403
+        assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         assert "set-cookie" not in refused.headers
 
 
@@ -71,18 +74,22 @@ async def test_cors_for_tokens_has_its_own_allowlist_and_never_allows_credential
     account = await factory.account()
     token = await partner_token(runtime, account, ["SERVICES"])
     preflight = {
-        "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type"
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
     }
     allowed = await browser.options("/graphql", headers={"origin": PARTNER, **preflight})
-    assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == PARTNER
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == PARTNER
     assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
     assert "access-control-allow-credentials" not in allowed.headers
     for origin in (SPA, EVIL):
         refused = await browser.options("/graphql", headers={"origin": origin, **preflight})
-        assert refused.status_code == 400 and "access-control-allow-origin" not in refused.headers
+        assert refused.status_code == 400
+        assert "access-control-allow-origin" not in refused.headers
     bearer = {"authorization": f"Bearer {token}"}
     answered = await browser.post("/graphql", json={"query": WHO}, headers={"origin": PARTNER, **bearer})
-    assert who(answered) == account.client_number and answered.headers["access-control-allow-origin"] == PARTNER
+    assert who(answered) == account.client_number
+    assert answered.headers["access-control-allow-origin"] == PARTNER
     assert "access-control-allow-credentials" not in answered.headers
     from_spa = await browser.post("/graphql", json={"query": WHO}, headers={"origin": SPA, **bearer})
     assert "access-control-allow-origin" not in from_spa.headers
@@ -94,7 +101,8 @@ async def test_cookie_origins_keep_credentialed_cors_and_token_origins_get_none(
     assert spa.headers["access-control-allow-origin"] == SPA
     assert spa.headers["access-control-allow-credentials"] == "true"
     partner = await browser.options("/graphql", headers={"origin": PARTNER, **preflight})
-    assert partner.status_code == 400 and "access-control-allow-origin" not in partner.headers
+    assert partner.status_code == 400
+    assert "access-control-allow-origin" not in partner.headers
     answered = await browser.post("/graphql", json={"query": WHO}, headers={"origin": SPA})
     assert answered.headers["access-control-allow-credentials"] == "true"
     assert answered.headers["access-control-allow-origin"] == SPA
@@ -102,6 +110,7 @@ async def test_cookie_origins_keep_credentialed_cors_and_token_origins_get_none(
 
 def test_token_allowed_origins_are_read_and_validated_like_allowed_origins() -> None:
     settings = Settings.from_env({"TOKEN_ALLOWED_ORIGINS": f" {PARTNER}/, https://b.example:8443 "})
-    assert settings.token_origins == (PARTNER, "https://b.example:8443") and settings.allowed_origins == ()
+    assert settings.token_origins == (PARTNER, "https://b.example:8443")
+    assert settings.allowed_origins == ()
     with pytest.raises(SettingsError, match="TOKEN_ALLOWED_ORIGINS"):
         Settings.from_env({"TOKEN_ALLOWED_ORIGINS": "https://erp.partner.example/api"})

@@ -38,23 +38,43 @@ def link_token(text: str) -> str:
 async def test_create_validates_and_invites(client, factory, smtp_sink) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
-    created = await create(client, phone="55 1234 5678", permissions=["SERVICES", "MAIL"], emailCategories=["SUPPORT"],
-                           address={"street": "Calle 1", "neighborhood": "Roma Norte", "city": "CDMX", "postalCode": "06700", "countryCode": "MX"})
+    created = await create(
+        client,
+        phone="55 1234 5678",
+        permissions=["SERVICES", "MAIL"],
+        emailCategories=["SUPPORT"],
+        address={
+            "street": "Calle 1",
+            "neighborhood": "Roma Norte",
+            "city": "CDMX",
+            "postalCode": "06700",
+            "countryCode": "MX",
+        },
+    )
     assert created["errors"] == []
     contact = created["contact"]
-    assert contact["phone"] == "+525512345678" and contact["invitationPending"] is True
-    assert contact["permissions"] == ["SERVICES", "MAIL"] and contact["emailCategories"] == ["SUPPORT"]
+    assert contact["phone"] == "+525512345678"
+    assert contact["invitationPending"] is True
+    assert contact["permissions"] == ["SERVICES", "MAIL"]
+    assert contact["emailCategories"] == ["SUPPORT"]
     [invitation] = await wait_for_mail(smtp_sink, "lucia@example.com")
     token = link_token(invitation.text)
     archived = await models.MailMessage.get(template="contact_invitation")
-    assert token not in archived.text_body and token not in (archived.html_body or "")
+    assert token not in archived.text_body
+    assert token not in (archived.html_body or "")
     assert (await models.Contact.get(email="lucia@example.com")).invitation_token_hash != token
 
 
 async def test_invalid_fields_each_get_an_error_and_nothing_is_saved(client, factory) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
-    result = await create(client, firstName=" ", email="nope", phone="1", address={"street": "x", "city": "y", "postalCode": "ABC", "countryCode": "AR"})
+    result = await create(
+        client,
+        firstName=" ",
+        email="nope",
+        phone="1",
+        address={"street": "x", "city": "y", "postalCode": "ABC", "countryCode": "AR"},
+    )
     assert sorted(e["field"][-1] for e in result["errors"]) == ["email", "firstName", "phone", "postalCode"]
     assert await models.Contact.all().count() == 0
 
@@ -66,7 +86,9 @@ async def test_email_is_unique_within_an_account_only(client, other_client, fact
     await client.sign_in(account.client_number)
     assert (await create(client, email="Lucia@Example.com", active=False))["errors"] == []  # no invitation mail
     result = await create(client, email="LUCIA@example.com", active=False)
-    assert result["errors"] == [{"code": "DUPLICATE", "field": ["input", "email"], "message": "Ya hay un contacto con ese email."}]
+    assert result["errors"] == [
+        {"code": "DUPLICATE", "field": ["input", "email"], "message": "Ya hay un contacto con ese email."}
+    ]
 
 
 async def test_invitation_accept_signs_in_once(client, other_client, factory, smtp_sink) -> None:
@@ -74,27 +96,39 @@ async def test_invitation_accept_signs_in_once(client, other_client, factory, sm
     await client.sign_in(account.client_number)
     await create(client, permissions=["MAIL"])
     token = link_token((await wait_for_mail(smtp_sink, "lucia@example.com"))[0].text)
-    weak = (await other_client.data(ACCEPT, {"i": {"token": token, "password": "lucia1234567"}}))["contactInvitationAccept"]
+    weak = (await other_client.data(ACCEPT, {"i": {"token": token, "password": "lucia1234567"}}))[
+        "contactInvitationAccept"
+    ]
     assert weak["errors"][0]["code"] == "PASSWORD_TOO_WEAK"
-    accepted = (await other_client.data(ACCEPT, {"i": {"token": token, "password": NEW_PASSWORD}}))["contactInvitationAccept"]
+    accepted = (await other_client.data(ACCEPT, {"i": {"token": token, "password": NEW_PASSWORD}}))[
+        "contactInvitationAccept"
+    ]
     assert accepted == {"viewer": {"contact": {"email": "lucia@example.com"}, "permissions": ["MAIL"]}, "errors": []}
-    again = (await other_client.data(ACCEPT, {"i": {"token": token, "password": NEW_PASSWORD}}))["contactInvitationAccept"]
+    again = (await other_client.data(ACCEPT, {"i": {"token": token, "password": NEW_PASSWORD}}))[
+        "contactInvitationAccept"
+    ]
     assert again["errors"][0]["code"] == "INVALID_CODE"
     listed = (await client.data(LIST))["viewer"]["account"]["contacts"]
     assert listed["totalCount"] == 1
 
 
-async def test_invitations_expire_and_a_resend_voids_the_old_link(client, other_client, factory, smtp_sink, clock) -> None:
+async def test_invitations_expire_and_a_resend_voids_the_old_link(
+    client, other_client, factory, smtp_sink, clock
+) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
     contact_id = (await create(client))["contact"]["id"]
     first = link_token((await wait_for_mail(smtp_sink, "lucia@example.com"))[0].text)
     assert (await client.data(RESEND, {"i": {"id": contact_id}}))["contactInvitationResend"]["errors"] == []
     second = link_token((await wait_for_mail(smtp_sink, "lucia@example.com", count=2))[1].text)
-    old = (await other_client.data(ACCEPT, {"i": {"token": first, "password": NEW_PASSWORD}}))["contactInvitationAccept"]
+    old = (await other_client.data(ACCEPT, {"i": {"token": first, "password": NEW_PASSWORD}}))[
+        "contactInvitationAccept"
+    ]
     assert old["errors"][0]["code"] == "INVALID_CODE"
     clock.advance(timedelta(days=7))
-    expired = (await other_client.data(ACCEPT, {"i": {"token": second, "password": NEW_PASSWORD}}))["contactInvitationAccept"]
+    expired = (await other_client.data(ACCEPT, {"i": {"token": second, "password": NEW_PASSWORD}}))[
+        "contactInvitationAccept"
+    ]
     assert expired["errors"][0]["code"] == "CODE_EXPIRED"
 
 
@@ -104,8 +138,13 @@ async def test_partial_update_with_versions(client, factory) -> None:
     await client.sign_in(account.client_number)
     gid = to_global_id("Contact", contact.id)
     updated = await update(client, gid, 1, lastName="Gómez Ruiz", emailCategories=["DOMAINS", "NOTES"])
-    assert updated["errors"] == [] and updated["contact"]["version"] == 2
-    assert updated["contact"]["permissions"] == ["MAIL"] and updated["contact"]["emailCategories"] == ["DOMAINS", "NOTES"]
+    assert updated["errors"] == []
+    assert updated["contact"]["version"] == 2
+    assert updated["contact"]["permissions"] == ["MAIL"]
+    assert updated["contact"]["emailCategories"] == [
+        "DOMAINS",
+        "NOTES",
+    ]
     stale = await update(client, gid, 1, lastName="Otro")
     assert stale["errors"][0]["code"] == "STALE_VERSION"
     results = await asyncio.gather(*(update(client, gid, 2, firstName=f"Ana {n}") for n in range(5)))
@@ -120,7 +159,8 @@ async def test_deactivation_ends_sessions_and_mail(client, other_client, factory
     assert (await update(client, to_global_id("Contact", contact.id), 1, active=False))["errors"] == []
     assert (await other_client.data("{ viewer { permissions } }"))["viewer"] is None
     body = await other_client.data(
-        "mutation($i: SignInInput!) { signIn(input: $i) { errors { code } } }", {"i": {"login": "ana@example.com", "password": PASSWORD}}
+        "mutation($i: SignInInput!) { signIn(input: $i) { errors { code } } }",
+        {"i": {"login": "ana@example.com", "password": PASSWORD}},
     )
     assert body["signIn"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
     recipients = await recipients_for(account.id, EmailCategory.GENERAL, contact_id=None, personal=False)
@@ -155,7 +195,8 @@ async def test_a_contact_cannot_grant_or_touch_what_it_does_not_hold(client, fac
     strong = await factory.contact(account, "seguridad@example.com", permissions=["SECURITY"])
     await client.sign_in("gestor@example.com")
     granted = await create(client, permissions=["MAIL", "SECURITY"])
-    assert granted["errors"][0]["code"] == "PERMISSION_NOT_HELD" and "SECURITY" in granted["errors"][0]["message"]
+    assert granted["errors"][0]["code"] == "PERMISSION_NOT_HELD"
+    assert "SECURITY" in granted["errors"][0]["message"]
     raise_own = await update(client, to_global_id("Contact", me.id), 1, permissions=["CONTACTS", "MAIL", "PROFILE"])
     assert raise_own["errors"][0]["code"] == "PERMISSION_NOT_HELD"
     strip = await update(client, to_global_id("Contact", strong.id), 1, permissions=[])
@@ -175,6 +216,8 @@ async def test_another_accounts_contact_is_not_found(client, factory) -> None:
     gid = to_global_id("Contact", their_contact.id)
     assert (await update(client, gid, 1, firstName="X"))["errors"][0]["code"] == "NOT_FOUND"
     assert (await client.data(DELETE, {"i": {"id": gid}}))["contactDelete"]["errors"][0]["code"] == "NOT_FOUND"
-    assert (await client.data(RESEND, {"i": {"id": gid}}))["contactInvitationResend"]["errors"][0]["code"] == "NOT_FOUND"
+    assert (await client.data(RESEND, {"i": {"id": gid}}))["contactInvitationResend"]["errors"][0][
+        "code"
+    ] == "NOT_FOUND"
     assert (await client.data("query($id: ID!) { node(id: $id) { id } }", {"id": gid}))["node"] is None
     assert (await models.Contact.get(id=their_contact.id)).first_name == "Ana"

@@ -61,8 +61,13 @@ async def test_node_returns_own_account_and_hides_others(client, factory) -> Non
     theirs = await factory.account()
     await client.sign_in(mine.client_number)
     query = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Account { clientNumber } } }"
-    ids = [to_global_id("Account", mine.id), to_global_id("Account", theirs.id), "garbage!!", to_global_id("Nope", 1),
-           to_global_id("Service", 10**30)]
+    ids = [
+        to_global_id("Account", mine.id),
+        to_global_id("Account", theirs.id),
+        "garbage!!",
+        to_global_id("Nope", 1),
+        to_global_id("Service", 10**30),
+    ]
     nodes = (await client.data(query, {"ids": ids}))["nodes"]
     assert nodes == [{"id": ids[0], "clientNumber": mine.client_number}, None, None, None, None]
     single = await client.data("query($id: ID!) { node(id: $id) { id } }", {"id": ids[1]})
@@ -71,7 +76,7 @@ async def test_node_returns_own_account_and_hides_others(client, factory) -> Non
 
 async def test_node_needs_sign_in(client, factory) -> None:
     account = await factory.account()
-    body = await client('query($id: ID!) { node(id: $id) { id } }', {"id": to_global_id("Account", account.id)})
+    body = await client("query($id: ID!) { node(id: $id) { id } }", {"id": to_global_id("Account", account.id)})
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
@@ -87,7 +92,8 @@ async def test_unexpected_errors_are_masked_with_an_id(client, factory, monkeypa
     assert response.status_code == 200
     error = response.json()["errors"][0]
     assert error["message"].startswith("Unexpected error.")
-    assert "SELECT" not in response.text and "Traceback" not in response.text
+    assert "SELECT" not in response.text
+    assert "Traceback" not in response.text
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert error["extensions"]["errorId"] in caplog.text
 
@@ -96,7 +102,8 @@ async def test_unexpected_errors_are_masked_with_an_id(client, factory, monkeypa
 async def test_cross_site_posts_are_refused(client, factory, origin) -> None:
     account = await factory.account()
     response = await client.post(
-        'mutation { signIn(input: {login: "%s", password: "%s"}) { errors { code } } }' % (account.client_number, PASSWORD),
+        'mutation { signIn(input: {login: "%s", password: "%s"}) { errors { code } } }'
+        % (account.client_number, PASSWORD),
         headers={"Origin": origin},
     )
     assert response.status_code == 403

@@ -12,9 +12,9 @@ from hypothesis_graphql import mutations, nodes, queries
 from schema import schema
 
 SCALARS = {
-    "DateTime": st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)).map(
-        lambda moment: nodes.String(moment.isoformat())
-    ),
+    "DateTime": st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    ).map(lambda moment: nodes.String(moment.isoformat())),
     "Date": st.dates().map(lambda day: nodes.String(day.isoformat())),
 }
 
@@ -25,8 +25,13 @@ def generated(strategy_of, count: int) -> list[str]:
     Fresh examples on every local run; in CI the same ones each time, so a red CI is reproducible."""
     found: list[str] = []
 
-    @settings(max_examples=count, deadline=None, database=None, derandomize=bool(os.environ.get("CI")),
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=count,
+        deadline=None,
+        database=None,
+        derandomize=bool(os.environ.get("CI")),
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategy_of(schema.as_str(), custom_scalars=SCALARS))
     def collect(document: str) -> None:
         found.append(document)

@@ -18,7 +18,7 @@ from app import graphiql_policy
 from models import Account
 from tests.conftest import BROWSER_PORT
 from tests.helpers import PASSWORD, Factory, GraphQLClient
-from tests.live import uvicorn_server
+from tests.live_server import uvicorn_server
 from tests.test_browser import browser  # noqa: F401  (the Chromium fixture)
 from tests.test_real_clients import request_cancellation
 
@@ -99,6 +99,8 @@ async def test_graphiql_at_graphql_works_offline(app, offline_page, client, fact
         response = await page.goto("/graphql")
         assert response is not None
         nonce = re.search(r'<script nonce="([^"]+)">', await response.text())
-        assert nonce is not None and response.headers["content-security-policy"] == graphiql_policy(nonce[1])
+        assert nonce is not None
+        assert response.headers["content-security-policy"] == graphiql_policy(nonce[1])
         await explore_and_run(page, account.client_number)
-    assert network.blocked == [] and network.refused == []
+    assert network.blocked == []
+    assert network.refused == []

@@ -8,8 +8,8 @@ import pytest
 
 import models
 from core.validation import Invalid
+from domain.holder import IdentityCorrection, correct_identity
 from models.enums import NationalIdType
-from resolvers.holder import IdentityCorrection, correct_identity
 from tests.helpers import emailed_token
 
 HOLDER = """{ viewer { account { holder { kind firstName lastName companyName email emailAtOwnDomain phone language
@@ -30,36 +30,60 @@ async def update(client, **fields) -> dict:
 
 async def test_holder_shows_typed_ids_in_print_form(client, factory) -> None:
     account = await factory.account(
-        national_id_type=NationalIdType.AR_DNI, national_id="12345678",
-        tax_id_type=NationalIdType.AR_CUIT, tax_id="20123456786",
+        national_id_type=NationalIdType.AR_DNI,
+        national_id="12345678",
+        tax_id_type=NationalIdType.AR_CUIT,
+        tax_id="20123456786",
     )
     await client.sign_in(account.client_number)
     holder = await holder_of(client)
     assert holder["nationalId"] == {"type": "AR_DNI", "value": "12345678", "formatted": "12.345.678"}
     assert holder["taxId"] == {"type": "AR_CUIT", "value": "20123456786", "formatted": "20-12345678-6"}
-    assert holder["version"] == 1 and holder["hasSecurityPin"] is False and holder["language"] == "ES"
+    assert holder["version"] == 1
+    assert holder["hasSecurityPin"] is False
+    assert holder["language"] == "ES"
 
 
 async def test_partial_update_changes_only_given_fields(client, factory) -> None:
     account = await factory.account(company_name="Pérez SRL")
     await client.sign_in(account.client_number)
-    result = await update(client, expectedVersion=1, phone="011 2345-6789", address={
-        "street": "Av. Corrientes 1234", "city": "Buenos Aires", "postalCode": "c1043aaz", "countryCode": "ar"})
+    result = await update(
+        client,
+        expectedVersion=1,
+        phone="011 2345-6789",
+        address={
+            "street": "Av. Corrientes 1234",
+            "city": "Buenos Aires",
+            "postalCode": "c1043aaz",
+            "countryCode": "ar",
+        },
+    )
     assert result["errors"] == []
     assert result["holder"]["phone"] == "+541123456789"
     assert result["holder"]["companyName"] == "Pérez SRL"
     assert result["holder"]["address"] == {"postalCode": "C1043AAZ", "countryCode": "AR", "city": "Buenos Aires"}
     assert result["holder"]["version"] == 2
     event = await models.ActivityEvent.get(account_id=account.id, action="holder.updated")
-    assert "phone" in event.summary and "postal_code" in event.summary
+    assert "phone" in event.summary
+    assert "postal_code" in event.summary
 
 
 async def test_mexican_address_and_phone(client, factory) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
-    result = await update(client, expectedVersion=1, phone="55 1234 5678", address={
-        "street": "Calle 5 de Mayo 10", "neighborhood": "Centro", "city": "CDMX", "state": "CDMX",
-        "postalCode": "06000", "countryCode": "MX"})
+    result = await update(
+        client,
+        expectedVersion=1,
+        phone="55 1234 5678",
+        address={
+            "street": "Calle 5 de Mayo 10",
+            "neighborhood": "Centro",
+            "city": "CDMX",
+            "state": "CDMX",
+            "postalCode": "06000",
+            "countryCode": "MX",
+        },
+    )
     assert result["errors"] == []
     assert result["holder"]["phone"] == "+525512345678"
 
@@ -67,25 +91,41 @@ async def test_mexican_address_and_phone(client, factory) -> None:
 async def test_every_invalid_field_gets_its_own_error_and_nothing_is_saved(client, factory) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
-    result = await update(client, expectedVersion=1, email="no-es-un-email", phone="12", address={
-        "street": " ", "city": "Rosario", "postalCode": "123", "countryCode": "AR"})
+    result = await update(
+        client,
+        expectedVersion=1,
+        email="no-es-un-email",
+        phone="12",
+        address={"street": " ", "city": "Rosario", "postalCode": "123", "countryCode": "AR"},
+    )
     fields = sorted((e["field"][-1], e["code"]) for e in result["errors"])
     assert fields == [("email", "INVALID"), ("phone", "INVALID"), ("postalCode", "INVALID"), ("street", "REQUIRED")]
     assert result["holder"] is None
     holder = await models.Holder.get(account_id=account.id)
-    assert holder.version == 1 and holder.phone is None
+    assert holder.version == 1
+    assert holder.phone is None
 
 
 @pytest.mark.parametrize(
     ("country", "postal_code", "valid"),
-    [("AR", "2000", True), ("AR", "S2000ABC", True), ("AR", "20000", False), ("MX", "06000", True), ("MX", "0600", False),
-     ("ZZ", "1234", False), ("ES", "28001", True)],
+    [
+        ("AR", "2000", True),
+        ("AR", "S2000ABC", True),
+        ("AR", "20000", False),
+        ("MX", "06000", True),
+        ("MX", "0600", False),
+        ("ZZ", "1234", False),
+        ("ES", "28001", True),
+    ],
 )
 async def test_postal_codes_per_country(client, factory, country, postal_code, valid) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
-    result = await update(client, expectedVersion=1, address={
-        "street": "Calle 1", "city": "Ciudad", "postalCode": postal_code, "countryCode": country})
+    result = await update(
+        client,
+        expectedVersion=1,
+        address={"street": "Calle 1", "city": "Ciudad", "postalCode": postal_code, "countryCode": country},
+    )
     assert (result["errors"] == []) is valid, result["errors"]
 
 
@@ -94,7 +134,8 @@ async def test_stale_version_changes_nothing(client, factory) -> None:
     await client.sign_in(account.client_number)
     assert (await update(client, expectedVersion=1, companyName="Primera"))["errors"] == []
     stale = await update(client, expectedVersion=1, companyName="Segunda")
-    assert stale["errors"][0]["code"] == "STALE_VERSION" and stale["holder"] is None
+    assert stale["errors"][0]["code"] == "STALE_VERSION"
+    assert stale["holder"] is None
     assert (await models.Holder.get(account_id=account.id)).company_name == "Primera"
 
 
@@ -106,15 +147,21 @@ async def test_concurrent_updates_with_one_version_exactly_one_wins(client, fact
     assert len(winners) == 1
     assert all(r["errors"][0]["code"] == "STALE_VERSION" for r in results if r["errors"])
     holder = await models.Holder.get(account_id=account.id)
-    assert holder.version == 2 and holder.company_name == winners[0]["holder"]["companyName"]
+    assert holder.version == 2
+    assert holder.company_name == winners[0]["holder"]["companyName"]
 
 
-CONFIRM_EMAIL = """mutation($i: EmailChangeConfirmInput!) { emailChangeConfirm(input: $i) { confirmed errors { code } } }"""
+CONFIRM_EMAIL = (
+    """mutation($i: EmailChangeConfirmInput!) { emailChangeConfirm(input: $i) { confirmed errors { code } } }"""
+)
 
 
 async def confirm_email_change(client, smtp_sink, address: str) -> None:
     token = await emailed_token(smtp_sink, address, "/confirmar-email")
-    assert (await client.data(CONFIRM_EMAIL, {"i": {"token": token}}))["emailChangeConfirm"] == {"confirmed": True, "errors": []}
+    assert (await client.data(CONFIRM_EMAIL, {"i": {"token": token}}))["emailChangeConfirm"] == {
+        "confirmed": True,
+        "errors": [],
+    }
 
 
 async def test_email_at_own_domain_is_accepted_with_a_warning(client, factory, smtp_sink) -> None:
@@ -128,7 +175,8 @@ async def test_email_at_own_domain_is_accepted_with_a_warning(client, factory, s
     assert "proveedor externo" in result["warnings"][0]["message"]
     await confirm_email_change(client, smtp_sink, "ejemplo@mail.ejemploxmundo.com.ar")
     holder = await holder_of(client)
-    assert holder["email"] == "ejemplo@mail.ejemploxmundo.com.ar" and holder["emailAtOwnDomain"] is True
+    assert holder["email"] == "ejemplo@mail.ejemploxmundo.com.ar"
+    assert holder["emailAtOwnDomain"] is True
     other = await update(client, expectedVersion=holder["version"], email="ejemplo@gmail.com")
     assert other["warnings"] == []
 
@@ -151,7 +199,8 @@ async def test_identity_fields_are_not_in_the_input(client, factory) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
     body = await client(UPDATE, {"i": {"expectedVersion": 1, "firstName": "Otro"}})
-    assert "errors" in body and body.get("data") is None
+    assert "errors" in body
+    assert body.get("data") is None
     assert (await models.Holder.get(account_id=account.id)).first_name == "Juan"
 
 

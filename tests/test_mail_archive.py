@@ -21,10 +21,16 @@ RESEND = "mutation($i: MailResendInput!) { mailResend(input: $i) { message { id 
 async def send(runtime, account, template="email_changed", category=EmailCategory.GENERAL, service=None, **values):
     values = values or {"old_email": "vieja@example.com", "new_email": "nueva@example.com"}
     async with in_transaction():
-        return (await queue_mail(
-            runtime, account_id=account.id, template=template, category=category, values=values,
-            service_id=service.id if service else None,
-        ))[0]
+        return (
+            await queue_mail(
+                runtime,
+                account_id=account.id,
+                template=template,
+                category=category,
+                values=values,
+                service_id=service.id if service else None,
+            )
+        )[0]
 
 
 async def mail_of(client, **variables) -> dict:
@@ -39,9 +45,14 @@ async def test_routing_by_category_and_active_flag(factory, runtime, smtp_sink) 
     general = await send(runtime, account, category=EmailCategory.GENERAL)
     domains = await send(runtime, account, category=EmailCategory.DOMAINS)
     assert sorted(await models.MailRecipient.filter(message_id=general.id).values_list("address", flat=True)) == [
-        "titular@example.net", "todo@example.com"]
+        "titular@example.net",
+        "todo@example.com",
+    ]
     assert sorted(await models.MailRecipient.filter(message_id=domains.id).values_list("address", flat=True)) == [
-        "dominios@example.com", "titular@example.net", "todo@example.com"]
+        "dominios@example.com",
+        "titular@example.net",
+        "todo@example.com",
+    ]
     await wait_for_mail(smtp_sink, "todo@example.com", count=2)
     await wait_for_mail(smtp_sink, "dominios@example.com", count=1)
     assert smtp_sink.to("inactivo@example.com") == []
@@ -54,7 +65,8 @@ async def test_one_message_per_language(factory, runtime, smtp_sink) -> None:
     await send(runtime, account)
     [spanish] = await wait_for_mail(smtp_sink, "titular@example.net")
     [english] = await wait_for_mail(smtp_sink, "english@example.com")
-    assert spanish.subject.startswith("Cambio") and english.subject.startswith("Your")
+    assert spanish.subject.startswith("Cambio")
+    assert english.subject.startswith("Your")
 
 
 async def test_archive_newest_first_with_pagination_and_filters(client, factory, runtime, clock) -> None:
@@ -62,17 +74,23 @@ async def test_archive_newest_first_with_pagination_and_filters(client, factory,
     service = await factory.service(account)
     for n in range(5):
         clock.advance(timedelta(hours=1))
-        await send(runtime, account, category=EmailCategory.DOMAINS if n % 2 else EmailCategory.GENERAL,
-                   service=service if n == 4 else None)
+        await send(
+            runtime,
+            account,
+            category=EmailCategory.DOMAINS if n % 2 else EmailCategory.GENERAL,
+            service=service if n == 4 else None,
+        )
     await client.sign_in(account.client_number)
     first = await mail_of(client, first=2)
-    assert first["totalCount"] == 5 and first["pageInfo"]["hasNextPage"]
+    assert first["totalCount"] == 5
+    assert first["pageInfo"]["hasNextPage"]
     second = await mail_of(client, first=2, after=first["pageInfo"]["endCursor"])
     ids = [e["node"]["id"] for e in first["edges"] + second["edges"]]
     assert len(set(ids)) == 4
     assert (await mail_of(client, f={"categories": ["DOMAINS"]}))["totalCount"] == 2
     with_service = await mail_of(client, f={"serviceId": to_global_id("Service", service.id)})
-    assert with_service["totalCount"] == 1 and with_service["edges"][0]["node"]["service"]["id"] == to_global_id("Service", service.id)
+    assert with_service["totalCount"] == 1
+    assert with_service["edges"][0]["node"]["service"]["id"] == to_global_id("Service", service.id)
     since = (clock.now() - timedelta(hours=2, minutes=30)).isoformat()
     assert (await mail_of(client, f={"since": since}))["totalCount"] == 3
 
@@ -83,7 +101,8 @@ async def test_search_ignores_case_and_accents(client, factory, runtime) -> None
     await send(runtime, account)
     await client.sign_in(account.client_number)
     found = await mail_of(client, f={"search": "PIN SEGURIDAD"})
-    assert found["totalCount"] == 1 and "PIN" in found["edges"][0]["node"]["subject"]
+    assert found["totalCount"] == 1
+    assert "PIN" in found["edges"][0]["node"]["subject"]
     assert (await mail_of(client, f={"search": "identidad telefono"}))["totalCount"] == 1
     assert (await mail_of(client, f={"search": "cancelación inexistente"}))["totalCount"] == 0
 
@@ -97,7 +116,9 @@ async def test_open_one_message_by_id_but_not_anothers(client, factory, runtime)
     query = "query($id: ID!) { node(id: $id) { ... on MailMessage { subject recipients } } }"
     assert (await client.data(query, {"id": to_global_id("MailMessage", my_message.id)}))["node"]["subject"]
     assert (await client.data(query, {"id": to_global_id("MailMessage", their_message.id)}))["node"] is None
-    errors = (await client.data(RESEND, {"i": {"messageId": to_global_id("MailMessage", their_message.id)}}))["mailResend"]["errors"]
+    errors = (await client.data(RESEND, {"i": {"messageId": to_global_id("MailMessage", their_message.id)}}))[
+        "mailResend"
+    ]["errors"]
     assert errors == [{"code": "NOT_FOUND", "field": ["input", "messageId"]}]
     assert await models.MailMessage.filter(account_id=theirs.id).count() == 1
 
@@ -125,6 +146,7 @@ async def test_resend_goes_to_current_recipients_and_is_rate_limited(client, fac
         assert result["errors"] == []
         assert sorted(result["message"]["recipients"]) == ["nuevo@example.com", "titular@example.net"]
     limited = (await client.data(RESEND, {"i": {"messageId": message_id}}))["mailResend"]
-    assert limited["errors"][0]["code"] == "RATE_LIMITED" and limited["message"] is None
+    assert limited["errors"][0]["code"] == "RATE_LIMITED"
+    assert limited["message"] is None
     assert await models.MailMessage.filter(resent_from_id=original.id).count() == 3
     await wait_for_mail(smtp_sink, "nuevo@example.com", count=3)

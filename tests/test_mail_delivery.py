@@ -41,15 +41,19 @@ async def test_mail_is_delivered_with_client_number_and_stable_message_id(client
     await eventually(lambda rows: rows[0].status == DeliveryStatus.SENT)
     outbox = await models.OutboxMessage.get(message_id=archived.id)
     await archived.refresh_from_db()
-    assert archived.delivery_status == DeliveryStatus.SENT and archived.sent_at is not None
-    assert outbox.text_body is None and outbox.claim_token is None
+    assert archived.delivery_status == DeliveryStatus.SENT
+    assert archived.sent_at is not None
+    assert outbox.text_body is None
+    assert outbox.claim_token is None
 
 
 async def test_a_rolled_back_change_sends_nothing(factory, runtime, smtp_sink) -> None:
     account = await factory.account()
     with pytest.raises(RuntimeError):
         async with in_transaction():
-            await queue_mail(runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL, personal=True)
+            await queue_mail(
+                runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL, personal=True
+            )
             raise RuntimeError("the change failed")
     assert await models.MailMessage.filter(account_id=account.id).count() == 0
     assert await models.OutboxMessage.all().count() == 0
@@ -61,7 +65,9 @@ async def test_smtp_outage_then_recovery_delivers_each_message_once(factory, run
     try:
         async with in_transaction():
             for _ in range(3):
-                await queue_mail(runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL, personal=True)
+                await queue_mail(
+                    runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL, personal=True
+                )
         assert await deliver_due(runtime) == 0
         await eventually(lambda rows: all(r.attempts >= 1 and r.lease_until is None for r in rows))
         rows = await models.OutboxMessage.all()
@@ -83,7 +89,9 @@ async def test_gives_up_after_the_last_attempt(factory, runtime, smtp_sink, cloc
     smtp_sink.stop()
     try:
         async with in_transaction():
-            await queue_mail(runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL, personal=True)
+            await queue_mail(
+                runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL, personal=True
+            )
         for _ in range(MAX_ATTEMPTS):
             await deliver_due(runtime)
             clock.advance(timedelta(hours=2))
@@ -91,7 +99,8 @@ async def test_gives_up_after_the_last_attempt(factory, runtime, smtp_sink, cloc
     finally:
         smtp_sink.start()
     outbox = await models.OutboxMessage.get()
-    assert outbox.attempts == MAX_ATTEMPTS and outbox.text_body is None
+    assert outbox.attempts == MAX_ATTEMPTS
+    assert outbox.text_body is None
     assert (await models.MailMessage.get()).delivery_status == DeliveryStatus.FAILED
 
 
@@ -100,7 +109,9 @@ async def test_two_workers_never_send_the_same_row(factory, runtime, smtp_sink) 
     account = await factory.account(email="doble@example.net")
     async with in_transaction():
         for _ in range(5):
-            await queue_mail(runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL, personal=True)
+            await queue_mail(
+                runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL, personal=True
+            )
     await asyncio.gather(deliver_due(runtime), deliver_due(runtime))
     await wait_for_mail(smtp_sink, "doble@example.net", count=5)
     await asyncio.sleep(0.2)

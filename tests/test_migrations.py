@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 import subprocess
 import sys
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 import pytest
@@ -19,7 +19,12 @@ from settings import PROJECT_DIR
 def check(database_url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url, "ENVIRONMENT": "test"}
     return subprocess.run(
-        [sys.executable, "cli.py", "check-migrations"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "cli.py", "check-migrations"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -56,7 +61,10 @@ def upgraded(database_url: str) -> dict:
     """The rows stored at the first migration, after upgrading to the head (tests/migration_upgrade.py)."""
     result = subprocess.run(
         [sys.executable, "tests/migration_upgrade.py", database_url],
-        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -74,10 +82,12 @@ EXPECTED_ROWS = {
 def test_sqlite_upgrade_keeps_the_rows(tmp_path) -> None:
     """SQLite rebuilds tables to drop UNIQUE/NOT NULL: the rows and the references to them survive."""
     outcome = upgraded(f"sqlite://{tmp_path / 'old.sqlite3'}")
-    assert outcome["applied"] and outcome["rows"] == EXPECTED_ROWS
+    assert outcome["applied"]
+    assert outcome["rows"] == EXPECTED_ROWS
 
 
 async def test_postgres_upgrade_keeps_the_rows() -> None:
     async with empty_postgres_database("cp_upgrade") as url:
         outcome = upgraded(url)
-        assert outcome["applied"] and outcome["rows"] == EXPECTED_ROWS
+        assert outcome["applied"]
+        assert outcome["rows"] == EXPECTED_ROWS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import models
-from resolvers.auth import verify_pin
+from domain.auth import verify_pin
 from tests.helpers import PASSWORD
 
 CHANGE = "mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code field message } } }"
@@ -14,7 +14,9 @@ NEW_PASSWORD = "Yerba-Guayaba-Cordillera-88"
 
 
 async def change(client, current: str, new: str) -> list[dict]:
-    return (await client.data(CHANGE, {"i": {"currentPassword": current, "newPassword": new}}))["passwordChange"]["errors"]
+    return (await client.data(CHANGE, {"i": {"currentPassword": current, "newPassword": new}}))["passwordChange"][
+        "errors"
+    ]
 
 
 async def test_change_password_ends_other_sessions_and_notifies(client, other_client, factory) -> None:
@@ -71,9 +73,11 @@ async def test_any_unicode_without_composition_rules_is_fine(client, factory) ->
 async def test_strength_meter_counts_context_words(client) -> None:
     query = "query($p: String!, $c: [String!]) { passwordStrength(password: $p, context: $c) { score acceptable warning suggestions } }"
     strong = (await client.data(query, {"p": "Correcaminos-Pampa-4821"}))["passwordStrength"]
-    assert strong["acceptable"] and strong["score"] >= 3
+    assert strong["acceptable"]
+    assert strong["score"] >= 3
     own = (await client.data(query, {"p": "martinagonzalez2024", "c": ["Martina", "González"]}))["passwordStrength"]
-    assert not own["acceptable"] and own["score"] <= 1
+    assert not own["acceptable"]
+    assert own["score"] <= 1
 
 
 async def test_strength_meter_scores_an_empty_password(client) -> None:
@@ -98,7 +102,9 @@ async def test_must_change_password_blocks_everything_else(client, factory) -> N
     blocked = await client("{ viewer { account { holder { email } } } }")
     assert blocked["errors"][0]["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED"
     assert await change(client, PASSWORD, NEW_PASSWORD) == []
-    assert (await client.data("{ viewer { mustChangePassword account { holder { email } } } }"))["viewer"]["mustChangePassword"] is False
+    assert (await client.data("{ viewer { mustChangePassword account { holder { email } } } }"))["viewer"][
+        "mustChangePassword"
+    ] is False
 
 
 async def test_security_pin(client, factory, runtime) -> None:
@@ -112,10 +118,13 @@ async def test_security_pin(client, factory, runtime) -> None:
     ok = (await client.data(PIN, {"i": {"currentPassword": PASSWORD, "pin": "2580"}}))["securityPinSet"]
     assert ok == {"holder": {"hasSecurityPin": True}, "errors": []}
     stored = (await models.Account.get(id=account.id)).pin_hash
-    assert stored and "2580" not in stored
+    assert stored
+    assert "2580" not in stored
     assert await verify_pin(runtime, account.client_number, "0000") is False
     assert await verify_pin(runtime, account.client_number, "2580") is True
-    actions = await models.ActivityEvent.filter(account_id=account.id, action__startswith="pin.").values_list("action", flat=True)
+    actions = await models.ActivityEvent.filter(account_id=account.id, action__startswith="pin.").values_list(
+        "action", flat=True
+    )
     assert sorted(actions) == ["pin.set", "pin.verification_failed", "pin.verified"]
 
 

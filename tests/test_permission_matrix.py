@@ -10,37 +10,77 @@ from models.enums import Permission
 # (name, required permission, document, variables builder(ids) -> dict)
 MATRIX = [
     ("Account.holder", "PROFILE", "{ viewer { account { holder { email } } } }", None),
-    ("holderUpdate", "PROFILE", "mutation($i: HolderUpdateInput!) { holderUpdate(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"expectedVersion": 1, "companyName": "X"}}),
+    (
+        "holderUpdate",
+        "PROFILE",
+        "mutation($i: HolderUpdateInput!) { holderUpdate(input: $i) { errors { code } } }",
+        lambda ids: {"i": {"expectedVersion": 1, "companyName": "X"}},
+    ),
     ("Account.services", "SERVICES", "{ viewer { account { services { totalCount } } } }", None),
     ("node(Service)", "SERVICES", "query($id: ID!) { node(id: $id) { id } }", lambda ids: {"id": ids["service"]}),
-    ("serviceCancellationRequest", "MANAGE_SERVICES",
-     "mutation($i: ServiceCancellationRequestInput!) { serviceCancellationRequest(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"serviceId": ids["service"], "reason": "x", "acknowledgeDataDeletion": True}}),
-    ("serviceCancellationConfirm", "MANAGE_SERVICES",
-     "mutation($i: ServiceCancellationConfirmInput!) { serviceCancellationConfirm(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"cancellationId": to_global_id("Cancellation", 1), "code": "000000"}}),
-    ("serviceCancellationWithdraw", "MANAGE_SERVICES",
-     "mutation($i: ServiceCancellationWithdrawInput!) { serviceCancellationWithdraw(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"cancellationId": to_global_id("Cancellation", 1)}}),
-    ("serviceCancellationCodeResend", "MANAGE_SERVICES",
-     "mutation($i: ServiceCancellationCodeResendInput!) { serviceCancellationCodeResend(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"cancellationId": to_global_id("Cancellation", 1)}}),
+    (
+        "serviceCancellationRequest",
+        "MANAGE_SERVICES",
+        "mutation($i: ServiceCancellationRequestInput!) { serviceCancellationRequest(input: $i) { errors { code } } }",
+        lambda ids: {"i": {"serviceId": ids["service"], "reason": "x", "acknowledgeDataDeletion": True}},
+    ),
+    (
+        "serviceCancellationConfirm",
+        "MANAGE_SERVICES",
+        "mutation($i: ServiceCancellationConfirmInput!) { serviceCancellationConfirm(input: $i) { errors { code } } }",
+        lambda ids: {"i": {"cancellationId": to_global_id("Cancellation", 1), "code": "000000"}},
+    ),
+    (
+        "serviceCancellationWithdraw",
+        "MANAGE_SERVICES",
+        "mutation($i: ServiceCancellationWithdrawInput!) { serviceCancellationWithdraw(input: $i) { errors { code } } }",
+        lambda ids: {"i": {"cancellationId": to_global_id("Cancellation", 1)}},
+    ),
+    (
+        "serviceCancellationCodeResend",
+        "MANAGE_SERVICES",
+        "mutation($i: ServiceCancellationCodeResendInput!) { serviceCancellationCodeResend(input: $i) { errors { code } } }",
+        lambda ids: {"i": {"cancellationId": to_global_id("Cancellation", 1)}},
+    ),
     ("Account.contacts", "CONTACTS", "{ viewer { account { contacts { totalCount } } } }", None),
-    ("contactCreate", "CONTACTS", "mutation($i: ContactCreateInput!) { contactCreate(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"firstName": "N", "lastName": "N", "email": "nuevo@example.com"}}),
-    ("contactUpdate", "CONTACTS", "mutation($i: ContactUpdateInput!) { contactUpdate(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"id": ids["target"], "expectedVersion": 1, "firstName": "Z"}}),
-    ("contactDelete", "CONTACTS", "mutation($i: ContactDeleteInput!) { contactDelete(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"id": ids["target"]}}),
-    ("mailResend", "MAIL", "mutation($i: MailResendInput!) { mailResend(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"messageId": to_global_id("MailMessage", 1)}}),
+    (
+        "contactCreate",
+        "CONTACTS",
+        "mutation($i: ContactCreateInput!) { contactCreate(input: $i) { errors { code } } }",
+        lambda ids: {"i": {"firstName": "N", "lastName": "N", "email": "nuevo@example.com"}},
+    ),
+    (
+        "contactUpdate",
+        "CONTACTS",
+        "mutation($i: ContactUpdateInput!) { contactUpdate(input: $i) { errors { code } } }",
+        lambda ids: {"i": {"id": ids["target"], "expectedVersion": 1, "firstName": "Z"}},
+    ),
+    (
+        "contactDelete",
+        "CONTACTS",
+        "mutation($i: ContactDeleteInput!) { contactDelete(input: $i) { errors { code } } }",
+        lambda ids: {"i": {"id": ids["target"]}},
+    ),
+    (
+        "mailResend",
+        "MAIL",
+        "mutation($i: MailResendInput!) { mailResend(input: $i) { errors { code } } }",
+        lambda ids: {"i": {"messageId": to_global_id("MailMessage", 1)}},
+    ),
     ("Account.activity", "SECURITY", "{ viewer { account { activity { totalCount } } } }", None),
     ("Account.apiTokens", "SECURITY", "{ viewer { account { apiTokens { id } } } }", None),
-    ("apiTokenCreate", "SECURITY", "mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"name": "ERP", "permissions": []}}),
-    ("apiTokenRevoke", "SECURITY", "mutation($i: ApiTokenRevokeInput!) { apiTokenRevoke(input: $i) { errors { code } } }",
-     lambda ids: {"i": {"id": to_global_id("ApiToken", 1)}}),
+    (
+        "apiTokenCreate",
+        "SECURITY",
+        "mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { errors { code } } }",
+        lambda ids: {"i": {"name": "ERP", "permissions": []}},
+    ),
+    (
+        "apiTokenRevoke",
+        "SECURITY",
+        "mutation($i: ApiTokenRevokeInput!) { apiTokenRevoke(input: $i) { errors { code } } }",
+        lambda ids: {"i": {"id": to_global_id("ApiToken", 1)}},
+    ),
 ]
 
 
@@ -77,4 +117,5 @@ async def test_sessions_need_no_permission(client, factory) -> None:
     await factory.contact(account, "nada@example.com", permissions=[])
     await client.sign_in("nada@example.com")
     body = await client.data("{ viewer { permissions account { clientNumber sessions { current } } } }")
-    assert body["viewer"]["permissions"] == [] and body["viewer"]["account"]["sessions"] == [{"current": True}]
+    assert body["viewer"]["permissions"] == []
+    assert body["viewer"]["account"]["sessions"] == [{"current": True}]

@@ -20,7 +20,11 @@ from tests.helpers import GraphQLClient
 @pytest.fixture
 async def production(settings: Settings, app: Starlette) -> AsyncIterator[GraphQLClient]:
     """A production-mode app on the same database (its lifespan is not needed for these checks)."""
-    prod = create_app(settings.with_(environment="production", secret_key="p" * 40, graphiql=False, introspection=False, run_workers=False))
+    prod = create_app(
+        settings.with_(
+            environment="production", secret_key="p" * 40, graphiql=False, introspection=False, run_workers=False
+        )
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=prod), base_url=BASE_URL) as http:
         yield GraphQLClient(http)
 
@@ -32,7 +36,8 @@ def code_of(body: dict) -> str:
 async def test_depth_limit(client) -> None:
     deep = "{ viewer { account { services { edges { node { cancellation { service { cancellation { service { cancellation { service { cancellation { service { id } } } } } } } } } } } } } }"
     body = await client(deep)
-    assert code_of(body) == "QUERY_TOO_DEEP" and body.get("data") is None
+    assert code_of(body) == "QUERY_TOO_DEEP"
+    assert body.get("data") is None
 
 
 async def test_alias_limit(client) -> None:
@@ -50,13 +55,15 @@ async def test_cost_budget_counts_lists_by_their_page_size(client) -> None:
 
 async def test_page_size_over_100_is_refused_before_resolvers(client) -> None:
     body = await client("query($n: Int) { viewer { account { services(first: $n) { totalCount } } } }", {"n": 101})
-    assert code_of(body) == "BAD_USER_INPUT" and body.get("data") is None
+    assert code_of(body) == "BAD_USER_INPUT"
+    assert body.get("data") is None
 
 
 async def test_token_limit(client) -> None:
     huge = "{ " + " ".join("viewer { permissions }" for _ in range(600)) + " }"
     body = await client(huge)
-    assert code_of(body) == "GRAPHQL_PARSE_FAILED" and "tokens" in body["errors"][0]["message"]
+    assert code_of(body) == "GRAPHQL_PARSE_FAILED"
+    assert "tokens" in body["errors"][0]["message"]
 
 
 async def test_batched_requests_are_off(client) -> None:
@@ -66,18 +73,23 @@ async def test_batched_requests_are_off(client) -> None:
 
 async def test_request_body_limit(client, runtime) -> None:
     big = "x" * (runtime.settings.max_body_bytes + 1)
-    response = await client.http.post("/graphql", content=json.dumps({"query": big}), headers={"content-type": "application/json"})
-    assert response.status_code == 413 and response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+    response = await client.http.post(
+        "/graphql", content=json.dumps({"query": big}), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
 
 
 async def test_validation_errors_have_codes_and_suggestions_in_development(client) -> None:
     body = await client("{ viewr { permissions } }")
-    assert code_of(body) == "GRAPHQL_VALIDATION_FAILED" and "Did you mean" in body["errors"][0]["message"]
+    assert code_of(body) == "GRAPHQL_VALIDATION_FAILED"
+    assert "Did you mean" in body["errors"][0]["message"]
 
 
 async def test_production_hides_introspection_suggestions_and_graphiql(production) -> None:
     body = await production("{ __schema { types { name } } }")
-    assert code_of(body) == "GRAPHQL_VALIDATION_FAILED" and body.get("data") is None
+    assert code_of(body) == "GRAPHQL_VALIDATION_FAILED"
+    assert body.get("data") is None
     assert "Did you mean" not in (await production("{ viewr { permissions } }"))["errors"][0]["message"]
     page = await production.http.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 404
@@ -96,19 +108,26 @@ async def test_security_headers_and_request_id(client) -> None:
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["x-request-id"] == "abc12345-def"
     generated = await client.post("{ viewer { permissions } }", headers={"X-Request-Id": "bad id!"})
-    assert generated.headers["x-request-id"] != "bad id!" and len(generated.headers["x-request-id"]) == 32
+    assert generated.headers["x-request-id"] != "bad id!"
+    assert len(generated.headers["x-request-id"]) == 32
 
 
 async def test_cors_allows_only_listed_origins_with_credentials(settings, app) -> None:
     spa = create_app(settings.with_(allowed_origins=("https://spa.example.com",), run_workers=False))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=spa), base_url=BASE_URL) as http:
-        preflight = {"Origin": "https://spa.example.com", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+        preflight = {
+            "Origin": "https://spa.example.com",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        }
         allowed = await http.options("/graphql", headers=preflight)
         assert allowed.headers["access-control-allow-origin"] == "https://spa.example.com"
         assert allowed.headers["access-control-allow-credentials"] == "true"
         refused = await http.options("/graphql", headers={**preflight, "Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in refused.headers
-        posted = await http.post("/graphql", json={"query": "{ viewer { permissions } }"}, headers={"Origin": "https://spa.example.com"})
+        posted = await http.post(
+            "/graphql", json={"query": "{ viewer { permissions } }"}, headers={"Origin": "https://spa.example.com"}
+        )
         assert posted.status_code == 200
 
 
@@ -117,12 +136,15 @@ async def test_automatic_persisted_queries(client) -> None:
     digest = hashlib.sha256(query.encode()).hexdigest()
     extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
     miss = await client.http.post("/graphql", json={"extensions": extensions})
-    assert miss.status_code == 200 and code_of(miss.json()) == "PERSISTED_QUERY_NOT_FOUND"
+    assert miss.status_code == 200
+    assert code_of(miss.json()) == "PERSISTED_QUERY_NOT_FOUND"
     registered = await client.http.post("/graphql", json={"query": query, "extensions": extensions})
     assert registered.json() == {"data": {"viewer": None}}
     hit = await client.http.get("/graphql", params={"extensions": json.dumps(extensions)})
     assert hit.json() == {"data": {"viewer": None}}
-    wrong = await client.http.post("/graphql", json={"query": "{ viewer { mustChangePassword } }", "extensions": extensions})
+    wrong = await client.http.post(
+        "/graphql", json={"query": "{ viewer { mustChangePassword } }", "extensions": extensions}
+    )
     assert code_of(wrong.json()) == "PERSISTED_QUERY_HASH_MISMATCH"
 
 
@@ -130,7 +152,9 @@ async def test_only_known_operations_mode(settings, app, tmp_path) -> None:
     known = "{ viewer { permissions } }"
     manifest = tmp_path / "operations.json"
     manifest.write_text(json.dumps({hashlib.sha256(known.encode()).hexdigest(): known}))
-    strict = create_app(settings.with_(persisted_queries_only=True, persisted_queries_file=str(manifest), run_workers=False))
+    strict = create_app(
+        settings.with_(persisted_queries_only=True, persisted_queries_file=str(manifest), run_workers=False)
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=strict), base_url=BASE_URL) as http:
         digest = hashlib.sha256(known.encode()).hexdigest()
         ok = await http.post("/graphql", json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}})
@@ -154,13 +178,16 @@ async def test_one_structured_log_line_per_operation_without_secrets(client, fac
     records = [r for r in caplog.records if r.name == "clientpanel.operations"]
     assert len(records) == 1
     fields = records[0].fields
-    assert fields["operation"] == "SignIn" and fields["outcome"] == "ok" and fields["type"] == "mutation"
+    assert fields["operation"] == "SignIn"
+    assert fields["outcome"] == "ok"
+    assert fields["type"] == "mutation"
     assert "Correcaminos" not in caplog.text
 
 
 async def test_nul_characters_are_bad_input(client) -> None:
     document = "mutation($i: SignInInput!) { signIn(input: $i) { errors { code } } }"
     body = await client(document, {"i": {"login": "ab\x00c", "password": "x"}})
-    assert code_of(body) == "BAD_USER_INPUT" and body.get("data") is None
+    assert code_of(body) == "BAD_USER_INPUT"
+    assert body.get("data") is None
     literal = await client('mutation { signIn(input: {login: "a\\u0000b", password: "x"}) { errors { code } } }')
     assert code_of(literal) == "BAD_USER_INPUT"

@@ -33,7 +33,13 @@ async def dashboard_queries(client, factory, runtime, services: int) -> int:
         service = await factory.service(account, f"Servicio {n}")
         if n % 2 == 0:
             async with in_transaction():
-                await queue_mail(runtime, account_id=account.id, template="pin_set", category=EmailCategory.PRODUCTS, service_id=service.id)
+                await queue_mail(
+                    runtime,
+                    account_id=account.id,
+                    template="pin_set",
+                    category=EmailCategory.PRODUCTS,
+                    service_id=service.id,
+                )
     for n in range(3):
         await factory.contact(account, f"c{account.id}-{n}@example.com", email_categories=["PRODUCTS"])
     await client.sign_in(account.client_number)

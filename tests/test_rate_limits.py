@@ -13,4 +13,5 @@ async def test_redis_storage_is_shared_between_limiters() -> None:
     assert await first.hit("2/minute", "test", key) is None
     assert await second.hit("2/minute", "test", key) is None
     wait = await first.hit("2/minute", "test", key)
-    assert wait is not None and 0 < wait <= 60
+    assert wait is not None
+    assert 0 < wait <= 60

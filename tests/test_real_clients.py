@@ -27,10 +27,10 @@ from app import create_app
 from bench.run import DASHBOARD
 from core.ids import to_global_id
 from core.runtime import Runtime
-from resolvers.cancellation import complete_due
+from domain.cancellation import complete_due
 from settings import PROJECT_DIR, Settings
 from tests.helpers import GraphQLClient, emailed_code
-from tests.live import uvicorn_server
+from tests.live_server import uvicorn_server
 
 TEST_TOOLS = PROJECT_DIR / "test-tools"
 # A node script that has not finished by then is hung, not slow: the test fails with its output.
@@ -90,8 +90,13 @@ class NodeScript:
 @asynccontextmanager
 async def node_script(name: str, *args: str, env: dict[str, str] | None = None) -> AsyncIterator[NodeScript]:
     process = await asyncio.create_subprocess_exec(
-        node(), str(TEST_TOOLS / name), *args, cwd=TEST_TOOLS, env={**os.environ, **(env or {})},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        node(),
+        str(TEST_TOOLS / name),
+        *args,
+        cwd=TEST_TOOLS,
+        env={**os.environ, **(env or {})},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         yield NodeScript(process)
@@ -110,10 +115,15 @@ async def run_script(name: str, *args: str, env: dict[str, str] | None = None) -
 def mode(settings: Settings, environment: str) -> Starlette:
     """The app as it runs in `environment`, on the test database (its lifespan is not needed)."""
     production = environment == "production"
-    return create_app(settings.with_(
-        environment=environment, secret_key="p" * 40, graphiql=not production, introspection=not production,
-        run_workers=False,
-    ))
+    return create_app(
+        settings.with_(
+            environment=environment,
+            secret_key="p" * 40,
+            graphiql=not production,
+            introspection=not production,
+            run_workers=False,
+        )
+    )
 
 
 async def audit(app: Starlette) -> dict[str, dict[str, Any]]:
@@ -135,25 +145,39 @@ async def partner_token(runtime: Runtime, account: models.Account, permissions: 
     """A partner API token, as apiTokenCreate stores it (hashed)."""
     token = runtime.secrets.new_token()
     await models.ApiToken.create(
-        account=account, name="Integración", permissions=permissions, token_hash=runtime.secrets.digest(token),
+        account=account,
+        name="Integración",
+        permissions=permissions,
+        token_hash=runtime.secrets.digest(token),
         created_at=runtime.clock.now(),
     )
     return token
 
 
 async def request_cancellation(client: GraphQLClient, service: models.Service) -> str:
-    data = await client.data(REQUEST, {"i": {
-        "serviceId": to_global_id("Service", service.id), "reason": "Migramos", "acknowledgeDataDeletion": True,
-    }})
+    data = await client.data(
+        REQUEST,
+        {
+            "i": {
+                "serviceId": to_global_id("Service", service.id),
+                "reason": "Migramos",
+                "acknowledgeDataDeletion": True,
+            }
+        },
+    )
     assert data["serviceCancellationRequest"]["errors"] == [], data
     return data["serviceCancellationRequest"]["cancellation"]["id"]
 
 
 def event(cancellation_id: str, status: str, service: models.Service, service_status: str) -> dict[str, Any]:
-    return {"data": {"cancellationStatusChanged": {
-        "cancellation": {"id": cancellation_id, "status": status},
-        "service": {"id": to_global_id("Service", service.id), "status": service_status},
-    }}}
+    return {
+        "data": {
+            "cancellationStatusChanged": {
+                "cancellation": {"id": cancellation_id, "status": status},
+                "service": {"id": to_global_id("Service", service.id), "status": service_status},
+            }
+        }
+    }
 
 
 # graphql-http's audit
@@ -258,7 +282,8 @@ async def test_gql_subscription_over_graphql_transport_ws_with_a_token(port, cli
     cancellation_id = await request_cancellation(client, service)
     token = await partner_token(runtime, account, ["SERVICES"])
     transport = WebsocketsTransport(
-        url=f"ws://127.0.0.1:{port}/graphql", subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        url=f"ws://127.0.0.1:{port}/graphql",
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
         init_payload={"authorization": f"Bearer {token}"},
     )
     subscription = GraphQLRequest(

@@ -8,11 +8,15 @@ from datetime import timedelta
 import pytest
 
 import models
-from resolvers.recovery_worker import process_due
+from domain.recovery_worker import process_due
 from tests.helpers import PASSWORD, wait_for_mail
 
-REQUEST = "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code field message } } }"
-CONFIRM = "mutation($i: AccessRecoveryConfirmInput!) { accessRecoveryConfirm(input: $i) { errors { code field message } } }"
+REQUEST = (
+    "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code field message } } }"
+)
+CONFIRM = (
+    "mutation($i: AccessRecoveryConfirmInput!) { accessRecoveryConfirm(input: $i) { errors { code field message } } }"
+)
 HOLDER = "titular@example.net"
 
 
@@ -40,9 +44,16 @@ async def account(factory):
 
 @pytest.mark.parametrize(
     ("method", "value"),
-    [("DOMAIN", "ÑANDÚ.com.ar"), ("DOMAIN", "xn--and-6ma2c.com.ar."), ("CLIENT_NUMBER", None), ("PRIMARY_EMAIL", "Titular@Example.net")],
+    [
+        ("DOMAIN", "ÑANDÚ.com.ar"),
+        ("DOMAIN", "xn--and-6ma2c.com.ar."),
+        ("CLIENT_NUMBER", None),
+        ("PRIMARY_EMAIL", "Titular@Example.net"),
+    ],
 )
-async def test_each_method_sends_a_link_to_the_primary_email(client, account, smtp_sink, method, value, runtime) -> None:
+async def test_each_method_sends_a_link_to_the_primary_email(
+    client, account, smtp_sink, method, value, runtime
+) -> None:
     answer = await ask(client, runtime, method, value or account.client_number)
     assert answer == {"accessRecoveryRequest": {"errors": []}}
     [received] = await wait_for_mail(smtp_sink, HOLDER)
@@ -60,13 +71,18 @@ async def test_no_match_gives_the_identical_answer_and_sends_nothing(client, acc
 
 
 async def test_the_link_is_never_built_from_the_host_header(client, account, smtp_sink, runtime) -> None:
-    await client.data(REQUEST, {"i": {"method": "CLIENT_NUMBER", "value": account.client_number}}, headers={"Host": "evil.example"})
+    await client.data(
+        REQUEST, {"i": {"method": "CLIENT_NUMBER", "value": account.client_number}}, headers={"Host": "evil.example"}
+    )
     await process_due(runtime)
     [received] = await wait_for_mail(smtp_sink, HOLDER)
-    assert "evil.example" not in received.text and "http://testserver.local/recuperar" in received.text
+    assert "evil.example" not in received.text
+    assert "http://testserver.local/recuperar" in received.text
 
 
-async def test_confirm_emails_a_temporary_password_and_forces_a_change(client, other_client, account, smtp_sink, runtime) -> None:
+async def test_confirm_emails_a_temporary_password_and_forces_a_change(
+    client, other_client, account, smtp_sink, runtime
+) -> None:
     await other_client.sign_in(account.client_number)
     await ask(client, runtime, "CLIENT_NUMBER", account.client_number)
     token = token_in((await wait_for_mail(smtp_sink, HOLDER))[0].text)
@@ -75,16 +91,20 @@ async def test_confirm_emails_a_temporary_password_and_forces_a_change(client, o
     password = re.search(r"Clave temporal: (\S+)", second.text).group(1)
     assert account.client_number in second.text
     archived = await models.MailMessage.get(template="recovery_password")
-    assert password not in archived.text_body and "[oculto]" in archived.text_body
+    assert password not in archived.text_body
+    assert "[oculto]" in archived.text_body
     link_archived = await models.MailMessage.get(template="recovery_link")
-    assert token not in link_archived.text_body and token not in (link_archived.html_body or "")
+    assert token not in link_archived.text_body
+    assert token not in (link_archived.html_body or "")
     assert (await other_client.data("{ viewer { permissions } }"))["viewer"] is None
     await client.sign_in(account.client_number, password)
     assert (await client.data("{ viewer { mustChangePassword } }"))["viewer"]["mustChangePassword"] is True
     blocked = await client("{ viewer { account { services { totalCount } } } }")
     assert blocked["errors"][0]["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED"
     assert await models.ActivityEvent.filter(account_id=account.id, action="recovery.confirmed").exists()
-    assert await confirm(client, token) == [{"code": "INVALID_CODE", "field": ["input", "token"], "message": "El enlace no es válido o ya fue usado."}]
+    assert await confirm(client, token) == [
+        {"code": "INVALID_CODE", "field": ["input", "token"], "message": "El enlace no es válido o ya fue usado."}
+    ]
 
 
 async def test_links_expire_after_an_hour(client, account, smtp_sink, clock, runtime) -> None:
@@ -126,16 +146,23 @@ async def test_rate_limit_per_ip_is_visible(client, account, runtime) -> None:
     for _ in range(10):
         await ask(client, runtime, "DOMAIN", "no-existe.com.ar")
     limited = (await ask(client, runtime, "DOMAIN", "no-existe.com.ar"))["accessRecoveryRequest"]["errors"][0]
-    assert limited["code"] == "RATE_LIMITED" and limited["field"] is None
+    assert limited["code"] == "RATE_LIMITED"
+    assert limited["field"] is None
 
 
 async def test_rate_limit_per_account_is_silent(client, account, runtime, smtp_sink) -> None:
     for _ in range(5):
-        assert await ask(client, runtime, "CLIENT_NUMBER", account.client_number) == {"accessRecoveryRequest": {"errors": []}}
+        assert await ask(client, runtime, "CLIENT_NUMBER", account.client_number) == {
+            "accessRecoveryRequest": {"errors": []}
+        }
     await wait_for_mail(smtp_sink, HOLDER, count=3)
     assert await models.RecoveryRequest.filter(account_id=account.id).count() == 3
 
 
 async def test_overlong_values_are_just_no_match(client, account, runtime) -> None:
-    for method, value in (("CLIENT_NUMBER", "9" * 40), ("PRIMARY_EMAIL", "a" * 300 + "@example.com"), ("DOMAIN", "a" * 300 + ".com")):
+    for method, value in (
+        ("CLIENT_NUMBER", "9" * 40),
+        ("PRIMARY_EMAIL", "a" * 300 + "@example.com"),
+        ("DOMAIN", "a" * 300 + ".com"),
+    ):
         assert await ask(client, runtime, method, value) == {"accessRecoveryRequest": {"errors": []}}

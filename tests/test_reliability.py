@@ -18,7 +18,7 @@ from core.mail import queue_mail
 from core.mail_delivery import LEASE, deliver_due
 from models.enums import EmailCategory
 from tests.helpers import PASSWORD, wait_for_mail
-from tests.live import uvicorn_server
+from tests.live_server import uvicorn_server
 
 CONFLICTS = 50
 UPDATE = "mutation($i: HolderUpdateInput!) { holderUpdate(input: $i) { holder { version } errors { code } } }"
@@ -33,7 +33,8 @@ async def test_fifty_conflicting_holder_updates_one_wins(client, factory) -> Non
         *(client.data(UPDATE, {"i": {"expectedVersion": 1, "companyName": f"Empresa {n}"}}) for n in range(CONFLICTS))
     )
     codes = [r["holderUpdate"]["errors"][0]["code"] if r["holderUpdate"]["errors"] else "OK" for r in results]
-    assert codes.count("OK") == 1 and codes.count("STALE_VERSION") == CONFLICTS - 1
+    assert codes.count("OK") == 1
+    assert codes.count("STALE_VERSION") == CONFLICTS - 1
     holder = await models.Holder.get(account_id=account.id)
     winner = results[codes.index("OK")]["holderUpdate"]["holder"]
     assert holder.version == 2 == winner["version"]
@@ -44,10 +45,16 @@ async def test_fifty_conflicting_cancellation_requests_one_wins(client, factory)
     account = await factory.account()
     service = await factory.service(account)
     await client.sign_in(account.client_number)
-    variables = {"i": {"serviceId": to_global_id("Service", service.id), "reason": "x", "acknowledgeDataDeletion": True}}
+    variables = {
+        "i": {"serviceId": to_global_id("Service", service.id), "reason": "x", "acknowledgeDataDeletion": True}
+    }
     results = await asyncio.gather(*(client.data(REQUEST, variables) for _ in range(CONFLICTS)))
-    codes = [r["serviceCancellationRequest"]["errors"][0]["code"] if r["serviceCancellationRequest"]["errors"] else "OK" for r in results]
-    assert codes.count("OK") == 1 and codes.count("ALREADY_PENDING") == CONFLICTS - 1
+    codes = [
+        r["serviceCancellationRequest"]["errors"][0]["code"] if r["serviceCancellationRequest"]["errors"] else "OK"
+        for r in results
+    ]
+    assert codes.count("OK") == 1
+    assert codes.count("ALREADY_PENDING") == CONFLICTS - 1
     assert await models.Cancellation.filter(service_id=service.id).count() == 1
     assert await models.MailMessage.filter(service_id=service.id, template="cancellation_code").count() == 1
 
@@ -55,9 +62,13 @@ async def test_fifty_conflicting_cancellation_requests_one_wins(client, factory)
 async def test_a_dead_delivery_worker_loses_nothing(factory, runtime, smtp_sink, clock) -> None:
     account = await factory.account(email="muerto@example.net")
     async with in_transaction():
-        [message] = await queue_mail(runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL, personal=True)
+        [message] = await queue_mail(
+            runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL, personal=True
+        )
         # A worker claimed the row and died before sending.
-        await models.OutboxMessage.filter(message_id=message.id).update(lease_until=clock.now() + LEASE, claim_token="dead-worker")
+        await models.OutboxMessage.filter(message_id=message.id).update(
+            lease_until=clock.now() + LEASE, claim_token="dead-worker"
+        )
     assert await deliver_due(runtime) == 0, "nobody else sends it while the dead worker's lease lasts"
     clock.advance(LEASE + timedelta(seconds=1))
     await wait_for_mail(smtp_sink, "muerto@example.net")  # taken over...
@@ -82,7 +93,8 @@ async def test_dropped_database_connections_fail_cleanly_and_recover(client, fac
         response = await client.post("{ viewer { account { clientNumber } } }")
         assert response.status_code == 200
         body = response.json()
-        assert "Traceback" not in response.text and "SELECT" not in response.text
+        assert "Traceback" not in response.text
+        assert "SELECT" not in response.text
         outcomes.append("ok" if "errors" not in body else body["errors"][0]["extensions"]["code"])
     assert set(outcomes) <= {"ok", "INTERNAL_SERVER_ERROR"}
     assert outcomes[-1] == "ok", outcomes
@@ -100,14 +112,29 @@ async def test_mixed_load_has_no_server_errors(app, factory, runtime, caplog) ->
         async def user(n: int) -> None:
             async with httpx.AsyncClient(base_url=base, timeout=10) as http:
                 sign_in = "mutation($i: SignInInput!) { signIn(input: $i) { errors { code } } }"
-                await http.post("/graphql", json={"query": sign_in, "variables": {"i": {"login": account.client_number, "password": PASSWORD}}})
+                await http.post(
+                    "/graphql",
+                    json={"query": sign_in, "variables": {"i": {"login": account.client_number, "password": PASSWORD}}},
+                )
                 deadline = time.monotonic() + seconds
                 while time.monotonic() < deadline:
                     for document, variables in (
-                        ("{ viewer { account { holder { email version } services { edges { node { id status cancellationPreview { canRequest } } } } mail(first: 5) { totalCount } } } }", None),
+                        (
+                            "{ viewer { account { holder { email version } services { edges { node { id status cancellationPreview { canRequest } } } } mail(first: 5) { totalCount } } } }",
+                            None,
+                        ),
                         (UPDATE, {"i": {"expectedVersion": 1, "companyName": f"Carga {n}"}}),
                         ('query { passwordStrength(password: "una clave de prueba") { score } }', None),
-                        (REQUEST, {"i": {"serviceId": to_global_id("Service", service.id), "reason": "carga", "acknowledgeDataDeletion": True}}),
+                        (
+                            REQUEST,
+                            {
+                                "i": {
+                                    "serviceId": to_global_id("Service", service.id),
+                                    "reason": "carga",
+                                    "acknowledgeDataDeletion": True,
+                                }
+                            },
+                        ),
                     ):
                         response = await http.post("/graphql", json={"query": document, "variables": variables})
                         statuses.append(response.status_code)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 import models
-from resolvers.sign_in import MAX_ACCOUNTS_PER_EMAIL
+from domain.sign_in import MAX_ACCOUNTS_PER_EMAIL
 from tests.conftest import BASE_URL
 from tests.helpers import PASSWORD, GraphQLClient
 
@@ -74,10 +74,12 @@ async def test_password_and_pin_changes_need_a_recent_proof_of_identity(client, 
     assert (await client.data(CHANGE, refused))["passwordChange"]["errors"] == step_up
     assert await pin_errors(client, "3691") == step_up
     wrong = (await client.data(REAUTH, {"i": {"password": "not it"}}))["reauthenticate"]
-    assert wrong["viewer"] is None and wrong["validUntil"] is None
+    assert wrong["viewer"] is None
+    assert wrong["validUntil"] is None
     assert wrong["errors"] == [{"code": "INVALID_CREDENTIALS", "field": ["input", "password"]}]
     proved = (await client.data(REAUTH, {"i": {"password": PASSWORD}}))["reauthenticate"]
-    assert proved["errors"] == [] and proved["viewer"]["permissions"]
+    assert proved["errors"] == []
+    assert proved["viewer"]["permissions"]
     assert proved["validUntil"] == (clock.now() + timedelta(minutes=5)).isoformat()
     assert (await client.data(CHANGE, refused))["passwordChange"]["errors"] == []
     assert await models.ActivityEvent.filter(account_id=account.id, action="session.reauthenticated").exists()
@@ -110,7 +112,8 @@ async def test_the_holder_sees_and_ends_every_session_a_contact_only_their_own(c
     await other_client.sign_in("ana@example.com")
     holder_view = (await client.data(SESSIONS))["viewer"]["account"]["sessions"]
     contact_view = (await other_client.data(SESSIONS))["viewer"]["account"]["sessions"]
-    assert len(holder_view) == 2 and len(contact_view) == 1
+    assert len(holder_view) == 2
+    assert len(contact_view) == 1
     holder_session = next(s["id"] for s in holder_view if s["current"])
     refused = (await other_client.data(REVOKE, {"i": {"sessionId": holder_session}}))["sessionRevoke"]["errors"]
     assert refused[0]["code"] == "NOT_FOUND"
@@ -151,7 +154,9 @@ async def test_a_browser_that_signed_in_before_survives_an_attack_on_its_login(c
     await client.sign_in(account.client_number)
     response = await client.post(SIGN_IN, {"i": {"login": account.client_number, "password": PASSWORD}})
     cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("cp_device="))
-    assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower() and "max-age=31536000" in cookie.lower()
+    assert "httponly" in cookie.lower()
+    assert "samesite=lax" in cookie.lower()
+    assert "max-age=31536000" in cookie.lower()
     async with browser() as attacker:
         for _ in range(10):
             assert await failed_code(attacker, account.client_number, "guess") == "INVALID_CREDENTIALS"
@@ -204,7 +209,8 @@ async def test_an_email_in_several_accounts_asks_which_one_and_lists_only_those_
         await factory.contact(account, "agencia@example.com")
     await factory.contact(third, "agencia@example.com", password=NEW_PASSWORD)
     asked = await sign_in(client, "Agencia@Example.com")
-    assert asked["errors"][0]["code"] == "ACCOUNT_CHOICE_REQUIRED" and asked["viewer"] is None
+    assert asked["errors"][0]["code"] == "ACCOUNT_CHOICE_REQUIRED"
+    assert asked["viewer"] is None
     assert sorted(asked["accounts"]) == sorted([first.client_number, second.client_number])
     assert await models.Session.all().count() == 0
     calls: list[bool] = []
@@ -216,10 +222,12 @@ async def test_an_email_in_several_accounts_asks_which_one_and_lists_only_those_
 
     monkeypatch.setattr(runtime.secrets, "_verify", counting)
     wrong = await sign_in(client, "agencia@example.com", "wrong")
-    assert wrong["errors"][0]["code"] == "INVALID_CREDENTIALS" and wrong["accounts"] is None
+    assert wrong["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert wrong["accounts"] is None
     assert len(calls) == 3 <= MAX_ACCOUNTS_PER_EMAIL
     other = await sign_in(client, "agencia@example.com", PASSWORD, clientNumber=third.client_number)
-    assert other["errors"][0]["code"] == "INVALID_CREDENTIALS" and other["accounts"] is None
+    assert other["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert other["accounts"] is None
     assert (await sign_in(client, "agencia@example.com", PASSWORD, clientNumber=second.client_number))["errors"] == []
     viewer = await client.data("{ viewer { account { clientNumber } } }")
     assert viewer["viewer"]["account"]["clientNumber"] == second.client_number
@@ -233,7 +241,8 @@ async def test_long_passphrases_are_judged_and_accepted(client, factory, length)
     passphrase = ("mi perro Tango come empanadas de humita en Tafí del Valle cada domingo " * 3)[:length]
     assert len(passphrase) == length
     verdict = (await client.data(STRENGTH, {"p": passphrase}))["passwordStrength"]
-    assert verdict["acceptable"] is True and verdict["score"] >= 3
+    assert verdict["acceptable"] is True
+    assert verdict["score"] >= 3
     account = await factory.account()
     await client.sign_in(account.client_number)
     changed = await client.data(CHANGE, {"i": {"currentPassword": PASSWORD, "newPassword": passphrase}})

@@ -12,7 +12,7 @@ import pytest
 
 import models
 from core.ids import to_global_id
-from resolvers.cancellation import ATTEMPTS
+from domain.cancellation import ATTEMPTS
 from tests.conftest import BASE_URL
 from tests.helpers import PASSWORD, GraphQLClient, emailed_code
 from tests.smtp import Received, SmtpSink
@@ -86,9 +86,11 @@ async def test_a_concurrent_burst_of_wrong_codes_is_compared_at_most_five_times(
     assert set(codes) <= {"INVALID_CODE", "TOO_MANY_ATTEMPTS"}
     assert codes.count("TOO_MANY_ATTEMPTS") >= 40 - (ATTEMPTS - 1)
     stored = await models.Cancellation.get(service_id=service.id)
-    assert stored.attempts_left == 0 and stored.status == "AWAITING_CONFIRMATION"
+    assert stored.attempts_left == 0
+    assert stored.status == "AWAITING_CONFIRMATION"
     refused = await confirm(client, cancellation_id, code)
-    assert refused["errors"][0]["code"] == "TOO_MANY_ATTEMPTS" and len(compared) == ATTEMPTS
+    assert refused["errors"][0]["code"] == "TOO_MANY_ATTEMPTS"
+    assert len(compared) == ATTEMPTS
     assert (await models.Cancellation.get(service_id=service.id)).status == "AWAITING_CONFIRMATION"
 
 
@@ -118,14 +120,18 @@ async def test_the_holder_is_told_of_a_contacts_request_and_withdraws_it(
     code = await emailed_code(smtp_sink, CONTACT)
     subjects = {"ES": "Un contacto pidió la baja de Hosting Pyme", "EN": "A contact asked to cancel Hosting Pyme"}
     notice = await mail_with_subject(smtp_sink, HOLDER, subjects[language])
-    assert "Ana Gómez" in notice.text and "Cierro el negocio" in notice.text
+    assert "Ana Gómez" in notice.text
+    assert "Cierro el negocio" in notice.text
     assert f"{runtime.settings.public_base_url}/#services" in notice.text
-    assert code not in notice.text and code not in (notice.html or "")
+    assert code not in notice.text
+    assert code not in (notice.html or "")
     archived = await models.MailMessage.get(template="cancellation_requested")
-    assert archived.personal and await archived.recipients.all().values_list("address", flat=True) == [HOLDER]
+    assert archived.personal
+    assert await archived.recipients.all().values_list("address", flat=True) == [HOLDER]
 
     withdrawn = await withdraw(client, requested["cancellation"]["id"])
-    assert withdrawn["errors"] == [] and withdrawn["cancellation"]["status"] == "WITHDRAWN"
+    assert withdrawn["errors"] == []
+    assert withdrawn["cancellation"]["status"] == "WITHDRAWN"
     too_late = await confirm(other_client, requested["cancellation"]["id"], code)
     assert too_late["errors"][0]["code"] == "INVALID_STATE"
     await service.refresh_from_db()
@@ -148,8 +154,10 @@ async def test_long_names_fit_their_columns_from_sign_in_to_sign_out(
     services = [await factory.service(account, f"Hosting {n}") for n in range(3)]
     await client.sign_in(account.client_number)
 
-    invited = await client.data(CONTACT_CREATE, {"i": {
-        "firstName": "B" * 100, "lastName": "C" * 100, "email": CONTACT, "permissions": SERVICE_ROLES}})
+    invited = await client.data(
+        CONTACT_CREATE,
+        {"i": {"firstName": "B" * 100, "lastName": "C" * 100, "email": CONTACT, "permissions": SERVICE_ROLES}},
+    )
     assert invited["contactCreate"]["errors"] == []
     invitation = await mail_with_subject(smtp_sink, CONTACT, "Invitación al Panel de Clientes")
     token = re.search(r"/invitacion\?token=([\w-]+)", invitation.text).group(1)
@@ -171,10 +179,17 @@ async def test_long_names_fit_their_columns_from_sign_in_to_sign_out(
     limit = models.Cancellation._meta.fields_map["requested_by"].max_length
     requested_by = await models.Cancellation.all().order_by("id").values_list("requested_by", flat=True)
     assert all(len(name) == limit and name.endswith("…") for name in requested_by)
-    assert requested_by[0].startswith(first) and requested_by[1].startswith("B" * 100)
+    assert requested_by[0].startswith(first)
+    assert requested_by[1].startswith("B" * 100)
     actors = await models.ActivityEvent.filter(account_id=account.id).values_list("action", "actor")
     actions = {action for action, _actor in actors}
-    assert {"session.signed_in", "contact.created", "contact.invitation_accepted", "cancellation.requested",
-            "api_token.created", "session.signed_out"} <= actions
+    assert {
+        "session.signed_in",
+        "contact.created",
+        "contact.invitation_accepted",
+        "cancellation.requested",
+        "api_token.created",
+        "session.signed_out",
+    } <= actions
     assert all(len(actor) <= models.ActivityEvent._meta.fields_map["actor"].max_length for _action, actor in actors)
     assert any(actor.endswith("…") for action, actor in actors if action == "session.signed_out")

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from core import limits
 from core.limits import Budget, Measurement, measure
 from tests.helpers import Factory, GraphQLClient
-from tests.live import graphql_socket, uvicorn_server
+from tests.live_server import graphql_socket, uvicorn_server
 
 UNLIMITED = Budget(max_depth=10**6, max_aliases=10**6, max_cost=2**200)
 
@@ -78,9 +78,11 @@ async def test_doubling_fragments_are_refused_after_linear_work(
         response = await client.http.get("/graphql", params={"query": document})
     else:
         response = await client.http.post("/graphql", json={"query": document})
-    assert response.status_code == 200 and code_of(response.json()) == "QUERY_TOO_COMPLEX"
+    assert response.status_code == 200
+    assert code_of(response.json()) == "QUERY_TOO_COMPLEX"
     assert response.json().get("data") is None
-    assert len(measurements) == 1 and measurements[0].visits <= selections_in(document)
+    assert len(measurements) == 1
+    assert measurements[0].visits <= selections_in(document)
 
 
 def fat_mail_page(variable: str) -> str:
@@ -99,7 +101,8 @@ async def test_variable_defaults_are_costed(client: GraphQLClient) -> None:
 
 async def test_page_size_range_is_checked_for_defaults_too(client: GraphQLClient) -> None:
     body = await client(f"query($n: Int = 500) {{ {fat_mail_page('$n')} }}")
-    assert code_of(body) == "BAD_USER_INPUT" and body.get("data") is None
+    assert code_of(body) == "BAD_USER_INPUT"
+    assert body.get("data") is None
 
 
 @pytest.mark.parametrize("as_literal", [False, True])

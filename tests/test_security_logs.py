@@ -37,11 +37,15 @@ from core.logs import WithoutQueryString, scrubbed_trace
 from schema import schema
 from settings import PROJECT_DIR
 from tests.helpers import Factory, GraphQLClient
-from tests.live import PROTOCOL, GraphQLSocket, free_port
+from tests.live_server import PROTOCOL, GraphQLSocket, free_port
 
 MARKER = "S3cr3t-MARKER-4f1"
 SCALARS: dict[str, Any] = {
-    "Int": 1, "Float": 1.0, "Boolean": True, "DateTime": "2027-01-01T00:00:00+00:00", "Date": "2027-01-01",
+    "Int": 1,
+    "Float": 1.0,
+    "Boolean": True,
+    "DateTime": "2027-01-01T00:00:00+00:00",
+    "Date": "2027-01-01",
 }
 # Not the server's logs: the test clients' (httpx and websockets print the URLs they request) and the receiving
 # SMTP server's (the test's mail sink prints what it is sent).
@@ -116,8 +120,10 @@ def document_for(name: str, field: GraphQLField) -> str:
 
 def with_unknown_field(variables: dict[str, Any]) -> dict[str, Any]:
     """Each input object also gets a field its type does not have (what a client with a stale schema sends)."""
-    return {name: {**value, "confirmPassword": MARKER} if isinstance(value, dict) else value
-            for name, value in variables.items()}
+    return {
+        name: {**value, "confirmPassword": MARKER} if isinstance(value, dict) else value
+        for name, value in variables.items()
+    }
 
 
 async def test_no_mutation_logs_its_input(client: GraphQLClient, factory: Factory, records: Records) -> None:
@@ -154,8 +160,10 @@ async def test_variable_errors_are_bad_input_without_an_error_log(client: GraphQ
     for variables in cases:
         body = await client(document, variables)
         assert body.get("data") is None and body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
-    enum = await client("mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { errors { code } } }",
-                        {"i": {"name": MARKER, "permissions": [MARKER]}})
+    enum = await client(
+        "mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { errors { code } } }",
+        {"i": {"name": MARKER, "permissions": [MARKER]}},
+    )
     assert enum["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert records.carrying(MARKER) == []
     assert not [r for r in records.records if r.name.startswith("clientpanel") and r.levelno >= logging.ERROR]
@@ -185,7 +193,8 @@ def test_uvicorn_paths_lose_their_query_string() -> None:
     path = f"/graphql?variables=%7B%22p%22%3A%22{MARKER}%22%7D"
     arguments = ("127.0.0.1:5000", "GET", path, "1.1", 200)
     record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d', arguments, None)
-    assert WithoutQueryString().filter(record) and record.getMessage() == '127.0.0.1:5000 - "GET /graphql HTTP/1.1" 200'
+    assert WithoutQueryString().filter(record)
+    assert record.getMessage() == '127.0.0.1:5000 - "GET /graphql HTTP/1.1" 200'
 
 
 @asynccontextmanager
@@ -245,7 +254,9 @@ def test_masked_errors_log_type_and_stack_without_the_message() -> None:
             raise RuntimeError(f"while reading {MARKER}") from inner
     except RuntimeError as outer:
         trace = scrubbed_trace(outer)
-    assert "builtins.ValueError" in trace and "builtins.RuntimeError" in trace and "int(MARKER)" in trace
+    assert "builtins.ValueError" in trace
+    assert "builtins.RuntimeError" in trace
+    assert "int(MARKER)" in trace
     assert MARKER not in trace.replace("int(MARKER)", "")
 
 
@@ -261,7 +272,11 @@ def test_cli_serve_access_log_has_no_query_string(tmp_path: Path) -> None:
     }
     server = subprocess.Popen(
         [sys.executable, "cli.py", "serve", "--port", str(port)],
-        cwd=PROJECT_DIR, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=PROJECT_DIR,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         params = {"query": "query($id: ID!) { node(id: $id) { id } }", "variables": json.dumps({"id": MARKER})}

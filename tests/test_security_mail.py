@@ -67,7 +67,8 @@ async def test_security_mail_is_limited_per_recipient(client, other_client, fact
         assert requested["errors"] == []
         assert (await withdraw(client, requested["cancellation"]["id"]))["errors"] == []
     refused = await request(client, service)
-    assert refused["cancellation"] is None and 1 <= waited(refused["errors"][0]) <= HOUR
+    assert refused["cancellation"] is None
+    assert 1 <= waited(refused["errors"][0]) <= HOUR
     assert await models.Cancellation.filter(service_id=service.id).count() == limit
     assert await models.MailMessage.filter(template="cancellation_code").count() == limit
     # Another recipient has a budget of its own.
@@ -97,7 +98,8 @@ async def test_a_resend_counts_as_its_original_and_never_multiplies(client, hold
     assert {c["message"]["resentFrom"]["id"] for c in copies} == {original_gid}
     for copy in copies:
         refused = await resend(client, copy["message"]["id"])
-        assert refused["message"] is None and 1 <= waited(refused["errors"][0]) <= HOUR
+        assert refused["message"] is None
+        assert 1 <= waited(refused["errors"][0]) <= HOUR
     assert await models.MailMessage.filter(resent_from_id__isnull=False).count() == 3
     assert await models.MailMessage.filter(resent_from_id=original).count() == 3
 
@@ -107,7 +109,8 @@ async def test_resent_security_mail_counts_against_its_recipient(client, factory
     cancellation_id = (await request(client, service))["cancellation"]["id"]
     await emailed_code(smtp_sink, HOLDER)
     code_message = await models.MailMessage.get(template="cancellation_code")
-    assert code_message.kind.value == "SECURITY" and code_message.personal
+    assert code_message.kind.value == "SECURITY"
+    assert code_message.personal
     assert runtime.settings.security_mail_per_recipient_hour == 5
     for _ in range(3):  # the code, then three re-sends of it
         assert (await resend(client, code_message.id))["errors"] == []
@@ -125,7 +128,8 @@ async def test_a_personal_message_is_resent_only_to_its_person(client, other_cli
     assert (await request(other_client, service))["errors"] == []
     code_message = await models.MailMessage.get(template="cancellation_code")
     again = await resend(client, code_message.id)
-    assert again["errors"] == [] and again["message"]["recipients"] == [CONTACT]
+    assert again["errors"] == []
+    assert again["message"]["recipients"] == [CONTACT]
     await models.Contact.filter(id=contact.id).update(email="otra@example.com")
     refused = (await resend(client, code_message.id))["errors"]
     assert [(e["code"], e["field"]) for e in refused] == [("INVALID_STATE", ["input", "messageId"])]
@@ -148,7 +152,8 @@ async def test_customer_mail_is_limited_per_account(client, factory, holder, run
     cancellation_id = requested["cancellation"]["id"]
     assert 1 <= waited((await confirm(client, cancellation_id, code))["errors"][0]) <= HOUR
     stored = await models.Cancellation.get(service_id=service.id)
-    assert stored.status == "AWAITING_CONFIRMATION" and stored.attempts_left == 5
+    assert stored.status == "AWAITING_CONFIRMATION"
+    assert stored.attempts_left == 5
 
     # Withdrawing is never refused: it happens, without its notice.
     assert (await withdraw(client, cancellation_id))["cancellation"]["status"] == "WITHDRAWN"
@@ -161,4 +166,5 @@ async def test_the_wait_is_in_the_callers_language(client, factory, holder, runt
     for _ in range(3):
         await resend(client, original)
     refused = (await resend(client, original))["errors"][0]
-    assert refused["message"].startswith("Too many emails") and 1 <= waited(refused, "seconds") <= HOUR
+    assert refused["message"].startswith("Too many emails")
+    assert 1 <= waited(refused, "seconds") <= HOUR

@@ -67,7 +67,12 @@ async def test_a_contact_cannot_act_on_a_stronger_contact_at_all(client, factory
         assert [e["code"] for e in payload["errors"]] == ["PERMISSION_NOT_HELD"]
     for row in (strong, asleep, invited):
         fresh = await models.Contact.get(id=row.id)
-        assert (fresh.email, fresh.first_name, fresh.active, fresh.version) == (row.email, row.first_name, row.active, 1)
+        assert (fresh.email, fresh.first_name, fresh.active, fresh.version) == (
+            row.email,
+            row.first_name,
+            row.active,
+            1,
+        )
 
     # Someone whose permissions are all held stays manageable.
     assert (await contact_update(client, equal, firstName="Igualada"))["errors"] == []
@@ -77,27 +82,37 @@ async def test_a_profile_contact_cannot_change_the_primary_email(client, factory
     account = await factory.account(email="titular@example.com")
     await factory.contact(account, "perfil@example.com", permissions=["PROFILE"])
     await client.sign_in("perfil@example.com")
-    result = (await client.data(HOLDER_UPDATE, {"i": {"expectedVersion": 1, "email": "perfil@example.com"}}))["holderUpdate"]
+    result = (await client.data(HOLDER_UPDATE, {"i": {"expectedVersion": 1, "email": "perfil@example.com"}}))[
+        "holderUpdate"
+    ]
     assert [(e["code"], e["field"]) for e in result["errors"]] == [("PERMISSION_NOT_HELD", ["input", "email"])]
     holder = await models.Holder.get(account_id=account.id)
-    assert holder.email == "titular@example.com" and holder.version == 1
+    assert holder.email == "titular@example.com"
+    assert holder.version == 1
     assert await models.EmailChange.all().count() == 0
     # Other fields stay theirs to change.
     ok = (await client.data(HOLDER_UPDATE, {"i": {"expectedVersion": 1, "companyName": "Pérez SA"}}))["holderUpdate"]
     assert ok["errors"] == []
 
 
-async def test_primary_email_changes_only_through_the_link_after_step_up(client, other_client, factory, smtp_sink, clock) -> None:
+async def test_primary_email_changes_only_through_the_link_after_step_up(
+    client, other_client, factory, smtp_sink, clock
+) -> None:
     account = await factory.account(email="titular@example.com")
     await client.sign_in(account.client_number)
     clock.advance(timedelta(minutes=6))
-    late = (await client.data(HOLDER_UPDATE, {"i": {"expectedVersion": 1, "email": "nueva@example.com"}}))["holderUpdate"]
+    late = (await client.data(HOLDER_UPDATE, {"i": {"expectedVersion": 1, "email": "nueva@example.com"}}))[
+        "holderUpdate"
+    ]
     assert [e["code"] for e in late["errors"]] == ["STEP_UP_REQUIRED"]
     assert await models.EmailChange.all().count() == 0
 
     await client.sign_in(account.client_number)  # a fresh sign-in is a proof of identity too
-    asked = (await client.data(HOLDER_UPDATE, {"i": {"expectedVersion": 1, "email": "nueva@example.com"}}))["holderUpdate"]
-    assert asked["errors"] == [] and asked["holder"]["email"] == "titular@example.com"
+    asked = (await client.data(HOLDER_UPDATE, {"i": {"expectedVersion": 1, "email": "nueva@example.com"}}))[
+        "holderUpdate"
+    ]
+    assert asked["errors"] == []
+    assert asked["holder"]["email"] == "titular@example.com"
     assert asked["holder"]["pendingEmail"] == "nueva@example.com"
     [notice] = await wait_for_mail(smtp_sink, "titular@example.com")
     assert "nueva@example.com" in notice.text
@@ -118,7 +133,8 @@ async def test_primary_email_changes_only_through_the_link_after_step_up(client,
     done = await other_client.data(EMAIL_CONFIRM, {"i": {"token": token}})  # no session needed: the link is the proof
     assert done["emailChangeConfirm"] == {"confirmed": True, "errors": []}
     holder = await models.Holder.get(account_id=account.id)
-    assert holder.email == "otra@example.com" and holder.version == version + 1
+    assert holder.email == "otra@example.com"
+    assert holder.version == version + 1
     changed = await models.MailMessage.get(account_id=account.id, template="email_changed")
     addresses = sorted(await models.MailRecipient.filter(message_id=changed.id).values_list("address", flat=True))
     assert addresses == ["otra@example.com", "titular@example.com"]
@@ -137,23 +153,33 @@ async def test_an_email_link_expires_after_24_hours(client, factory, smtp_sink, 
     assert (await models.Holder.get(account_id=account.id)).email != "tarde@example.com"
 
 
-async def test_changing_a_contacts_email_puts_it_back_in_the_invited_state(client, other_client, factory, smtp_sink) -> None:
+async def test_changing_a_contacts_email_puts_it_back_in_the_invited_state(
+    client, other_client, factory, smtp_sink
+) -> None:
     account = await factory.account()
     contact = await factory.contact(account, "error@example.com", permissions=["SERVICES"])
     await other_client.sign_in("error@example.com")
     token_row = await models.ApiToken.create(
-        account_id=account.id, created_by_contact_id=contact.id, name="ERP", permissions=["SERVICES"],
-        token_hash="x" * 64, created_at=contact.created_at,
+        account_id=account.id,
+        created_by_contact_id=contact.id,
+        name="ERP",
+        permissions=["SERVICES"],
+        token_hash="x" * 64,
+        created_at=contact.created_at,
     )
     await models.RecoveryRequest.create(
-        account_id=account.id, contact_id=contact.id, token_hash="r" * 64, created_at=contact.created_at,
+        account_id=account.id,
+        contact_id=contact.id,
+        token_hash="r" * 64,
+        created_at=contact.created_at,
         expires_at=contact.created_at + timedelta(hours=1),
     )
     await client.sign_in(account.client_number)
 
     result = await contact_update(client, contact, email="correcto@example.com")
     assert result["errors"] == []
-    assert result["contact"]["email"] == "correcto@example.com" and result["contact"]["invitationPending"] is True
+    assert result["contact"]["email"] == "correcto@example.com"
+    assert result["contact"]["invitationPending"] is True
     fresh = await models.Contact.get(id=contact.id)
     assert fresh.password_hash is None
     assert (await other_client.data(VIEWER))["viewer"] is None  # the session ended
@@ -165,7 +191,10 @@ async def test_changing_a_contacts_email_puts_it_back_in_the_invited_state(clien
 
     token = await emailed_token(smtp_sink, "correcto@example.com", "/invitacion")
     accepted = await other_client.data(ACCEPT, {"i": {"token": token, "password": NEW_PASSWORD}})
-    assert accepted["contactInvitationAccept"] == {"viewer": {"contact": {"email": "correcto@example.com"}}, "errors": []}
+    assert accepted["contactInvitationAccept"] == {
+        "viewer": {"contact": {"email": "correcto@example.com"}},
+        "errors": [],
+    }
 
 
 async def test_correcting_a_typo_voids_the_old_invitation(client, other_client, factory, smtp_sink) -> None:
@@ -183,7 +212,9 @@ async def test_correcting_a_typo_voids_the_old_invitation(client, other_client, 
     assert accepted["contactInvitationAccept"]["errors"] == []
 
 
-async def test_a_contact_changes_its_own_email_through_the_link(client, other_client, factory, smtp_sink, clock) -> None:
+async def test_a_contact_changes_its_own_email_through_the_link(
+    client, other_client, factory, smtp_sink, clock
+) -> None:
     account = await factory.account()
     contact = await factory.contact(account, "propia@example.com", permissions=["MAIL"])
     await client.sign_in("propia@example.com")
@@ -200,14 +231,18 @@ async def test_a_contact_changes_its_own_email_through_the_link(client, other_cl
     assert await sign_in_errors(other_client, "nueva.propia@example.com") == []
 
 
-async def test_a_contact_editing_itself_with_contacts_changes_its_email_only_through_the_link(client, factory, smtp_sink) -> None:
+async def test_a_contact_editing_itself_with_contacts_changes_its_email_only_through_the_link(
+    client, factory, smtp_sink
+) -> None:
     account = await factory.account()
     me = await factory.contact(account, "yo@example.com", permissions=["CONTACTS"])
     await client.sign_in("yo@example.com")
     result = await contact_update(client, me, email="yo.nuevo@example.com", firstName="Yo")
-    assert result["errors"] == [] and result["contact"]["email"] == "yo@example.com"
+    assert result["errors"] == []
+    assert result["contact"]["email"] == "yo@example.com"
     fresh = await models.Contact.get(id=me.id)
-    assert fresh.password_hash is not None and fresh.first_name == "Yo"
+    assert fresh.password_hash is not None
+    assert fresh.first_name == "Yo"
     await emailed_token(smtp_sink, "yo.nuevo@example.com", "/confirmar-email")
 
 
@@ -216,11 +251,15 @@ async def test_granting_permissions_needs_step_up_and_removing_does_not(client, 
     contact = await factory.contact(account, "ayudante@example.com", permissions=["SERVICES", "MAIL"])
     await client.sign_in(account.client_number)
     clock.advance(timedelta(minutes=5))
-    assert (await contact_update(client, contact, permissions=["SERVICES", "MAIL", "PROFILE"]))["errors"] == []  # boundary
+    assert (await contact_update(client, contact, permissions=["SERVICES", "MAIL", "PROFILE"]))[
+        "errors"
+    ] == []  # boundary
     clock.advance(timedelta(seconds=1))
     refused = await contact_update(client, contact, permissions=["SERVICES", "MAIL", "PROFILE", "SECURITY"])
     assert [(e["code"], e["field"]) for e in refused["errors"]] == [("STEP_UP_REQUIRED", ["input", "permissions"])]
-    created = await client.data(CREATE, {"i": {"firstName": "A", "lastName": "B", "email": "b@example.com", "permissions": ["MAIL"]}})
+    created = await client.data(
+        CREATE, {"i": {"firstName": "A", "lastName": "B", "email": "b@example.com", "permissions": ["MAIL"]}}
+    )
     assert [e["code"] for e in created["contactCreate"]["errors"]] == ["STEP_UP_REQUIRED"]
     assert (await contact_update(client, contact, permissions=["SERVICES"]))["errors"] == []
     assert (await models.Contact.get(id=contact.id)).permissions == ["SERVICES"]
@@ -270,7 +309,7 @@ async def confirm_refused(client, token: str) -> None:
 
 
 async def test_recovery_voids_a_pending_email_change(client, other_client, factory, smtp_sink, runtime) -> None:
-    from resolvers.recovery_worker import process_due
+    from domain.recovery_worker import process_due
 
     account = await factory.account(email="duenio@example.com")
     token = await attacker_asks_for_a_change(other_client, account, smtp_sink)
@@ -291,7 +330,9 @@ async def test_a_password_change_voids_a_pending_email_change(client, other_clie
     await confirm_refused(client, token)
 
 
-async def test_revoking_the_requesting_session_voids_its_pending_change(client, other_client, factory, smtp_sink) -> None:
+async def test_revoking_the_requesting_session_voids_its_pending_change(
+    client, other_client, factory, smtp_sink
+) -> None:
     account = await factory.account()
     token = await attacker_asks_for_a_change(other_client, account, smtp_sink)
     await client.sign_in(account.client_number)
@@ -301,7 +342,9 @@ async def test_revoking_the_requesting_session_voids_its_pending_change(client, 
     await confirm_refused(client, token)
 
 
-async def test_the_owner_cancels_a_change_or_asks_for_the_current_address(client, other_client, factory, smtp_sink) -> None:
+async def test_the_owner_cancels_a_change_or_asks_for_the_current_address(
+    client, other_client, factory, smtp_sink
+) -> None:
     account = await factory.account(email="propio@example.com")
     token = await attacker_asks_for_a_change(other_client, account, smtp_sink)
     await client.sign_in(account.client_number)
@@ -325,8 +368,10 @@ async def test_deactivating_a_contact_voids_its_pending_links(client, other_clie
     await confirm_refused(client, token)
 
 
-async def test_another_account_cannot_use_up_an_address_budget(client, other_client, factory, smtp_sink, runtime) -> None:
-    from resolvers.recovery_worker import process_due
+async def test_another_account_cannot_use_up_an_address_budget(
+    client, other_client, factory, smtp_sink, runtime
+) -> None:
+    from domain.recovery_worker import process_due
 
     victim = await factory.account(email="victima@example.net")
     service = await factory.service(victim)
@@ -339,7 +384,9 @@ async def test_another_account_cannot_use_up_an_address_budget(client, other_cli
     await process_due(runtime)
     await client.sign_in(victim.client_number)
     request = """mutation($i: ServiceCancellationRequestInput!) { serviceCancellationRequest(input: $i) { errors { code } } }"""
-    variables = {"i": {"serviceId": to_global_id("Service", service.id), "reason": "x", "acknowledgeDataDeletion": True}}
+    variables = {
+        "i": {"serviceId": to_global_id("Service", service.id), "reason": "x", "acknowledgeDataDeletion": True}
+    }
     assert (await client.data(request, variables))["serviceCancellationRequest"]["errors"] == []
 
 
@@ -347,7 +394,8 @@ async def test_email_change_requests_are_limited_per_person(client, factory, smt
     account = await factory.account()
     await client.sign_in(account.client_number)
     answers = [
-        (await client.data(EMAIL_REQUEST, {"i": {"email": f"n{n}@example.com"}}))["emailChangeRequest"] for n in range(6)
+        (await client.data(EMAIL_REQUEST, {"i": {"email": f"n{n}@example.com"}}))["emailChangeRequest"]
+        for n in range(6)
     ]
     assert [a["errors"] for a in answers[:5]] == [[]] * 5
     assert [e["code"] for e in answers[5]["errors"]] == ["RATE_LIMITED"]
@@ -376,7 +424,7 @@ async def test_a_session_that_keeps_guessing_its_password_ends(client, factory) 
 
 
 async def test_open_sessions_per_person_are_bounded(client, factory) -> None:
-    from resolvers.auth import MAX_OPEN_SESSIONS_PER_PERSON
+    from domain.auth import MAX_OPEN_SESSIONS_PER_PERSON
 
     account = await factory.account()
     for _ in range(MAX_OPEN_SESSIONS_PER_PERSON + 3):

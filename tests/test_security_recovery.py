@@ -11,10 +11,10 @@ from datetime import timedelta
 from tortoise import connections
 
 import models
+from domain import recovery_worker
 from models.enums import ServiceStatus
-from resolvers import recovery_worker
 from tests.helpers import counting_queries, wait_for_mail
-from tests.live import graphql_socket
+from tests.live_server import graphql_socket
 
 REQUEST = "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code field } } }"
 CONFIRM = "mutation($i: AccessRecoveryConfirmInput!) { accessRecoveryConfirm(input: $i) { errors { code field } } }"
@@ -88,7 +88,8 @@ async def test_match_and_miss_run_the_same_statements_and_only_the_worker_mails(
     assert smtp_sink.to(HOLDER) == []
     assert await recovery_worker.process_due(runtime) == 6
     received = await wait_for_mail(smtp_sink, HOLDER, count=3)
-    assert len(received) == 3 and all(len(links_in(m.text)) == 1 for m in received)
+    assert len(received) == 3
+    assert all(len(links_in(m.text)) == 1 for m in received)
     assert await models.RecoveryRequest.filter(token_hash__isnull=False).count() == 3
     kept = await models.RecoveryRequest.filter(method__isnull=False).exclude(value=None).count()
     assert kept == 0, "the typed values are forgotten once processed"
@@ -199,18 +200,19 @@ async def test_recovery_revokes_the_persons_api_tokens_and_says_so(
     holder_token = await new_api_token(client)
     await other_client.sign_in("ana@example.com")
     contact_token = await new_api_token(other_client)
-    assert holder_token and contact_token
+    assert holder_token
+    assert contact_token
     await ask(client, "CLIENT_NUMBER", account.client_number)
     await recovery_worker.process_due(runtime)
     [token] = links_in((await wait_for_mail(smtp_sink, HOLDER))[0].text)
     await confirmed_password(client, smtp_sink, HOLDER, token, count=2)
     notice = (await wait_for_mail(smtp_sink, HOLDER, count=2))[1]
-    assert "claves de API" in notice.text and "revocadas" in notice.text
+    assert "claves de API" in notice.text
+    assert "revocadas" in notice.text
     viewer = "{ viewer { permissions } }"
     assert (await other_client.data(viewer, headers={"Authorization": f"Bearer {holder_token}"}))["viewer"] is None
     assert (await other_client.data(viewer, headers={"Authorization": f"Bearer {contact_token}"}))["viewer"] is not None
     assert await models.ApiToken.filter(account_id=account.id, revoked_at__isnull=False).count() == 1
-
 
 
 async def test_recovery_closes_the_persons_token_sockets_even_without_sessions(

@@ -24,16 +24,16 @@ from tests.helpers import Factory, GraphQLClient
 REFUSED = "could not connect to server: Connection refused (SELECT ... token_hash)"
 QUERY = b'"query": "{ viewer { permissions } }"'
 MALFORMED: dict[str, bytes] = {
-    "lone surrogate in a variable": b'{' + QUERY + b', "variables": {"a": "\\ud800"}}',
+    "lone surrogate in a variable": b"{" + QUERY + b', "variables": {"a": "\\ud800"}}',
     "lone surrogate in the query": b'{"query": "{ viewer { permissions } } # \\udc00"}',
     "invalid UTF-8": b'{"query": "{ viewer { permissions } } # \xff\xfe"}',
     "a number": b"42",
     "a string": b'"{ viewer { permissions } }"',
     "null": b"null",
-    "arrays 5,000 deep": b'{' + QUERY + b', "variables": {"a": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
-    "objects 5,000 deep": b'{' + QUERY + b', "extensions": ' + b'{"a":' * 5000 + b"1" + b"}" * 5001,
+    "arrays 5,000 deep": b"{" + QUERY + b', "variables": {"a": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
+    "objects 5,000 deep": b"{" + QUERY + b', "extensions": ' + b'{"a":' * 5000 + b"1" + b"}" * 5001,
     "not JSON": b"{query",
-    "variables not an object": b'{' + QUERY + b', "variables": [1]}',
+    "variables not an object": b"{" + QUERY + b', "variables": [1]}',
     "query not a string": b'{"query": 42}',
 }
 
@@ -45,7 +45,8 @@ def code_of(body: dict[str, Any]) -> str:
 @pytest.mark.parametrize("name", list(MALFORMED))
 async def test_malformed_bodies_are_400_with_a_code(client: GraphQLClient, name: str) -> None:
     response = await client.http.post("/graphql", content=MALFORMED[name], headers={"content-type": "application/json"})
-    assert response.status_code == 400 and code_of(response.json()) == "BAD_REQUEST"
+    assert response.status_code == 400
+    assert code_of(response.json()) == "BAD_REQUEST"
     assert response.headers["content-type"] == "application/json"
 
 
@@ -53,21 +54,25 @@ async def test_malformed_get_variables_are_400_with_a_code(client: GraphQLClient
     for variables in ('{"a": "\\ud800"}', "[" * 5000, "42"):
         params = {"query": "{ viewer { permissions } }", "variables": variables}
         response = await client.http.get("/graphql", params=params)
-        assert response.status_code == 400 and code_of(response.json()) == "BAD_REQUEST"
+        assert response.status_code == 400
+        assert code_of(response.json()) == "BAD_REQUEST"
 
 
 async def test_json_nested_within_the_parser_bound_is_answered(client: GraphQLClient) -> None:
     deep = "[" * 1000 + "]" * 1000
-    body = b'{' + QUERY + b', "variables": {"a": ' + deep.encode() + b"}}"
+    body = b"{" + QUERY + b', "variables": {"a": ' + deep.encode() + b"}}"
     response = await client.http.post("/graphql", content=body, headers={"content-type": "application/json"})
-    assert response.status_code == 200 and response.json() == {"data": {"viewer": None}}
+    assert response.status_code == 200
+    assert response.json() == {"data": {"viewer": None}}
 
 
 async def test_other_refusals_of_the_view_are_json_with_a_code(client: GraphQLClient) -> None:
     mutation = await client.http.get("/graphql", params={"query": "mutation { signOut { errors { code } } }"})
-    assert mutation.status_code == 405 and code_of(mutation.json()) == "METHOD_NOT_ALLOWED"
+    assert mutation.status_code == 405
+    assert code_of(mutation.json()) == "METHOD_NOT_ALLOWED"
     form = await client.http.post("/graphql", content=b"query=x", headers={"content-type": "text/plain"})
-    assert form.status_code == 400 and code_of(form.json()) == "BAD_REQUEST"
+    assert form.status_code == 400
+    assert code_of(form.json()) == "BAD_REQUEST"
 
 
 async def test_a_database_outage_while_authenticating_is_the_masked_error(
@@ -84,15 +89,18 @@ async def test_a_database_outage_while_authenticating_is_the_masked_error(
         monkeypatch.setattr(client_class, method, down)
     response = await client.post("{ viewer { permissions } }", headers={"X-Request-Id": "outage-request-1"})
     monkeypatch.undo()
-    assert response.status_code == 500 and response.headers["content-type"] == "application/json"
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/json"
     assert response.headers["x-request-id"] == "outage-request-1"
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert error["message"] == f"Unexpected error. (id {error['extensions']['errorId']})"
-    assert "SELECT" not in response.text and "refused" not in response.text
+    assert "SELECT" not in response.text
+    assert "refused" not in response.text
     error_id = error["extensions"]["errorId"]
     logged = [r for r in caplog.records if r.name == "clientpanel.errors" and error_id in r.getMessage()]
-    assert len(logged) == 1 and "tortoise.exceptions.OperationalError" in logged[0].fields["exception"]
+    assert len(logged) == 1
+    assert "tortoise.exceptions.OperationalError" in logged[0].fields["exception"]
     assert "Connection refused" not in logged[0].fields["exception"]
     assert (await client.data("{ viewer { permissions } }"))["viewer"]["permissions"]  # back once the database is
 
@@ -157,7 +165,8 @@ async def test_persisted_queries_remember_only_queries_that_ran(
     client: GraphQLClient, app: Starlette, query: str
 ) -> None:
     sent = await client.http.post("/graphql", json={"query": query, "extensions": persisted(query)})
-    assert sent.json()["errors"] and sent.json().get("data") is None
+    assert sent.json()["errors"]
+    assert sent.json().get("data") is None
     again = await client.http.post("/graphql", json={"extensions": persisted(query)})
     assert code_of(again.json()) == "PERSISTED_QUERY_NOT_FOUND"
     assert hashlib.sha256(query.encode()).hexdigest() not in app.state.graphql.persisted.cache
@@ -171,9 +180,12 @@ async def test_persisted_query_cache_is_bounded_by_bytes(client: GraphQLClient, 
     for query in queries:
         response = await client.http.post("/graphql", json={"query": query, "extensions": persisted(query)})
         assert response.json()["data"] == {"node": None}
-    assert 80 <= len(cache.cache) < 100 and cache.cached_bytes <= apq.CACHE_BYTES
+    assert 80 <= len(cache.cache) < 100
+    assert cache.cached_bytes <= apq.CACHE_BYTES
     assert cache.cached_bytes == sum(len(query.encode()) for query in cache.cache.values())
-    oldest, newest = [await client.http.get("/graphql", params={"extensions": json.dumps(persisted(query))})
-                      for query in (queries[0], queries[-1])]
+    oldest, newest = [
+        await client.http.get("/graphql", params={"extensions": json.dumps(persisted(query))})
+        for query in (queries[0], queries[-1])
+    ]
     assert code_of(oldest.json()) == "PERSISTED_QUERY_NOT_FOUND"
     assert newest.json() == {"data": {"node": None}}

@@ -17,13 +17,13 @@ import websockets
 
 import models
 from core import ws
-from core.events import CHANNEL
 from core.apq import sha256
+from core.authn import REQUESTS_PER_TOKEN
+from core.events import CHANNEL
 from core.ids import to_global_id
-from core.live import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED
-from resolvers.api_tokens import REQUESTS_PER_TOKEN
+from core.sockets import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED
 from tests.helpers import PASSWORD, counting_queries, emailed_code
-from tests.live import GraphQLSocket, graphql_socket
+from tests.live_server import GraphQLSocket, graphql_socket
 from tests.test_subscriptions import CONFIRM, SUBSCRIPTION, request_cancellation, session_cookie
 from tests.test_subscriptions_postgres import listeners_connected, real_time, second_process  # noqa: F401 (fixtures)
 
@@ -139,7 +139,8 @@ async def test_removed_permissions_apply_to_the_next_operation_on_an_open_socket
         # ... until SERVICES goes too: then the socket closes before any later event reaches it.
         await update_contact(client, contact, permissions=[])
         received, code = await messages_until_closed(socket)
-        assert received == [] and code == CLOSE_FORBIDDEN
+        assert received == []
+        assert code == CLOSE_FORBIDDEN
 
 
 async def test_an_idle_session_closes_its_sockets_on_the_next_sweep(
@@ -185,7 +186,8 @@ async def test_an_expired_session_gets_no_event_before_the_sweep(port, client, o
         await other_client.sign_in(account.client_number)
         await request_cancellation(other_client, service)
         received, code = await messages_until_closed(socket)
-        assert received == [] and code == CLOSE_UNAUTHENTICATED
+        assert received == []
+        assert code == CLOSE_UNAUTHENTICATED
 
 
 async def test_an_expired_token_closes_its_sockets(port, client, factory, clock, live) -> None:
@@ -273,7 +275,8 @@ async def test_socket_operations_count_against_the_tokens_request_limit(
             await runtime.limiter.hit(REQUESTS_PER_TOKEN, "api-token", str(stored.id))
         assert await permissions_over(socket) == ["SERVICES"]
         refused = await run(socket, PERMISSIONS, op_id="second")
-        assert refused["type"] == "error" and error_code(refused) == "RATE_LIMITED"
+        assert refused["type"] == "error"
+        assert error_code(refused) == "RATE_LIMITED"
         assert refused["payload"][0]["extensions"]["retryAfter"] >= 1
         # The socket's operations used up the limit HTTP requests share, and the socket stays open.
         response = await other_client.post(PERMISSIONS, headers={"Authorization": f"Bearer {token}"})
@@ -288,7 +291,8 @@ async def test_creating_a_token_needs_a_recent_sign_in(client, factory, clock) -
     await new_token(client)
     clock.advance(timedelta(minutes=6))
     refused = (await client.data(CREATE_TOKEN, {"i": {"name": "ERP", "permissions": ["SERVICES"]}}))["apiTokenCreate"]
-    assert refused["token"] is None and [e["code"] for e in refused["errors"]] == ["STEP_UP_REQUIRED"]
+    assert refused["token"] is None
+    assert [e["code"] for e in refused["errors"]] == ["STEP_UP_REQUIRED"]
     assert refused["errors"][0]["message"]
     assert await models.ApiToken.filter(account_id=account.id).count() == 1
     reauthenticate = "mutation($i: ReauthenticateInput!) { reauthenticate(input: $i) { errors { code } } }"
@@ -337,7 +341,9 @@ async def listen(runtime, payloads: list[str]) -> asyncpg.Connection | None:  # 
 
 @on_postgres
 async def test_revoking_a_token_in_one_process_closes_its_socket_in_another(
-    second_process, client, factory  # noqa: F811 (the imported fixture)
+    second_process,
+    client,
+    factory,
 ) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
@@ -371,7 +377,8 @@ async def test_access_changed_while_a_socket_authenticates_is_not_missed(
     async with graphql_socket(port, cookie=session_cookie(other_client)) as socket:
         await socket.send({"type": "connection_init", "payload": {}})
         received, code = await messages_until_closed(socket)
-        assert received == [] and code == CLOSE_FORBIDDEN
+        assert received == []
+        assert code == CLOSE_FORBIDDEN
 
 
 async def test_an_event_costs_the_same_queries_for_one_or_many_subscribers(port, client, factory) -> None:
@@ -459,10 +466,13 @@ async def test_a_socket_whose_check_fails_is_closed_and_the_others_are_still_che
         await request_cancellation(client, service)
         for socket in sockets:
             received, code = await messages_until_closed(socket)
-            assert received == [] and code == CLOSE_FORBIDDEN
+            assert received == []
+            assert code == CLOSE_FORBIDDEN
 
 
-async def test_after_the_listener_resyncs_no_cached_access_is_trusted(port, live, client, factory, runtime, clock) -> None:
+async def test_after_the_listener_resyncs_no_cached_access_is_trusted(
+    port, live, client, factory, runtime, clock
+) -> None:
     """Access events sent while a PostgreSQL listener was away are lost: every socket is checked again."""
     account = await factory.account()
     first, second = await factory.service(account), await factory.service(account, "Dominio Extra")
@@ -478,7 +488,8 @@ async def test_after_the_listener_resyncs_no_cached_access_is_trusted(port, live
         await runtime.events.dispatch({"kind": "resync", "account_id": 0})
         await request_cancellation(client, second)
         received, code = await messages_until_closed(socket)
-        assert [m for m in received if m.get("type") == "next"] == [] and code == CLOSE_UNAUTHENTICATED
+        assert [m for m in received if m.get("type") == "next"] == []
+        assert code == CLOSE_UNAUTHENTICATED
 
 
 async def test_persisted_queries_only_holds_over_websocket_too(port, app, client, factory, monkeypatch) -> None:
@@ -490,7 +501,8 @@ async def test_persisted_queries_only_holds_over_websocket_too(port, app, client
     async with graphql_socket(port, cookie=session_cookie(client)) as socket:
         await socket.init()
         refused = await run(socket, PERMISSIONS)
-        assert refused["type"] == "error" and error_code(refused) == "PERSISTED_QUERY_NOT_ALLOWED"
+        assert refused["type"] == "error"
+        assert error_code(refused) == "PERSISTED_QUERY_NOT_ALLOWED"
         monkeypatch.setattr(persisted, "known", {sha256(PERMISSIONS): PERMISSIONS})
         allowed = await run(socket, PERMISSIONS)
         assert allowed["payload"]["data"]["viewer"]["permissions"]

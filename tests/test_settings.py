@@ -11,7 +11,8 @@ def test_defaults_are_a_working_development_setup() -> None:
     settings = Settings.from_env({})
     assert settings.dialect == "sqlite"
     assert settings.timezone == "America/Argentina/Buenos_Aires"
-    assert settings.graphiql and settings.introspection
+    assert settings.graphiql
+    assert settings.introspection
     assert not settings.secure_cookies
 
 
@@ -21,7 +22,8 @@ def test_production_turns_graphiql_off_and_needs_a_secret_key() -> None:
     settings = Settings.from_env(
         {"ENVIRONMENT": "production", "SECRET_KEY": "x" * 40, "PUBLIC_BASE_URL": "https://clientes.example.com"}
     )
-    assert not settings.graphiql and not settings.introspection
+    assert not settings.graphiql
+    assert not settings.introspection
     assert settings.secure_cookies
 
 
@@ -49,12 +51,17 @@ def test_bad_values_name_the_variable(name: str, value: str) -> None:
 
 def test_allowed_origins_add_to_the_public_origin() -> None:
     settings = Settings.from_env(
-        {"PUBLIC_BASE_URL": "https://clientes.example.com", "ALLOWED_ORIGINS": "https://app.example.com/, http://localhost:5173"}
+        {
+            "PUBLIC_BASE_URL": "https://clientes.example.com",
+            "ALLOWED_ORIGINS": "https://app.example.com/, http://localhost:5173",
+        }
     )
     assert settings.origins == {"https://clientes.example.com", "https://app.example.com", "http://localhost:5173"}
 
 
 def test_development_treats_localhost_and_loopback_alike() -> None:
     assert "http://127.0.0.1:8000" in Settings.from_env({}).origins
-    production = Settings.from_env({"ENVIRONMENT": "production", "SECRET_KEY": "x" * 40, "PUBLIC_BASE_URL": "http://localhost:8000"})
+    production = Settings.from_env(
+        {"ENVIRONMENT": "production", "SECRET_KEY": "x" * 40, "PUBLIC_BASE_URL": "http://localhost:8000"}
+    )
     assert production.origins == {"http://localhost:8000"}

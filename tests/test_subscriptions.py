@@ -14,7 +14,7 @@ from core import events
 from core.ids import to_global_id
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
 from tests.helpers import PASSWORD, emailed_code
-from tests.live import graphql_socket, uvicorn_server
+from tests.live_server import graphql_socket, uvicorn_server
 
 HOLDER_EMAIL = "vivo@example.net"
 SUBSCRIPTION = """subscription($serviceId: ID) { cancellationStatusChanged(serviceId: $serviceId) {
@@ -34,7 +34,13 @@ def session_cookie(client) -> str:
 async def request_cancellation(client, service: models.Service) -> str:
     data = await client.data(
         REQUEST,
-        {"i": {"serviceId": to_global_id("Service", service.id), "reason": "Ya no lo uso", "acknowledgeDataDeletion": True}},
+        {
+            "i": {
+                "serviceId": to_global_id("Service", service.id),
+                "reason": "Ya no lo uso",
+                "acknowledgeDataDeletion": True,
+            }
+        },
     )
     payload = data["serviceCancellationRequest"]
     assert payload["errors"] == [], payload
@@ -73,8 +79,14 @@ async def test_current_state_first_then_each_committed_change(port, client, fact
         assert (await socket.init())["type"] == "connection_ack"
         await socket.subscribe(SUBSCRIPTION)
         first = (await socket.next_data())["cancellationStatusChanged"]
-        assert first["cancellation"] == {"id": cancellation_id, "status": "AWAITING_CONFIRMATION", "reason": "Ya no lo uso"}
-        confirmed = await client.data(CONFIRM, {"i": {"cancellationId": cancellation_id, "code": await emailed_code(smtp_sink, HOLDER_EMAIL)}})
+        assert first["cancellation"] == {
+            "id": cancellation_id,
+            "status": "AWAITING_CONFIRMATION",
+            "reason": "Ya no lo uso",
+        }
+        confirmed = await client.data(
+            CONFIRM, {"i": {"cancellationId": cancellation_id, "code": await emailed_code(smtp_sink, HOLDER_EMAIL)}}
+        )
         assert confirmed["serviceCancellationConfirm"]["errors"] == []
         second = (await socket.next_data())["cancellationStatusChanged"]
         assert second["cancellation"]["status"] == "SCHEDULED"
@@ -107,10 +119,14 @@ async def test_another_accounts_service_is_like_a_missing_one(port, client, fact
     await client.sign_in(mine.client_number)
     async with graphql_socket(port, cookie=session_cookie(client)) as socket:
         await socket.init()
-        for op_id, service_id in (("1", to_global_id("Service", their_service.id)), ("2", to_global_id("Service", 999999))):
+        for op_id, service_id in (
+            ("1", to_global_id("Service", their_service.id)),
+            ("2", to_global_id("Service", 999999)),
+        ):
             await socket.subscribe(SUBSCRIPTION, {"serviceId": service_id}, op_id=op_id)
             message = await socket.receive()
-            assert message["type"] == "next" and message["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+            assert message["type"] == "next"
+            assert message["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
             assert (await socket.receive()) == {"id": op_id, "type": "complete"}
 
 
@@ -149,7 +165,8 @@ async def test_revoking_a_session_closes_its_sockets(port, client, other_client,
         await socket.init()
         await socket.subscribe(SUBSCRIPTION)
         revoked = await client.data(
-            "mutation($i: SessionRevokeInput!) { sessionRevoke(input: $i) { errors { code } } }", {"i": {"sessionId": session_id}}
+            "mutation($i: SessionRevokeInput!) { sessionRevoke(input: $i) { errors { code } } }",
+            {"i": {"sessionId": session_id}},
         )
         assert revoked["sessionRevoke"]["errors"] == []
         assert await socket.closed_with() == 4403
@@ -165,7 +182,13 @@ async def test_contact_losing_services_is_disconnected(port, client, other_clien
         await socket.subscribe(SUBSCRIPTION)
         updated = await client.data(
             """mutation($i: ContactUpdateInput!) { contactUpdate(input: $i) { errors { code message } } }""",
-            {"i": {"id": to_global_id("Contact", contact.id), "expectedVersion": contact.version, "permissions": ["MAIL"]}},
+            {
+                "i": {
+                    "id": to_global_id("Contact", contact.id),
+                    "expectedVersion": contact.version,
+                    "permissions": ["MAIL"],
+                }
+            },
         )
         assert updated["contactUpdate"]["errors"] == []
         assert await socket.closed_with() == 4403
@@ -188,7 +211,10 @@ async def test_partner_token_in_connection_init(port, runtime, factory) -> None:
     account = await factory.account()
     token = runtime.secrets.new_token()
     await models.ApiToken.create(
-        account=account, name="ERP", permissions=["SERVICES"], token_hash=runtime.secrets.digest(token),
+        account=account,
+        name="ERP",
+        permissions=["SERVICES"],
+        token_hash=runtime.secrets.digest(token),
         created_at=runtime.clock.now(),
     )
     async with graphql_socket(port) as socket:
@@ -236,7 +262,8 @@ async def test_legacy_graphql_ws_protocol_is_refused(port) -> None:
     async with websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-ws"]) as legacy:
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(legacy.recv(), 5)
-    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4406
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4406
 
 
 async def test_password_change_closes_the_persons_sockets(port, client, factory) -> None:
@@ -246,6 +273,8 @@ async def test_password_change_closes_the_persons_sockets(port, client, factory)
         await socket.init()
         await socket.subscribe(SUBSCRIPTION)
         change = "mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code } } }"
-        changed = await client.data(change, {"i": {"currentPassword": PASSWORD, "newPassword": "Yerba-Guayaba-Cordillera-88"}})
+        changed = await client.data(
+            change, {"i": {"currentPassword": PASSWORD, "newPassword": "Yerba-Guayaba-Cordillera-88"}}
+        )
         assert changed["passwordChange"]["errors"] == []
         assert await socket.closed_with() == 4403

@@ -17,7 +17,7 @@ from tortoise import connections
 from core.events import LISTENER_NAME
 from settings import PROJECT_DIR
 from tests.helpers import emailed_code
-from tests.live import free_port, graphql_socket, uvicorn_server
+from tests.live_server import free_port, graphql_socket, uvicorn_server
 from tests.test_subscriptions import CONFIRM, HOLDER_EMAIL, SUBSCRIPTION, request_cancellation, session_cookie
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only")
@@ -84,7 +84,11 @@ async def test_change_through_one_process_reaches_subscribers_on_another(second_
         await listeners_connected(2)
         cancellation_id = await request_cancellation(client, service)
         event = (await socket.next_data())["cancellationStatusChanged"]
-        assert event["cancellation"] == {"id": cancellation_id, "status": "AWAITING_CONFIRMATION", "reason": "Ya no lo uso"}
+        assert event["cancellation"] == {
+            "id": cancellation_id,
+            "status": "AWAITING_CONFIRMATION",
+            "reason": "Ya no lo uso",
+        }
 
 
 async def test_listener_reconnects_and_resends_current_state(app, runtime, client, factory, smtp_sink) -> None:
@@ -95,7 +99,9 @@ async def test_listener_reconnects_and_resends_current_state(app, runtime, clien
     async with uvicorn_server(app) as port, graphql_socket(port, cookie=session_cookie(client)) as socket:
         await socket.init()
         await socket.subscribe(SUBSCRIPTION)
-        assert (await socket.next_data())["cancellationStatusChanged"]["cancellation"]["status"] == "AWAITING_CONFIRMATION"
+        assert (await socket.next_data())["cancellationStatusChanged"]["cancellation"][
+            "status"
+        ] == "AWAITING_CONFIRMATION"
         await connections.get("default").execute_query(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()",
             [LISTENER_NAME],
@@ -103,6 +109,8 @@ async def test_listener_reconnects_and_resends_current_state(app, runtime, clien
         resent = (await socket.next_data(timeout=10))["cancellationStatusChanged"]
         assert resent["cancellation"]["id"] == cancellation_id
         await asyncio.wait_for(runtime.events.connected.wait(), timeout=10)
-        confirmed = await client.data(CONFIRM, {"i": {"cancellationId": cancellation_id, "code": await emailed_code(smtp_sink, HOLDER_EMAIL)}})
+        confirmed = await client.data(
+            CONFIRM, {"i": {"cancellationId": cancellation_id, "code": await emailed_code(smtp_sink, HOLDER_EMAIL)}}
+        )
         assert confirmed["serviceCancellationConfirm"]["errors"] == []
         assert (await socket.next_data())["cancellationStatusChanged"]["cancellation"]["status"] == "SCHEDULED"

@@ -1,0 +1,10 @@
+"""Every background worker: the app's lifespan and `cli.py worker` run this list (core/workers runs it)."""
+
+from __future__ import annotations
+
+from core.mail_delivery import deliver_forever
+from core.workers import Worker
+from domain.cancellation import complete_forever
+from domain.recovery_worker import recover_forever
+
+WORKERS: list[Worker] = [deliver_forever, complete_forever, recover_forever]
