@@ -14,14 +14,15 @@ from core.outcome import Failure, Failures, Outcome
 from core.pagination import Page
 from models import enums
 
-Permission = strawberry.enum(
-    enums.Permission, description="Access that a contact can be granted. The holder has all of them."
+# The models' enums, exposed as they are (strawberry.enum registers the class itself and returns it).
+Permission = enums.Permission
+EmailCategory = enums.EmailCategory
+Language = enums.Language
+strawberry.enum(Permission, description="Access that a contact can be granted. The holder has all of them.")
+strawberry.enum(
+    EmailCategory, description="What kinds of email a person receives; also the category of every archived message."
 )
-EmailCategory = strawberry.enum(
-    enums.EmailCategory,
-    description="What kinds of email a person receives; also the category of every archived message.",
-)
-Language = strawberry.enum(enums.Language)
+strawberry.enum(Language)
 
 
 @strawberry.interface
