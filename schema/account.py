@@ -14,6 +14,7 @@ from core.context import Context
 from core.ids import to_global_id
 from schema import api_tokens, auth, contacts, holder, mail, services
 from schema.common import Node, Permission
+from schema.permissions import needs
 
 
 @strawberry.type(name="Account")
@@ -43,32 +44,36 @@ class Account(
 
 @strawberry.type(description="Who is signed in: the account holder, or one of the account's contacts.")
 class Viewer:
-    @strawberry.field
+    @strawberry.field(extensions=needs(during_password_change=True))
     async def account(self, info: strawberry.Info[Context, None]) -> Account:
-        principal = info.context.require(allow_password_change=True)
+        principal = info.context.acting
         return Account.of(await models.Account.get(id=principal.account_id))
 
-    @strawberry.field(description="Null when the holder is signed in.")
+    @strawberry.field(description="Null when the holder is signed in.", extensions=needs(during_password_change=True))
     async def contact(self, info: strawberry.Info[Context, None]) -> contacts.Contact | None:
-        principal = info.context.require(allow_password_change=True)
+        principal = info.context.acting
         if principal.contact_id is None:
             return None
         return contacts.Contact.of(await models.Contact.get(id=principal.contact_id))
 
-    @strawberry.field
+    @strawberry.field(extensions=needs(during_password_change=True))
     def permissions(self, info: strawberry.Info[Context, None]) -> list[Permission]:
-        granted = info.context.require(allow_password_change=True).permissions
+        granted = info.context.acting.permissions
         return [p for p in Permission if p in granted]
 
     @strawberry.field(
-        description="True after access recovery: the temporary password must be replaced before anything else."
+        description="True after access recovery: the temporary password must be replaced before anything else.",
+        extensions=needs(during_password_change=True),
     )
     def must_change_password(self, info: strawberry.Info[Context, None]) -> bool:
-        return info.context.require(allow_password_change=True).must_change_password
+        return info.context.acting.must_change_password
 
-    @strawberry.field(description="Null when the request is authenticated by an API token rather than a session.")
+    @strawberry.field(
+        description="Null when the request is authenticated by an API token rather than a session.",
+        extensions=needs(during_password_change=True),
+    )
     async def session(self, info: strawberry.Info[Context, None]) -> auth.Session | None:
-        principal = info.context.require(allow_password_change=True)
+        principal = info.context.acting
         if principal.session_id is None:
             return None
         return auth.Session.of(await models.Session.get(id=principal.session_id), current_id=principal.session_id)
