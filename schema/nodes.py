@@ -1,12 +1,12 @@
 """`node` / `nodes`: any object by its global id, exactly as the viewer's list fields show it.
 
-Each Node type says which of its rows this viewer's list shows (a query, none, or the list's own refusal) and
-how a row becomes its object; `nodes` loads each type's ids with one query.
+Each Node type declares what its list field needs (refused alike), which of its rows this viewer's list
+shows and how a row becomes its object; `nodes` loads each type's ids with one query.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from schema.auth import Session
 from schema.common import Node
 from schema.contacts import Contact
 from schema.mail import MailMessage
+from schema.permissions import Declaration
 from schema.services import Cancellation, Service
 
 MAX_IDS = 100
@@ -36,39 +37,41 @@ MAX_IDS = 100
 
 @dataclass(frozen=True, slots=True)
 class NodeType:
-    """`visible`: the rows this viewer's list field shows (None: none), raising as that list does when refused."""
+    """`declaration`: what the viewer's list field of this type needs, enforced here as there.
+    `visible`: the rows that list shows this viewer (None: none)."""
 
+    declaration: Declaration
     visible: Callable[[Context], QuerySet[Any] | None]
     build: Callable[[Any, Principal], Node]
 
 
-def in_account(
-    model: type[Model], permission: Permission | None = None, **where: Any
-) -> Callable[[Context], QuerySet[Any]]:
-    """The account's rows of `model`, for a principal holding `permission`."""
-
-    def visible(ctx: Context) -> QuerySet[Any]:
-        return model.filter(account_id=ctx.require(permission).account_id, **where)
-
-    return visible
+def in_account(model: type[Model]) -> Callable[[Context], QuerySet[Any]]:
+    """The account's rows of `model`."""
+    return lambda ctx: model.filter(account_id=ctx.acting.account_id)
 
 
 NODE_TYPES: dict[str, NodeType] = {
-    "Account": NodeType(lambda ctx: models.Account.filter(id=ctx.require().account_id), lambda row, _: Account.of(row)),
-    "Service": NodeType(in_account(models.Service, Permission.SERVICES), lambda row, _: Service.of(row)),
+    "Account": NodeType(
+        Declaration(), lambda ctx: models.Account.filter(id=ctx.acting.account_id), lambda row, _: Account.of(row)
+    ),
+    "Service": NodeType(Declaration(Permission.SERVICES), in_account(models.Service), lambda row, _: Service.of(row)),
     "Cancellation": NodeType(
-        lambda ctx: in_account(models.Cancellation, Permission.SERVICES)(ctx).select_related("service"),
+        Declaration(Permission.SERVICES),
+        lambda ctx: in_account(models.Cancellation)(ctx).select_related("service"),
         lambda row, _: Cancellation.of(row, row.service),
     ),
-    "Contact": NodeType(in_account(models.Contact, Permission.CONTACTS), lambda row, _: Contact.of(row)),
-    "MailMessage": NodeType(visible_mail, lambda row, _: MailMessage.of(row)),
-    "ApiToken": NodeType(visible_tokens, lambda row, _: ApiToken.of(row)),
+    "Contact": NodeType(Declaration(Permission.CONTACTS), in_account(models.Contact), lambda row, _: Contact.of(row)),
+    "MailMessage": NodeType(
+        Declaration(Permission.MAIL, narrowed=True), visible_mail, lambda row, _: MailMessage.of(row)
+    ),
+    "ApiToken": NodeType(Declaration(Permission.SECURITY), visible_tokens, lambda row, _: ApiToken.of(row)),
     "Session": NodeType(
-        lambda ctx: visible_sessions(ctx.runtime, ctx.require()),
+        Declaration(),
+        lambda ctx: visible_sessions(ctx.runtime, ctx.acting),
         lambda row, principal: Session.of(row, principal.session_id),
     ),
     "ActivityEvent": NodeType(
-        in_account(models.ActivityEvent, Permission.SECURITY), lambda row, _: ActivityEvent.of(row)
+        Declaration(Permission.SECURITY), in_account(models.ActivityEvent), lambda row, _: ActivityEvent.of(row)
     ),
 }
 
@@ -76,16 +79,16 @@ NODE_TYPES: dict[str, NodeType] = {
 async def load_type(ctx: Context, node_type: NodeType, pks: set[int]) -> dict[int, Any]:
     """Each visible pk's object (one query), or the list's refusal for every pk."""
     try:
+        principal = node_type.declaration.enforce(ctx)
         visible = node_type.visible(ctx)
     except ApiError as refused:
         return {pk: ApiError(refused.code, refused.message) for pk in pks}
     if visible is None:
         return {}
-    principal = ctx.require()
     return {row.id: node_type.build(row, principal) for row in await visible.filter(id__in=pks)}
 
 
-async def load_nodes(ctx: Context, global_ids: list[str]) -> list[Any]:
+async def load_nodes(ctx: Context, global_ids: Sequence[str]) -> list[Any]:
     """Each id's object, None (malformed, unknown or not shown to this viewer) or an ApiError (its list refuses)."""
     decoded = [from_global_id(global_id) for global_id in global_ids]
     wanted: dict[str, set[int]] = {}
