@@ -1,65 +1,385 @@
 """The one place that reads the environment.
 
-`Settings.from_env()` parses and validates every value once, at start-up, and fails
-with a message naming the variable when one is wrong.
+Each setting is declared once, as a field of `Settings`: its variable, Python type, default
+(another one in production where that differs), the rules its value must meet and its meaning.
+Reading (`Settings.from_env`), validation and README.md's settings table (`markdown_table`) all
+come from those declarations, so they cannot drift apart. Every value is read and checked once,
+at start-up; a bad one stops the process with a message naming the variable.
 """
 
 from __future__ import annotations
 
 import os
 import zoneinfo
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, get_type_hints
 from urllib.parse import urlsplit
 
 PROJECT_DIR = Path(__file__).resolve().parent
 ENVIRONMENTS = ("development", "test", "production")
-DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+DEVELOPMENT_KEY = "development-only-secret-key-do-not-use-in-production"  # production refuses it
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
+DECLARATION = "setting"  # the key of a field's declaration in its metadata
+
+T = TypeVar("T")
+Reader = Callable[[str, str], Any]  # (variable, its raw text) -> the value, or None to keep the default
 
 
 class SettingsError(ValueError):
     """A setting has a bad value; the message names the variable and what it wants."""
 
 
+# Rules: what a value must be. Each one also says, for the settings table, what it accepts.
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A condition a value (each item, for a list of origins) must meet.
+
+    `problem` follows the variable's name in the refusal (`{value!r}` shows the value);
+    `accepts` describes the allowed values in the settings table."""
+
+    holds: Callable[[Any], bool]
+    problem: str
+    accepts: str
+
+    def check(self, variable: str, value: Any) -> None:
+        for item in value if isinstance(value, tuple) else (value,):
+            if not self.holds(item):
+                raise SettingsError(f"{variable}: {self.problem.format(value=item)}")
+
+
+def one_of(choices: tuple[str, ...]) -> Rule:
+    """Allowed values, listed in the refusal and the table."""
+    listed = ", ".join(f"`{choice}`" for choice in choices[:-1]) + f" or `{choices[-1]}`"
+    return Rule(lambda value: value in choices, f"must be one of {', '.join(choices)}, not {{value!r}}", listed)
+
+
+def between(low: int, high: int, note: str) -> Rule:
+    """Bounds, both included; `note` says what they amount to (e.g. `24 hours`)."""
+    return Rule(
+        lambda value: low <= value <= high, f"must be between {low} and {high} ({note})", f"{low} to {high} ({note})"
+    )
+
+
+POSITIVE = Rule(lambda value: value >= 1, "must be a positive whole number", "1 or more")
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL, as browsers send it in the Origin header."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _is_http_origin(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and parts.path in ("", "/")
+
+
+def _is_origin(origin: str) -> bool:
+    return origin_of(origin) == origin and bool(urlsplit(origin).netloc)
+
+
+def _is_smtp_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("smtp", "smtps") and bool(parts.hostname)
+
+
+def _is_time_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _is_file_if_set(path: str) -> bool:
+    return not path or Path(path).is_file()
+
+
+# Readers: how a variable's text becomes a value of the field's type.
+
+
+def _unless_blank(read: Reader) -> Reader:
+    """An unset or blank variable keeps the default."""
+
+    def reader(variable: str, raw: str) -> Any:
+        return read(variable, raw) if raw.strip() else None
+
+    return reader
+
+
+def _lowercase(variable: str, raw: str) -> str:
+    """ENVIRONMENT in any case; set but blank, it is refused rather than taken for development."""
+    return raw.strip().lower()
+
+
+@_unless_blank
+def _text(variable: str, raw: str) -> str:
+    return raw.strip()
+
+
+@_unless_blank
+def _bool(variable: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in TRUE_WORDS + FALSE_WORDS:
+        raise SettingsError(f"{variable}: must be true or false, not {raw!r}")
+    return value in TRUE_WORDS
+
+
+@_unless_blank
+def _int(variable: str, raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{variable}: must be a whole number, not {raw!r}") from exc
+
+
+@_unless_blank
+def _float(variable: str, raw: str) -> float:
+    try:
+        return float(raw.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{variable}: must be a number, not {raw!r}") from exc
+
+
+@_unless_blank
+def _origins(variable: str, raw: str) -> tuple[str, ...]:
+    return tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """How a field's Python type is read from its variable, and what the table says it accepts."""
+
+    read: Reader
+    accepts: str
+
+
+KINDS: dict[object, Kind] = {
+    str: Kind(_text, "text"),
+    bool: Kind(_bool, ", ".join(f"`{yes}`/`{no}`" for yes, no in zip(TRUE_WORDS, FALSE_WORDS, strict=True))),
+    int: Kind(_int, "a whole number"),
+    float: Kind(_float, "a number"),
+    tuple[str, ...]: Kind(_origins, "comma-separated origins"),
+}
+
+
+# Declarations.
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """What a `Settings` field declares besides its name, type and default."""
+
+    variable: str
+    meaning: str
+    rules: tuple[Rule, ...] = ()
+    in_production: Any = None  # the default when ENVIRONMENT=production, where it differs
+    read: Reader | None = None  # instead of the type's own reader
+
+
+def setting(
+    variable: str, default: T, meaning: str, *rules: Rule, in_production: T | None = None, read: Reader | None = None
+) -> T:
+    """A `Settings` field filled from the environment variable `variable`."""
+    return field(default=default, metadata={DECLARATION: Declaration(variable, meaning, rules, in_production, read)})
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    database_url: str = f"sqlite://{PROJECT_DIR / 'var' / 'clientpanel.sqlite3'}"
-    secret_key: str = DEV_SECRET_KEY
-    environment: str = "development"
-    public_base_url: str = "http://localhost:8000"
-    smtp_url: str = "smtp://127.0.0.1:8025"
-    mail_from: str = "Panel de Clientes <no-reply@localhost>"
-    timezone: str = "America/Argentina/Buenos_Aires"
-    graphiql: bool = True
-    introspection: bool = True
-    allowed_origins: tuple[str, ...] = ()
-    token_origins: tuple[str, ...] = ()  # origins whose pages may call with a bearer token (CORS, no credentials)
-    rate_limit_url: str = "memory://"
-    session_idle_minutes: int = 60
-    session_lifetime_hours: int = 12
-    argon2_time_cost: int = 3
-    argon2_memory_kib: int = 65536
-    run_workers: bool = True
-    worker_poll_seconds: float = 1.0
-    cancellation_completion_delay_minutes: int = 60
-    deprovision_hook: str = "core.deprovision:record_only"
-    log_level: str = "INFO"
-    max_query_depth: int = 12
-    max_query_aliases: int = 30
-    max_query_cost: int = 5000
-    max_query_tokens: int = 2000
-    max_body_bytes: int = 100_000
-    persisted_queries_only: bool = False
-    persisted_queries_file: str = ""
-    step_up_minutes: int = 5
-    ws_max_per_session: int = 10
-    ws_max_per_token: int = 20
-    ws_max_per_ip: int = 100
-    security_mail_per_recipient_hour: int = 5
-    invitations_per_address_day: int = 3
-    customer_mail_per_account_hour: int = 30
+    """What the process runs with; every field is a declared setting (see `setting`)."""
+
+    environment: str = setting(
+        "ENVIRONMENT",
+        "development",
+        "production turns GraphiQL and introspection off and requires `SECRET_KEY`",
+        one_of(ENVIRONMENTS),
+        read=_lowercase,
+    )
+    database_url: str = setting(
+        "DATABASE_URL",
+        f"sqlite://{PROJECT_DIR / 'var' / 'clientpanel.sqlite3'}",
+        "the database; its kind also picks the migration tree and the event bus",
+        Rule(
+            lambda url: url.startswith(("sqlite://", "postgres://", "postgresql://")),
+            "must start with sqlite:// or postgres:// (e.g. postgres://user@host:5432/db)",
+            "`sqlite://PATH` or `postgres://user:pass@host:port/db`",
+        ),
+    )
+    secret_key: str = setting(
+        "SECRET_KEY",
+        DEVELOPMENT_KEY,
+        "random characters that key the hashes of tokens and codes; required in production",
+        Rule(lambda key: len(key) >= 32, "must be at least 32 characters", "32 or more characters"),
+    )
+    public_base_url: str = setting(
+        "PUBLIC_BASE_URL",
+        "http://localhost:8000",
+        "where customers reach the panel; links in emails are built from it (never from the Host header);"
+        " `https://` makes cookies Secure",
+        Rule(
+            _is_http_origin,
+            "must be an http(s) origin such as https://clientes.example.com",
+            "an `http(s)://host[:port]` origin",
+        ),
+    )
+    allowed_origins: tuple[str, ...] = setting(
+        "ALLOWED_ORIGINS",
+        (),
+        "extra origins allowed to use cookie sessions and WebSockets (e.g. a SPA on another host)",
+        Rule(
+            _is_origin,
+            "{value!r} is not an origin like https://panel.example.com",
+            "comma-separated origins like `https://panel.example.com`",
+        ),
+    )
+    token_origins: tuple[str, ...] = setting(
+        "TOKEN_ALLOWED_ORIGINS",
+        (),
+        "origins whose pages may call the API with a bearer token (CORS without credentials; never the cookie session)",
+        Rule(
+            _is_origin,
+            "{value!r} is not an origin like https://panel.example.com",
+            "comma-separated origins like `https://partner.example.com`",
+        ),
+    )
+    smtp_url: str = setting(
+        "SMTP_URL",
+        "smtp://127.0.0.1:8025",
+        "the mail server; `smtp://` uses STARTTLS when the server offers it",
+        Rule(
+            _is_smtp_url,
+            "must look like smtp://user:password@host:587 or smtps://host:465",
+            "`smtp://user:pass@host:587` or `smtps://host:465`",
+        ),
+    )
+    mail_from: str = setting("MAIL_FROM", "Panel de Clientes <no-reply@localhost>", "sender of every email")
+    timezone: str = setting(
+        "TIMEZONE",
+        "America/Argentina/Buenos_Aires",
+        "the provider's time zone: due dates and cancellation deadlines are computed in it",
+        Rule(_is_time_zone, "unknown time zone {value!r}", "an IANA time zone name"),
+    )
+    graphiql: bool = setting("GRAPHIQL", True, "serve GraphiQL at `/graphql`", in_production=False)
+    introspection: bool = setting("INTROSPECTION", True, "allow schema introspection", in_production=False)
+    rate_limit_url: str = setting(
+        "RATE_LIMIT_URL",
+        "memory://",
+        "where rate limits and mail budgets are counted; `redis://` so several processes share the limits",
+        Rule(
+            lambda url: url.startswith(("memory://", "redis://", "rediss://")),
+            "must be memory:// or redis://host:6379/0",
+            "`memory://` or `redis://host:6379/0` (`rediss://` with TLS)",
+        ),
+    )
+    session_idle_minutes: int = setting("SESSION_IDLE_MINUTES", 60, "a session unused this long ends", POSITIVE)
+    session_lifetime_hours: int = setting(
+        "SESSION_LIFETIME_HOURS", 12, "a session ends this long after sign-in, used or not", POSITIVE
+    )
+    argon2_time_cost: int = setting(
+        "ARGON2_TIME_COST", 3, "argon2id time cost (passes) for passwords and PINs", POSITIVE
+    )
+    argon2_memory_kib: int = setting(
+        "ARGON2_MEMORY_KIB", 65536, "argon2id memory cost, in KiB, for passwords and PINs", POSITIVE
+    )
+    run_workers: bool = setting(
+        "RUN_WORKERS",
+        True,
+        "run the background workers (mail delivery, cancellation completion) inside the server process",
+    )
+    worker_poll_seconds: float = setting("WORKER_POLL_SECONDS", 1.0, "how often idle workers look for work")
+    cancellation_completion_delay_minutes: int = setting(
+        "CANCELLATION_COMPLETION_DELAY_MINUTES",
+        60,
+        "how long after confirmation a cancellation is carried out",
+        between(0, 24 * 60, "24 hours"),
+    )
+    deprovision_hook: str = setting(
+        "DEPROVISION_HOOK",
+        "core.deprovision:record_only",
+        "called to delete a cancelled service's content",
+        Rule(lambda hook: ":" in hook, "must name a callable as module:function", "`module:function`"),
+    )
+    log_level: str = setting(
+        "LOG_LEVEL", "INFO", "log level (logs are JSON lines on stderr, one per GraphQL operation)"
+    )
+    max_query_depth: int = setting(
+        "MAX_QUERY_DEPTH", 12, "deeper documents are refused before any resolver runs (`QUERY_TOO_DEEP`)", POSITIVE
+    )
+    max_query_aliases: int = setting(
+        "MAX_QUERY_ALIASES",
+        30,
+        "documents with more aliases are refused before any resolver runs (`TOO_MANY_ALIASES`)",
+        POSITIVE,
+    )
+    max_query_cost: int = setting(
+        "MAX_QUERY_COST",
+        5000,
+        "cost budget: each field counts once per item its enclosing lists may return (`first`/`last`, or the"
+        " variable's default when it is not sent, else 20; `nodes(ids:)` by its number of ids)"
+        " (`QUERY_TOO_COMPLEX`). Fragments are measured once, so refusing costs work proportional to the document",
+        POSITIVE,
+    )
+    max_query_tokens: int = setting(
+        "MAX_QUERY_TOKENS", 2000, "documents with more tokens are not parsed (`GRAPHQL_PARSE_FAILED`)", POSITIVE
+    )
+    max_body_bytes: int = setting(
+        "MAX_BODY_BYTES", 100_000, "larger request bodies get 413 (`REQUEST_TOO_LARGE`)", POSITIVE
+    )
+    persisted_queries_only: bool = setting(
+        "PERSISTED_QUERIES_ONLY", False, "accept only the operations of `PERSISTED_QUERIES_FILE`"
+    )
+    persisted_queries_file: str = setting(
+        "PERSISTED_QUERIES_FILE",
+        "",
+        'JSON manifest `{ "<sha256>": "<query>" }` of allowed operations; required with `PERSISTED_QUERIES_ONLY`',
+        Rule(_is_file_if_set, "no such file {value!r}", "the path of an existing file"),
+    )
+    step_up_minutes: int = setting(
+        "STEP_UP_MINUTES",
+        5,
+        "how long a sign-in or `reauthenticate` counts as a recent proof of identity for protected changes"
+        " (`STEP_UP_REQUIRED` after)",
+        POSITIVE,
+    )
+    ws_max_per_session: int = setting(
+        "WS_MAX_PER_SESSION",
+        10,
+        "open WebSockets allowed per session in each server process (close code 4429 beyond)",
+        POSITIVE,
+    )
+    ws_max_per_token: int = setting(
+        "WS_MAX_PER_TOKEN",
+        20,
+        "open WebSockets allowed per API token in each server process (close code 4429 beyond)",
+        POSITIVE,
+    )
+    ws_max_per_ip: int = setting(
+        "WS_MAX_PER_IP",
+        100,
+        "open WebSockets allowed per client address in each server process, counting those still waiting for"
+        " `connection_init` (close code 4429 beyond)",
+        POSITIVE,
+    )
+    security_mail_per_recipient_hour: int = setting(
+        "SECURITY_MAIL_PER_RECIPIENT_HOUR",
+        5,
+        "codes, links and password notices per recipient address and hour",
+        POSITIVE,
+    )
+    invitations_per_address_day: int = setting(
+        "INVITATIONS_PER_ADDRESS_DAY", 3, "contact invitations per address and day", POSITIVE
+    )
+    customer_mail_per_account_hour: int = setting(
+        "CUSTOMER_MAIL_PER_ACCOUNT_HOUR",
+        30,
+        "emails that a customer's actions may trigger per account and hour",
+        POSITIVE,
+    )
 
     @property
     def dialect(self) -> str:
@@ -93,149 +413,89 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings of the variables that are set; the others keep their (production) defaults."""
         env = os.environ if environ is None else environ
-        environment = env.get("ENVIRONMENT", "development").strip().lower()
-        production = environment == "production"
-        values: dict[str, Any] = {"environment": environment}
-        text = {
-            "DATABASE_URL": "database_url",
-            "SECRET_KEY": "secret_key",
-            "PUBLIC_BASE_URL": "public_base_url",
-            "SMTP_URL": "smtp_url",
-            "MAIL_FROM": "mail_from",
-            "TIMEZONE": "timezone",
-            "RATE_LIMIT_URL": "rate_limit_url",
-            "DEPROVISION_HOOK": "deprovision_hook",
-            "LOG_LEVEL": "log_level",
-            "PERSISTED_QUERIES_FILE": "persisted_queries_file",
-        }
-        for name, attr in text.items():
-            if env.get(name, "").strip():
-                values[attr] = env[name].strip()
-        for name, attr, default in (
-            ("GRAPHIQL", "graphiql", not production),
-            ("INTROSPECTION", "introspection", not production),
-            ("RUN_WORKERS", "run_workers", True),
-            ("PERSISTED_QUERIES_ONLY", "persisted_queries_only", False),
-        ):
-            values[attr] = _bool(name, env.get(name), default)
-        for name, attr in (
-            ("SESSION_IDLE_MINUTES", "session_idle_minutes"),
-            ("SESSION_LIFETIME_HOURS", "session_lifetime_hours"),
-            ("ARGON2_TIME_COST", "argon2_time_cost"),
-            ("ARGON2_MEMORY_KIB", "argon2_memory_kib"),
-            ("CANCELLATION_COMPLETION_DELAY_MINUTES", "cancellation_completion_delay_minutes"),
-            ("MAX_QUERY_DEPTH", "max_query_depth"),
-            ("MAX_QUERY_ALIASES", "max_query_aliases"),
-            ("MAX_QUERY_COST", "max_query_cost"),
-            ("MAX_QUERY_TOKENS", "max_query_tokens"),
-            ("MAX_BODY_BYTES", "max_body_bytes"),
-            ("STEP_UP_MINUTES", "step_up_minutes"),
-            ("WS_MAX_PER_SESSION", "ws_max_per_session"),
-            ("WS_MAX_PER_TOKEN", "ws_max_per_token"),
-            ("WS_MAX_PER_IP", "ws_max_per_ip"),
-            ("SECURITY_MAIL_PER_RECIPIENT_HOUR", "security_mail_per_recipient_hour"),
-            ("INVITATIONS_PER_ADDRESS_DAY", "invitations_per_address_day"),
-            ("CUSTOMER_MAIL_PER_ACCOUNT_HOUR", "customer_mail_per_account_hour"),
-        ):
-            if env.get(name, "").strip():
-                values[attr] = _int(name, env[name])
-        if env.get("WORKER_POLL_SECONDS", "").strip():
-            values["worker_poll_seconds"] = _float("WORKER_POLL_SECONDS", env["WORKER_POLL_SECONDS"])
-        for variable, name in (("ALLOWED_ORIGINS", "allowed_origins"), ("TOKEN_ALLOWED_ORIGINS", "token_origins")):
-            if env.get(variable, "").strip():
-                values[name] = tuple(o.strip().rstrip("/") for o in env[variable].split(",") if o.strip())
-        if production and not env.get("SECRET_KEY", "").strip():
+        given = {s.attribute: value for s in SETTINGS if (value := s.read(env)) is not None}
+        production = given.get("environment") == "production"
+        if production and "secret_key" not in given:
             raise SettingsError("SECRET_KEY: required when ENVIRONMENT=production (32+ random characters)")
-        return _validated(cls(**values))
+        defaults = _production_defaults() if production else {}
+        return _validated(cls(**(defaults | given)))
 
 
-def origin_of(url: str) -> str:
-    """`scheme://host[:port]` of a URL, as browsers send it in the Origin header."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One declared setting, complete: the `Settings` attribute it fills, its type's kind and default."""
+
+    attribute: str
+    kind: Kind
+    default: Any
+    declared: Declaration
+
+    @property
+    def variable(self) -> str:
+        return self.declared.variable
+
+    def read(self, env: Mapping[str, str]) -> Any:
+        """The variable's value, or None when it is not set (the default applies)."""
+        raw = env.get(self.variable)
+        return None if raw is None else (self.declared.read or self.kind.read)(self.variable, raw)
+
+    def check(self, value: Any) -> None:
+        for rule in self.declared.rules:
+            rule.check(self.variable, value)
+
+    def row(self) -> str:
+        """This setting's line in the settings table."""
+        default = _shown(self.default)
+        if self.declared.in_production is not None:
+            default += f" ({_shown(self.declared.in_production)} in production)"
+        accepts = "; ".join(rule.accepts for rule in self.declared.rules) or self.kind.accepts
+        return f"| `{self.variable}` | {default} | {accepts} | {self.declared.meaning} |"
 
 
-def _validated(s: Settings) -> Settings:
-    if s.environment not in ENVIRONMENTS:
-        raise SettingsError(f"ENVIRONMENT: must be one of {', '.join(ENVIRONMENTS)}, not {s.environment!r}")
-    if not (s.database_url.startswith("sqlite://") or s.database_url.startswith(("postgres://", "postgresql://"))):
-        raise SettingsError(
-            "DATABASE_URL: must start with sqlite:// or postgres:// (e.g. postgres://user@host:5432/db)"
-        )
-    if len(s.secret_key) < 32:
-        raise SettingsError("SECRET_KEY: must be at least 32 characters")
-    if s.is_production and s.secret_key == DEV_SECRET_KEY:
+def _declared() -> tuple[Setting, ...]:
+    types = get_type_hints(Settings)
+    return tuple(
+        Setting(each.name, KINDS[types[each.name]], each.default, each.metadata[DECLARATION])
+        for each in fields(Settings)
+    )
+
+
+SETTINGS = _declared()
+
+
+def _production_defaults() -> dict[str, Any]:
+    return {s.attribute: s.declared.in_production for s in SETTINGS if s.declared.in_production is not None}
+
+
+def _validated(settings: Settings) -> Settings:
+    for each in SETTINGS:
+        each.check(getattr(settings, each.attribute))
+    _check_together(settings)
+    return settings
+
+
+def _check_together(settings: Settings) -> None:
+    """The rules that involve two settings."""
+    if settings.is_production and settings.secret_key == DEVELOPMENT_KEY:
         raise SettingsError("SECRET_KEY: the development key cannot be used in production")
-    base = urlsplit(s.public_base_url)
-    if base.scheme not in ("http", "https") or not base.netloc or base.path not in ("", "/"):
-        raise SettingsError("PUBLIC_BASE_URL: must be an http(s) origin such as https://clientes.example.com")
-    smtp = urlsplit(s.smtp_url)
-    if smtp.scheme not in ("smtp", "smtps") or not smtp.hostname:
-        raise SettingsError("SMTP_URL: must look like smtp://user:password@host:587 or smtps://host:465")
-    try:
-        zoneinfo.ZoneInfo(s.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise SettingsError(f"TIMEZONE: unknown time zone {s.timezone!r}") from exc
-    if not s.rate_limit_url.startswith(("memory://", "redis://", "rediss://")):
-        raise SettingsError("RATE_LIMIT_URL: must be memory:// or redis://host:6379/0")
-    for variable, origins in (("ALLOWED_ORIGINS", s.allowed_origins), ("TOKEN_ALLOWED_ORIGINS", s.token_origins)):
-        for origin in origins:
-            if origin_of(origin) != origin or not urlsplit(origin).netloc:
-                raise SettingsError(f"{variable}: {origin!r} is not an origin like https://panel.example.com")
-    for name, value in (
-        ("SESSION_IDLE_MINUTES", s.session_idle_minutes),
-        ("SESSION_LIFETIME_HOURS", s.session_lifetime_hours),
-        ("ARGON2_TIME_COST", s.argon2_time_cost),
-        ("ARGON2_MEMORY_KIB", s.argon2_memory_kib),
-        ("MAX_QUERY_DEPTH", s.max_query_depth),
-        ("MAX_QUERY_ALIASES", s.max_query_aliases),
-        ("MAX_QUERY_COST", s.max_query_cost),
-        ("MAX_QUERY_TOKENS", s.max_query_tokens),
-        ("MAX_BODY_BYTES", s.max_body_bytes),
-        ("STEP_UP_MINUTES", s.step_up_minutes),
-        ("WS_MAX_PER_SESSION", s.ws_max_per_session),
-        ("WS_MAX_PER_TOKEN", s.ws_max_per_token),
-        ("WS_MAX_PER_IP", s.ws_max_per_ip),
-        ("SECURITY_MAIL_PER_RECIPIENT_HOUR", s.security_mail_per_recipient_hour),
-        ("INVITATIONS_PER_ADDRESS_DAY", s.invitations_per_address_day),
-        ("CUSTOMER_MAIL_PER_ACCOUNT_HOUR", s.customer_mail_per_account_hour),
-    ):
-        if value < 1:
-            raise SettingsError(f"{name}: must be a positive whole number")
-    if not 0 <= s.cancellation_completion_delay_minutes <= 24 * 60:
-        raise SettingsError("CANCELLATION_COMPLETION_DELAY_MINUTES: must be between 0 and 1440 (24 hours)")
-    if s.persisted_queries_only and not s.persisted_queries_file:
+    if settings.persisted_queries_only and not settings.persisted_queries_file:
         raise SettingsError(
             "PERSISTED_QUERIES_FILE: required with PERSISTED_QUERIES_ONLY (a JSON manifest {sha256: query})"
         )
-    if s.persisted_queries_file and not Path(s.persisted_queries_file).is_file():
-        raise SettingsError(f"PERSISTED_QUERIES_FILE: no such file {s.persisted_queries_file!r}")
-    if ":" not in s.deprovision_hook:
-        raise SettingsError("DEPROVISION_HOOK: must name a callable as module:function")
-    return s
 
 
-def _bool(name: str, raw: str | None, default: bool) -> bool:
-    if raw is None or not raw.strip():
-        return default
-    value = raw.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise SettingsError(f"{name}: must be true or false, not {raw!r}")
+def _shown(value: Any) -> str:
+    """A default as the table shows it (paths inside the project start with `<project>`)."""
+    if isinstance(value, bool):
+        return "`true`" if value else "`false`"
+    if value in ("", ()):
+        return "(none)"
+    return f"`{str(value).replace(str(PROJECT_DIR), '<project>')}`"
 
 
-def _int(name: str, raw: str) -> int:
-    try:
-        return int(raw.strip())
-    except ValueError as exc:
-        raise SettingsError(f"{name}: must be a whole number, not {raw!r}") from exc
-
-
-def _float(name: str, raw: str) -> float:
-    try:
-        return float(raw.strip())
-    except ValueError as exc:
-        raise SettingsError(f"{name}: must be a number, not {raw!r}") from exc
+def markdown_table() -> str:
+    """The settings table of README.md's Configuration section; a test keeps the two equal."""
+    head = ("| Variable | Default | Accepts | Meaning |", "| --- | --- | --- | --- |")
+    return "\n".join((*head, *(s.row() for s in SETTINGS)))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from settings import Settings, SettingsError
+import settings as declarations
+from settings import PROJECT_DIR, Settings, SettingsError
 
 
 def test_defaults_are_a_working_development_setup() -> None:
@@ -65,3 +68,32 @@ def test_development_treats_localhost_and_loopback_alike() -> None:
         {"ENVIRONMENT": "production", "SECRET_KEY": "x" * 40, "PUBLIC_BASE_URL": "http://localhost:8000"}
     )
     assert production.origins == {"http://localhost:8000"}
+
+
+def test_a_blank_environment_is_refused_not_taken_for_development() -> None:
+    with pytest.raises(SettingsError, match="ENVIRONMENT"):
+        Settings.from_env({"ENVIRONMENT": " "})
+
+
+def test_a_variable_set_in_production_overrides_the_production_default() -> None:
+    settings = Settings.from_env({"ENVIRONMENT": "Production", "SECRET_KEY": "x" * 40, "GRAPHIQL": "on"})
+    assert settings.is_production
+    assert settings.graphiql
+    assert not settings.introspection
+
+
+def test_every_field_is_read_from_its_own_variable() -> None:
+    variables = [setting.variable for setting in declarations.SETTINGS]
+    assert [setting.attribute for setting in declarations.SETTINGS] == [f.name for f in dataclasses.fields(Settings)]
+    assert len(set(variables)) == len(variables)
+
+
+def test_the_readme_table_is_the_declared_one() -> None:
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    table = "\n".join(line for line in section.splitlines() if line.startswith("|"))
+    assert table == declarations.markdown_table(), (
+        "README.md's settings table differs from the declarations in settings.py: replace the table under"
+        " '## Configuration' with the output of"
+        " `.venv/bin/python -c 'import settings; print(settings.markdown_table())'`"
+    )
