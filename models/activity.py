@@ -3,10 +3,15 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from models.account import Account
+
 
 class ActivityEvent(Model):
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="activity", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="activity", on_delete=fields.CASCADE
+    )
+    account_id: int
     at = fields.DatetimeField()
     actor = fields.CharField(max_length=200)
     action = fields.CharField(max_length=60)

@@ -3,13 +3,21 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from models.account import Account
 from models.enums import CancellationStatus
+from models.service import Service
 
 
 class Cancellation(Model):
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="cancellations", on_delete=fields.CASCADE)
-    service = fields.ForeignKeyField("models.Service", related_name="cancellations", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="cancellations", on_delete=fields.CASCADE
+    )
+    account_id: int
+    service: fields.ForeignKeyRelation[Service] = fields.ForeignKeyField(
+        "models.Service", related_name="cancellations", on_delete=fields.CASCADE
+    )
+    service_id: int
     # Equal to service_id while the cancellation is open, NULL once closed: the unique index
     # makes "one open cancellation per service" hold under concurrent requests on any database.
     open_service_id = fields.IntField(null=True, unique=True)

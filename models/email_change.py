@@ -7,14 +7,21 @@ address keeps receiving everything, recovery included. The link's token is store
 from tortoise import fields
 from tortoise.models import Model
 
+from models.account import Account
+from models.contact import Contact
+
 
 class EmailChange(Model):
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="email_changes", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="email_changes", on_delete=fields.CASCADE
+    )
+    account_id: int
     # None: the holder's primary email; else that contact's email.
-    contact = fields.ForeignKeyField(
+    contact: fields.ForeignKeyNullableRelation[Contact] = fields.ForeignKeyField(
         "models.Contact", related_name="email_changes", null=True, on_delete=fields.CASCADE
     )
+    contact_id: int | None
     new_email = fields.CharField(max_length=254)
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField()

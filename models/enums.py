@@ -1,9 +1,9 @@
 """Enumerations shared by the models and the GraphQL schema (one source of truth)."""
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Permission(str, Enum):
+class Permission(StrEnum):
     PROFILE = "PROFILE"
     CONTACTS = "CONTACTS"
     SERVICES = "SERVICES"
@@ -12,7 +12,7 @@ class Permission(str, Enum):
     SECURITY = "SECURITY"
 
 
-class EmailCategory(str, Enum):
+class EmailCategory(StrEnum):
     GENERAL = "GENERAL"
     PRODUCTS = "PRODUCTS"
     DOMAINS = "DOMAINS"
@@ -20,17 +20,17 @@ class EmailCategory(str, Enum):
     SUPPORT = "SUPPORT"
 
 
-class Language(str, Enum):
+class Language(StrEnum):
     ES = "ES"
     EN = "EN"
 
 
-class HolderKind(str, Enum):
+class HolderKind(StrEnum):
     PERSON = "PERSON"
     COMPANY = "COMPANY"
 
 
-class NationalIdType(str, Enum):
+class NationalIdType(StrEnum):
     AR_DNI = "AR_DNI"
     AR_CUIT = "AR_CUIT"
     AR_CUIL = "AR_CUIL"
@@ -40,14 +40,14 @@ class NationalIdType(str, Enum):
     OTHER = "OTHER"
 
 
-class ServiceStatus(str, Enum):
+class ServiceStatus(StrEnum):
     ACTIVE = "ACTIVE"
     SUSPENDED = "SUSPENDED"
     CANCELLATION_PENDING = "CANCELLATION_PENDING"
     CANCELLED = "CANCELLED"
 
 
-class ServiceKind(str, Enum):
+class ServiceKind(StrEnum):
     HOSTING = "HOSTING"
     DOMAIN = "DOMAIN"
     EMAIL = "EMAIL"
@@ -55,12 +55,12 @@ class ServiceKind(str, Enum):
     OTHER = "OTHER"
 
 
-class PaymentMethod(str, Enum):
+class PaymentMethod(StrEnum):
     MANUAL = "MANUAL"
     AUTOMATIC_DEBIT = "AUTOMATIC_DEBIT"
 
 
-class CancellationStatus(str, Enum):
+class CancellationStatus(StrEnum):
     AWAITING_CONFIRMATION = "AWAITING_CONFIRMATION"
     SCHEDULED = "SCHEDULED"
     COMPLETED = "COMPLETED"
@@ -72,7 +72,7 @@ class CancellationStatus(str, Enum):
 OPEN_CANCELLATION = (CancellationStatus.AWAITING_CONFIRMATION, CancellationStatus.SCHEDULED)
 
 
-class DeliveryStatus(str, Enum):
+class DeliveryStatus(StrEnum):
     QUEUED = "QUEUED"
     SENT = "SENT"
     FAILED = "FAILED"

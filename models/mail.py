@@ -9,7 +9,10 @@ import enum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.account import Account
+from models.contact import Contact
 from models.enums import DeliveryStatus, EmailCategory
+from models.service import Service
 
 
 class MailKind(enum.Enum):
@@ -22,12 +25,19 @@ class MailKind(enum.Enum):
 
 class MailMessage(Model):
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="mail", on_delete=fields.CASCADE)
-    service = fields.ForeignKeyField("models.Service", related_name="mail", null=True, on_delete=fields.SET_NULL)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="mail", on_delete=fields.CASCADE
+    )
+    account_id: int
+    service: fields.ForeignKeyNullableRelation[Service] = fields.ForeignKeyField(
+        "models.Service", related_name="mail", null=True, on_delete=fields.SET_NULL
+    )
+    service_id: int | None
     # A re-send points at the original message, never at another re-send.
-    resent_from = fields.ForeignKeyField(
+    resent_from: fields.ForeignKeyNullableRelation["MailMessage"] = fields.ForeignKeyField(
         "models.MailMessage", related_name="resends", null=True, on_delete=fields.SET_NULL
     )
+    resent_from_id: int | None
     category = fields.CharEnumField(EmailCategory, max_length=16)
     template = fields.CharField(max_length=60)
     kind = fields.CharEnumField(MailKind, max_length=12, default=MailKind.CUSTOMER)
@@ -50,11 +60,15 @@ class MailRecipient(Model):
     """One actual recipient of a message; `contact` is set when it was a contact's address."""
 
     id = fields.IntField(primary_key=True)
-    message = fields.ForeignKeyField("models.MailMessage", related_name="recipients", on_delete=fields.CASCADE)
+    message: fields.ForeignKeyRelation[MailMessage] = fields.ForeignKeyField(
+        "models.MailMessage", related_name="recipients", on_delete=fields.CASCADE
+    )
+    message_id: int
     address = fields.CharField(max_length=254)
-    contact = fields.ForeignKeyField(
+    contact: fields.ForeignKeyNullableRelation[Contact] = fields.ForeignKeyField(
         "models.Contact", related_name="mail_received", null=True, on_delete=fields.SET_NULL
     )
+    contact_id: int | None
 
     class Meta:
         table = "mail_recipient"

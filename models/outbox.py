@@ -8,11 +8,15 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.enums import DeliveryStatus
+from models.mail import MailMessage
 
 
 class OutboxMessage(Model):
     id = fields.IntField(primary_key=True)
-    message = fields.OneToOneField("models.MailMessage", related_name="outbox", on_delete=fields.CASCADE)
+    message: fields.OneToOneRelation[MailMessage] = fields.OneToOneField(
+        "models.MailMessage", related_name="outbox", on_delete=fields.CASCADE
+    )
+    message_id: int
     status = fields.CharEnumField(DeliveryStatus, max_length=8, default=DeliveryStatus.QUEUED)
     text_body = fields.TextField(null=True)
     html_body = fields.TextField(null=True)

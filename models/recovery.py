@@ -10,12 +10,21 @@ from datetime import datetime
 from tortoise import fields
 from tortoise.models import Model
 
+from models.account import Account
+from models.contact import Contact
+
 
 class RecoveryRequest(Model):
     id = fields.IntField(primary_key=True)
     # None on request rows; the matched person on link rows.
-    account = fields.ForeignKeyField("models.Account", related_name="recoveries", null=True, on_delete=fields.CASCADE)
-    contact = fields.ForeignKeyField("models.Contact", related_name="recoveries", null=True, on_delete=fields.CASCADE)
+    account: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="recoveries", null=True, on_delete=fields.CASCADE
+    )
+    account_id: int | None
+    contact: fields.ForeignKeyNullableRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="recoveries", null=True, on_delete=fields.CASCADE
+    )
+    contact_id: int | None
     # Request rows: what was typed (normalised), cleared once the worker processed it.
     method = fields.CharField(max_length=16, null=True)
     value = fields.CharField(max_length=254, null=True)

@@ -3,12 +3,16 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from models.account import Account
 from models.enums import PaymentMethod, ServiceKind, ServiceStatus
 
 
 class Service(Model):
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="services", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="services", on_delete=fields.CASCADE
+    )
+    account_id: int
     name = fields.CharField(max_length=200)
     kind = fields.CharEnumField(ServiceKind, max_length=16)
     domain = fields.CharField(max_length=253, null=True)

@@ -3,11 +3,20 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from models.account import Account
+from models.contact import Contact
+
 
 class Session(Model):
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="sessions", on_delete=fields.CASCADE)
-    contact = fields.ForeignKeyField("models.Contact", related_name="sessions", null=True, on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="sessions", on_delete=fields.CASCADE
+    )
+    account_id: int
+    contact: fields.ForeignKeyNullableRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="sessions", null=True, on_delete=fields.CASCADE
+    )
+    contact_id: int | None
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField()
     last_seen_at = fields.DatetimeField()
