@@ -6,27 +6,31 @@ Changes that hand over an account (password, PIN) need a recent proof of identit
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
+from itertools import pairwise
 
+from tortoise.fields import CharField
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from core import activity, stepup
+from core import activity, i18n, stepup
 from core.authn import clear_session_cookie, end_sessions, principal_for_session, set_session_cookie
 from core.context import Context, Principal
-from core.errors import forbidden
+from core.errors import ApiError, forbidden
 from core.ids import pk_of
 from core.mail import queue_mail
+from core.outcome import Failure, Outcome, error_codes, failed, succeeded
 from core.pagination import Page, paginate
-from core.passwords import Strength, context_words, strength
+from core.passwords import MAX_LENGTH, MIN_LENGTH, Strength, context_words, strength
 from core.runtime import Runtime
 from core.sockets import access_changed
 from domain import email_changes
 from models import Account, ActivityEvent, Contact, Holder, Session
 from models.enums import EmailCategory, Permission
 
-PASSWORD_CHECKS_PER_PERSON = "10/15 minutes"
+# Checks of the person's current password (reauthenticate, password change, PIN).
+CURRENT_CHECKS_PER_PERSON = "10/15 minutes"
 # The fifth wrong current password in a row ends the session (a stolen session gets four guesses).
 WRONG_PASSWORDS_PER_SESSION = "4/day"
 # Beyond this many open sessions per person, signing in ends the oldest.
@@ -35,52 +39,53 @@ STRENGTH_CHECKS_PER_IP = "120/minute"
 PIN_CHECKS_PER_ACCOUNT = "5/hour"
 PIN_LENGTHS = range(4, 9)
 STAFF_ACTOR = "Staff"
-# Longer logins cannot exist (and the ORM refuses to filter on them): they are simply unknown.
-CLIENT_NUMBER_MAX = Account._meta.fields_map["client_number"].max_length
-EMAIL_MAX = Contact._meta.fields_map["email"].max_length
 
-MESSAGES: dict[str, tuple[str, str]] = {
+
+def column_length(model: type[Model], field: str) -> int:
+    """A text column's max_length: longer values cannot exist (and the ORM refuses to filter on them)."""
+    column = model._meta.fields_map[field]
+    if not isinstance(column, CharField):
+        raise TypeError(f"{model.__name__}.{field} is not a text column")
+    return column.max_length
+
+
+# Longer logins cannot exist: they are simply unknown.
+CLIENT_NUMBER_MAX = column_length(Account, "client_number")
+EMAIL_MAX = column_length(Contact, "email")
+# Where a wrong current password is reported.
+PASSWORD_PATH = ("input", "password")
+CURRENT_PASSWORD_PATH = ("input", "currentPassword")
+
+
+def _followed_by_hints(key: str) -> tuple[str, str]:
+    """A refused new password's shared message, followed by the meter's hints (`hints`, "" or " hint...")."""
+    spanish, english = i18n.MESSAGES[key]
+    return f"{spanish}{{hints}}", f"{english}{{hints}}"
+
+
+MESSAGES: i18n.Messages = {
     "ACCOUNT_CHOICE_REQUIRED": (
         "Ese email ingresa a varias cuentas: elija el número de cliente (clientNumber).",
         "That email signs in to several accounts: choose the client number (clientNumber).",
     ),
+    **{key: _followed_by_hints(key) for key in ("PASSWORD_TOO_SHORT", "PASSWORD_TOO_LONG", "PASSWORD_TOO_WEAK")},
+    # The one INVALID input here is the PIN; its failures name their precise key (PIN_FORMAT, PIN_TRIVIAL).
+    "INVALID": i18n.MESSAGES["PIN_FORMAT"],
 }
 
 
-class Outcome(enum.Enum):
-    OK = "OK"
+@error_codes(MESSAGES)
+class AuthError(StrEnum):
+    """Signing in, sessions, password and PIN. REUSED and TOO_WEAK concern the new password."""
+
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     RATE_LIMITED = "RATE_LIMITED"
-    PASSWORD_REUSED = "PASSWORD_REUSED"
-    PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"
+    REUSED = "PASSWORD_REUSED"
+    TOO_WEAK = "PASSWORD_TOO_WEAK"
     INVALID = "INVALID"
     NOT_FOUND = "NOT_FOUND"
     STEP_UP_REQUIRED = "STEP_UP_REQUIRED"
     ACCOUNT_CHOICE_REQUIRED = "ACCOUNT_CHOICE_REQUIRED"
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    outcome: Outcome
-    message_key: str | None = None
-    wait_seconds: int = 0
-    strength: Strength | None = None
-    # ACCOUNT_CHOICE_REQUIRED: the client numbers the password opened, and only those.
-    choices: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome is Outcome.OK
-
-
-OK = Result(Outcome.OK)
-STEP_UP_REQUIRED = Result(Outcome.STEP_UP_REQUIRED, stepup.STEP_UP_REQUIRED)
-
-
-async def throttled(runtime: Runtime, rule: str, name: str, *key: str) -> Result | None:
-    """RATE_LIMITED (with the wait) once `rule` is exceeded for `key`, else None."""
-    wait = await runtime.limiter.hit(rule, name, *key)
-    return Result(Outcome.RATE_LIMITED, "RATE_LIMITED", wait_seconds=wait) if wait else None
 
 
 async def start_session(ctx: Context, account: Account, contact: Contact | None) -> str:
@@ -116,7 +121,7 @@ async def start_session(ctx: Context, account: Account, contact: Contact | None)
 
 async def sign_out(ctx: Context) -> None:
     """End the current session server-side (its live sockets close too) and clear its cookie."""
-    principal = ctx.require(allow_password_change=True)
+    principal = ctx.acting
     if principal.session_id is not None:
         async with ctx.runtime.events.transaction():
             await end_sessions(ctx.runtime, Session.filter(id=principal.session_id))
@@ -145,25 +150,25 @@ def visible_sessions(runtime: Runtime, principal: Principal) -> QuerySet[Session
 
 async def sessions(ctx: Context) -> list[Session]:
     """Filtered, never refused: Account.sessions is non-null, so a refusal would null the whole viewer."""
-    visible = visible_sessions(ctx.runtime, ctx.require())
+    visible = visible_sessions(ctx.runtime, ctx.acting)
     return [] if visible is None else list(await visible.order_by("-created_at", "-id"))
 
 
-async def revoke_session(ctx: Context, session_id: str) -> Result:
+async def revoke_session(ctx: Context, session_id: str) -> Outcome[None]:
     """End a session the principal may see; any other id is simply not found."""
-    visible = visible_sessions(ctx.runtime, ctx.require())
+    visible = visible_sessions(ctx.runtime, ctx.acting)
     pk = pk_of(session_id, "Session")
     revoked = None
     if pk is not None and visible is not None:
         revoked = await visible.filter(id=pk).only("id", "account_id", "contact_id").first()
     if revoked is None:
-        return Result(Outcome.NOT_FOUND, "SESSION_NOT_FOUND")
+        return failed(AuthError.NOT_FOUND, ["input", "sessionId"], key="SESSION_NOT_FOUND")
     async with ctx.runtime.events.transaction():
         await end_sessions(ctx.runtime, Session.filter(id=pk))
         # Whoever used that session may have asked for an email change: it dies with the session.
         await email_changes.void_pending(revoked.account_id, revoked.contact_id, ctx.runtime.clock.now())
         await activity.record(ctx, "session.revoked", "Sesión cerrada desde otra sesión")
-    return OK
+    return succeeded(None)
 
 
 async def person_words(principal: Principal) -> list[str]:
@@ -176,10 +181,10 @@ async def person_words(principal: Principal) -> list[str]:
     return context_words(holder.first_name, holder.last_name, holder.email, account.client_number)
 
 
-async def password_strength(ctx: Context, password: str, context: list[str] | None) -> Strength | Result:
-    """The meter; rate-limited per IP since it is public."""
-    if limited := await throttled(ctx.runtime, STRENGTH_CHECKS_PER_IP, "strength", ctx.ip_address or "?"):
-        return limited
+async def password_strength(ctx: Context, password: str, context: list[str] | None) -> Strength:
+    """The meter; rate-limited per IP since it is public (a query: the refusal is a top-level error)."""
+    if wait := await ctx.runtime.limiter.hit(STRENGTH_CHECKS_PER_IP, "strength", ctx.ip_address or "?"):
+        raise ApiError("RATE_LIMITED", f"Too many checks: try again in {wait} seconds.")
     words = context_words(*(context or []))
     if ctx.principal is not None:
         words += await person_words(ctx.principal)
@@ -192,99 +197,123 @@ async def _stored_password_hash(principal: Principal) -> str | None:
     return (await Account.get(id=principal.account_id)).password_hash
 
 
-async def check_current_password(ctx: Context, principal: Principal, password: str) -> Result | None:
-    """None when `password` is the person's current one; attempts are throttled per person."""
+async def wrong_current_password(
+    ctx: Context, principal: Principal, password: str, path: tuple[str, ...]
+) -> Failure | None:
+    """None when `password` is the person's current one, else why not (reported at `path`).
+
+    Attempts are throttled per person; a session that keeps guessing ends."""
     if principal.session_id is None:
         raise forbidden("Only a signed-in person can do this, not an API token.")
     runtime = ctx.runtime
     key = f"{principal.account_id}:{principal.contact_id}"
-    if limited := await throttled(runtime, PASSWORD_CHECKS_PER_PERSON, "current-password", key):
-        return limited
+    if wait := await runtime.limiter.hit(CURRENT_CHECKS_PER_PERSON, "current-password", key):
+        return Failure(AuthError.RATE_LIMITED, values={"seconds": wait})  # the whole request: no field
     session_key = ("current-password-failures", str(principal.session_id))
     if await runtime.secrets.verify_password(await _stored_password_hash(principal), password):
         await runtime.limiter.clear(WRONG_PASSWORDS_PER_SESSION, *session_key)
         return None
     if await runtime.limiter.hit(WRONG_PASSWORDS_PER_SESSION, *session_key):
-        # A session that keeps guessing its own password may be someone else's: it ends (sign in again).
-        async with runtime.events.transaction():
-            await end_sessions(runtime, Session.filter(id=principal.session_id))
-            await activity.record(ctx, "session.ended_after_wrong_passwords", "Sesión cerrada por claves incorrectas")
-        if ctx.response is not None:
-            clear_session_cookie(runtime, ctx.response)
-    return Result(Outcome.INVALID_CREDENTIALS, "WRONG_PASSWORD")
+        await _end_guessing_session(ctx, principal.session_id)
+    return Failure(AuthError.INVALID_CREDENTIALS, path, key="WRONG_PASSWORD")
 
 
-async def reauthenticate(ctx: Context, password: str) -> Result | datetime:
+async def _end_guessing_session(ctx: Context, session_id: int) -> None:
+    """A session that keeps guessing its own password may be someone else's: it ends (sign in again)."""
+    runtime = ctx.runtime
+    async with runtime.events.transaction():
+        await end_sessions(runtime, Session.filter(id=session_id))
+        await activity.record(ctx, "session.ended_after_wrong_passwords", "Sesión cerrada por claves incorrectas")
+    if ctx.response is not None:
+        clear_session_cookie(runtime, ctx.response)
+
+
+async def reauthenticate(ctx: Context, password: str) -> Outcome[datetime]:
     """Step-up with the current password: until when the session counts as recently authenticated."""
-    principal = ctx.require(allow_password_change=True)
-    if problem := await check_current_password(ctx, principal, password):
-        return problem
+    principal = ctx.acting
+    if problem := await wrong_current_password(ctx, principal, password, PASSWORD_PATH):
+        return Outcome(failures=[problem])
     await stepup.mark_authenticated(ctx, principal)
     await activity.record(ctx, "session.reauthenticated", "Identidad confirmada con la clave")
-    return ctx.runtime.clock.now() + timedelta(minutes=ctx.runtime.settings.step_up_minutes)
+    return succeeded(ctx.runtime.clock.now() + timedelta(minutes=ctx.runtime.settings.step_up_minutes))
 
 
-async def change_password(ctx: Context, current: str, new: str) -> Result:
-    """Replace the person's password (after step-up); every other session of theirs ends and they get a notice."""
-    principal = ctx.require(allow_password_change=True)
-    if stepup.lacks_step_up(ctx, principal):
-        return STEP_UP_REQUIRED
-    if problem := await check_current_password(ctx, principal, current):
-        return problem
+async def _new_password_problem(ctx: Context, principal: Principal, new: str) -> Failure | None:
+    """Why `new` cannot replace the current password: the same one, or too weak (with the meter's hints)."""
+    path = ("input", "newPassword")
     if await ctx.runtime.secrets.verify_password(await _stored_password_hash(principal), new):
-        return Result(Outcome.PASSWORD_REUSED, "PASSWORD_REUSED")
+        return Failure(AuthError.REUSED, path)
     verdict = strength(new, await person_words(principal))
-    if verdict.problem:
-        return Result(Outcome.PASSWORD_TOO_WEAK, verdict.problem, strength=verdict)
+    if verdict.problem is None:
+        return None
+    hints = "".join(f" {hint}" for hint in (verdict.warning, *verdict.suggestions) if hint)
+    values = {"min": MIN_LENGTH, "max": MAX_LENGTH, "hints": hints}
+    return Failure(AuthError.TOO_WEAK, path, key=verdict.problem, values=values)
+
+
+async def change_password(ctx: Context, current: str, new: str) -> Outcome[None]:
+    """Replace the person's password (after step-up); every other session of theirs ends and they get a notice."""
+    principal = ctx.acting
+    if stepup.lacks_step_up(ctx, principal):
+        return failed(AuthError.STEP_UP_REQUIRED)
+    problem = await wrong_current_password(ctx, principal, current, CURRENT_PASSWORD_PATH)
+    problem = problem or await _new_password_problem(ctx, principal, new)
+    if problem:
+        return Outcome(failures=[problem])
     new_hash = await ctx.runtime.secrets.hash_password(new)
-    now = ctx.runtime.clock.now()
     async with ctx.runtime.events.transaction():
-        if principal.contact_id is not None:
-            await Contact.filter(id=principal.contact_id).update(password_hash=new_hash, must_change_password=False)
-        else:
-            await Account.filter(id=principal.account_id).update(
-                password_hash=new_hash, must_change_password=False, password_changed_at=now
-            )
-        others = own_sessions(ctx.runtime, principal).exclude(id=principal.session_id)
-        await end_sessions(ctx.runtime, others)
-        await email_changes.void_pending(principal.account_id, principal.contact_id, now)
-        access_changed(principal.account_id, contact_id=principal.contact_id, holder=principal.is_holder, force=True)
-        await activity.record(ctx, "password.changed", "Clave de acceso cambiada")
-        await queue_mail(
-            ctx.runtime,
-            account_id=principal.account_id,
-            template="password_changed",
-            category=EmailCategory.GENERAL,
-            values={"when": now.astimezone(ctx.runtime.settings.zone).strftime("%d/%m/%Y %H:%M")},
-            contact_id=principal.contact_id,
-            personal=True,
+        await _replace_password(ctx, principal, new_hash)
+    return succeeded(None)
+
+
+async def _replace_password(ctx: Context, principal: Principal, new_hash: str) -> None:
+    """Store the new password; the person's other sessions and pending email change end, a notice is sent."""
+    now = ctx.runtime.clock.now()
+    if principal.contact_id is not None:
+        await Contact.filter(id=principal.contact_id).update(password_hash=new_hash, must_change_password=False)
+    else:
+        await Account.filter(id=principal.account_id).update(
+            password_hash=new_hash, must_change_password=False, password_changed_at=now
         )
-    return OK
+    others = own_sessions(ctx.runtime, principal).exclude(id=principal.session_id)
+    await end_sessions(ctx.runtime, others)
+    await email_changes.void_pending(principal.account_id, principal.contact_id, now)
+    access_changed(principal.account_id, contact_id=principal.contact_id, holder=principal.is_holder, force=True)
+    await activity.record(ctx, "password.changed", "Clave de acceso cambiada")
+    await queue_mail(
+        ctx.runtime,
+        account_id=principal.account_id,
+        template="password_changed",
+        category=EmailCategory.GENERAL,
+        values={"when": now.astimezone(ctx.runtime.settings.zone).strftime("%d/%m/%Y %H:%M")},
+        contact_id=principal.contact_id,
+        personal=True,
+    )
 
 
 def pin_problem(pin: str) -> str | None:
     """4 to 8 digits, not one digit repeated, not a straight sequence (1234, 9876)."""
     if not (pin.isascii() and pin.isdigit() and len(pin) in PIN_LENGTHS):
         return "PIN_FORMAT"
-    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    steps = {int(b) - int(a) for a, b in pairwise(pin)}
     if steps in ({0}, {1}, {-1}):
         return "PIN_TRIVIAL"
     return None
 
 
-async def set_security_pin(ctx: Context, current_password: str, pin: str) -> Result:
+async def set_security_pin(ctx: Context, current_password: str, pin: str) -> Outcome[None]:
     """The holder's PIN (seed 004), which support staff use to verify identity by phone or chat.
 
     Only the holder sets it (after step-up): it identifies the holder, not a contact."""
-    principal = ctx.require(Permission.SECURITY)
+    principal = ctx.acting
     if not principal.is_holder:
         raise forbidden("Only the holder sets the security PIN.")
     if stepup.lacks_step_up(ctx, principal):
-        return STEP_UP_REQUIRED
-    if problem := await check_current_password(ctx, principal, current_password):
-        return problem
+        return failed(AuthError.STEP_UP_REQUIRED)
+    if problem := await wrong_current_password(ctx, principal, current_password, CURRENT_PASSWORD_PATH):
+        return Outcome(failures=[problem])
     if key := pin_problem(pin):
-        return Result(Outcome.INVALID, key)
+        return failed(AuthError.INVALID, ["input", "pin"], key=key)
     pin_hash = await ctx.runtime.secrets.hash_password(pin)
     async with ctx.runtime.events.transaction():
         await Account.filter(id=principal.account_id).update(pin_hash=pin_hash)
@@ -296,7 +325,7 @@ async def set_security_pin(ctx: Context, current_password: str, pin: str) -> Res
             category=EmailCategory.GENERAL,
             personal=True,
         )
-    return OK
+    return succeeded(None)
 
 
 async def verify_pin(runtime: Runtime, client_number: str, pin: str) -> bool | None:
@@ -322,10 +351,9 @@ async def verify_pin(runtime: Runtime, client_number: str, pin: str) -> bool | N
 async def activity_page(
     ctx: Context, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> Page[ActivityEvent]:
-    """The account's history, newest first; it is security information (SECURITY)."""
-    principal = ctx.require(Permission.SECURITY)
+    """The account's history, newest first; it is security information (Account.activity needs SECURITY)."""
     return await paginate(
-        ActivityEvent.filter(account_id=principal.account_id),
+        ActivityEvent.filter(account_id=ctx.acting.account_id),
         first=first,
         after=after,
         last=last,

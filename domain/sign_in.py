@@ -20,8 +20,9 @@ from starlette.responses import Response
 
 from core import activity
 from core.context import Context
+from core.outcome import Outcome, failed, succeeded
 from core.runtime import Runtime
-from domain.auth import CLIENT_NUMBER_MAX, EMAIL_MAX, OK, Outcome, Result, start_session
+from domain.auth import CLIENT_NUMBER_MAX, EMAIL_MAX, AuthError, start_session
 from models import Account, Contact, RecoveryRequest
 
 FAILURES_PER_SOURCE = "50/15 minutes"
@@ -86,8 +87,9 @@ def attempt_buckets(ctx: Context, login: str) -> list[tuple[str, str, tuple[str,
     ]
 
 
-async def _throttled(ctx: Context, buckets: list[tuple[str, str, tuple[str, ...]]]) -> Result | None:
-    """Checked before any work: the source's failures are peeked, the login's (or device's) counted now.
+async def _throttled(ctx: Context, buckets: list[tuple[str, str, tuple[str, ...]]]) -> int:
+    """The seconds to wait, or 0. Checked before any work: the source's failures are peeked, the
+    login's (or device's) counted now.
 
     Counting the login's attempt before the check keeps a concurrent burst within the bound;
     a success clears it again, so successes never add up."""
@@ -97,8 +99,7 @@ async def _throttled(ctx: Context, buckets: list[tuple[str, str, tuple[str, ...]
     waits += [await limiter.peek(rule, name, *key) for rule, name, key in buckets]
     if not any(waits):
         waits = [await limiter.hit(rule, name, *key) for rule, name, key in buckets]
-    wait = max((w for w in waits if w), default=0)
-    return Result(Outcome.RATE_LIMITED, "RATE_LIMITED", wait_seconds=wait) if wait else None
+    return max((w for w in waits if w), default=0)
 
 
 async def candidates(login: str, client_number: str | None) -> list[Candidate]:
@@ -142,30 +143,37 @@ async def spend_temporary_password(ctx: Context, who: Candidate) -> bool:
     return spent > 0
 
 
-async def _failed(ctx: Context, login: str, found: list[Candidate]) -> Result:
+async def _failed(ctx: Context, login: str, found: list[Candidate]) -> Outcome[None]:
     await ctx.runtime.limiter.hit(FAILURES_PER_SOURCE, "sign-in-ip", ctx.ip_address or "?")
     for account_id in sorted({c.account.id for c in found}):
         summary = f"Intento fallido de ingreso con {login}"
         await activity.record(ctx, "session.sign_in_failed", summary, account_id=account_id, actor=login)
-    return Result(Outcome.INVALID_CREDENTIALS, "INVALID_CREDENTIALS")
+    return failed(AuthError.INVALID_CREDENTIALS)
 
 
-async def sign_in(ctx: Context, login: str, password: str, client_number: str | None = None) -> Result:
-    """Start a session, set its cookie and the device cookie; or one of the refusals above."""
-    runtime = ctx.runtime
+async def sign_in(ctx: Context, login: str, password: str, client_number: str | None = None) -> Outcome[None]:
+    """Start a session, set its cookie and the device cookie; or one of the refusals above.
+
+    ACCOUNT_CHOICE_REQUIRED carries `accounts`: the client numbers the password opened, and only those."""
     login = login.strip().lower()
     buckets = attempt_buckets(ctx, login)
-    if limited := await _throttled(ctx, buckets):
-        return limited
+    if wait := await _throttled(ctx, buckets):
+        return failed(AuthError.RATE_LIMITED, seconds=wait)
     found = await candidates(login, client_number)
     matched = await _matching(ctx, found, password)
     if not matched or (len(matched) == 1 and not await spend_temporary_password(ctx, matched[0])):
         return await _failed(ctx, login, found)
     for rule, name, key in buckets:
-        await runtime.limiter.clear(rule, name, *key)
+        await ctx.runtime.limiter.clear(rule, name, *key)
     if len(matched) > 1:
-        return Result(Outcome.ACCOUNT_CHOICE_REQUIRED, choices=tuple(c.account.client_number for c in matched))
-    who = matched[0]
+        return failed(AuthError.ACCOUNT_CHOICE_REQUIRED, accounts=[c.account.client_number for c in matched])
+    await _start(ctx, matched[0], login, password)
+    return succeeded(None)
+
+
+async def _start(ctx: Context, who: Candidate, login: str, password: str) -> None:
+    """The session of the one person the password opened (its hash renewed when the cost settings grew)."""
+    runtime = ctx.runtime
     if runtime.secrets.needs_rehash(who.password_hash or ""):
         new_hash = await runtime.secrets.hash_password(password)
         owner = Contact.filter(id=who.contact.id) if who.contact else Account.filter(id=who.account.id)
@@ -174,4 +182,3 @@ async def sign_in(ctx: Context, login: str, password: str, client_number: str | 
     if ctx.response is not None:
         set_device_cookie(runtime, ctx.response, login)
     await activity.record(ctx, "session.signed_in", "Ingreso al panel")
-    return OK

@@ -9,14 +9,15 @@ import strawberry
 
 import models
 from core.context import Context
-from core.errors import ApiError
 from core.ids import to_global_id
-from core.passwords import MAX_LENGTH, MIN_LENGTH, Strength
+from core.outcome import Outcome
+from core.passwords import Strength
 from domain import auth, sign_in
 from models.enums import Permission
 from schema.activity import ActivityConnection
-from schema.common import Node, UserError, UserErrorCode, user_error
+from schema.common import Node, UserError, payload_errors
 from schema.holder import holder_of
+from schema.permissions import needs
 
 if TYPE_CHECKING:
     from schema.account import Viewer
@@ -60,21 +61,13 @@ class PasswordStrength:
         )
 
 
-def errors_of(ctx: Context, result: auth.Result, field: list[str] | None = None) -> list[UserError]:
-    """The payload errors for a resolver's result (none when it succeeded)."""
-    if result.ok:
-        return []
-    code = UserErrorCode(result.outcome.value)
-    key = result.message_key or code.value
-    message = user_error(
-        ctx, code, field, key=key, table=auth.MESSAGES, seconds=result.wait_seconds, min=MIN_LENGTH, max=MAX_LENGTH
-    )
-    if result.strength is not None:
-        hints = [h for h in (result.strength.warning, *result.strength.suggestions) if h]
-        message.message = " ".join([message.message, *hints])
-    if code in (UserErrorCode.RATE_LIMITED, UserErrorCode.STEP_UP_REQUIRED):
-        message.field = None
-    return [message]
+def account_choices(outcome: Outcome[None]) -> list[str] | None:
+    """With ACCOUNT_CHOICE_REQUIRED: the client numbers the email and password open."""
+    for failure in outcome.failures:
+        accounts = failure.values.get("accounts")
+        if isinstance(accounts, list):
+            return accounts
+    return None
 
 
 @strawberry.input
@@ -154,13 +147,14 @@ class SecurityPinSetPayload:
 class AccountFields:
     """Account fields of the auth domain."""
 
-    @strawberry.field(description="The signed-in person's open sessions, newest first.")
+    @strawberry.field(description="The signed-in person's open sessions, newest first.", extensions=needs())
     async def sessions(self, info: strawberry.Info[Context, None]) -> list[Session]:
         ctx = info.context
-        current = ctx.principal.session_id if ctx.principal else None
-        return [Session.of(s, current) for s in await auth.sessions(ctx)]
+        return [Session.of(s, ctx.acting.session_id) for s in await auth.sessions(ctx)]
 
-    @strawberry.field(description="The account's history of movements, newest first.")
+    @strawberry.field(
+        description="The account's history of movements, newest first.", extensions=needs(Permission.SECURITY)
+    )
     async def activity(
         self,
         info: strawberry.Info[Context, None],
@@ -180,10 +174,7 @@ class Query:
     async def password_strength(
         self, info: strawberry.Info[Context, None], password: str, context: list[str] | None = None
     ) -> PasswordStrength:
-        verdict = await auth.password_strength(info.context, password, context)
-        if isinstance(verdict, auth.Result):
-            raise ApiError("RATE_LIMITED", f"Too many checks: try again in {verdict.wait_seconds} seconds.")
-        return PasswordStrength.of(verdict)
+        return PasswordStrength.of(await auth.password_strength(info.context, password, context))
 
 
 @strawberry.type
@@ -193,13 +184,16 @@ class Mutation:
         from schema.account import Viewer
 
         ctx = info.context
-        result = await sign_in.sign_in(ctx, input.login, input.password, input.client_number)
+        outcome = await sign_in.sign_in(ctx, input.login, input.password, input.client_number)
         return SignInPayload(
-            viewer=Viewer() if result.ok else None, errors=errors_of(ctx, result), accounts=list(result.choices) or None
+            viewer=Viewer() if outcome.ok else None,
+            errors=payload_errors(ctx, outcome),
+            accounts=account_choices(outcome),
         )
 
     @strawberry.mutation(
-        description="Confirm the current password: protected changes are then allowed for a few minutes."
+        description="Confirm the current password: protected changes are then allowed for a few minutes.",
+        extensions=needs(during_password_change=True),
     )
     async def reauthenticate(
         self, info: strawberry.Info[Context, None], input: ReauthenticateInput
@@ -207,46 +201,37 @@ class Mutation:
         from schema.account import Viewer
 
         ctx = info.context
-        result = await auth.reauthenticate(ctx, input.password)
-        if isinstance(result, auth.Result):
-            errors = errors_of(ctx, result, ["input", "password"])
-            return ReauthenticatePayload(viewer=None, valid_until=None, errors=errors)
-        return ReauthenticatePayload(viewer=Viewer(), valid_until=result, errors=[])
+        outcome = await auth.reauthenticate(ctx, input.password)
+        return ReauthenticatePayload(
+            viewer=Viewer() if outcome.ok else None, valid_until=outcome.value, errors=payload_errors(ctx, outcome)
+        )
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=needs(during_password_change=True))
     async def sign_out(self, info: strawberry.Info[Context, None]) -> SignOutPayload:
         await auth.sign_out(info.context)
         return SignOutPayload(errors=[])
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=needs())
     async def session_revoke(
         self, info: strawberry.Info[Context, None], input: SessionRevokeInput
     ) -> SessionRevokePayload:
         ctx = info.context
-        return SessionRevokePayload(
-            errors=errors_of(ctx, await auth.revoke_session(ctx, input.session_id), ["input", "sessionId"])
-        )
+        return SessionRevokePayload(errors=payload_errors(ctx, await auth.revoke_session(ctx, input.session_id)))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=needs(during_password_change=True))
     async def password_change(
         self, info: strawberry.Info[Context, None], input: PasswordChangeInput
     ) -> PasswordChangePayload:
         ctx = info.context
-        result = await auth.change_password(ctx, input.current_password, input.new_password)
-        field = (
-            ["input", "currentPassword"]
-            if result.outcome is auth.Outcome.INVALID_CREDENTIALS
-            else ["input", "newPassword"]
-        )
-        return PasswordChangePayload(errors=errors_of(ctx, result, field))
+        outcome = await auth.change_password(ctx, input.current_password, input.new_password)
+        return PasswordChangePayload(errors=payload_errors(ctx, outcome))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=needs(Permission.SECURITY))
     async def security_pin_set(
         self, info: strawberry.Info[Context, None], input: SecurityPinSetInput
     ) -> SecurityPinSetPayload:
         ctx = info.context
-        result = await auth.set_security_pin(ctx, input.current_password, input.pin)
-        field = ["input", "currentPassword"] if result.outcome is auth.Outcome.INVALID_CREDENTIALS else ["input", "pin"]
-        may_read_holder = ctx.principal is not None and Permission.PROFILE in ctx.principal.permissions
-        holder = await holder_of(ctx) if result.ok and may_read_holder else None
-        return SecurityPinSetPayload(holder=holder, errors=errors_of(ctx, result, field))
+        outcome = await auth.set_security_pin(ctx, input.current_password, input.pin)
+        may_read_holder = Permission.PROFILE in ctx.acting.permissions
+        holder = await holder_of(ctx) if outcome.ok and may_read_holder else None
+        return SecurityPinSetPayload(holder=holder, errors=payload_errors(ctx, outcome))
