@@ -1,26 +1,24 @@
 """A contact (sub-account): a third person with access to the account and chosen emails."""
 
 from tortoise import fields
-from tortoise.models import Model
 
+from models.account import Account
+from models.address import AddressColumns
 from models.enums import Language
 
 
-class Contact(Model):
+class Contact(AddressColumns):
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.Account", related_name="contacts", on_delete=fields.CASCADE)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="contacts", on_delete=fields.CASCADE
+    )
+    account_id: int
     first_name = fields.CharField(max_length=100)
     last_name = fields.CharField(max_length=100)
     company_name = fields.CharField(max_length=200, null=True)
     # One person may be a contact of several accounts: unique per account only.
     email = fields.CharField(max_length=254, db_index=True)
     phone = fields.CharField(max_length=20, null=True)
-    street = fields.CharField(max_length=200, null=True)
-    neighborhood = fields.CharField(max_length=100, null=True)
-    city = fields.CharField(max_length=100, null=True)
-    state = fields.CharField(max_length=100, null=True)
-    postal_code = fields.CharField(max_length=16, null=True)
-    country_code = fields.CharField(max_length=2, null=True)
     active = fields.BooleanField(default=True)
     permissions: list[str] = fields.JSONField(default=list)
     email_categories: list[str] = fields.JSONField(default=list)

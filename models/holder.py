@@ -1,14 +1,18 @@
 """The account holder's (titular's) personal data: identity, contact data and address."""
 
 from tortoise import fields
-from tortoise.models import Model
 
+from models.account import Account
+from models.address import AddressColumns
 from models.enums import HolderKind, Language, NationalIdType
 
 
-class Holder(Model):
+class Holder(AddressColumns):
     id = fields.IntField(primary_key=True)
-    account = fields.OneToOneField("models.Account", related_name="holder", on_delete=fields.CASCADE)
+    account: fields.OneToOneRelation[Account] = fields.OneToOneField(
+        "models.Account", related_name="holder", on_delete=fields.CASCADE
+    )
+    account_id: int
     kind = fields.CharEnumField(HolderKind, max_length=16)
     first_name = fields.CharField(max_length=100)
     last_name = fields.CharField(max_length=100)
@@ -19,12 +23,6 @@ class Holder(Model):
     tax_id = fields.CharField(max_length=40, null=True)
     email = fields.CharField(max_length=254)
     phone = fields.CharField(max_length=20, null=True)
-    street = fields.CharField(max_length=200, null=True)
-    neighborhood = fields.CharField(max_length=100, null=True)
-    city = fields.CharField(max_length=100, null=True)
-    state = fields.CharField(max_length=100, null=True)
-    postal_code = fields.CharField(max_length=16, null=True)
-    country_code = fields.CharField(max_length=2, null=True)
     language = fields.CharEnumField(Language, max_length=2, default=Language.ES)
     version = fields.IntField(default=1)
     updated_at = fields.DatetimeField()
