@@ -10,8 +10,8 @@ hours, and must then be replaced; the person's sessions and API tokens end.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 import idna
@@ -19,9 +19,12 @@ import idna
 from core import activity
 from core.authn import end_sessions
 from core.context import Context
+from core.i18n import Messages
 from core.mail import queue_mail
+from core.outcome import Outcome, error_codes, failed, succeeded
 from core.sockets import access_changed
 from domain import email_changes
+from domain.auth import column_length
 from models import Account, ApiToken, Contact, RecoveryRequest, Session
 from models.enums import EmailCategory
 
@@ -29,9 +32,9 @@ TEMPORARY_PASSWORD_HOURS = 24
 TEMPORARY_PASSWORD_VALIDITY = timedelta(hours=TEMPORARY_PASSWORD_HOURS)
 REQUESTS_PER_IP = "10/hour"
 CONFIRMS_PER_IP = "20/hour"
-VALUE_MAX = RecoveryRequest._meta.fields_map["value"].max_length
+VALUE_MAX = column_length(RecoveryRequest, "value")
 
-MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: Messages = {
     "RATE_LIMITED": (
         "Demasiados pedidos. Vuelva a intentarlo en {seconds} segundos.",
         "Too many requests. Try again in {seconds} seconds.",
@@ -42,6 +45,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The link has expired. Ask for recovery again.",
     ),
 }
+
+
+@error_codes(MESSAGES)
+class RecoveryError(StrEnum):
+    RATE_LIMITED = "RATE_LIMITED"
+    INVALID_CODE = "INVALID_CODE"
+    CODE_EXPIRED = "CODE_EXPIRED"
+
+
+TOKEN_PATH = ("input", "token")
 
 
 class Method(enum.Enum):
@@ -83,32 +96,26 @@ def normalised(method: Method, value: str) -> str:
     return text if len(text) <= VALUE_MAX else ""
 
 
-async def request(ctx: Context, method: Method, value: str) -> int | None:
-    """Queue the request for the recovery worker; None, or the seconds to wait (per IP, visible)."""
+async def request(ctx: Context, method: Method, value: str) -> Outcome[None]:
+    """Queue the request for the recovery worker; refused only past the per-IP limit (visible)."""
     runtime = ctx.runtime
     if wait := await runtime.limiter.hit(REQUESTS_PER_IP, "recovery-ip", ctx.ip_address or "?"):
-        return wait
+        return failed(RecoveryError.RATE_LIMITED, seconds=wait)
     await RecoveryRequest.create(method=method.value, value=normalised(method, value), created_at=runtime.clock.now())
-    return None
+    return succeeded(None)
 
 
-@dataclass(frozen=True, slots=True)
-class ConfirmResult:
-    error: str | None = None
-    wait_seconds: int = 0
-
-
-async def confirm(ctx: Context, token: str) -> ConfirmResult:
+async def confirm(ctx: Context, token: str) -> Outcome[None]:
     """Replace the password with a temporary one, end every session and API token, email the access data."""
     runtime = ctx.runtime
     if wait := await runtime.limiter.hit(CONFIRMS_PER_IP, "recovery-confirm", ctx.ip_address or "?"):
-        return ConfirmResult("RATE_LIMITED", wait)
+        return failed(RecoveryError.RATE_LIMITED, seconds=wait)
     found = await RecoveryRequest.get_or_none(token_hash=runtime.secrets.digest(token.strip()))
     if found is None or found.account_id is None or found.used_at is not None or found.voided_at is not None:
-        return ConfirmResult("INVALID_CODE")
+        return failed(RecoveryError.INVALID_CODE, TOKEN_PATH)
     now = runtime.clock.now()
     if found.expires_at is None or now >= found.expires_at:
-        return ConfirmResult("CODE_EXPIRED")
+        return failed(RecoveryError.CODE_EXPIRED, TOKEN_PATH)
     password = runtime.secrets.new_password()
     password_hash = await runtime.secrets.hash_password(password)
     async with runtime.events.transaction():
@@ -116,30 +123,37 @@ async def confirm(ctx: Context, token: str) -> ConfirmResult:
             used_at=now, temporary_password_until=now + TEMPORARY_PASSWORD_VALIDITY
         )
         if not claimed:
-            return ConfirmResult("INVALID_CODE")
-        account = await Account.get(id=found.account_id)
-        if found.contact_id is not None:
-            login = (await Contact.get(id=found.contact_id)).email
-            await Contact.filter(id=found.contact_id).update(password_hash=password_hash, must_change_password=True)
-        else:
-            login = account.client_number
-            await Account.filter(id=account.id).update(
-                password_hash=password_hash, must_change_password=True, password_changed_at=now
-            )
-        await end_sessions(runtime, Session.filter(account_id=account.id, contact_id=found.contact_id))
-        await email_changes.void_pending(account.id, found.contact_id, now)
-        tokens = ApiToken.filter(account_id=account.id, created_by_contact_id=found.contact_id, revoked_at=None)
-        await tokens.update(revoked_at=now)
-        access_changed(account.id, contact_id=found.contact_id, holder=found.contact_id is None, force=True)
-        summary = "Acceso recuperado: clave temporal enviada por email, sesiones y claves de API revocadas"
-        await activity.record(ctx, "recovery.confirmed", summary, account_id=account.id, actor="Recuperación de acceso")
-        await queue_mail(
-            runtime,
-            account_id=account.id,
-            template="recovery_password",
-            category=EmailCategory.GENERAL,
-            values={"login": login, "password": password, "valid_hours": TEMPORARY_PASSWORD_HOURS},
-            contact_id=found.contact_id,
-            personal=True,
+            return failed(RecoveryError.INVALID_CODE, TOKEN_PATH)
+        await _hand_over(ctx, found, password, password_hash, now)
+    return succeeded(None)
+
+
+async def _hand_over(ctx: Context, found: RecoveryRequest, password: str, password_hash: str, now: datetime) -> None:
+    """The temporary password replaces the person's; their sessions, email change and API tokens end; the
+    access data is emailed."""
+    runtime = ctx.runtime
+    account = await Account.get(id=found.account_id)
+    if found.contact_id is not None:
+        login = (await Contact.get(id=found.contact_id)).email
+        await Contact.filter(id=found.contact_id).update(password_hash=password_hash, must_change_password=True)
+    else:
+        login = account.client_number
+        await Account.filter(id=account.id).update(
+            password_hash=password_hash, must_change_password=True, password_changed_at=now
         )
-    return ConfirmResult()
+    await end_sessions(runtime, Session.filter(account_id=account.id, contact_id=found.contact_id))
+    await email_changes.void_pending(account.id, found.contact_id, now)
+    tokens = ApiToken.filter(account_id=account.id, created_by_contact_id=found.contact_id, revoked_at=None)
+    await tokens.update(revoked_at=now)
+    access_changed(account.id, contact_id=found.contact_id, holder=found.contact_id is None, force=True)
+    summary = "Acceso recuperado: clave temporal enviada por email, sesiones y claves de API revocadas"
+    await activity.record(ctx, "recovery.confirmed", summary, account_id=account.id, actor="Recuperación de acceso")
+    await queue_mail(
+        runtime,
+        account_id=account.id,
+        template="recovery_password",
+        category=EmailCategory.GENERAL,
+        values={"login": login, "password": password, "valid_hours": TEMPORARY_PASSWORD_HOURS},
+        contact_id=found.contact_id,
+        personal=True,
+    )

@@ -24,6 +24,7 @@ from core import activity
 from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
 from core.runtime import Runtime
+from domain.auth import column_length
 from domain.recovery import Method, domain_forms
 from models import Account, Contact, Holder, RecoveryRequest, Service
 from models.enums import EmailCategory, Language, ServiceStatus
@@ -54,7 +55,7 @@ class Person:
 
 def _fits(model: type[Model], field: str, value: str) -> bool:
     """Longer values cannot be stored, so cannot match (and the ORM refuses to filter on them)."""
-    return len(value) <= model._meta.fields_map[field].max_length  # type: ignore[attr-defined]
+    return len(value) <= column_length(model, field)
 
 
 async def _holders(account_ids: list[int]) -> list[Person]:
@@ -76,7 +77,7 @@ async def find_people(method: Method, value: str) -> list[Person]:
         return await _holders([account.id]) if account else []
     if not value:
         return []
-    holders = await _holders(list(await Holder.filter(email=value).values_list("account_id", flat=True)))
+    holders = await _holders([row["account_id"] for row in await Holder.filter(email=value).values("account_id")])
     contacts = await Contact.filter(email=value, active=True).select_related("account").order_by("account_id", "id")
     return holders + [
         Person(c.account_id, c.id, c.account.client_number, c.email, Language(c.language)) for c in contacts
@@ -87,7 +88,7 @@ async def claim(runtime: Runtime, token: str) -> list[int]:
     """Unprocessed requests whose lease is free, now leased to the worker known by `token`."""
     now = runtime.clock.now()
     free = Q(Q(lease_until__isnull=True) | Q(lease_until__lt=now), processed_at__isnull=True, method__isnull=False)
-    waiting = await RecoveryRequest.filter(free).order_by("id").limit(BATCH).values_list("id", flat=True)
+    waiting = [row["id"] for row in await RecoveryRequest.filter(free).order_by("id").limit(BATCH).values("id")]
     # Conditional on the lease still being free: of several workers, exactly one wins each request.
     lease = {"lease_until": now + LEASE, "claim_token": token}
     return [pk for pk in waiting if await RecoveryRequest.filter(free, id=pk).update(**lease)]

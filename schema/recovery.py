@@ -6,14 +6,15 @@ import strawberry
 
 from core.context import Context
 from domain import recovery
-from schema.common import UserError, UserErrorCode, user_error
+from schema.common import UserError, payload_errors
 
-RecoveryMethod = strawberry.enum(recovery.Method, name="RecoveryMethod")
+# The domain's enum, exposed as it is under its GraphQL name (strawberry.enum registers the class itself).
+strawberry.enum(recovery.Method, name="RecoveryMethod")
 
 
 @strawberry.input
 class AccessRecoveryRequestInput:
-    method: RecoveryMethod
+    method: recovery.Method
     value: str
 
 
@@ -49,23 +50,12 @@ class Mutation:
         self, info: strawberry.Info[Context, None], input: AccessRecoveryRequestInput
     ) -> AccessRecoveryRequestPayload:
         ctx = info.context
-        wait = await recovery.request(ctx, recovery.Method(input.method.value), input.value)
-        if wait:
-            return AccessRecoveryRequestPayload(
-                errors=[user_error(ctx, UserErrorCode.RATE_LIMITED, None, table=recovery.MESSAGES, seconds=wait)]
-            )
-        return AccessRecoveryRequestPayload(errors=[])
+        outcome = await recovery.request(ctx, input.method, input.value)
+        return AccessRecoveryRequestPayload(errors=payload_errors(ctx, outcome))
 
     @strawberry.mutation(description="Confirm with the link's token: a new temporary password is emailed.")
     async def access_recovery_confirm(
         self, info: strawberry.Info[Context, None], input: AccessRecoveryConfirmInput
     ) -> AccessRecoveryConfirmPayload:
         ctx = info.context
-        result = await recovery.confirm(ctx, input.token)
-        if result.error is None:
-            return AccessRecoveryConfirmPayload(errors=[])
-        field = None if result.error == "RATE_LIMITED" else ["input", "token"]
-        error = user_error(
-            ctx, UserErrorCode(result.error), field, table=recovery.MESSAGES, seconds=result.wait_seconds
-        )
-        return AccessRecoveryConfirmPayload(errors=[error])
+        return AccessRecoveryConfirmPayload(errors=payload_errors(ctx, await recovery.confirm(ctx, input.token)))
