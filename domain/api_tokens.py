@@ -10,22 +10,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from tortoise.queryset import QuerySet
 
 from core import activity
 from core.context import Context, Principal
 from core.errors import forbidden
+from core.i18n import Messages
 from core.ids import pk_of
-from core.outcome import Failures
+from core.outcome import Outcome, error_codes, failed, succeeded
 from core.sockets import access_changed
-from core.stepup import STEP_UP_REQUIRED, lacks_step_up
+from core.stepup import lacks_step_up
 from models import ApiToken
 from models.enums import Permission
 
-TOKEN_PREFIX = "cpk_"
+# Every secret starts with it, so that secret scanners recognise a leaked one.
+BEARER_PREFIX = "cpk_"
+NAME_MAX = 100
 
-MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: Messages = {
     "REQUIRED": ("Indique un nombre para el token.", "Give the token a name."),
     "TOO_LONG": ("El nombre admite como máximo 100 caracteres.", "The name allows at most 100 characters."),
     "PERMISSION_NOT_HELD": (
@@ -40,48 +44,68 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass
-class Result(Failures):
-    token: ApiToken | None = None
-    secret: str | None = None
+@error_codes(MESSAGES)
+class ApiTokenError(StrEnum):
+    STEP_UP_REQUIRED = "STEP_UP_REQUIRED"
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    PERMISSION_NOT_HELD = "PERMISSION_NOT_HELD"
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    token: ApiToken
+    secret: str  # shown once, in the answer to its creation
 
 
 def _manager(ctx: Context) -> Principal:
-    principal = ctx.require(Permission.SECURITY)
+    """The person managing tokens (apiTokenCreate/Revoke need SECURITY): never a token itself."""
+    principal = ctx.acting
     if principal.api_token_id is not None:
         raise forbidden("An API token cannot manage API tokens.")
     return principal
 
 
 def visible_tokens(ctx: Context) -> QuerySet[ApiToken]:
-    """The tokens the principal may see: the account's live ones, with SECURITY (the list and `node` alike)."""
-    return ApiToken.filter(account_id=ctx.require(Permission.SECURITY).account_id, revoked_at=None)
+    """The account's live tokens: what a principal with SECURITY sees (the list and `node` alike)."""
+    return ApiToken.filter(account_id=ctx.acting.account_id, revoked_at=None)
 
 
 async def tokens(ctx: Context) -> list[ApiToken]:
     return list(await visible_tokens(ctx).order_by("-id"))
 
 
-async def create(ctx: Context, name: str, permissions: list[Permission], expires_at: datetime | None) -> Result:
-    principal = _manager(ctx)
-    result = Result()
-    if lacks_step_up(ctx, principal):
-        return result.fail(STEP_UP_REQUIRED)
-    name = name.strip()
+def _refusals(
+    ctx: Context, principal: Principal, name: str, wanted: set[Permission], expires_at: datetime | None
+) -> Outcome[Created]:
+    """What is wrong with a new token's name, permissions and expiry (all of it, at once)."""
+    outcome: Outcome[Created] = Outcome()
     if not name:
-        result.fail("REQUIRED", ["input", "name"])
-    elif len(name) > 100:
-        result.fail("TOO_LONG", ["input", "name"])
-    wanted = {Permission(p) for p in permissions}
+        outcome.fail(ApiTokenError.REQUIRED, ["input", "name"])
+    elif len(name) > NAME_MAX:
+        outcome.fail(ApiTokenError.TOO_LONG, ["input", "name"])
     if missing := sorted(p.value for p in wanted - principal.permissions):
-        result.fail("PERMISSION_NOT_HELD", ["input", "permissions"], permissions=", ".join(missing))
+        outcome.fail(ApiTokenError.PERMISSION_NOT_HELD, ["input", "permissions"], permissions=", ".join(missing))
     if expires_at is not None and expires_at <= ctx.runtime.clock.now():
-        result.fail("INVALID", ["input", "expiresAt"])
-    if result.errors:
-        return result
-    secret = TOKEN_PREFIX + ctx.runtime.secrets.new_token()
+        outcome.fail(ApiTokenError.INVALID, ["input", "expiresAt"])
+    return outcome
+
+
+async def create(
+    ctx: Context, name: str, permissions: list[Permission], expires_at: datetime | None
+) -> Outcome[Created]:
+    principal = _manager(ctx)
+    if lacks_step_up(ctx, principal):
+        return failed(ApiTokenError.STEP_UP_REQUIRED)
+    name = name.strip()
+    wanted = {Permission(p) for p in permissions}
+    if not (outcome := _refusals(ctx, principal, name, wanted, expires_at)).ok:
+        return outcome
+    secret = BEARER_PREFIX + ctx.runtime.secrets.new_token()
     async with ctx.runtime.events.transaction():
-        result.token = await ApiToken.create(
+        token = await ApiToken.create(
             account_id=principal.account_id,
             created_by_contact_id=principal.contact_id,
             name=name,
@@ -92,20 +116,17 @@ async def create(ctx: Context, name: str, permissions: list[Permission], expires
         )
         granted = ", ".join(sorted(p.value for p in wanted)) or "sin permisos"
         await activity.record(ctx, "api_token.created", f"Token de API creado: {name} ({granted})")
-    result.secret = secret
-    return result
+    return succeeded(Created(token, secret))
 
 
-async def revoke(ctx: Context, token_id: str) -> Result:
+async def revoke(ctx: Context, token_id: str) -> Outcome[ApiToken]:
     principal = _manager(ctx)
-    result = Result()
     pk = pk_of(token_id, "ApiToken")
     token = await ApiToken.get_or_none(id=pk, account_id=principal.account_id, revoked_at=None) if pk else None
     if token is None:
-        return result.fail("NOT_FOUND", ["input", "id"])
+        return failed(ApiTokenError.NOT_FOUND, ["input", "id"])
     async with ctx.runtime.events.transaction():
         await ApiToken.filter(id=token.id).update(revoked_at=ctx.runtime.clock.now())
         await activity.record(ctx, "api_token.revoked", f"Token de API revocado: {token.name}")
         access_changed(principal.account_id, api_token_id=token.id)  # only that token's sockets are re-checked
-    result.token = token
-    return result
+    return succeeded(token)

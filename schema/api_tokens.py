@@ -11,7 +11,8 @@ from core.context import Context
 from core.ids import to_global_id
 from domain import api_tokens
 from models.enums import Permission as PermissionEnum
-from schema.common import Node, Permission, UserError, failure_errors
+from schema.common import Node, Permission, UserError, payload_errors
+from schema.permissions import needs
 
 
 @strawberry.type(
@@ -62,15 +63,14 @@ class ApiTokenRevokePayload:
     errors: list[UserError]
 
 
-def _errors(ctx: Context, result: api_tokens.Result) -> list[UserError]:
-    return failure_errors(ctx, result, api_tokens.MESSAGES)
-
-
 @strawberry.type
 class AccountFields:
     """Account fields of the API tokens domain."""
 
-    @strawberry.field(description="Tokens for partner integrations (Authorization: Bearer), newest first.")
+    @strawberry.field(
+        description="Tokens for partner integrations (Authorization: Bearer), newest first.",
+        extensions=needs(PermissionEnum.SECURITY),
+    )
     async def api_tokens(self, info: strawberry.Info[Context, None]) -> list[ApiToken]:
         return [ApiToken.of(row) for row in await api_tokens.tokens(info.context)]
 
@@ -82,18 +82,24 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create a token; its secret is returned once, here.")
+    @strawberry.mutation(
+        description="Create a token; its secret is returned once, here.", extensions=needs(PermissionEnum.SECURITY)
+    )
     async def api_token_create(
         self, info: strawberry.Info[Context, None], input: ApiTokenCreateInput
     ) -> ApiTokenCreatePayload:
         ctx = info.context
-        result = await api_tokens.create(ctx, input.name, list(input.permissions), input.expires_at)
-        token = ApiToken.of(result.token) if result.token else None
-        return ApiTokenCreatePayload(api_token=token, token=result.secret, errors=_errors(ctx, result))
+        outcome = await api_tokens.create(ctx, input.name, list(input.permissions), input.expires_at)
+        created = outcome.value
+        return ApiTokenCreatePayload(
+            api_token=ApiToken.of(created.token) if created else None,
+            token=created.secret if created else None,
+            errors=payload_errors(ctx, outcome),
+        )
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=needs(PermissionEnum.SECURITY))
     async def api_token_revoke(
         self, info: strawberry.Info[Context, None], input: ApiTokenRevokeInput
     ) -> ApiTokenRevokePayload:
         ctx = info.context
-        return ApiTokenRevokePayload(errors=_errors(ctx, await api_tokens.revoke(ctx, input.id)))
+        return ApiTokenRevokePayload(errors=payload_errors(ctx, await api_tokens.revoke(ctx, input.id)))
