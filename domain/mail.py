@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from tortoise.queryset import QuerySet
 
 from core import activity
 from core.context import Context
+from core.i18n import Messages
 from core.ids import pk_of
 from core.mail import Recipient, Rendered, archive_and_queue, recipients_for, searchable
 from core.mail_limits import mail_wait
-from core.outcome import Failures
+from core.outcome import Outcome, error_codes, failed, succeeded
 from core.pagination import Page, paginate
+from core.runtime import Runtime
 from models import Holder, MailMessage, MailRecipient, Service
 from models.enums import EmailCategory, Language, Permission
 
@@ -30,8 +33,9 @@ class MailQuery:
 
 
 def visible_mail(ctx: Context) -> QuerySet[MailMessage]:
-    """The holder and contacts with MAIL see the whole archive; other contacts, what was sent to them."""
-    principal = ctx.require()
+    """The holder and contacts with MAIL see the whole archive; other contacts, what was sent to them
+    (Account.mail is narrowed, not refused)."""
+    principal = ctx.acting
     queryset = MailMessage.filter(account_id=principal.account_id)
     if Permission.MAIL not in principal.permissions:
         if principal.contact_id is None:
@@ -69,7 +73,7 @@ async def service_of(ctx: Context, message: MailMessage) -> Service | None:
     return await ctx.loaders.service.load(message.service_id)
 
 
-MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: Messages = {
     "RATE_LIMITED": (
         "Se enviaron demasiados emails. Vuelva a intentarlo en {seconds} segundos.",
         "Too many emails were sent. Try again in {seconds} seconds.",
@@ -82,9 +86,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass
-class Resent(Failures):
-    message: MailMessage | None = None
+@error_codes(MESSAGES)
+class MailError(StrEnum):
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_STATE = "INVALID_STATE"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 async def original_of(message: MailMessage) -> MailMessage:
@@ -110,32 +116,40 @@ async def personal_recipients(message: MailMessage) -> list[Recipient] | None:
     return found
 
 
-async def resend(ctx: Context, message_id: str) -> Resent:
+async def _recipients(message: MailMessage) -> list[Recipient] | None:
+    """Who a re-send of `message` (an original) goes to; None when a personal one can no longer reach its people."""
+    if message.personal:
+        return await personal_recipients(message)
+    return await recipients_for(message.account_id, message.category, contact_id=None, personal=False)
+
+
+async def _resend_wait(runtime: Runtime, original: MailMessage, recipients: list[Recipient]) -> int:
+    """Seconds to wait: per message, and the budgets of the original's kind (a re-send counts as it)."""
+    if wait := await runtime.limiter.hit(RESENDS_PER_MESSAGE, "mail-resend", str(original.id)):
+        return wait
+    addresses = [r.address for r in recipients]
+    return await mail_wait(runtime, account_id=original.account_id, kind=original.kind, addresses=addresses) or 0
+
+
+async def resend(ctx: Context, message_id: str) -> Outcome[MailMessage]:
     """Send the original of a message again, as a new archived message: a personal one to the same
     people only, any other to its category's current recipients. It counts as the original's kind.
 
     It is the archived copy that goes out: one-time secrets stay redacted (ask for a new code)."""
-    ctx.require(Permission.MAIL)
-    outcome = Resent()
     pk = pk_of(message_id, "MailMessage")
     shown = await get_message(ctx, pk) if pk else None
     if shown is None:
-        return outcome.fail("NOT_FOUND", ["input", "messageId"])
+        return failed(MailError.NOT_FOUND, ["input", "messageId"])
     original = await original_of(shown)
-    if original.personal:
-        recipients = await personal_recipients(original)
-        if recipients is None:
-            return outcome.fail("INVALID_STATE", ["input", "messageId"])
-    else:
-        recipients = await recipients_for(original.account_id, original.category, contact_id=None, personal=False)
+    recipients = await _recipients(original)
+    if recipients is None:
+        return failed(MailError.INVALID_STATE, ["input", "messageId"])
     runtime = ctx.runtime
-    if wait := await runtime.limiter.hit(RESENDS_PER_MESSAGE, "mail-resend", str(original.id)) or await mail_wait(
-        runtime, account_id=original.account_id, kind=original.kind, addresses=[r.address for r in recipients]
-    ):
-        return outcome.fail("RATE_LIMITED", None, seconds=wait)
+    if wait := await _resend_wait(runtime, original, recipients):
+        return failed(MailError.RATE_LIMITED, None, seconds=wait)
     copy = Rendered(subject=original.subject, text=original.text_body, html=original.html_body or "")
     async with runtime.events.transaction():
-        outcome.message = await archive_and_queue(
+        message = await archive_and_queue(
             runtime,
             account_id=original.account_id,
             category=original.category,
@@ -150,4 +164,4 @@ async def resend(ctx: Context, message_id: str) -> Resent:
         )
         await activity.record(ctx, "mail.resent", f"Email reenviado: {original.subject}")
     runtime.mail_wakeup.set()
-    return outcome
+    return succeeded(message)

@@ -13,12 +13,16 @@ from core.ids import to_global_id
 from core.pagination import Page
 from domain import mail
 from models import enums
-from schema.common import EmailCategory, Node, PageInfo, UserError, connection_fields, failure_errors
+from models.enums import Permission
+from schema.common import EmailCategory, Node, PageInfo, UserError, connection_fields, payload_errors
+from schema.permissions import needs
 
 if TYPE_CHECKING:
     from schema.services import Service
 
-DeliveryStatus = strawberry.enum(enums.DeliveryStatus)
+# The model's enum, exposed as it is (strawberry.enum registers the class itself and returns it).
+DeliveryStatus = enums.DeliveryStatus
+strawberry.enum(DeliveryStatus)
 
 
 @strawberry.type
@@ -111,7 +115,10 @@ class MailResendPayload:
 class AccountFields:
     """Account fields of the mail domain."""
 
-    @strawberry.field(description='Every email sent to the account, newest first ("Emails Recibidos").')
+    @strawberry.field(
+        description='Every email sent to the account, newest first ("Emails Recibidos").',
+        extensions=needs(Permission.MAIL, narrowed=True),
+    )
     async def mail(
         self,
         info: strawberry.Info[Context, None],
@@ -135,10 +142,11 @@ class Query:
 class Mutation:
     @strawberry.mutation(
         description="Send an archived message's original again: a personal one (a code, a notice to one person) only "
-        "to the people it was for, any other to its category's current recipients."
+        "to the people it was for, any other to its category's current recipients.",
+        extensions=needs(Permission.MAIL),
     )
     async def mail_resend(self, info: strawberry.Info[Context, None], input: MailResendInput) -> MailResendPayload:
         ctx = info.context
         outcome = await mail.resend(ctx, input.message_id)
-        errors = failure_errors(ctx, outcome, mail.MESSAGES)
-        return MailResendPayload(message=MailMessage.of(outcome.message) if outcome.message else None, errors=errors)
+        message = MailMessage.of(outcome.value) if outcome.value else None
+        return MailResendPayload(message=message, errors=payload_errors(ctx, outcome))
