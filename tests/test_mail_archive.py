@@ -12,7 +12,8 @@ from core.mail import queue_mail
 from models.enums import EmailCategory
 from tests.helpers import wait_for_mail
 
-MAIL = """query($f: MailFilter, $first: Int, $after: String) { viewer { account { mail(filter: $f, first: $first, after: $after) {
+MAIL = """query($f: MailFilter, $first: Int, $after: String) {
+  viewer { account { mail(filter: $f, first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
   edges { node { id category subject recipients textBody deliveryStatus service { id } } } } } } }"""
 RESEND = "mutation($i: MailResendInput!) { mailResend(input: $i) { message { id recipients } errors { code field } } }"

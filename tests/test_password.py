@@ -9,7 +9,10 @@ from domain.auth import verify_pin
 from tests.helpers import PASSWORD
 
 CHANGE = "mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code field message } } }"
-PIN = "mutation($i: SecurityPinSetInput!) { securityPinSet(input: $i) { holder { hasSecurityPin } errors { code field } } }"
+PIN = (
+    "mutation($i: SecurityPinSetInput!) "
+    "{ securityPinSet(input: $i) { holder { hasSecurityPin } errors { code field } } }"
+)
 NEW_PASSWORD = "Yerba-Guayaba-Cordillera-88"
 
 
@@ -71,7 +74,10 @@ async def test_any_unicode_without_composition_rules_is_fine(client, factory) ->
 
 
 async def test_strength_meter_counts_context_words(client) -> None:
-    query = "query($p: String!, $c: [String!]) { passwordStrength(password: $p, context: $c) { score acceptable warning suggestions } }"
+    query = (
+        "query($p: String!, $c: [String!]) "
+        "{ passwordStrength(password: $p, context: $c) { score acceptable warning suggestions } }"
+    )
     strong = (await client.data(query, {"p": "Correcaminos-Pampa-4821"}))["passwordStrength"]
     assert strong["acceptable"]
     assert strong["score"] >= 3
