@@ -1,16 +1,17 @@
 """Validation and normalisation of personal data: emails, phones, postal addresses, national ids.
 
 Used for the holder and for contacts. Each check returns the normalised value or raises
-`Invalid`; `FieldErrors` collects one problem per invalid field, with its input path, so a
-form shows every mistake at once and nothing is saved while any remains.
+`Invalid`; `checked` records the failure under the field's input path in an Outcome, so a form
+shows every mistake at once and nothing is saved while any remains.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
+from typing import Any, Generic, ParamSpec, Protocol, TypeVar
 
 import phonenumbers
 import pycountry
@@ -18,12 +19,17 @@ from email_validator import EmailNotValidError, validate_email
 from stdnum.ar import cuit, dni
 from stdnum.exceptions import ValidationError
 from stdnum.mx import curp, rfc
+from strawberry import Maybe
 
-from models.enums import NationalIdType
+from core.i18n import Messages
+from core.outcome import Outcome, error_codes
+from models.enums import Language, NationalIdType
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
-MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: Messages = {
+    "INVALID": ("El dato no es válido.", "The value is not valid."),
     "REQUIRED": ("Este dato es obligatorio.", "This field is required."),
     "TOO_LONG": ("Admite como máximo {max} caracteres.", "At most {max} characters are allowed."),
     "INVALID_EMAIL": ("La dirección de email no es válida.", "The email address is not valid."),
@@ -60,34 +66,30 @@ ID_NAMES = {
 }
 
 
+@error_codes(MESSAGES)
+class InputError(StrEnum):
+    """Why an input field was refused; the message says more (its key: INVALID_EMAIL, INVALID_PHONE...)."""
+
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+
+
 class Invalid(ValueError):
-    def __init__(self, key: str, code: str = "INVALID", **values: Any) -> None:
+    def __init__(self, key: str, code: InputError = InputError.INVALID, **values: Any) -> None:
         super().__init__(key)
         self.key, self.code, self.values = key, code, values
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    path: list[str]
-    code: str
-    key: str
-    values: dict[str, Any]
-
-
-@dataclass
-class FieldErrors:
-    problems: list[Problem] = field(default_factory=list)
-
-    def check(self, path: list[str], validator: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        """`validator(*args, **kwargs)`, or None with the problem recorded under `path`."""
-        try:
-            return validator(*args, **kwargs)
-        except Invalid as invalid:
-            self.problems.append(Problem(path, invalid.code, invalid.key, invalid.values))
-            return None
-
-    def __bool__(self) -> bool:
-        return bool(self.problems)
+def checked(
+    outcome: Outcome[Any], path: Sequence[str], validator: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+) -> T | None:
+    """`validator(*args, **kwargs)`, or None with its failure recorded under `path`."""
+    try:
+        return validator(*args, **kwargs)
+    except Invalid as invalid:
+        outcome.fail(invalid.code, path, key=invalid.key, **invalid.values)
+        return None
 
 
 def text(value: str | None, max_length: int, *, required: bool = True) -> str | None:
@@ -95,10 +97,10 @@ def text(value: str | None, max_length: int, *, required: bool = True) -> str | 
     cleaned = (value or "").strip()
     if not cleaned:
         if required:
-            raise Invalid("REQUIRED", "REQUIRED")
+            raise Invalid("REQUIRED", InputError.REQUIRED)
         return None
     if len(cleaned) > max_length:
-        raise Invalid("TOO_LONG", "TOO_LONG", max=max_length)
+        raise Invalid("TOO_LONG", InputError.TOO_LONG, max=max_length)
     return cleaned
 
 
@@ -165,8 +167,9 @@ def formatted_national_id(kind: NationalIdType, value: str) -> str:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Address:
+class AddressInput(Protocol):
+    """A postal address as the caller typed it."""
+
     street: str
     neighborhood: str | None
     city: str
@@ -175,15 +178,69 @@ class Address:
     country_code: str
 
 
-def address(errors: FieldErrors, path: list[str], raw: Any) -> Address | None:
-    """A postal address input (street, neighborhood, city, state, postalCode, countryCode)."""
-    before = len(errors.problems)
-    street = errors.check([*path, "street"], text, raw.street, 200)
-    neighborhood = errors.check([*path, "neighborhood"], text, raw.neighborhood, 100, required=False)
-    city = errors.check([*path, "city"], text, raw.city, 100)
-    state = errors.check([*path, "state"], text, raw.state, 100, required=False)
-    country_code = errors.check([*path, "countryCode"], country, raw.country_code)
-    code = errors.check([*path, "postalCode"], postal_code, raw.postal_code, country_code) if country_code else None
-    if len(errors.problems) > before or street is None or city is None or code is None or country_code is None:
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A valid postal address, normalised; its fields are the address columns of models/address.py."""
+
+    street: str
+    neighborhood: str | None
+    city: str
+    state: str | None
+    postal_code: str
+    country_code: str
+
+
+def address(outcome: Outcome[Any], path: Sequence[str], raw: AddressInput) -> Address | None:
+    """A postal address input, or None with each invalid part recorded under its own path."""
+    before = len(outcome.failures)
+    street = checked(outcome, [*path, "street"], text, raw.street, 200)
+    neighborhood = checked(outcome, [*path, "neighborhood"], text, raw.neighborhood, 100, required=False)
+    city = checked(outcome, [*path, "city"], text, raw.city, 100)
+    state = checked(outcome, [*path, "state"], text, raw.state, 100, required=False)
+    country_code = checked(outcome, [*path, "countryCode"], country, raw.country_code)
+    code = checked(outcome, [*path, "postalCode"], postal_code, raw.postal_code, country_code) if country_code else None
+    if len(outcome.failures) > before or street is None or city is None or code is None or country_code is None:
         return None
     return Address(street, neighborhood, city, state, code, country_code)
+
+
+def address_columns(outcome: Outcome[Any], path: Sequence[str], raw: AddressInput | None) -> dict[str, str | None]:
+    """The address columns for a new address: all None when it is cleared, none when it is invalid."""
+    if raw is None:
+        return dict.fromkeys(field.name for field in fields(Address))
+    parsed = address(outcome, path, raw)
+    return asdict(parsed) if parsed is not None else {}
+
+
+AddressT = TypeVar("AddressT", bound=AddressInput)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContactDetails(Generic[AddressT]):
+    """Contact data that the holder and contacts share, as given: None keeps a field, Some(None) clears it."""
+
+    company_name: Maybe[str | None] = None
+    email: Maybe[str | None] = None
+    phone: Maybe[str | None] = None
+    address: Maybe[AddressT | None] = None
+    language: Maybe[Language | None] = None
+
+
+def contact_details(outcome: Outcome[Any], details: ContactDetails[Any], region: str | None) -> dict[str, Any]:
+    """Column values for the given details, normalised (failures go to `outcome`). A phone is read in the new
+    address's country, else in `region`; a null language is no change."""
+    values: dict[str, Any] = {}
+    if details.company_name:
+        values["company_name"] = checked(
+            outcome, ["input", "companyName"], text, details.company_name.value, 200, required=False
+        )
+    if details.email:
+        values["email"] = checked(outcome, ["input", "email"], email, details.email.value or "")
+    if details.address:
+        values.update(address_columns(outcome, ["input", "address"], details.address.value))
+    if details.phone:
+        number, region = details.phone.value, values.get("country_code", region)
+        values["phone"] = checked(outcome, ["input", "phone"], phone, number, region) if number else None
+    if details.language and details.language.value is not None:
+        values["language"] = Language(details.language.value)
+    return values

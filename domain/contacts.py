@@ -9,25 +9,27 @@ Granting permissions and changing a contact's email need a recent sign-in (step-
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
+from strawberry import Maybe
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from core import activity
+from core import activity, i18n
 from core.authn import end_sessions
 from core.context import Context, Principal
 from core.ids import pk_of
 from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
-from core.outcome import Failures
+from core.outcome import Failure, Outcome, error_codes, failed, succeeded
 from core.pagination import Page, paginate
-from core.passwords import context_words, strength
+from core.passwords import MAX_LENGTH, MIN_LENGTH, Strength, context_words, strength
 from core.sockets import access_changed
-from core.stepup import STEP_UP_REQUIRED, lacks_step_up
-from core.validation import FieldErrors, Problem, address, email, phone, text
+from core.stepup import lacks_step_up
+from core.validation import AddressT, ContactDetails, checked, contact_details, text
 from domain import email_changes
 from domain.auth import start_session
 from models import Account, ApiToken, Contact, Session
@@ -35,10 +37,21 @@ from models.enums import EmailCategory, Language, Permission
 
 INVITATION_VALIDITY = timedelta(days=7)
 ACCEPTS_PER_IP = "20/hour"
-ADDRESS_COLUMNS = ("street", "neighborhood", "city", "state", "postal_code", "country_code")
-UNCHANGED: Any = object()
+ID_PATH = ("input", "id")
+EMAIL_PATH = ("input", "email")
+PERMISSIONS_PATH = ("input", "permissions")
+VERSION_PATH = ("input", "expectedVersion")
+TOKEN_PATH = ("input", "token")
+
+# The password policy's messages (core/i18n) followed by the strength checker's hints.
+PASSWORD_MESSAGES = {
+    key: (f"{spanish}{{hints}}", f"{english}{{hints}}")
+    for key, (spanish, english) in i18n.MESSAGES.items()
+    if key.startswith("PASSWORD_TOO_")
+}
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    **PASSWORD_MESSAGES,
     "DUPLICATE": ("Ya hay un contacto con ese email.", "A contact with that email already exists."),
     "PERMISSION_NOT_HELD": (
         "No puede otorgar, quitar ni cambiar permisos que usted no tiene: {permissions}.",
@@ -71,66 +84,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass
-class ContactFields:
-    """Contact data as given: UNCHANGED for what an update leaves alone (None clears)."""
-
-    first_name: Any = UNCHANGED
-    last_name: Any = UNCHANGED
-    company_name: Any = UNCHANGED
-    email: Any = UNCHANGED
-    phone: Any = UNCHANGED
-    address: Any = UNCHANGED
-    active: Any = UNCHANGED
-    permissions: Any = UNCHANGED
-    email_categories: Any = UNCHANGED
-    language: Any = UNCHANGED
+@error_codes(MESSAGES)
+class ContactError(StrEnum):
+    NOT_FOUND = "NOT_FOUND"
+    STALE_VERSION = "STALE_VERSION"
+    DUPLICATE = "DUPLICATE"
+    PERMISSION_NOT_HELD = "PERMISSION_NOT_HELD"
+    STEP_UP_REQUIRED = "STEP_UP_REQUIRED"
+    RATE_LIMITED = "RATE_LIMITED"
+    INVALID_CODE = "INVALID_CODE"
+    CODE_EXPIRED = "CODE_EXPIRED"
+    INVALID_STATE = "INVALID_STATE"
+    PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"  # noqa: S105  # an error code, not a password
 
 
-@dataclass
-class Result(Failures):
-    contact: Contact | None = None
-    problems: list[Problem] = field(default_factory=list)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContactChanges(ContactDetails[AddressT]):
+    """Contact data as given: None keeps a field, Some(None) clears it (or is refused where it is required)."""
+
+    first_name: Maybe[str | None] = None
+    last_name: Maybe[str | None] = None
+    active: Maybe[bool | None] = None
+    permissions: Maybe[list[Permission] | None] = None
+    email_categories: Maybe[list[EmailCategory] | None] = None
 
 
 async def contacts_page(
     ctx: Context, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> Page[Contact]:
-    principal = ctx.require(Permission.CONTACTS)
     return await paginate(
-        Contact.filter(account_id=principal.account_id), first=first, after=after, last=last, before=before
+        Contact.filter(account_id=ctx.acting.account_id), first=first, after=after, last=last, before=before
     )
 
 
-def _validated(given: ContactFields, errors: FieldErrors, country: str | None) -> dict[str, Any]:
+def _validated(outcome: Outcome[Any], given: ContactChanges[Any], region: str | None) -> dict[str, Any]:
+    """Column values for the given fields, normalised; failures go to `outcome`."""
     values: dict[str, Any] = {}
-    for name, path, limit, required in (
-        ("first_name", "firstName", 100, True),
-        ("last_name", "lastName", 100, True),
-        ("company_name", "companyName", 200, False),
-    ):
-        raw = getattr(given, name)
-        if raw is not UNCHANGED:
-            values[name] = errors.check(["input", path], text, raw, limit, required=required)
-    if given.email is not UNCHANGED:
-        values["email"] = errors.check(["input", "email"], email, given.email or "")
-    if given.address is None:
-        values.update(dict.fromkeys(ADDRESS_COLUMNS))
-    elif given.address is not UNCHANGED:
-        parsed = address(errors, ["input", "address"], given.address)
-        if parsed is not None:
-            values.update(asdict(parsed))
-    if given.phone is not UNCHANGED:
-        region = values.get("country_code", country)
-        values["phone"] = errors.check(["input", "phone"], phone, given.phone, region) if given.phone else None
-    if given.active is not UNCHANGED and given.active is not None:
-        values["active"] = bool(given.active)
-    if given.permissions is not UNCHANGED and given.permissions is not None:
-        values["permissions"] = sorted({Permission(p).value for p in given.permissions})
-    if given.email_categories is not UNCHANGED and given.email_categories is not None:
-        values["email_categories"] = sorted({EmailCategory(c).value for c in given.email_categories})
-    if given.language not in (UNCHANGED, None):
-        values["language"] = Language(given.language)
+    for name, path in (("first_name", "firstName"), ("last_name", "lastName")):
+        if typed := getattr(given, name):
+            values[name] = checked(outcome, ["input", path], text, typed.value, 100)
+    values.update(contact_details(outcome, given, region))
+    if given.active and given.active.value is not None:
+        values["active"] = bool(given.active.value)
+    if given.permissions and given.permissions.value is not None:
+        values["permissions"] = sorted({Permission(p).value for p in given.permissions.value})
+    if given.email_categories and given.email_categories.value is not None:
+        values["email_categories"] = sorted({EmailCategory(c).value for c in given.email_categories.value})
     return values
 
 
@@ -169,20 +168,19 @@ async def _invite(ctx: Context, contact: Contact) -> None:
     )
 
 
-async def create(ctx: Context, given: ContactFields) -> Result:
-    principal = ctx.require(Permission.CONTACTS)
-    errors = FieldErrors()
-    country = given.address.country_code if given.address not in (UNCHANGED, None) else None
-    values = _validated(given, errors, country)
-    result = Result(problems=errors.problems)
+async def create(ctx: Context, given: ContactChanges[Any]) -> Outcome[Contact]:
+    principal = ctx.acting
+    outcome: Outcome[Contact] = Outcome()
+    region = given.address.value.country_code if given.address and given.address.value else None
+    values = _validated(outcome, given, region)
     if missing := _not_held(principal, values.get("permissions", [])):
-        result.fail("PERMISSION_NOT_HELD", ["input", "permissions"], permissions=", ".join(missing))
-    if result.problems or result.errors:
-        return result
+        outcome.fail(ContactError.PERMISSION_NOT_HELD, PERMISSIONS_PATH, permissions=", ".join(missing))
+    if not outcome.ok:
+        return outcome
     if values.get("permissions") and lacks_step_up(ctx, principal):
-        return result.fail(STEP_UP_REQUIRED, ["input", "permissions"])
+        return failed(ContactError.STEP_UP_REQUIRED, PERMISSIONS_PATH)
     if values.get("active", True) and (wait := await _invitation_wait(ctx, values["email"], principal.account_id)):
-        return result.fail("RATE_LIMITED", ["input", "email"], seconds=wait)
+        return failed(ContactError.RATE_LIMITED, EMAIL_PATH, seconds=wait)
     try:
         async with ctx.runtime.events.transaction():
             contact = await Contact.create(
@@ -194,66 +192,77 @@ async def create(ctx: Context, given: ContactFields) -> Result:
             if contact.active:
                 await _invite(ctx, contact)
     except IntegrityError:
-        return result.fail("DUPLICATE", ["input", "email"])
-    result.contact = await Contact.get(id=contact.id)
-    return result
+        return failed(ContactError.DUPLICATE, EMAIL_PATH)
+    return succeeded(await Contact.get(id=contact.id))
 
 
-async def update(ctx: Context, contact_id: str, expected_version: int, given: ContactFields) -> Result:
-    result = Result()
-    principal, current = await _own_contact(ctx, contact_id)
+async def update(ctx: Context, contact_id: str, expected_version: int, given: ContactChanges[Any]) -> Outcome[Contact]:
+    current = await _own_contact(ctx, contact_id)
     if current is None:
-        return result.fail("NOT_FOUND", ["input", "id"])
+        return failed(ContactError.NOT_FOUND, ID_PATH)
     if current.version != expected_version:
         # Authority is judged on the version read here; the UPDATE below is conditional on that very version.
-        return result.fail("STALE_VERSION", ["input", "expectedVersion"])
-    errors = FieldErrors()
-    values = _validated(given, errors, current.country_code)
-    result.problems = errors.problems
+        return failed(ContactError.STALE_VERSION, VERSION_PATH)
+    outcome: Outcome[Contact] = Outcome()
+    values = _validated(outcome, given, current.country_code)
     changed = {name: value for name, value in values.items() if getattr(current, name) != value}
     after = changed.get("permissions", current.permissions)
-    if missing := _not_held(principal, current.permissions, after):
-        result.fail("PERMISSION_NOT_HELD", ["input", "permissions"], permissions=", ".join(missing))
-    if result.problems or result.errors:
-        return result
-    if set(after) - set(current.permissions) or "email" in changed:
-        if lacks_step_up(ctx, principal):
-            return result.fail(STEP_UP_REQUIRED, ["input", "email" if "email" in changed else "permissions"])
-    if "email" in changed and current.id == principal.contact_id:
-        # One's own address changes only through the link sent to the new one.
-        request = await email_changes.request_change(ctx, principal, changed.pop("email"), ["input", "email"])
-        if request.errors:
-            result.errors += request.errors
-            return result
+    if missing := _not_held(ctx.acting, current.permissions, after):
+        outcome.fail(ContactError.PERMISSION_NOT_HELD, PERMISSIONS_PATH, permissions=", ".join(missing))
+    if not outcome.ok:
+        return outcome
+    if refused := await _may_change(ctx, current, changed):
+        return outcome.extend(refused)
     invites = changed.get("active", current.active) and (
         "email" in changed or (changed.get("active") is True and current.password_hash is None)
     )
     if invites and (wait := await _invitation_wait(ctx, changed.get("email", current.email), current.account_id)):
-        return result.fail("RATE_LIMITED", ["input", "email"], seconds=wait)
+        return failed(ContactError.RATE_LIMITED, EMAIL_PATH, seconds=wait)
     try:
-        async with ctx.runtime.events.transaction():
-            updated = await Contact.filter(id=current.id, version=expected_version).update(
-                **changed, version=F("version") + 1
-            )
-            if not updated:
-                return result.fail("STALE_VERSION", ["input", "expectedVersion"])
-            if changed:
-                await activity.record(
-                    ctx, "contact.updated", f"Contacto {current.email} actualizado: " + ", ".join(sorted(changed))
-                )
-            if "email" in changed:
-                await _move_to_new_address(ctx, current, changed["email"])
-            elif changed.get("active") is False:
-                await end_sessions(ctx.runtime, Session.filter(contact_id=current.id))
-                await email_changes.void_pending_for_contact(current, ctx.runtime.clock.now())
-            if {"email", "active", "permissions"} & changed.keys():
-                access_changed(current.account_id, contact_id=current.id)
-            if invites:
-                await _invite(ctx, await Contact.get(id=current.id))
+        if not await _store_update(ctx, current, expected_version, changed, invites=bool(invites)):
+            return failed(ContactError.STALE_VERSION, VERSION_PATH)
     except IntegrityError:
-        return result.fail("DUPLICATE", ["input", "email"])
-    result.contact = await Contact.get(id=current.id)
-    return result
+        return failed(ContactError.DUPLICATE, EMAIL_PATH)
+    return succeeded(await Contact.get(id=current.id))
+
+
+async def _may_change(ctx: Context, current: Contact, changed: dict[str, Any]) -> list[Failure]:
+    """Step-up for granted permissions or a new email; one's own new email goes through its link (it leaves
+    `changed` then). The refusals, if any."""
+    principal = ctx.acting
+    granted = set(changed.get("permissions", current.permissions)) - set(current.permissions)
+    if (granted or "email" in changed) and lacks_step_up(ctx, principal):
+        return failed(ContactError.STEP_UP_REQUIRED, EMAIL_PATH if "email" in changed else PERMISSIONS_PATH).failures
+    if "email" in changed and current.id == principal.contact_id:
+        # One's own address changes only through the link sent to the new one.
+        return (await email_changes.request_change(ctx, changed.pop("email"), EMAIL_PATH)).failures
+    return []
+
+
+async def _store_update(
+    ctx: Context, current: Contact, expected_version: int, changed: dict[str, Any], *, invites: bool
+) -> bool:
+    """Store the changes if the contact is still at `expected_version`, with what they end or start."""
+    async with ctx.runtime.events.transaction():
+        updated = await Contact.filter(id=current.id, version=expected_version).update(
+            **changed, version=F("version") + 1
+        )
+        if not updated:
+            return False
+        if changed:
+            await activity.record(
+                ctx, "contact.updated", f"Contacto {current.email} actualizado: " + ", ".join(sorted(changed))
+            )
+        if "email" in changed:
+            await _move_to_new_address(ctx, current, changed["email"])
+        elif changed.get("active") is False:
+            await end_sessions(ctx.runtime, Session.filter(contact_id=current.id))
+            await email_changes.void_pending_for_contact(current, ctx.runtime.clock.now())
+        if {"email", "active", "permissions"} & changed.keys():
+            access_changed(current.account_id, contact_id=current.id)
+        if invites:
+            await _invite(ctx, await Contact.get(id=current.id))
+    return True
 
 
 async def _move_to_new_address(ctx: Context, contact: Contact, new_email: str) -> None:
@@ -283,76 +292,89 @@ async def _move_to_new_address(ctx: Context, contact: Contact, new_email: str) -
     )
 
 
-async def _own_contact(ctx: Context, contact_id: str) -> tuple[Principal, Contact | None]:
-    """The acting person (who needs CONTACTS) and the contact, if it is in their account."""
-    principal = ctx.require(Permission.CONTACTS)
+async def _own_contact(ctx: Context, contact_id: str) -> Contact | None:
+    """The contact, if it is in the acting person's account."""
     pk = pk_of(contact_id, "Contact")
-    return principal, await Contact.get_or_none(id=pk, account_id=principal.account_id) if pk else None
+    return await Contact.get_or_none(id=pk, account_id=ctx.acting.account_id) if pk else None
 
 
-async def delete(ctx: Context, contact_id: str) -> Result:
-    result = Result()
-    principal, contact = await _own_contact(ctx, contact_id)
+def _lacks_authority(ctx: Context, contact: Contact) -> list[Failure]:
+    """Refused unless the acting person holds every permission the contact holds."""
+    if missing := _not_held(ctx.acting, contact.permissions):
+        return failed(ContactError.PERMISSION_NOT_HELD, ID_PATH, permissions=", ".join(missing)).failures
+    return []
+
+
+async def delete(ctx: Context, contact_id: str) -> Outcome[Contact]:
+    """The value is the deleted contact."""
+    contact = await _own_contact(ctx, contact_id)
     if contact is None:
-        return result.fail("NOT_FOUND", ["input", "id"])
-    if missing := _not_held(principal, contact.permissions):
-        return result.fail("PERMISSION_NOT_HELD", ["input", "id"], permissions=", ".join(missing))
+        return failed(ContactError.NOT_FOUND, ID_PATH)
+    if refused := _lacks_authority(ctx, contact):
+        return Outcome(failures=refused)
     async with ctx.runtime.events.transaction():
         # Conditional on the version whose permissions were judged: a concurrent grant makes this refuse.
         if not await Contact.filter(id=contact.id, version=contact.version).delete():
-            return result.fail("STALE_VERSION", ["input", "id"])
+            return failed(ContactError.STALE_VERSION, ID_PATH)
         await end_sessions(ctx.runtime, Session.filter(contact_id=contact.id))
         await activity.record(
             ctx, "contact.deleted", f"Contacto eliminado: {contact.first_name} {contact.last_name} <{contact.email}>"
         )
         access_changed(contact.account_id, contact_id=contact.id)
-    result.contact = contact
-    return result
+    return succeeded(contact)
 
 
-async def resend_invitation(ctx: Context, contact_id: str) -> Result:
-    result = Result()
-    principal, contact = await _own_contact(ctx, contact_id)
+async def resend_invitation(ctx: Context, contact_id: str) -> Outcome[Contact]:
+    contact = await _own_contact(ctx, contact_id)
     if contact is None:
-        return result.fail("NOT_FOUND", ["input", "id"])
-    if missing := _not_held(principal, contact.permissions):
-        return result.fail("PERMISSION_NOT_HELD", ["input", "id"], permissions=", ".join(missing))
+        return failed(ContactError.NOT_FOUND, ID_PATH)
+    if refused := _lacks_authority(ctx, contact):
+        return Outcome(failures=refused)
     if not contact.active or contact.password_hash is not None:
-        return result.fail("INVALID_STATE", ["input", "id"])
+        return failed(ContactError.INVALID_STATE, ID_PATH)
     if wait := await _invitation_wait(ctx, contact.email, contact.account_id):
-        return result.fail("RATE_LIMITED", ["input", "id"], seconds=wait)
+        return failed(ContactError.RATE_LIMITED, ID_PATH, seconds=wait)
     async with ctx.runtime.events.transaction():
         await _invite(ctx, contact)
         await activity.record(ctx, "contact.invitation_resent", f"Invitación reenviada a {contact.email}")
-    result.contact = contact
-    return result
+    return succeeded(contact)
 
 
-async def accept_invitation(ctx: Context, token: str, password: str) -> Result:
+def _too_weak(verdict: Strength) -> Outcome[Contact]:
+    """The policy's message (its key is `verdict.problem`) followed by the strength checker's hints."""
+    hints = " ".join(h for h in (verdict.warning, *verdict.suggestions) if h)
+    return failed(
+        ContactError.PASSWORD_TOO_WEAK,
+        ["input", "password"],
+        key=verdict.problem,
+        min=MIN_LENGTH,
+        max=MAX_LENGTH,
+        hints=f" {hints}" if hints else "",
+    )
+
+
+async def accept_invitation(ctx: Context, token: str, password: str) -> Outcome[Contact]:
     """The invited contact chooses a password (the same policy as a password change) and is signed in."""
     runtime = ctx.runtime
-    result = Result()
     if wait := await runtime.limiter.hit(ACCEPTS_PER_IP, "invitation", ctx.ip_address or "?"):
-        return result.fail("RATE_LIMITED", None, seconds=wait)
+        return failed(ContactError.RATE_LIMITED, None, seconds=wait)
     contact = await Contact.get_or_none(invitation_token_hash=runtime.secrets.digest(token.strip()), active=True)
     if contact is None or contact.password_hash is not None:
-        return result.fail("INVALID_CODE", ["input", "token"])
+        return failed(ContactError.INVALID_CODE, TOKEN_PATH)
     if contact.invitation_expires_at is None or runtime.clock.now() >= contact.invitation_expires_at:
-        return result.fail("CODE_EXPIRED", ["input", "token"])
+        return failed(ContactError.CODE_EXPIRED, TOKEN_PATH)
     account = await Account.get(id=contact.account_id)
     verdict = strength(
         password, context_words(contact.first_name, contact.last_name, contact.email, account.client_number)
     )
     if verdict.problem:
-        hints = " ".join(h for h in (verdict.warning, *verdict.suggestions) if h)
-        return result.fail("PASSWORD_TOO_WEAK", ["input", "password"], key=verdict.problem, hints=hints)
+        return _too_weak(verdict)
     password_hash = await runtime.secrets.hash_password(password)
     claimed = await Contact.filter(id=contact.id, invitation_token_hash=contact.invitation_token_hash).update(
         password_hash=password_hash, invitation_token_hash=None, invitation_expires_at=None
     )
     if not claimed:
-        return result.fail("INVALID_CODE", ["input", "token"])
+        return failed(ContactError.INVALID_CODE, TOKEN_PATH)
     await start_session(ctx, account, contact)
     await activity.record(ctx, "contact.invitation_accepted", f"{contact.email} eligió su clave e ingresó")
-    result.contact = await Contact.get(id=contact.id)
-    return result
+    return succeeded(await Contact.get(id=contact.id))

@@ -7,8 +7,9 @@ everything, recovery included, and it is told at once. A newer request voids old
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -17,9 +18,10 @@ from core import activity
 from core.context import Context, Principal
 from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
-from core.outcome import Failures
+from core.outcome import Outcome, error_codes, failed, succeeded
 from core.sockets import access_changed
-from core.stepup import STEP_UP_REQUIRED, lacks_step_up
+from core.stepup import lacks_step_up
+from core.validation import checked, email
 from models import Contact, EmailChange, Holder
 from models.enums import EmailCategory, Language
 from models.recovery import void_links
@@ -44,9 +46,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass
-class ChangeResult(Failures):
-    pending_email: str | None = None
+@error_codes(MESSAGES)
+class EmailChangeError(StrEnum):
+    PERMISSION_NOT_HELD = "PERMISSION_NOT_HELD"  # the primary email is the holder's alone
+    STEP_UP_REQUIRED = "STEP_UP_REQUIRED"
+    RATE_LIMITED = "RATE_LIMITED"
+    INVALID_CODE = "INVALID_CODE"
+    CODE_EXPIRED = "CODE_EXPIRED"
+    DUPLICATE = "DUPLICATE"
 
 
 async def _current_address(principal: Principal) -> tuple[str, Language]:
@@ -57,26 +64,48 @@ async def _current_address(principal: Principal) -> tuple[str, Language]:
     return holder.email, Language(holder.language)
 
 
-async def request_change(ctx: Context, principal: Principal, new_email: str, path: list[str]) -> ChangeResult:
+async def request(ctx: Context, typed_email: str) -> Outcome[str]:
+    """The signed-in person asks to move their own address to `typed_email` (checked first)."""
+    path = ["input", "email"]
+    outcome: Outcome[str] = Outcome()
+    new_email = checked(outcome, path, email, typed_email)
+    if new_email is None:
+        return outcome
+    return await request_change(ctx, new_email, path)
+
+
+async def request_change(ctx: Context, new_email: str, path: Sequence[str]) -> Outcome[str]:
     """Email a confirmation link to `new_email` for the signed-in person's own address (the holder's is
-    the primary email), tell the old address; nothing changes until the link is followed."""
-    result = ChangeResult()
+    the primary email), tell the old address; nothing changes until the link is followed. The value is
+    the pending address (None when `new_email` is the current one: a pending change is withdrawn)."""
+    principal = ctx.acting
     if lacks_step_up(ctx, principal):
-        return result.fail(STEP_UP_REQUIRED, path)
+        return failed(EmailChangeError.STEP_UP_REQUIRED, path)
     runtime = ctx.runtime
     old_email, language = await _current_address(principal)
     if new_email == old_email:  # asking for the current address withdraws a pending change
         async with runtime.events.transaction():
             await void_pending(principal.account_id, principal.contact_id, runtime.clock.now())
-        return result
+        return Outcome()
+    if wait := await _request_wait(ctx, principal, [new_email, old_email]):
+        return failed(EmailChangeError.RATE_LIMITED, path, seconds=wait)
+    await _send_link(ctx, principal, old_email, new_email, language)
+    return succeeded(new_email)
+
+
+async def _request_wait(ctx: Context, principal: Principal, addresses: list[str]) -> int | None:
+    """Seconds to wait before the person may ask again, or before mail to these addresses may go."""
+    runtime = ctx.runtime
     if wait := await runtime.limiter.hit(
         REQUESTS_PER_PERSON, "email-change", f"{principal.account_id}:{principal.contact_id}"
     ):
-        return result.fail("RATE_LIMITED", path, seconds=wait)
-    if wait := await mail_wait(
-        runtime, account_id=principal.account_id, kind=MailKind.SECURITY, addresses=[new_email, old_email]
-    ):
-        return result.fail("RATE_LIMITED", path, seconds=wait)
+        return wait
+    return await mail_wait(runtime, account_id=principal.account_id, kind=MailKind.SECURITY, addresses=addresses)
+
+
+async def _send_link(ctx: Context, principal: Principal, old_email: str, new_email: str, language: Language) -> None:
+    """A new pending change (older ones die), its link to the new address and a notice to the old one."""
+    runtime = ctx.runtime
     token = runtime.secrets.new_token()
     now = runtime.clock.now()
     async with runtime.events.transaction():
@@ -90,7 +119,7 @@ async def request_change(ctx: Context, principal: Principal, new_email: str, pat
             expires_at=now + LINK_VALIDITY,
         )
         await activity.record(ctx, "email.change_requested", f"Cambio de email pedido: {old_email} → {new_email}")
-        values = {"old_email": old_email, "new_email": new_email}
+        values: dict[str, object] = {"old_email": old_email, "new_email": new_email}
         await queue_mail(
             runtime,
             account_id=principal.account_id,
@@ -107,8 +136,6 @@ async def request_change(ctx: Context, principal: Principal, new_email: str, pat
             values=values,
             to=[Recipient(old_email, language, principal.contact_id)],
         )
-    result.pending_email = new_email
-    return result
 
 
 async def void_pending(account_id: int, contact_id: int | None, now: datetime) -> None:
@@ -119,8 +146,9 @@ async def void_pending(account_id: int, contact_id: int | None, now: datetime) -
     )
 
 
-async def cancel(ctx: Context, principal: Principal) -> None:
+async def cancel(ctx: Context) -> None:
     """The person withdraws their own pending change (e.g. told of one they did not ask for)."""
+    principal = ctx.acting
     async with ctx.runtime.events.transaction():
         await void_pending(principal.account_id, principal.contact_id, ctx.runtime.clock.now())
         await activity.record(ctx, "email.change_cancelled", "Cambio de email pendiente anulado")
@@ -148,47 +176,51 @@ async def pending_email(account_id: int, contact_id: int | None, ctx: Context) -
     return change.new_email if change else None
 
 
-async def confirm(ctx: Context, token: str) -> ChangeResult:
-    """Follow the link: the new address replaces the old one, which is told."""
+async def confirm(ctx: Context, token: str) -> Outcome[EmailChange]:
+    """Follow the link: the new address replaces the old one, which is told. The value is the change."""
     runtime = ctx.runtime
-    result = ChangeResult()
+    path = ["input", "token"]
     if wait := await runtime.limiter.hit(CONFIRMS_PER_IP, "email-change-confirm", ctx.ip_address or "?"):
-        return result.fail("RATE_LIMITED", None, seconds=wait)
+        return failed(EmailChangeError.RATE_LIMITED, None, seconds=wait)
     change = await EmailChange.get_or_none(token_hash=runtime.secrets.digest(token.strip()))
     if change is None or change.confirmed_at is not None or change.voided_at is not None:
-        return result.fail("INVALID_CODE", ["input", "token"])
+        return failed(EmailChangeError.INVALID_CODE, path)
     now = runtime.clock.now()
     if now >= change.expires_at:
-        return result.fail("CODE_EXPIRED", ["input", "token"])
+        return failed(EmailChangeError.CODE_EXPIRED, path)
     try:
         async with runtime.events.transaction():
             claimed = await EmailChange.filter(id=change.id, confirmed_at=None, voided_at=None).update(confirmed_at=now)
             if not claimed:
-                return result.fail("INVALID_CODE", ["input", "token"])
-            old_email, language = await _apply(change, now)
-            await activity.record(
-                ctx,
-                "email.changed",
-                f"Email cambiado: {old_email} → {change.new_email}",
-                account_id=change.account_id,
-                actor=change.new_email,
-            )
-            await queue_mail(
-                runtime,
-                account_id=change.account_id,
-                template="email_changed",
-                category=EmailCategory.GENERAL,
-                values={"old_email": old_email, "new_email": change.new_email},
-                to=[
-                    Recipient(old_email, language, change.contact_id),
-                    Recipient(change.new_email, language, change.contact_id),
-                ],
-            )
-            access_changed(change.account_id, contact_id=change.contact_id, holder=change.contact_id is None)
+                return failed(EmailChangeError.INVALID_CODE, path)
+            await _carry_out(ctx, change, now)
     except IntegrityError:
-        return result.fail("DUPLICATE", ["input", "token"])
-    result.pending_email = None
-    return result
+        return failed(EmailChangeError.DUPLICATE, path)
+    return succeeded(change)
+
+
+async def _carry_out(ctx: Context, change: EmailChange, now: datetime) -> None:
+    """Store the new address, record it, tell both addresses, re-check the person's sockets."""
+    old_email, language = await _apply(change, now)
+    await activity.record(
+        ctx,
+        "email.changed",
+        f"Email cambiado: {old_email} → {change.new_email}",
+        account_id=change.account_id,
+        actor=change.new_email,
+    )
+    await queue_mail(
+        ctx.runtime,
+        account_id=change.account_id,
+        template="email_changed",
+        category=EmailCategory.GENERAL,
+        values={"old_email": old_email, "new_email": change.new_email},
+        to=[
+            Recipient(old_email, language, change.contact_id),
+            Recipient(change.new_email, language, change.contact_id),
+        ],
+    )
+    access_changed(change.account_id, contact_id=change.contact_id, holder=change.contact_id is None)
 
 
 async def _apply(change: EmailChange, now: datetime) -> tuple[str, Language]:

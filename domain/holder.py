@@ -6,47 +6,54 @@ change of ownership, a separate process (seed 000); staff correct them from the 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from tortoise.expressions import F
 
 from core import activity
 from core.context import Context
-from core.outcome import Failures
+from core.outcome import Failure, Outcome, error_codes, failed
 from core.runtime import Runtime
-from core.validation import FieldErrors, Invalid, Problem, address, email, national_id, phone, text
+from core.validation import AddressT, ContactDetails, Invalid, contact_details, national_id
 from domain import email_changes
+from domain.email_changes import EmailChangeError
 from models import Account, Holder, Service
-from models.enums import Language, NationalIdType, Permission, ServiceStatus
+from models.enums import NationalIdType, ServiceStatus
 
-UNCHANGED: Any = object()
 STAFF_ACTOR = "Staff"
+EMAIL_PATH = ("input", "email")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "EMAIL_AT_OWN_DOMAIN": (
+        "Su email está en un dominio de sus propios servicios: si un servicio se suspende o tiene problemas, "
+        "no podremos contactarlo. Recomendamos una dirección de un proveedor externo (Gmail, Outlook, Yahoo...).",
+        "This email is at a domain hosted on your own services: if a service is suspended or has problems, "
+        "we cannot reach you. We recommend an address at an external provider (Gmail, Outlook, Yahoo...).",
+    ),
+}
 
 
-@dataclass
-class HolderChanges:
-    """What the caller asked to change; UNCHANGED for fields not given (None clears a field)."""
+@error_codes(MESSAGES)
+class HolderError(StrEnum):
+    STALE_VERSION = "STALE_VERSION"
+
+
+@error_codes(MESSAGES)
+class HolderWarning(StrEnum):
+    EMAIL_AT_OWN_DOMAIN = "EMAIL_AT_OWN_DOMAIN"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HolderChanges(ContactDetails[AddressT]):
+    """What the caller asked to change, guarded by the version they edited."""
 
     expected_version: int
-    company_name: Any = UNCHANGED
-    email: Any = UNCHANGED
-    phone: Any = UNCHANGED
-    address: Any = UNCHANGED
-    language: Any = UNCHANGED
-
-
-@dataclass
-class UpdateResult(Failures):
-    holder: Holder | None = None
-    problems: list[Problem] = field(default_factory=list)
-    stale: bool = False
-    email_at_own_domain: bool = False
 
 
 async def get_holder(ctx: Context) -> Holder:
-    principal = ctx.require(Permission.PROFILE)
-    return await Holder.get(account_id=principal.account_id)
+    return await Holder.get(account_id=ctx.acting.account_id)
 
 
 async def has_security_pin(account_id: int) -> bool:
@@ -64,67 +71,53 @@ async def email_at_own_domain(account_id: int, address_: str) -> bool:
     return any(domain == d or domain.endswith(f".{d}") for d in hosted if d)
 
 
-ADDRESS_COLUMNS = ("street", "neighborhood", "city", "state", "postal_code", "country_code")
+def _stale() -> Outcome[Holder]:
+    return failed(HolderError.STALE_VERSION, ["input", "expectedVersion"])
 
 
-def _validated(changes: HolderChanges, errors: FieldErrors, current: Holder) -> dict[str, Any]:
-    """Column values for the given fields, normalised; problems go to `errors`."""
-    values: dict[str, Any] = {}
-    if changes.company_name is not UNCHANGED:
-        values["company_name"] = errors.check(["input", "companyName"], text, changes.company_name, 200, required=False)
-    if changes.email is not UNCHANGED:
-        values["email"] = errors.check(["input", "email"], email, changes.email or "")
-    if changes.address is None:
-        values.update(dict.fromkeys(ADDRESS_COLUMNS))
-    elif changes.address is not UNCHANGED:
-        new_address = address(errors, ["input", "address"], changes.address)
-        if new_address is not None:
-            values.update(asdict(new_address))
-    if changes.phone is not UNCHANGED:
-        region = values.get("country_code", current.country_code)
-        values["phone"] = errors.check(["input", "phone"], phone, changes.phone, region) if changes.phone else None
-    if changes.language not in (UNCHANGED, None):
-        values["language"] = Language(changes.language)
-    return values
-
-
-async def update_holder(ctx: Context, changes: HolderChanges) -> UpdateResult:
+async def update_holder(ctx: Context, changes: HolderChanges) -> Outcome[Holder]:
     """A partial update guarded by `expectedVersion`: of two concurrent ones, exactly one wins.
 
     The primary email receives every secret, so it is not changed here: only the holder may ask,
     after step-up, and it changes when the link sent to the new address is followed."""
-    principal = ctx.require(Permission.PROFILE)
-    current = await Holder.get(account_id=principal.account_id)
-    errors = FieldErrors()
-    values = _validated(changes, errors, current)
-    if errors:
-        return UpdateResult(problems=errors.problems)
-    changed = {name: value for name, value in values.items() if getattr(current, name) != value}
-    result = UpdateResult()
+    account_id = ctx.acting.account_id
+    current = await Holder.get(account_id=account_id)
+    outcome: Outcome[Holder] = Outcome()
+    values = contact_details(outcome, changes, current.country_code)
+    if not outcome.ok:
+        return outcome
     if current.version != changes.expected_version:  # before any side effect (the email link)
-        return UpdateResult(stale=True)
+        return _stale()
+    changed = {name: value for name, value in values.items() if getattr(current, name) != value}
     new_email = changed.pop("email", None)
-    if new_email is not None:
-        if not principal.is_holder:
-            return result.fail("PERMISSION_NOT_HELD", ["input", "email"])
-        request = await email_changes.request_change(ctx, principal, new_email, ["input", "email"])
-        if request.errors:
-            result.errors = request.errors
-            return result
-    now = ctx.runtime.clock.now()
+    if new_email is not None and (refused := await _ask_for_new_email(ctx, new_email)):
+        return outcome.extend(refused)
+    if not await _save(ctx, changed, changes.expected_version):
+        return _stale()
+    outcome.value = await Holder.get(account_id=account_id)
+    if new_email is not None and await email_at_own_domain(account_id, new_email):
+        outcome.warn(HolderWarning.EMAIL_AT_OWN_DOMAIN, EMAIL_PATH)
+    return outcome
+
+
+async def _ask_for_new_email(ctx: Context, new_email: str) -> list[Failure]:
+    """Only the holder may ask for a new primary email; the failures of asking, if any."""
+    if not ctx.acting.is_holder:
+        return failed(EmailChangeError.PERMISSION_NOT_HELD, EMAIL_PATH).failures
+    return (await email_changes.request_change(ctx, new_email, EMAIL_PATH)).failures
+
+
+async def _save(ctx: Context, changed: dict[str, Any], expected_version: int) -> bool:
+    """Store the changes if the row is still at `expected_version` (False when it is not)."""
     async with ctx.runtime.events.transaction():
-        updated = await Holder.filter(account_id=principal.account_id, version=changes.expected_version).update(
-            **changed, version=F("version") + 1, updated_at=now
+        updated = await Holder.filter(account_id=ctx.acting.account_id, version=expected_version).update(
+            **changed, version=F("version") + 1, updated_at=ctx.runtime.clock.now()
         )
-        if not updated:
-            return UpdateResult(stale=True)
-        if changed:
+        if updated and changed:
             await activity.record(
                 ctx, "holder.updated", "Datos del titular actualizados: " + ", ".join(sorted(changed))
             )
-    result.holder = await Holder.get(account_id=principal.account_id)
-    result.email_at_own_domain = new_email is not None and await email_at_own_domain(principal.account_id, new_email)
-    return result
+    return bool(updated)
 
 
 @dataclass(frozen=True, slots=True)

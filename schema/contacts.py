@@ -9,10 +9,9 @@ import strawberry
 
 import models
 from core.context import Context
-from core.i18n import translate
 from core.ids import to_global_id
+from core.outcome import Outcome
 from core.pagination import Page
-from core.passwords import MAX_LENGTH, MIN_LENGTH
 from domain import contacts
 from models.enums import EmailCategory as EmailCategoryEnum
 from models.enums import Permission as PermissionEnum
@@ -23,11 +22,11 @@ from schema.common import (
     PageInfo,
     Permission,
     UserError,
-    UserErrorCode,
     connection_fields,
-    user_error,
+    payload_errors,
 )
-from schema.holder import PostalAddress, PostalAddressInput, problem_errors
+from schema.holder import PostalAddress, PostalAddressInput
+from schema.permissions import needs
 
 if TYPE_CHECKING:
     from schema.account import Viewer
@@ -109,16 +108,16 @@ class ContactCreateInput:
 class ContactUpdateInput:
     id: strawberry.ID
     expected_version: int
-    first_name: str | None = strawberry.UNSET
-    last_name: str | None = strawberry.UNSET
-    company_name: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    phone: str | None = strawberry.UNSET
-    address: PostalAddressInput | None = strawberry.UNSET
-    active: bool | None = strawberry.UNSET
-    permissions: list[Permission] | None = strawberry.UNSET
-    email_categories: list[EmailCategory] | None = strawberry.UNSET
-    language: Language | None = strawberry.UNSET
+    first_name: strawberry.Maybe[str | None]
+    last_name: strawberry.Maybe[str | None]
+    company_name: strawberry.Maybe[str | None]
+    email: strawberry.Maybe[str | None]
+    phone: strawberry.Maybe[str | None]
+    address: strawberry.Maybe[PostalAddressInput | None]
+    active: strawberry.Maybe[bool | None]
+    permissions: strawberry.Maybe[list[Permission] | None]
+    email_categories: strawberry.Maybe[list[EmailCategory] | None]
+    language: strawberry.Maybe[Language | None]
 
 
 @strawberry.input
@@ -167,50 +166,40 @@ class ContactInvitationAcceptPayload:
     errors: list[UserError]
 
 
-def _given(value: object) -> object:
-    return contacts.UNCHANGED if value is strawberry.UNSET else value
+CHANGEABLE = (
+    "first_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "address",
+    "active",
+    "permissions",
+    "email_categories",
+    "language",
+)
 
 
-def _errors(ctx: Context, result: contacts.Result) -> list[UserError]:
-    errors = problem_errors(ctx, result.problems)
-    for code, path, values in result.errors:
-        if code == "PASSWORD_TOO_WEAK":
-            message = translate(values["key"], ctx.language, min=MIN_LENGTH, max=MAX_LENGTH)
-            errors.append(
-                UserError(
-                    field=path, code=UserErrorCode.PASSWORD_TOO_WEAK, message=f"{message} {values['hints']}".strip()
-                )
-            )
-        else:
-            errors.append(user_error(ctx, UserErrorCode(code), path, table=contacts.MESSAGES, **values))
-    return errors
+def _created(input: ContactCreateInput) -> contacts.ContactChanges[PostalAddressInput]:
+    """A new contact: every field is given (what the input leaves out is its default)."""
+    return contacts.ContactChanges(**{name: strawberry.Some(getattr(input, name)) for name in CHANGEABLE})
 
 
-def _fields(input: ContactCreateInput | ContactUpdateInput) -> contacts.ContactFields:
-    return contacts.ContactFields(
-        **{
-            name: _given(getattr(input, name))
-            for name in (
-                "first_name",
-                "last_name",
-                "company_name",
-                "email",
-                "phone",
-                "address",
-                "active",
-                "permissions",
-                "email_categories",
-                "language",
-            )
-        }
-    )
+def _changed(input: ContactUpdateInput) -> contacts.ContactChanges[PostalAddressInput]:
+    return contacts.ContactChanges(**{name: getattr(input, name) for name in CHANGEABLE})
+
+
+def _contact(outcome: Outcome[models.Contact]) -> Contact | None:
+    return Contact.of(outcome.value) if outcome.value else None
 
 
 @strawberry.type
 class AccountFields:
     """Account fields of the contacts domain."""
 
-    @strawberry.field(description="Contacts (sub-accounts) with access to this account.")
+    @strawberry.field(
+        description="Contacts (sub-accounts) with access to this account.", extensions=needs(Permission.CONTACTS)
+    )
     async def contacts(
         self,
         info: strawberry.Info[Context, None],
@@ -229,44 +218,40 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Add a contact; an active one is emailed a link to choose a password.")
+    @strawberry.mutation(
+        description="Add a contact; an active one is emailed a link to choose a password.",
+        extensions=needs(Permission.CONTACTS),
+    )
     async def contact_create(
         self, info: strawberry.Info[Context, None], input: ContactCreateInput
     ) -> ContactCreatePayload:
-        ctx = info.context
-        result = await contacts.create(ctx, _fields(input))
-        return ContactCreatePayload(
-            contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result)
-        )
+        outcome = await contacts.create(info.context, _created(input))
+        return ContactCreatePayload(contact=_contact(outcome), errors=payload_errors(info.context, outcome))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=needs(Permission.CONTACTS))
     async def contact_update(
         self, info: strawberry.Info[Context, None], input: ContactUpdateInput
     ) -> ContactUpdatePayload:
-        ctx = info.context
-        result = await contacts.update(ctx, input.id, input.expected_version, _fields(input))
-        return ContactUpdatePayload(
-            contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result)
-        )
+        outcome = await contacts.update(info.context, input.id, input.expected_version, _changed(input))
+        return ContactUpdatePayload(contact=_contact(outcome), errors=payload_errors(info.context, outcome))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=needs(Permission.CONTACTS))
     async def contact_delete(
         self, info: strawberry.Info[Context, None], input: ContactDeleteInput
     ) -> ContactDeletePayload:
-        ctx = info.context
-        result = await contacts.delete(ctx, input.id)
-        deleted = input.id if result.contact is not None else None
-        return ContactDeletePayload(deleted_contact_id=deleted, errors=_errors(ctx, result))
+        outcome = await contacts.delete(info.context, input.id)
+        deleted = input.id if outcome.ok else None
+        return ContactDeletePayload(deleted_contact_id=deleted, errors=payload_errors(info.context, outcome))
 
-    @strawberry.mutation(description="Email a new invitation link; the previous one stops working.")
+    @strawberry.mutation(
+        description="Email a new invitation link; the previous one stops working.",
+        extensions=needs(Permission.CONTACTS),
+    )
     async def contact_invitation_resend(
         self, info: strawberry.Info[Context, None], input: ContactInvitationResendInput
     ) -> ContactInvitationResendPayload:
-        ctx = info.context
-        result = await contacts.resend_invitation(ctx, input.id)
-        return ContactInvitationResendPayload(
-            contact=Contact.of(result.contact) if result.contact else None, errors=_errors(ctx, result)
-        )
+        outcome = await contacts.resend_invitation(info.context, input.id)
+        return ContactInvitationResendPayload(contact=_contact(outcome), errors=payload_errors(info.context, outcome))
 
     @strawberry.mutation(description="An invited contact chooses a password and is signed in.")
     async def contact_invitation_accept(
@@ -274,6 +259,6 @@ class Mutation:
     ) -> ContactInvitationAcceptPayload:
         from schema.account import Viewer
 
-        ctx = info.context
-        result = await contacts.accept_invitation(ctx, input.token, input.password)
-        return ContactInvitationAcceptPayload(viewer=Viewer() if result.contact else None, errors=_errors(ctx, result))
+        outcome = await contacts.accept_invitation(info.context, input.token, input.password)
+        viewer = Viewer() if outcome.ok else None
+        return ContactInvitationAcceptPayload(viewer=viewer, errors=payload_errors(info.context, outcome))

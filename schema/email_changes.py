@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from core.context import Context
-from core.validation import FieldErrors, email
 from domain import email_changes
-from schema.common import UserError
-from schema.holder import email_change_errors, problem_errors
+from schema.common import UserError, payload_errors
+from schema.permissions import needs
 
 
 @strawberry.input
@@ -44,33 +43,27 @@ class Mutation:
     @strawberry.mutation(
         description="Change the signed-in person's own email (the holder's is the primary email). Needs a recent "
         "sign-in (STEP_UP_REQUIRED: call reauthenticate). Nothing changes until the link sent to the new address "
-        "is followed; the old address is told at once and keeps receiving everything until then."
+        "is followed; the old address is told at once and keeps receiving everything until then.",
+        extensions=needs(),
     )
     async def email_change_request(
         self, info: strawberry.Info[Context, None], input: EmailChangeRequestInput
     ) -> EmailChangeRequestPayload:
-        ctx = info.context
-        principal = ctx.require()
-        errors = FieldErrors()
-        address = errors.check(["input", "email"], email, input.email)
-        if address is None:
-            return EmailChangeRequestPayload(pending_email=None, errors=problem_errors(ctx, errors.problems))
-        result = await email_changes.request_change(ctx, principal, address, ["input", "email"])
-        return EmailChangeRequestPayload(pending_email=result.pending_email, errors=email_change_errors(ctx, result))
+        outcome = await email_changes.request(info.context, input.email)
+        return EmailChangeRequestPayload(pending_email=outcome.value, errors=payload_errors(info.context, outcome))
 
     @strawberry.mutation(
         description="Withdraw the signed-in person's pending email change: its link stops working. Changing the "
-        "password, recovering access or revoking the requesting session withdraws it too."
+        "password, recovering access or revoking the requesting session withdraws it too.",
+        extensions=needs(),
     )
     async def email_change_cancel(self, info: strawberry.Info[Context, None]) -> EmailChangeCancelPayload:
-        ctx = info.context
-        await email_changes.cancel(ctx, ctx.require())
+        await email_changes.cancel(info.context)
         return EmailChangeCancelPayload(pending_email=None, errors=[])
 
     @strawberry.mutation(description="Follow the link sent to a new address: the change takes effect.")
     async def email_change_confirm(
         self, info: strawberry.Info[Context, None], input: EmailChangeConfirmInput
     ) -> EmailChangeConfirmPayload:
-        ctx = info.context
-        result = await email_changes.confirm(ctx, input.token)
-        return EmailChangeConfirmPayload(confirmed=not result.errors, errors=email_change_errors(ctx, result))
+        outcome = await email_changes.confirm(info.context, input.token)
+        return EmailChangeConfirmPayload(confirmed=outcome.ok, errors=payload_errors(info.context, outcome))

@@ -9,25 +9,19 @@ import strawberry
 import models
 from core import validation
 from core.context import Context
-from core.i18n import translate
-from core.outcome import Failures
 from domain import email_changes
 from domain import holder as holder_domain
-from domain.holder import UNCHANGED, HolderChanges
+from domain.holder import HolderChanges
 from models import enums
-from schema.common import Language, PayloadWarning, UserError, UserErrorCode, WarningCode, failure_errors, user_error
+from models.address import AddressColumns
+from schema.common import Language, PayloadWarning, Permission, UserError, payload_errors, payload_warnings
+from schema.permissions import needs
 
-HolderKind = strawberry.enum(enums.HolderKind)
-NationalIdType = strawberry.enum(enums.NationalIdType)
-
-MESSAGES = {
-    "EMAIL_AT_OWN_DOMAIN": (
-        "Su email está en un dominio de sus propios servicios: si un servicio se suspende o tiene problemas, "
-        "no podremos contactarlo. Recomendamos una dirección de un proveedor externo (Gmail, Outlook, Yahoo...).",
-        "This email is at a domain hosted on your own services: if a service is suspended or has problems, "
-        "we cannot reach you. We recommend an address at an external provider (Gmail, Outlook, Yahoo...).",
-    ),
-}
+# The models' enums, exposed as they are (strawberry.enum registers the class itself and returns it).
+HolderKind = enums.HolderKind
+NationalIdType = enums.NationalIdType
+strawberry.enum(HolderKind)
+strawberry.enum(NationalIdType)
 
 
 @strawberry.type
@@ -40,7 +34,7 @@ class PostalAddress:
     country_code: str = strawberry.field(description="ISO 3166-1 alpha-2.")
 
     @classmethod
-    def of(cls, row: models.Holder | models.Contact) -> PostalAddress | None:
+    def of(cls, row: AddressColumns) -> PostalAddress | None:
         """The address stored on a holder or contact row, or None when it has none."""
         if not (row.street and row.city and row.postal_code and row.country_code):
             return None
@@ -138,10 +132,6 @@ async def holder_of(ctx: Context) -> Holder:
     return Holder.of(await holder_domain.get_holder(ctx))
 
 
-def email_change_errors(ctx: Context, result: Failures) -> list[UserError]:
-    return failure_errors(ctx, result, email_changes.MESSAGES)
-
-
 @strawberry.input(
     description="Only the fields given are changed. Identity fields (names, national and tax ids) are not here. "
     "`email` (holder only, after step-up) is not changed at once: a link goes to the new address and the change "
@@ -149,11 +139,11 @@ def email_change_errors(ctx: Context, result: Failures) -> list[UserError]:
 )
 class HolderUpdateInput:
     expected_version: int
-    company_name: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    phone: str | None = strawberry.UNSET
-    address: PostalAddressInput | None = strawberry.UNSET
-    language: Language | None = strawberry.UNSET
+    company_name: strawberry.Maybe[str | None]
+    email: strawberry.Maybe[str | None]
+    phone: strawberry.Maybe[str | None]
+    address: strawberry.Maybe[PostalAddressInput | None]
+    language: strawberry.Maybe[Language | None]
 
 
 @strawberry.type
@@ -163,27 +153,11 @@ class HolderUpdatePayload:
     warnings: list[PayloadWarning] = strawberry.field(description="Advice about a change that succeeded.")
 
 
-def problem_errors(ctx: Context, problems: list[validation.Problem]) -> list[UserError]:
-    """One UserError per invalid input field, in the caller's language."""
-    return [
-        UserError(
-            field=p.path,
-            code=UserErrorCode(p.code),
-            message=translate(p.key, ctx.language, validation.MESSAGES, **p.values),
-        )
-        for p in problems
-    ]
-
-
-def _given(value: object) -> object:
-    return UNCHANGED if value is strawberry.UNSET else value
-
-
 @strawberry.type
 class AccountFields:
     """Account fields of the holder domain."""
 
-    @strawberry.field
+    @strawberry.field(extensions=needs(Permission.PROFILE))
     async def holder(self, info: strawberry.Info[Context, None]) -> Holder:
         return await holder_of(info.context)
 
@@ -195,33 +169,22 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=needs(Permission.PROFILE))
     async def holder_update(
         self, info: strawberry.Info[Context, None], input: HolderUpdateInput
     ) -> HolderUpdatePayload:
         ctx = info.context
-        result = await holder_domain.update_holder(
-            ctx,
-            HolderChanges(
-                expected_version=input.expected_version,
-                company_name=_given(input.company_name),
-                email=_given(input.email),
-                phone=_given(input.phone),
-                address=_given(input.address),
-                language=_given(input.language),
-            ),
+        changes = HolderChanges(
+            expected_version=input.expected_version,
+            company_name=input.company_name,
+            email=input.email,
+            phone=input.phone,
+            address=input.address,
+            language=input.language,
         )
-        if result.problems:
-            return HolderUpdatePayload(holder=None, errors=problem_errors(ctx, result.problems), warnings=[])
-        if result.errors:
-            return HolderUpdatePayload(holder=None, errors=email_change_errors(ctx, result), warnings=[])
-        if result.stale or result.holder is None:
-            stale = user_error(ctx, UserErrorCode.STALE_VERSION, ["input", "expectedVersion"])
-            return HolderUpdatePayload(holder=None, errors=[stale], warnings=[])
-        warnings = []
-        if result.email_at_own_domain:
-            message = translate("EMAIL_AT_OWN_DOMAIN", ctx.language, MESSAGES)
-            warnings.append(
-                PayloadWarning(field=["input", "email"], code=WarningCode.EMAIL_AT_OWN_DOMAIN, message=message)
-            )
-        return HolderUpdatePayload(holder=Holder.of(result.holder), errors=[], warnings=warnings)
+        outcome = await holder_domain.update_holder(ctx, changes)
+        return HolderUpdatePayload(
+            holder=Holder.of(outcome.value) if outcome.value else None,
+            errors=payload_errors(ctx, outcome),
+            warnings=payload_warnings(ctx, outcome),
+        )
