@@ -9,12 +9,14 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from tortoise.queryset import QuerySet
 
+from core.access import access_changed
 from core.context import Principal
 from core.runtime import Runtime
 from models import Account, ApiToken, Contact, Holder, Session
 from models.enums import ALL_PERMISSIONS, Language, Permission
 
-REQUESTS_PER_TOKEN = "600/minute"  # per API token, HTTP requests and socket operations together
+# Per API token, HTTP requests and socket operations together.
+REQUESTS_PER_TOKEN = "600/minute"  # noqa: S105  a rate limit, not a secret (ruff reads "TOKEN" as a password)
 
 SESSION_COOKIE = "cp_session"
 # last_seen_at is written at most this often, so reads do not all become writes.
@@ -159,8 +161,6 @@ async def end_sessions(runtime: Runtime, sessions: QuerySet[Session]) -> int:
     """End the open sessions among `sessions` and close their live sockets (in every process).
 
     Call inside `runtime.events.transaction()`; returns how many ended."""
-    from core.sockets import access_changed  # here, not at the top: core.sockets builds on this module
-
     open_sessions = await sessions.filter(ended_at=None).values_list("id", "account_id", "contact_id")
     if not open_sessions:
         return 0

@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from starlette.websockets import WebSocket, WebSocketState
 
 from core import events
+from core.access import ACCESS
+from core.access import access_changed as access_changed  # domain modules still import it from here
 from core.authn import Access, access_for
 from core.context import Context, Principal
 from core.events import Frame
@@ -36,28 +38,12 @@ from core.runtime import Runtime
 from models.enums import Permission
 
 log = logging.getLogger("clientpanel.live")
-ACCESS = "access"
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_MANY = 4429
 SWEEP_SECONDS = 5.0
 CLOSE_TIMEOUT_SECONDS = 5.0
 STALE = datetime.min.replace(tzinfo=UTC)
-
-
-def access_changed(
-    account_id: int,
-    *,
-    contact_id: int | None = None,
-    holder: bool = False,
-    force: bool = False,
-    api_token_id: int | None = None,
-) -> None:
-    """Publish (inside an events.transaction) that access changed for the holder, a contact, one API token,
-    or the whole account.
-
-    force: close the sockets even if they would still be allowed (e.g. after a password change)."""
-    events.publish(ACCESS, account_id, contact_id=contact_id, holder=holder, force=force, api_token_id=api_token_id)
 
 
 def may_stay_connected(principal: Principal) -> bool:
