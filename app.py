@@ -171,9 +171,9 @@ class GraphQLApp(GraphQL[Context, None]):
         try:
             result = await super().execute_operation(request, request_adapter, request_data, *args, **kwargs)
         except HTTPException as exc:
-            refused = exc.__cause__
-            if isinstance(refused, InvalidOperationTypeError):
-                if refused.operation_type is OperationType.SUBSCRIPTION:
+            cause = exc.__cause__
+            if isinstance(cause, InvalidOperationTypeError):
+                if cause.operation_type is OperationType.SUBSCRIPTION:
                     raise HTTPException(400, SUBSCRIPTIONS_OVER_HTTP) from exc
                 raise HTTPException(405, exc.reason) from exc
             raise

@@ -32,13 +32,17 @@ class CrossSiteRequestGuard:
         self.allowed = frozenset(allowed_origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
-            if not self.is_allowed(Headers(scope=scope)):
-                if bearer_token(HTTPConnection(scope)) is None:
-                    await error_response(403, "FORBIDDEN", CROSS_SITE_REFUSED)(scope, receive, send)
-                    return
-                scope.setdefault("state", {})[CROSS_SITE] = True
+        if self.is_cross_site_post(scope):
+            if bearer_token(HTTPConnection(scope)) is None:
+                await error_response(403, "FORBIDDEN", CROSS_SITE_REFUSED)(scope, receive, send)
+                return
+            scope.setdefault("state", {})[CROSS_SITE] = True
         await self.app(scope, receive, send)
+
+    def is_cross_site_post(self, scope: Scope) -> bool:
+        """An HTTP request that may change something, from an origin neither ours nor allowlisted."""
+        unsafe = scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS")
+        return unsafe and not self.is_allowed(Headers(scope=scope))
 
     def is_allowed(self, headers: Headers) -> bool:
         origin = headers.get("origin")

@@ -70,6 +70,13 @@ def publish(kind: str, account_id: int, **data: Any) -> None:
     pending.append({"kind": kind, "account_id": account_id, **data})
 
 
+def _loss_of(conn: asyncpg.Connection) -> asyncio.Event:
+    """An event set once `conn` terminates (each connection its own, so an old one's end never marks a new one)."""
+    lost = asyncio.Event()
+    conn.add_termination_listener(lambda _conn: lost.set())
+    return lost
+
+
 class EventBus:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -170,8 +177,7 @@ class EventBus:
             conn: asyncpg.Connection | None = None
             try:
                 conn = await asyncpg.connect(dsn, server_settings={"application_name": LISTENER_NAME})
-                lost = asyncio.Event()
-                conn.add_termination_listener(lambda _c: lost.set())
+                lost = _loss_of(conn)
                 await conn.add_listener(CHANNEL, self._on_notify)
                 self.connected.set()
                 if not first:

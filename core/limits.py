@@ -129,7 +129,7 @@ class LimitWalker:
                 part = self._field(selection, level, wrappers)
             elif isinstance(selection, InlineFragmentNode):
                 part = self._measure(selection.selection_set, level, wrappers)
-            else:
+            elif isinstance(selection, FragmentSpreadNode):
                 part = self._fragment(selection, level, wrappers)
             depth, aliases, cost = max(depth, part.depth), aliases + part.aliases, cost + part.cost
         measure = Measure(depth, aliases, cost)

@@ -11,6 +11,7 @@ yields a duplicate that mail clients and servers recognise as the same message.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from datetime import timedelta
@@ -46,9 +47,9 @@ async def claim(runtime: Runtime, token: str, limit: int = BATCH) -> list[int]:
     due = Q(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now), status=DeliveryStatus.QUEUED, next_attempt_at__lte=now
     )
-    candidates = await OutboxMessage.filter(due).order_by("id").limit(limit).values_list("id", flat=True)
+    candidates = await OutboxMessage.filter(due).order_by("id").limit(limit).values_list("id")
     claimed = []
-    for row_id in candidates:
+    for (row_id,) in candidates:
         # Conditional on the row still being due: of several workers, exactly one wins it.
         won = await OutboxMessage.filter(due, id=row_id).update(lease_until=now + LEASE, claim_token=token)
         if won:
@@ -94,9 +95,10 @@ async def deliver(runtime: Runtime, outbox_id: int, token: str) -> bool:
     if outbox is None:  # the lease ran out and another worker took the row over
         return False
     message = outbox.message
-    recipients = await MailRecipient.filter(message_id=message.id).order_by("id").values_list("address", flat=True)
+    rows = await MailRecipient.filter(message_id=message.id).order_by("id").values_list("address")
+    recipients = [address for (address,) in rows]
     try:
-        await send(runtime, build(runtime, message, outbox, list(recipients), message.account.client_number))
+        await send(runtime, build(runtime, message, outbox, recipients, message.account.client_number))
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
         await _failed(runtime, outbox, message, exc)
         return False
@@ -155,7 +157,5 @@ async def deliver_forever(runtime: Runtime) -> None:
     while True:
         runtime.mail_wakeup.clear()
         await deliver_due(runtime)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(runtime.mail_wakeup.wait(), timeout=runtime.settings.worker_poll_seconds)
-        except TimeoutError:
-            pass

@@ -31,9 +31,19 @@ class _MemoryStorage(MemoryStorage):
         return count
 
 
+def _storage(url: str) -> Storage:
+    """Our memory storage for memory://, else limits' asyncio storage for the URL (Redis when processes share it)."""
+    if url.startswith("memory://"):
+        return _MemoryStorage()
+    storage = storage_from_string(f"async+{url}")
+    if not isinstance(storage, Storage):
+        raise TypeError(f"RATE_LIMIT_STORAGE {url!r} has no asyncio storage")
+    return storage
+
+
 class RateLimiter:
     def __init__(self, url: str) -> None:
-        self.storage: Storage = _MemoryStorage() if url.startswith("memory://") else storage_from_string(f"async+{url}")
+        self.storage = _storage(url)
         # Public for callers that count several limits all or none (core/mail_limits).
         self.strategy = MovingWindowRateLimiter(self.storage)
 

@@ -17,11 +17,13 @@ from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
+from graphql import GraphQLFormattedError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
+    ErrorMessage,
     SubscribeMessage,
 )
 
@@ -73,7 +75,7 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     def live(self) -> LiveConnections:
         return self.view.live  # type: ignore[attr-defined]
 
-    @property  # type: ignore[override]
+    @property
     def context(self) -> Context:
         """The running operation's own context; the connection's outside operations."""
         return _operation_context.get() or self._connection_context
@@ -131,17 +133,17 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await super().handle_subscribe(message)  # the protocol's 4401
             return
         if not self.view.persisted.allows(message["payload"].get("query")):  # type: ignore[attr-defined]
-            refusal = {
+            refusal: GraphQLFormattedError = {
                 "message": "Only known operations are accepted.",
                 "extensions": {"code": "PERSISTED_QUERY_NOT_ALLOWED"},
             }
-            await self.send_message({"id": message["id"], "type": "error", "payload": [refusal]})
+            await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[refusal]))
             return
         principal = await self._live.reauthenticate()
         if principal is None:
             return
-        if refusal := await token_rate_limited(self.context, principal):
-            await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
+        if limited := await token_rate_limited(self.context, principal):
+            await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[limited.formatted]))
             return
         token = _operation_context.set(replace(self._connection_context, principal=principal, loaders=Loaders()))
         try:
