@@ -10,12 +10,10 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
@@ -30,7 +28,7 @@ from core.clock import FrozenClock
 from core.mail_delivery import deliver_forever
 from core.runtime import Runtime
 from settings import Settings
-from tests.helpers import Factory, GraphQLClient
+from tests.helpers import Factory, GraphQLClient, throwaway_postgres_database
 from tests.live_server import free_port, uvicorn_server
 from tests.smtp import SmtpSink
 
@@ -50,20 +48,13 @@ def smtp_sink() -> Iterator[SmtpSink]:
 
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
-    server = os.environ.get("TEST_DATABASE_URL", "").strip().rstrip("/")
+    server = os.environ.get("TEST_DATABASE_URL", "").strip()
     if not server:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite://{Path(tmp) / 'test.sqlite3'}"
         return
-    server = server.rsplit("/", 1)[0] if server.count("/") > 2 else server
-    name = f"cp_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(f"{server}/postgres")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{server}/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with throwaway_postgres_database(server, "cp_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

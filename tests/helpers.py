@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import httpx
 from tortoise import connections
 
@@ -23,9 +25,9 @@ PASSWORD = "Correcaminos-Pampa-4821"
 _numbers = itertools.count(9000)
 
 
-async def wait_for_mail(sink: SmtpSink, address: str, count: int = 1, timeout: float = 5) -> list[Received]:
-    """The messages the SMTP server received for `address`, once there are `count` (bounded wait)."""
-    for _ in range(int(timeout / 0.02)):
+async def wait_for_mail(sink: SmtpSink, address: str, count: int = 1) -> list[Received]:
+    """The messages the SMTP server received for `address`, once there are `count` (waits 5 seconds at most)."""
+    for _ in range(250):
         received = sink.to(address)
         if len(received) >= count:
             return received
@@ -53,6 +55,32 @@ async def emailed_token(sink: SmtpSink, address: str, path: str, count: int = 1)
             return tokens[count - 1]
         await asyncio.sleep(0.02)
     raise AssertionError(f"{address} did not receive {count} link(s) to {path}")
+
+
+def code_of(body: dict[str, Any]) -> str:
+    """The code of a response's first top-level error."""
+    return body["errors"][0]["extensions"]["code"]
+
+
+def session_cookie(client: GraphQLClient) -> str:
+    """The client's session as a Cookie header (for WebSocket handshakes and other clients)."""
+    return f"cp_session={client.http.cookies['cp_session']}"
+
+
+@asynccontextmanager
+async def throwaway_postgres_database(server_url: str, prefix: str) -> AsyncIterator[str]:
+    """The URL of a new, empty database on the server of `server_url` (its own database name, if any, is
+    ignored), dropped afterwards."""
+    server = server_url.strip().rstrip("/")
+    server = server.rsplit("/", 1)[0] if server.count("/") > 2 else server
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(f"{server}/postgres")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
 
 
 @contextmanager

@@ -15,6 +15,8 @@ from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection
 
 PROTOCOL = "graphql-transport-ws"
+STARTUP_SECONDS = 10.0
+MESSAGE_SECONDS = 5.0  # how long a test waits for the next WebSocket message
 
 
 def free_port() -> int:
@@ -23,14 +25,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+async def started(server: uvicorn.Server) -> None:
+    """uvicorn tells it started by a flag only: polled, within STARTUP_SECONDS, so a server that cannot start
+    fails the test instead of hanging it."""
+    for _ in range(int(STARTUP_SECONDS / 0.01)):
+        if server.started:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"uvicorn did not start within {STARTUP_SECONDS} seconds")
+
+
 @asynccontextmanager
 async def uvicorn_server(app: Starlette, port: int | None = None) -> AsyncIterator[int]:
     """The app on a real uvicorn server on localhost (its lifespan is already running)."""
     port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
     task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
+    await started(server)
     try:
         yield port
     finally:
@@ -47,10 +58,10 @@ class GraphQLSocket:
     async def send(self, message: dict[str, Any]) -> None:
         await self.connection.send(json.dumps(message))
 
-    async def receive(self, timeout: float = 5) -> dict[str, Any]:
-        """The next message that is not a keep-alive ping (answered with pong)."""
+    async def receive(self, seconds: float = MESSAGE_SECONDS) -> dict[str, Any]:
+        """The next message that is not a keep-alive ping (answered with pong), each within `seconds`."""
         while True:
-            message = json.loads(await asyncio.wait_for(self.connection.recv(), timeout))
+            message = json.loads(await asyncio.wait_for(self.connection.recv(), seconds))
             if message["type"] == "ping":
                 await self.send({"type": "pong"})
                 continue
@@ -63,17 +74,17 @@ class GraphQLSocket:
     async def subscribe(self, query: str, variables: dict[str, Any] | None = None, op_id: str = "1") -> None:
         await self.send({"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
 
-    async def next_data(self, timeout: float = 5) -> dict[str, Any]:
-        message = await self.receive(timeout)
+    async def next_data(self, seconds: float = MESSAGE_SECONDS) -> dict[str, Any]:
+        message = await self.receive(seconds)
         assert message["type"] == "next", message
         assert "errors" not in message["payload"], message["payload"]
         return message["payload"]["data"]
 
-    async def closed_with(self, timeout: float = 5) -> int | None:
-        """Wait for the server to close the socket; its close code."""
+    async def closed_with(self, seconds: float = MESSAGE_SECONDS) -> int | None:
+        """Wait for the server to close the socket (each message within `seconds`); its close code."""
         try:
             while True:
-                await asyncio.wait_for(self.connection.recv(), timeout)
+                await asyncio.wait_for(self.connection.recv(), seconds)
         except websockets.ConnectionClosed as closed:
             return closed.rcvd.code if closed.rcvd else None
 

@@ -16,7 +16,7 @@ import pytest
 from app import graphiql_policy
 from core.runtime import Runtime
 from tests.conftest import BASE_URL
-from tests.helpers import Factory, GraphQLClient
+from tests.helpers import Factory, GraphQLClient, code_of
 from tests.live_server import graphql_socket
 from tests.test_real_clients import partner_token
 
@@ -37,10 +37,6 @@ NOT_STARTED: dict[str, tuple[str, dict[str, Any], str]] = {
     "too deep": (TOO_DEEP, {}, "QUERY_TOO_DEEP"),
 }
 SUBSCRIPTION = "subscription { cancellationStatusChanged { cancellation { status } } }"
-
-
-def code_of(body: dict[str, Any]) -> str:
-    return body["errors"][0]["extensions"]["code"]
 
 
 def persisted(query: str, version: object = 1) -> dict[str, Any]:

@@ -4,10 +4,10 @@ cancellation previews cost the same statements for 5 services as for 50."""
 from __future__ import annotations
 
 from core.ids import to_global_id
-from tests.helpers import Factory, GraphQLClient, counting_queries
+from tests.helpers import Factory, GraphQLClient, counting_queries, session_cookie
 from tests.live_server import graphql_socket
 from tests.test_query_count import delivered
-from tests.test_real_clients import WITHDRAW, request_cancellation, session_cookie
+from tests.test_real_clients import WITHDRAW, request_cancellation
 
 LIVE = """subscription($s: ID) { cancellationStatusChanged(serviceId: $s) { cancellation { id status } } }"""
 PREVIEWS = """{ viewer { account { services(first: 50) { edges { node {

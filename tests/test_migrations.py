@@ -6,14 +6,12 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 
-import asyncpg
 import pytest
 
 from settings import PROJECT_DIR
+from tests.helpers import throwaway_postgres_database
 
 
 def check(database_url: str) -> subprocess.CompletedProcess[str]:
@@ -34,21 +32,12 @@ def test_sqlite_tree_matches_models(tmp_path) -> None:
     assert "matches the models" in result.stdout
 
 
-@asynccontextmanager
-async def empty_postgres_database(prefix: str) -> AsyncIterator[str]:
-    """The URL of a new, empty database on TEST_DATABASE_URL's server, dropped afterwards (skips without one)."""
+def empty_postgres_database(prefix: str) -> AbstractAsyncContextManager[str]:
+    """A new, empty database on TEST_DATABASE_URL's server, dropped afterwards (skips without one)."""
     server = os.environ.get("TEST_DATABASE_URL", "").strip()
     if not server:
         pytest.skip("TEST_DATABASE_URL not set")
-    server = server.rstrip("/").rsplit("/", 1)[0]
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(f"{server}/postgres")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{server}/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        await admin.close()
+    return throwaway_postgres_database(server, prefix)
 
 
 async def test_postgres_tree_matches_models() -> None:

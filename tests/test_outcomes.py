@@ -33,4 +33,6 @@ def test_each_code_is_public_and_has_a_message(codes) -> None:
 
 def _placeholders() -> dict[str, object]:
     """Values for every placeholder a message may name (a missing one raises KeyError)."""
-    return {name: 1 for name in ("seconds", "min", "max", "attempts", "minutes", "hours", "email", "field", "hints")}
+    return dict.fromkeys(
+        ("seconds", "min", "max", "attempts", "minutes", "hours", "email", "field", "hints", "permissions"), 1
+    )

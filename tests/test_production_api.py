@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from app import create_app
 from settings import Settings
 from tests.conftest import BASE_URL
-from tests.helpers import GraphQLClient
+from tests.helpers import GraphQLClient, code_of
 
 
 @pytest.fixture
@@ -27,10 +27,6 @@ async def production(settings: Settings, app: Starlette) -> AsyncIterator[GraphQ
     )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=prod), base_url=BASE_URL) as http:
         yield GraphQLClient(http)
-
-
-def code_of(body: dict) -> str:
-    return body["errors"][0]["extensions"]["code"]
 
 
 async def test_depth_limit(client) -> None:

@@ -29,7 +29,7 @@ from core.ids import to_global_id
 from core.runtime import Runtime
 from domain.cancellation import complete_due
 from settings import PROJECT_DIR, Settings
-from tests.helpers import GraphQLClient, emailed_code
+from tests.helpers import GraphQLClient, emailed_code, session_cookie
 from tests.live_server import uvicorn_server
 
 TEST_TOOLS = PROJECT_DIR / "test-tools"
@@ -135,10 +135,6 @@ async def audit(app: Starlette) -> dict[str, dict[str, Any]]:
 def not_ok(results: dict[str, dict[str, Any]]) -> dict[str, str]:
     """The status of each audit that did not pass: error (MUST), warn (SHOULD) or notice (MAY)."""
     return {id_: result["status"] for id_, result in results.items() if result["status"] != "ok"}
-
-
-def session_cookie(client: GraphQLClient) -> str:
-    return f"cp_session={client.http.cookies['cp_session']}"
 
 
 async def partner_token(runtime: Runtime, account: models.Account, permissions: list[str]) -> str:

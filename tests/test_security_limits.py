@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from core import limits
 from core.limits import Budget, Measurement, measure
-from tests.helpers import Factory, GraphQLClient
+from tests.helpers import Factory, GraphQLClient, code_of, session_cookie
 from tests.live_server import graphql_socket, uvicorn_server
 
 UNLIMITED = Budget(max_depth=10**6, max_aliases=10**6, max_cost=2**200)
@@ -36,14 +36,6 @@ def selections_in(document: str) -> int:
 
     visit(parse(document), Counter())
     return count
-
-
-def session_cookie(client: GraphQLClient) -> str:
-    return f"cp_session={client.http.cookies['cp_session']}"
-
-
-def code_of(body: dict[str, Any]) -> str:
-    return body["errors"][0]["extensions"]["code"]
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ from core.logs import WithoutQueryString, scrubbed_trace
 from schema import schema
 from settings import PROJECT_DIR
 from tests.helpers import Factory, GraphQLClient
-from tests.live_server import PROTOCOL, GraphQLSocket, free_port
+from tests.live_server import PROTOCOL, GraphQLSocket, free_port, started
 
 MARKER = "S3cr3t-MARKER-4f1"
 SCALARS: dict[str, Any] = {
@@ -208,8 +208,7 @@ async def uvicorn_as_served(app: Starlette, records: Records) -> AsyncIterator[i
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:
-        while not server.started:
-            await asyncio.sleep(0.01)
+        await started(server)
         yield config.port
     finally:
         server.should_exit = True

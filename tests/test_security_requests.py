@@ -19,7 +19,7 @@ from app import create_app
 from core import apq
 from settings import Settings
 from tests.conftest import BASE_URL
-from tests.helpers import Factory, GraphQLClient
+from tests.helpers import Factory, GraphQLClient, code_of
 
 REFUSED = "could not connect to server: Connection refused (SELECT ... token_hash)"
 QUERY = b'"query": "{ viewer { permissions } }"'
@@ -36,10 +36,6 @@ MALFORMED: dict[str, bytes] = {
     "variables not an object": b"{" + QUERY + b', "variables": [1]}',
     "query not a string": b'{"query": 42}',
 }
-
-
-def code_of(body: dict[str, Any]) -> str:
-    return body["errors"][0]["extensions"]["code"]
 
 
 @pytest.mark.parametrize("name", list(MALFORMED))

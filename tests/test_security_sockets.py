@@ -22,9 +22,9 @@ from core.authn import REQUESTS_PER_TOKEN
 from core.events import CHANNEL
 from core.ids import to_global_id
 from core.sockets import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED
-from tests.helpers import PASSWORD, counting_queries, emailed_code
+from tests.helpers import PASSWORD, counting_queries, emailed_code, session_cookie
 from tests.live_server import GraphQLSocket, graphql_socket
-from tests.test_subscriptions import CONFIRM, SUBSCRIPTION, request_cancellation, session_cookie
+from tests.test_subscriptions import CONFIRM, SUBSCRIPTION, request_cancellation
 from tests.test_subscriptions_postgres import listeners_connected, real_time, second_process  # noqa: F401 (fixtures)
 
 CREATE_TOKEN = """mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) {

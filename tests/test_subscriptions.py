@@ -13,7 +13,7 @@ import models
 from core import events
 from core.ids import to_global_id
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
-from tests.helpers import PASSWORD, emailed_code
+from tests.helpers import PASSWORD, emailed_code, session_cookie
 from tests.live_server import graphql_socket, uvicorn_server
 
 HOLDER_EMAIL = "vivo@example.net"
@@ -25,10 +25,6 @@ CONFIRM = """mutation($i: ServiceCancellationConfirmInput!) { serviceCancellatio
   cancellation { id status } errors { code message } } }"""
 WITHDRAW = """mutation($i: ServiceCancellationWithdrawInput!) { serviceCancellationWithdraw(input: $i) {
   cancellation { id status } errors { code message } } }"""
-
-
-def session_cookie(client) -> str:
-    return f"cp_session={client.http.cookies['cp_session']}"
 
 
 async def request_cancellation(client, service: models.Service) -> str:

@@ -16,9 +16,9 @@ from tortoise import connections
 
 from core.events import LISTENER_NAME
 from settings import PROJECT_DIR
-from tests.helpers import emailed_code
+from tests.helpers import emailed_code, session_cookie
 from tests.live_server import free_port, graphql_socket, uvicorn_server
-from tests.test_subscriptions import CONFIRM, HOLDER_EMAIL, SUBSCRIPTION, request_cancellation, session_cookie
+from tests.test_subscriptions import CONFIRM, HOLDER_EMAIL, SUBSCRIPTION, request_cancellation
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only")
 
@@ -106,7 +106,7 @@ async def test_listener_reconnects_and_resends_current_state(app, runtime, clien
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()",
             [LISTENER_NAME],
         )
-        resent = (await socket.next_data(timeout=10))["cancellationStatusChanged"]
+        resent = (await socket.next_data(seconds=10))["cancellationStatusChanged"]
         assert resent["cancellation"]["id"] == cancellation_id
         await asyncio.wait_for(runtime.events.connected.wait(), timeout=10)
         confirmed = await client.data(
