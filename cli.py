@@ -308,10 +308,8 @@ def cmd_dev_smtp(settings: Settings, args: argparse.Namespace) -> None:
     """A local SMTP server that prints every message it receives (development only)."""
     with dev_smtp(args.port):
         print(f"printing SMTP server on 127.0.0.1:{args.port}; Ctrl-C to stop")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(asyncio.Event().wait())
-        except KeyboardInterrupt:
-            pass
 
 
 @contextlib.contextmanager

@@ -14,8 +14,8 @@ from starlette.routing import Route
 from core.authn import authenticate
 from core.db import close_database, open_database
 from core.ids import to_global_id
-from core.runtime import Runtime
 from core.loaders import latest_cancellations
+from core.runtime import Runtime
 from models import Contact, Holder, MailMessage, MailRecipient, Service
 from settings import Settings
 

@@ -338,7 +338,7 @@ def sign_in_cost() -> str:
 
 
 def main() -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     if len(sys.argv) == 3 and sys.argv[1] in ("--dialect", "--fan-out"):
         # --fan-out DIALECT: only the subscriber fan-out, printed and not written to BENCHMARKS.md.
