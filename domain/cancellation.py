@@ -1,19 +1,17 @@
 """Cancelling a service (seed 003): preview the rules, request, confirm with the emailed code,
-withdraw, expire, and complete within 24 hours of confirmation.
+withdraw, resend the code, and let an unconfirmed request expire.
 
-Every state change goes through `_transition`: one transaction holding the change, its
-activity event, its email and its live event, so they are committed together or not at all.
+The rules themselves are in domain/cancellation_rules.py; the completion worker in
+domain/cancellation_completion.py. Every state change goes through `transition`: one transaction
+holding the change, its activity event, its email and its live event, so they are committed
+together or not at all.
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib
-import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -21,35 +19,38 @@ from tortoise.expressions import F, Q
 
 from core import activity
 from core.context import Context, Principal
+from core.i18n import Messages
 from core.ids import pk_of
 from core.mail import Recipient, queue_mail, recipients_for
 from core.mail_limits import MailKind, Outgoing, mail_wait, mail_wait_all
-from core.outcome import Failures
+from core.outcome import Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
+from domain.cancellation_rules import CancellationRefusal, Verdict, decide
 from domain.live_cancellations import publish_cancellation
 from models import Cancellation, Holder, Service
 from models.enums import (
+    OPEN_CANCELLATION,
     CancellationStatus,
     EmailCategory,
     Language,
-    PaymentMethod,
     Permission,
     ServiceKind,
     ServiceStatus,
 )
 
-log = logging.getLogger("clientpanel.cancellation")
 CODE_VALIDITY = timedelta(hours=24)
 EFFECTIVE_WITHIN = timedelta(hours=24)
 ATTEMPTS = 5
 CODE_DIGITS = 6
 MAX_REASON: int = Cancellation._meta.fields_map["reason"].max_length  # type: ignore[attr-defined]
 RESENDS_PER_CANCELLATION = "3/hour"
-# A completion that started this long ago without finishing (a crashed worker) is taken over.
-COMPLETION_LEASE = timedelta(minutes=10)
-OPEN = (CancellationStatus.AWAITING_CONFIRMATION, CancellationStatus.SCHEDULED)
 
-MESSAGES: dict[str, tuple[str, str]] = {
+SERVICE_ID = ("input", "serviceId")
+CANCELLATION_ID = ("input", "cancellationId")
+CODE = ("input", "code")
+
+# NOT_FOUND comes from the shared table (core/i18n); RATE_LIMITED here also speaks of emails sent.
+MESSAGES: Messages = {
     "REQUIRED": ("Indique el motivo de la baja.", "Give the reason for the cancellation."),
     "TOO_LONG": ("El motivo admite como máximo {max} caracteres.", "The reason allows at most {max} characters."),
     "ACKNOWLEDGEMENT_REQUIRED": (
@@ -81,13 +82,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Demasiados pedidos o emails enviados. Vuelva a intentarlo en {seconds} segundos.",
         "Too many requests or emails sent. Try again in {seconds} seconds.",
     ),
-    "NOT_FOUND": ("No existe o no le pertenece.", "It does not exist or does not belong to you."),
     "AUTOMATIC_DEBIT_WILL_BE_CHARGED": (
         "La solicitud se hizo después del día 1° del mes en que vence el servicio: el débito automático "
         "correspondiente será procesado y el importe debitado no será reintegrado.",
         "The request came after the 1st of the month in which the service falls due: the automatic debit will "
         "be processed and the amount debited will not be refunded.",
     ),
+}
+
+
+@error_codes(MESSAGES)
+class CancellationError(StrEnum):
+    NOT_FOUND = "NOT_FOUND"
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    ACKNOWLEDGEMENT_REQUIRED = "ACKNOWLEDGEMENT_REQUIRED"
+    ALREADY_PENDING = "ALREADY_PENDING"
+    INVALID_STATE = "INVALID_STATE"
+    DEADLINE_PASSED = "DEADLINE_PASSED"
+    INVALID_CODE = "INVALID_CODE"
+    CODE_EXPIRED = "CODE_EXPIRED"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    RATE_LIMITED = "RATE_LIMITED"
+    AUTOMATIC_DEBIT_WILL_BE_CHARGED = "AUTOMATIC_DEBIT_WILL_BE_CHARGED"  # a warning (WarningCode)
+
+
+class CancellationBlocker(StrEnum):
+    """Why the preview says a request is not possible now (the schema exposes this enum as it is)."""
+
+    ALREADY_CANCELLED = "ALREADY_CANCELLED"
+    ALREADY_PENDING = "ALREADY_PENDING"
+    PAST_DUE_DATE = "PAST_DUE_DATE"
+    NOT_ALLOWED = "NOT_ALLOWED"
+
+
+# What each refusal of the rules is to the preview (every one is listed) and to a request (the first one answers).
+# NOT_ALLOWED is the caller's, not the service's: a request without MANAGE_SERVICES is refused FORBIDDEN first.
+BLOCKERS: dict[CancellationRefusal, CancellationBlocker] = {
+    CancellationRefusal.ALREADY_CANCELLED: CancellationBlocker.ALREADY_CANCELLED,
+    CancellationRefusal.ALREADY_PENDING: CancellationBlocker.ALREADY_PENDING,
+    CancellationRefusal.PAST_DUE_DATE: CancellationBlocker.PAST_DUE_DATE,
+}
+REQUEST_ERRORS: dict[CancellationRefusal, CancellationError] = {
+    CancellationRefusal.ALREADY_CANCELLED: CancellationError.INVALID_STATE,
+    CancellationRefusal.ALREADY_PENDING: CancellationError.ALREADY_PENDING,
+    CancellationRefusal.PAST_DUE_DATE: CancellationError.DEADLINE_PASSED,
 }
 
 DATA_DELETED: dict[ServiceKind, tuple[list[str], list[str]]] = {
@@ -111,7 +150,7 @@ DATA_DELETED: dict[ServiceKind, tuple[list[str], list[str]]] = {
 @dataclass(frozen=True, slots=True)
 class Preview:
     can_request: bool
-    blockers: list[str]
+    blockers: list[CancellationBlocker]
     request_deadline: datetime | None
     automatic_debit_cutoff: date | None
     next_debit_will_be_charged: bool
@@ -127,78 +166,44 @@ class MailRefused(Exception):
         self.wait = wait
 
 
-@dataclass
-class Outcome(Failures):
-    cancellation: Cancellation | None = None
-    debit_will_be_charged: bool = False
-
-
-def request_deadline(runtime: Runtime, service: Service) -> datetime | None:
-    """The last moment a request is accepted: the start of the due date in the provider's time zone."""
-    if service.next_due_date is None:
-        return None
-    return datetime.combine(service.next_due_date, time.min, tzinfo=runtime.settings.zone).astimezone(UTC)
-
-
-def automatic_debit_cutoff(service: Service) -> date | None:
-    """Automatic debit: the 1st of the month in which the service falls due (seed 003)."""
-    if service.payment_method != PaymentMethod.AUTOMATIC_DEBIT or service.next_due_date is None:
-        return None
-    return service.next_due_date.replace(day=1)
-
-
-def debit_will_be_charged(runtime: Runtime, service: Service) -> bool:
-    cutoff = automatic_debit_cutoff(service)
-    return cutoff is not None and runtime.clock.now().astimezone(runtime.settings.zone).date() >= cutoff
-
-
-async def open_cancellation(service_id: int) -> Cancellation | None:
-    return await Cancellation.filter(service_id=service_id, status__in=OPEN).first()
+def verdict_now(runtime: Runtime, service: Service, *, has_open: bool) -> Verdict:
+    """The rules applied at the clock's now, in the provider's time zone."""
+    return decide(service, has_open=has_open, now=runtime.clock.now(), zone=runtime.settings.zone)
 
 
 async def _has_open_cancellation(ctx: Context, service_id: int) -> bool:
     """Through the request's loader that Service.cancellation shares: one query for every service listed."""
     latest = await ctx.loaders.latest_cancellation.load(service_id)
-    return latest is not None and latest.status in OPEN
+    return latest is not None and latest.status in OPEN_CANCELLATION
 
 
 async def preview(ctx: Context, service: Service) -> Preview:
     """What cancelling now would mean; no side effects."""
-    principal = ctx.require(Permission.SERVICES)
-    runtime = ctx.runtime
-    deadline = request_deadline(runtime, service)
-    blockers = []
-    if service.status == ServiceStatus.CANCELLED:
-        blockers.append("ALREADY_CANCELLED")
-    elif await _has_open_cancellation(ctx, service.id):
-        blockers.append("ALREADY_PENDING")
-    if deadline is not None and runtime.clock.now() >= deadline and service.status != ServiceStatus.CANCELLED:
-        blockers.append("PAST_DUE_DATE")
-    if Permission.MANAGE_SERVICES not in principal.permissions:
-        blockers.append("NOT_ALLOWED")
+    verdict = verdict_now(ctx.runtime, service, has_open=await _has_open_cancellation(ctx, service.id))
+    blockers = [BLOCKERS[refusal] for refusal in verdict.refusals]
+    if Permission.MANAGE_SERVICES not in ctx.acting.permissions:
+        blockers.append(CancellationBlocker.NOT_ALLOWED)
     spanish, english = DATA_DELETED[ServiceKind(service.kind)]
     return Preview(
         can_request=not blockers,
         blockers=blockers,
-        request_deadline=deadline,
-        automatic_debit_cutoff=automatic_debit_cutoff(service),
-        next_debit_will_be_charged=debit_will_be_charged(runtime, service),
+        request_deadline=verdict.request_deadline,
+        automatic_debit_cutoff=verdict.automatic_debit_cutoff,
+        next_debit_will_be_charged=verdict.debit_will_be_charged,
         data_deleted=english if ctx.language == Language.EN else spanish,
     )
 
 
 async def _own_service(ctx: Context, service_id: str) -> Service | None:
-    principal = ctx.require(Permission.MANAGE_SERVICES)
     pk = pk_of(service_id, "Service")
-    return await Service.get_or_none(id=pk, account_id=principal.account_id) if pk else None
+    return await Service.get_or_none(id=pk, account_id=ctx.acting.account_id) if pk else None
 
 
 async def _own_cancellation(ctx: Context, cancellation_id: str) -> Cancellation | None:
-    principal = ctx.require(Permission.MANAGE_SERVICES)
     pk = pk_of(cancellation_id, "Cancellation")
     if pk is None:
         return None
-    return await Cancellation.get_or_none(id=pk, account_id=principal.account_id).select_related("service")
+    return await Cancellation.get_or_none(id=pk, account_id=ctx.acting.account_id).select_related("service")
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +222,7 @@ class Change:
     extra_condition: Q | None = None
 
 
-async def _transition(
+async def transition(
     runtime: Runtime, ctx: Context | None, cancellation: Cancellation, change: Change
 ) -> Cancellation | None:
     """Apply `change` if the cancellation is still in one of `change.expected` (None if it was not)."""
@@ -225,7 +230,7 @@ async def _transition(
     condition = Q(id=cancellation.id, status__in=list(change.expected))
     if change.extra_condition is not None:
         condition &= change.extra_condition
-    open_marker = {"open_service_id": None} if change.status not in OPEN else {}
+    open_marker = {"open_service_id": None} if change.status not in OPEN_CANCELLATION else {}
     async with runtime.events.transaction():
         updated = await Cancellation.filter(condition).update(status=change.status, **open_marker, **change.fields)
         if not updated:
@@ -239,21 +244,26 @@ async def _transition(
             await activity.record_system(runtime, service.account_id, change.action, summary)
         fresh = await Cancellation.get(id=cancellation.id).select_related("service")
         if change.template:
-            await queue_mail(
-                runtime,
-                account_id=service.account_id,
-                template=change.template,
-                category=EmailCategory.GENERAL,
-                values={
-                    **_mail_values(runtime, fresh),
-                    **change.values,
-                },
-                service_id=service.id,
-                contact_id=ctx.principal.contact_id if ctx and ctx.principal else None,
-                personal=change.personal,
-            )
+            await _mail_change(runtime, ctx, fresh, change, change.template)
         publish_cancellation(fresh, fresh.service)
     return fresh
+
+
+async def _mail_change(
+    runtime: Runtime, ctx: Context | None, cancellation: Cancellation, change: Change, template: str
+) -> None:
+    """The email a change sends, to the account or, if personal, to whoever acted."""
+    service = cancellation.service
+    await queue_mail(
+        runtime,
+        account_id=service.account_id,
+        template=template,
+        category=EmailCategory.GENERAL,
+        values={**_mail_values(runtime, cancellation), **change.values},
+        service_id=service.id,
+        contact_id=ctx.principal.contact_id if ctx and ctx.principal else None,
+        personal=change.personal,
+    )
 
 
 def _mail_values(runtime: Runtime, cancellation: Cancellation) -> dict[str, str]:
@@ -302,83 +312,91 @@ async def _tell_holder(runtime: Runtime, holder: Holder, cancellation: Cancellat
     )
 
 
-async def request(ctx: Context, service_id: str, reason: str, acknowledged: bool) -> Outcome:
-    runtime = ctx.runtime
-    service = await _own_service(ctx, service_id)
-    outcome = Outcome()
-    if service is None:
-        return outcome.fail("NOT_FOUND", ["input", "serviceId"])
-    reason = reason.strip()
+def _checked_input(reason: str, acknowledged: bool) -> Outcome[Cancellation]:
+    """The request's own fields: a reason that fits, and the acknowledged data deletion."""
+    outcome: Outcome[Cancellation] = Outcome()
     if not reason:
-        outcome.fail("REQUIRED", ["input", "reason"])
+        outcome.fail(CancellationError.REQUIRED, ["input", "reason"])
     elif len(reason) > MAX_REASON:
-        outcome.fail("TOO_LONG", ["input", "reason"], max=MAX_REASON)
+        outcome.fail(CancellationError.TOO_LONG, ["input", "reason"], max=MAX_REASON)
     if not acknowledged:
-        outcome.fail("ACKNOWLEDGEMENT_REQUIRED", ["input", "acknowledgeDataDeletion"])
-    if outcome.errors:
-        return outcome
-    deadline = request_deadline(runtime, service)
-    if service.status == ServiceStatus.CANCELLED:
-        return outcome.fail("INVALID_STATE", ["input", "serviceId"])
-    if await open_cancellation(service.id) is not None:
-        return outcome.fail("ALREADY_PENDING", ["input", "serviceId"])
-    if deadline is not None and runtime.clock.now() >= deadline:
-        return outcome.fail("DEADLINE_PASSED", ["input", "serviceId"])
-    principal = ctx.principal
-    assert principal is not None
-    # A contact's request is told at once to the holder, who can withdraw it (never the code).
+        outcome.fail(CancellationError.ACKNOWLEDGEMENT_REQUIRED, ["input", "acknowledgeDataDeletion"])
+    return outcome
+
+
+async def request(ctx: Context, service_id: str, reason: str, acknowledged: bool) -> Outcome[Cancellation]:
+    """Open a cancellation awaiting its code, if the input is valid and the rules allow it now."""
+    service = await _own_service(ctx, service_id)
+    if service is None:
+        return failed(CancellationError.NOT_FOUND, SERVICE_ID)
+    reason = reason.strip()
+    checked = _checked_input(reason, acknowledged)
+    if not checked.ok:
+        return checked
+    # A fresh read (not the loader): the request is judged against what is committed now.
+    has_open = await Cancellation.exists(service_id=service.id, status__in=OPEN_CANCELLATION)
+    verdict = verdict_now(ctx.runtime, service, has_open=has_open)
+    if verdict.refusals:
+        return failed(REQUEST_ERRORS[verdict.refusals[0]], SERVICE_ID)
+    try:
+        cancellation = await _open(ctx, service, reason)
+    except IntegrityError:
+        return failed(CancellationError.ALREADY_PENDING, SERVICE_ID)
+    except MailRefused as refused:
+        return failed(CancellationError.RATE_LIMITED, None, seconds=refused.wait)
+    outcome = succeeded(cancellation)
+    if verdict.debit_will_be_charged:
+        outcome.warn(CancellationError.AUTOMATIC_DEBIT_WILL_BE_CHARGED)
+    return outcome
+
+
+async def _open(ctx: Context, service: Service, reason: str) -> Cancellation:
+    """Create the request with its code, email the code to whoever asked and tell the holder of a contact's
+    request (never the code); MailRefused (rolled back) when that mail is over budget."""
+    runtime = ctx.runtime
+    principal = ctx.acting
     holder = await Holder.get(account_id=service.account_id) if principal.contact_id is not None else None
     outgoing = [Outgoing(MailKind.SECURITY, await _code_addresses(service.account_id, principal))]
     if holder is not None:
         outgoing.append(Outgoing(MailKind.CUSTOMER, [holder.email]))
     code = runtime.secrets.new_code(CODE_DIGITS)
     now = runtime.clock.now()
-    try:
-        async with runtime.events.transaction():
-            cancellation = await Cancellation.create(
-                account_id=service.account_id,
-                service=service,
-                open_service_id=service.id,
-                status=CancellationStatus.AWAITING_CONFIRMATION,
-                reason=reason,
-                requested_at=now,
-                requested_by=activity.fit(Cancellation, "requested_by", principal.actor),
-                code_hash=runtime.secrets.digest(code),
-                code_expires_at=now + CODE_VALIDITY,
-                attempts_left=ATTEMPTS,
-            )
-            # Counted once the request holds the service's one open slot: a duplicate counts no mail.
-            if wait := await mail_wait_all(runtime, account_id=service.account_id, outgoing=outgoing):
-                raise MailRefused(wait)
-            await activity.record(ctx, "cancellation.requested", f"Baja solicitada: {service.name}")
-            await queue_mail(
-                runtime,
-                account_id=service.account_id,
-                template="cancellation_code",
-                category=EmailCategory.GENERAL,
-                values={
-                    "code": code,
-                    **_mail_values(runtime, cancellation),
-                },
-                service_id=service.id,
-                contact_id=principal.contact_id,
-                personal=True,
-            )
-            if holder is not None:
-                await _tell_holder(runtime, holder, cancellation, principal)
-            publish_cancellation(cancellation, service)
-    except IntegrityError:
-        return outcome.fail("ALREADY_PENDING", ["input", "serviceId"])
-    except MailRefused as refused:
-        return outcome.fail("RATE_LIMITED", None, seconds=refused.wait)
-    outcome.cancellation = cancellation
-    outcome.debit_will_be_charged = debit_will_be_charged(runtime, service)
-    return outcome
+    async with runtime.events.transaction():
+        cancellation = await Cancellation.create(
+            account_id=service.account_id,
+            service=service,
+            open_service_id=service.id,
+            status=CancellationStatus.AWAITING_CONFIRMATION,
+            reason=reason,
+            requested_at=now,
+            requested_by=activity.fit(Cancellation, "requested_by", principal.actor),
+            code_hash=runtime.secrets.digest(code),
+            code_expires_at=now + CODE_VALIDITY,
+            attempts_left=ATTEMPTS,
+        )
+        # Counted once the request holds the service's one open slot: a duplicate counts no mail.
+        if wait := await mail_wait_all(runtime, account_id=service.account_id, outgoing=outgoing):
+            raise MailRefused(wait)
+        await activity.record(ctx, "cancellation.requested", f"Baja solicitada: {service.name}")
+        await queue_mail(
+            runtime,
+            account_id=service.account_id,
+            template="cancellation_code",
+            category=EmailCategory.GENERAL,
+            values={"code": code, **_mail_values(runtime, cancellation)},
+            service_id=service.id,
+            contact_id=principal.contact_id,
+            personal=True,
+        )
+        if holder is not None:
+            await _tell_holder(runtime, holder, cancellation, principal)
+        publish_cancellation(cancellation, service)
+    return cancellation
 
 
 async def expire(runtime: Runtime, ctx: Context | None, cancellation: Cancellation) -> Cancellation | None:
     """A code never entered in time: the request lapses."""
-    return await _transition(
+    return await transition(
         runtime,
         ctx,
         cancellation,
@@ -393,29 +411,21 @@ async def expire(runtime: Runtime, ctx: Context | None, cancellation: Cancellati
     )
 
 
-async def confirm(ctx: Context, cancellation_id: str, code: str) -> Outcome:
+async def confirm(ctx: Context, cancellation_id: str, code: str) -> Outcome[Cancellation]:
+    """Schedule the cancellation if `code` is its current code, entered in time."""
     runtime = ctx.runtime
     cancellation = await _own_cancellation(ctx, cancellation_id)
-    outcome = Outcome()
     if cancellation is None:
-        return outcome.fail("NOT_FOUND", ["input", "cancellationId"])
+        return failed(CancellationError.NOT_FOUND, CANCELLATION_ID)
     if cancellation.status in (CancellationStatus.SCHEDULED, CancellationStatus.COMPLETED):
-        outcome.cancellation = cancellation  # confirmed already: nothing changes, nothing is sent
-        return outcome
+        return succeeded(cancellation)  # confirmed already: nothing changes, nothing is sent
     if cancellation.status != CancellationStatus.AWAITING_CONFIRMATION:
-        return outcome.fail("INVALID_STATE", ["input", "cancellationId"])
-    now = runtime.clock.now()
-    if cancellation.code_expires_at is None or now >= cancellation.code_expires_at:
+        return failed(CancellationError.INVALID_STATE, CANCELLATION_ID)
+    if cancellation.code_expires_at is None or runtime.clock.now() >= cancellation.code_expires_at:
         await expire(runtime, ctx, cancellation)
-        return outcome.fail("CODE_EXPIRED", ["input", "code"])
-    if not await _spend_attempt(cancellation):
-        return await _not_compared(cancellation, outcome)
-    if not runtime.secrets.matches(cancellation.code_hash, code.strip()):
-        left = (await Cancellation.get(id=cancellation.id)).attempts_left
-        if left <= 0:
-            return outcome.fail("TOO_MANY_ATTEMPTS", ["input", "code"])
-        return outcome.fail("INVALID_CODE", ["input", "code"], attempts=left)
-    same_code = Q(code_hash=cancellation.code_hash)
+        return failed(CancellationError.CODE_EXPIRED, CODE)
+    if wrong := await _compare_code(runtime, cancellation, code):
+        return wrong
     if wait := await mail_wait(
         runtime,
         account_id=cancellation.account_id,
@@ -423,10 +433,36 @@ async def confirm(ctx: Context, cancellation_id: str, code: str) -> Outcome:
         addresses=await _notice_addresses(cancellation.account_id),
     ):
         # The right code, but its notice cannot go yet: the attempt is given back.
-        await Cancellation.filter(same_code, id=cancellation.id).update(attempts_left=F("attempts_left") + 1)
-        return outcome.fail("RATE_LIMITED", None, seconds=wait)
+        await Cancellation.filter(_same_code(cancellation), id=cancellation.id).update(
+            attempts_left=F("attempts_left") + 1
+        )
+        return failed(CancellationError.RATE_LIMITED, None, seconds=wait)
+    return await _schedule(ctx, cancellation)
+
+
+def _same_code(cancellation: Cancellation) -> Q:
+    """Still the code that was read (not replaced by a resend meanwhile)."""
+    return Q(code_hash=cancellation.code_hash)
+
+
+async def _compare_code(runtime: Runtime, cancellation: Cancellation, code: str) -> Outcome[Cancellation] | None:
+    """None when `code` is right; else why not. An attempt is spent before comparing."""
+    if not await _spend_attempt(cancellation):
+        return await _not_compared(cancellation)
+    if runtime.secrets.matches(cancellation.code_hash, code.strip()):
+        return None
+    left = (await Cancellation.get(id=cancellation.id)).attempts_left
+    if left <= 0:
+        return failed(CancellationError.TOO_MANY_ATTEMPTS, CODE)
+    return failed(CancellationError.INVALID_CODE, CODE, attempts=left)
+
+
+async def _schedule(ctx: Context, cancellation: Cancellation) -> Outcome[Cancellation]:
+    """The confirmation itself: the service is pending cancellation, carried out once its delay has passed."""
+    runtime = ctx.runtime
+    now = runtime.clock.now()
     service = cancellation.service
-    confirmed = await _transition(
+    confirmed = await transition(
         runtime,
         ctx,
         cancellation,
@@ -443,13 +479,13 @@ async def confirm(ctx: Context, cancellation_id: str, code: str) -> Outcome:
             },
             service_fields={"status": ServiceStatus.CANCELLATION_PENDING, "status_before_cancellation": service.status},
             template="cancellation_scheduled",
-            extra_condition=same_code,
+            extra_condition=_same_code(cancellation),
         ),
     )
-    outcome.cancellation = confirmed or await Cancellation.get(id=cancellation.id).select_related("service")
-    if outcome.cancellation.status not in (CancellationStatus.SCHEDULED, CancellationStatus.COMPLETED):
-        return outcome.fail("INVALID_STATE", ["input", "cancellationId"])  # withdrawn or given a new code meanwhile
-    return outcome
+    current = confirmed or await Cancellation.get(id=cancellation.id).select_related("service")
+    if current.status not in (CancellationStatus.SCHEDULED, CancellationStatus.COMPLETED):
+        return failed(CancellationError.INVALID_STATE, CANCELLATION_ID)  # withdrawn or given a new code meanwhile
+    return succeeded(current)
 
 
 async def _spend_attempt(cancellation: Cancellation) -> bool:
@@ -464,33 +500,32 @@ async def _spend_attempt(cancellation: Cancellation) -> bool:
     return bool(spent)
 
 
-async def _not_compared(cancellation: Cancellation, outcome: Outcome) -> Outcome:
+async def _not_compared(cancellation: Cancellation) -> Outcome[Cancellation]:
     """Why no attempt was left to spend: attempts used up, the code replaced, or the request closed."""
     current = await Cancellation.get(id=cancellation.id)
     if current.status != CancellationStatus.AWAITING_CONFIRMATION:
-        return outcome.fail("INVALID_STATE", ["input", "cancellationId"])
+        return failed(CancellationError.INVALID_STATE, CANCELLATION_ID)
     if current.attempts_left <= 0:
-        return outcome.fail("TOO_MANY_ATTEMPTS", ["input", "code"])
-    return outcome.fail("INVALID_CODE", ["input", "code"], attempts=current.attempts_left)
+        return failed(CancellationError.TOO_MANY_ATTEMPTS, CODE)
+    return failed(CancellationError.INVALID_CODE, CODE, attempts=current.attempts_left)
 
 
-async def resend_code(ctx: Context, cancellation_id: str) -> Outcome:
+async def resend_code(ctx: Context, cancellation_id: str) -> Outcome[Cancellation]:
+    """A new code for a request awaiting confirmation; the old one stops working."""
     runtime = ctx.runtime
     cancellation = await _own_cancellation(ctx, cancellation_id)
-    outcome = Outcome()
     if cancellation is None:
-        return outcome.fail("NOT_FOUND", ["input", "cancellationId"])
+        return failed(CancellationError.NOT_FOUND, CANCELLATION_ID)
     if cancellation.status != CancellationStatus.AWAITING_CONFIRMATION:
-        return outcome.fail("INVALID_STATE", ["input", "cancellationId"])
-    principal = ctx.require(Permission.MANAGE_SERVICES)
-    code_to = await _code_addresses(cancellation.account_id, principal)
+        return failed(CancellationError.INVALID_STATE, CANCELLATION_ID)
+    code_to = await _code_addresses(cancellation.account_id, ctx.acting)
     if wait := await runtime.limiter.hit(
         RESENDS_PER_CANCELLATION, "cancellation-code", str(cancellation.id)
     ) or await mail_wait(runtime, account_id=cancellation.account_id, kind=MailKind.SECURITY, addresses=code_to):
-        return outcome.fail("RATE_LIMITED", None, seconds=wait)
+        return failed(CancellationError.RATE_LIMITED, None, seconds=wait)
     code = runtime.secrets.new_code(CODE_DIGITS)
     now = runtime.clock.now()
-    resent = await _transition(
+    resent = await transition(
         runtime,
         ctx,
         cancellation,
@@ -510,17 +545,16 @@ async def resend_code(ctx: Context, cancellation_id: str) -> Outcome:
         ),
     )
     if resent is None:
-        return outcome.fail("INVALID_STATE", ["input", "cancellationId"])
-    outcome.cancellation = resent
-    return outcome
+        return failed(CancellationError.INVALID_STATE, CANCELLATION_ID)
+    return succeeded(resent)
 
 
-async def withdraw(ctx: Context, cancellation_id: str) -> Outcome:
+async def withdraw(ctx: Context, cancellation_id: str) -> Outcome[Cancellation]:
+    """Undo an open cancellation until its completion starts; a scheduled one gives the service its status back."""
     runtime = ctx.runtime
     cancellation = await _own_cancellation(ctx, cancellation_id)
-    outcome = Outcome()
     if cancellation is None:
-        return outcome.fail("NOT_FOUND", ["input", "cancellationId"])
+        return failed(CancellationError.NOT_FOUND, CANCELLATION_ID)
     service = cancellation.service
     # Withdrawing stops a destructive change, so it is never refused; past the account's mail
     # budget it happens without its notice (the activity history still shows it).
@@ -534,13 +568,13 @@ async def withdraw(ctx: Context, cancellation_id: str) -> Outcome:
             "status": service.status_before_cancellation or ServiceStatus.ACTIVE,
             "status_before_cancellation": None,
         }
-    withdrawn = await _transition(
+    withdrawn = await transition(
         runtime,
         ctx,
         cancellation,
         Change(
             status=CancellationStatus.WITHDRAWN,
-            expected=OPEN,
+            expected=OPEN_CANCELLATION,
             action="cancellation.withdrawn",
             summary="Solicitud de baja retirada",
             fields={"withdrawn_at": runtime.clock.now(), "code_hash": None},
@@ -550,67 +584,5 @@ async def withdraw(ctx: Context, cancellation_id: str) -> Outcome:
         ),
     )
     if withdrawn is None:
-        return outcome.fail("INVALID_STATE", ["input", "cancellationId"])
-    outcome.cancellation = withdrawn
-    return outcome
-
-
-Hook = Callable[[Runtime, Service], Awaitable[list[str]]]
-
-
-@cache
-def deprovision_hook(name: str) -> Hook:
-    """The callable named by DEPROVISION_HOOK ("module:function"), resolved once."""
-    module, _, function = name.partition(":")
-    return getattr(importlib.import_module(module), function)
-
-
-async def complete_due(runtime: Runtime) -> int:
-    """One pass of the completion worker: expire lapsed codes, carry out due cancellations."""
-    now = runtime.clock.now()
-    lapsing = Cancellation.filter(status=CancellationStatus.AWAITING_CONFIRMATION, code_expires_at__lte=now)
-    for lapsed in await lapsing.select_related("service"):
-        await expire(runtime, None, lapsed)
-    completed = 0
-    due = await Cancellation.filter(status=CancellationStatus.SCHEDULED, complete_after__lte=now).values_list(
-        "id", flat=True
-    )
-    for cancellation_id in due:
-        completed += await complete(runtime, cancellation_id)
-    return completed
-
-
-async def complete(runtime: Runtime, cancellation_id: int) -> bool:
-    """Claim, deprovision, then mark done. A crash after the claim is retried once the lease lapses;
-    the hook must be idempotent (deleting what is already deleted is a no-op)."""
-    now = runtime.clock.now()
-    free = Q(completion_started_at__isnull=True) | Q(completion_started_at__lt=now - COMPLETION_LEASE)
-    claimed = await Cancellation.filter(free, id=cancellation_id, status=CancellationStatus.SCHEDULED).update(
-        completion_started_at=now
-    )
-    if not claimed:
-        return False
-    cancellation = await Cancellation.get(id=cancellation_id).select_related("service")
-    deleted = await deprovision_hook(runtime.settings.deprovision_hook)(runtime, cancellation.service)
-    done = await _transition(
-        runtime,
-        None,
-        cancellation,
-        Change(
-            status=CancellationStatus.COMPLETED,
-            expected=(CancellationStatus.SCHEDULED,),
-            action="cancellation.completed",
-            summary="Baja completada (" + "; ".join(deleted) + ")" if deleted else "Baja completada",
-            fields={"completed_at": now},
-            service_fields={"status": ServiceStatus.CANCELLED, "cancelled_at": now},
-            template="cancellation_completed",
-        ),
-    )
-    return done is not None
-
-
-async def complete_forever(runtime: Runtime) -> None:
-    """The worker: a pass every WORKER_POLL_SECONDS (the clock decides what is due)."""
-    while True:
-        await complete_due(runtime)
-        await asyncio.sleep(runtime.settings.worker_poll_seconds)
+        return failed(CancellationError.INVALID_STATE, CANCELLATION_ID)
+    return succeeded(withdrawn)

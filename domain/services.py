@@ -1,11 +1,11 @@
-"""Services: listing them, within the viewer's account (SERVICES)."""
+"""Services: listing them, within the viewer's account (the field declares SERVICES)."""
 
 from __future__ import annotations
 
 from core.context import Context
 from core.pagination import Page, paginate
 from models import Service
-from models.enums import Permission, ServiceStatus
+from models.enums import ServiceStatus
 
 
 async def services_page(
@@ -16,8 +16,7 @@ async def services_page(
     before: str | None,
     status: list[ServiceStatus] | None,
 ) -> Page[Service]:
-    principal = ctx.require(Permission.SERVICES)
-    queryset = Service.filter(account_id=principal.account_id)
+    queryset = Service.filter(account_id=ctx.acting.account_id)
     if status:
         queryset = queryset.filter(status__in=[s.value for s in status])
     return await paginate(queryset, first=first, after=after, last=last, before=before)

@@ -3,41 +3,36 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
 
 import strawberry
 
 import models
 from core.context import Context
-from core.i18n import translate
 from core.ids import to_global_id
+from core.outcome import Outcome
 from core.pagination import Page
 from domain import cancellation, services
 from models import enums
+from models.enums import Permission
 from schema.common import (
     Node,
     PageInfo,
     PayloadWarning,
     UserError,
-    WarningCode,
     connection_fields,
-    failure_errors,
+    payload_errors,
+    payload_warnings,
 )
+from schema.permissions import needs
 
-ServiceStatus = strawberry.enum(enums.ServiceStatus)
-CancellationStatus = strawberry.enum(enums.CancellationStatus)
-
-
-@strawberry.enum
-class CancellationBlocker(Enum):
-    ALREADY_CANCELLED = "ALREADY_CANCELLED"
-    ALREADY_PENDING = "ALREADY_PENDING"
-    PAST_DUE_DATE = "PAST_DUE_DATE"
-    NOT_ALLOWED = "NOT_ALLOWED"
-
-
-ServiceKind = strawberry.enum(enums.ServiceKind)
-PaymentMethod = strawberry.enum(enums.PaymentMethod)
+# The models' and the domain's enums, exposed as they are (strawberry.enum registers the class itself and returns it).
+ServiceStatus = enums.ServiceStatus
+CancellationStatus = enums.CancellationStatus
+CancellationBlocker = cancellation.CancellationBlocker
+ServiceKind = enums.ServiceKind
+PaymentMethod = enums.PaymentMethod
+for exposed in (ServiceStatus, CancellationStatus, CancellationBlocker, ServiceKind, PaymentMethod):
+    strawberry.enum(exposed)
 
 
 @strawberry.type
@@ -65,12 +60,14 @@ class Service(Node):
         latest = await info.context.loaders.latest_cancellation.load(self.model.id)
         return Cancellation.of(latest, self.model) if latest else None
 
-    @strawberry.field(description="What cancelling now would mean; no side effects.")
+    @strawberry.field(
+        description="What cancelling now would mean; no side effects.", extensions=needs(Permission.SERVICES)
+    )
     async def cancellation_preview(self, info: strawberry.Info[Context, None]) -> CancellationPreview:
         preview = await cancellation.preview(info.context, self.model)
         return CancellationPreview(
             can_request=preview.can_request,
-            blockers=[CancellationBlocker(b) for b in preview.blockers],
+            blockers=preview.blockers,
             request_deadline=preview.request_deadline,
             automatic_debit_cutoff=preview.automatic_debit_cutoff,
             next_debit_will_be_charged=preview.next_debit_will_be_charged,
@@ -225,20 +222,19 @@ class ServiceCancellationCodeResendPayload:
     errors: list[UserError]
 
 
-def _errors(ctx: Context, outcome: cancellation.Outcome) -> list[UserError]:
-    return failure_errors(ctx, outcome, cancellation.MESSAGES)
-
-
-def _cancellation(outcome: cancellation.Outcome) -> Cancellation | None:
-    row = outcome.cancellation
-    return Cancellation.of(row, row.service) if row is not None and not outcome.errors else None
+def _cancellation(outcome: Outcome[models.Cancellation]) -> Cancellation | None:
+    row = outcome.value
+    return Cancellation.of(row, row.service) if row is not None and outcome.ok else None
 
 
 @strawberry.type
 class AccountFields:
     """Account fields of the services domain."""
 
-    @strawberry.field(description="Active, suspended, pending-cancellation and cancelled services (seed 003).")
+    @strawberry.field(
+        description="Active, suspended, pending-cancellation and cancelled services (seed 003).",
+        extensions=needs(Permission.SERVICES),
+    )
     async def services(
         self,
         info: strawberry.Info[Context, None],
@@ -261,49 +257,52 @@ class Query:
 class Mutation:
     @strawberry.mutation(
         description="Ask to cancel a service (seed 003): a confirmation code is emailed to whoever asks; "
-        "a contact's request is also told at once to the holder, who can withdraw it."
+        "a contact's request is also told at once to the holder, who can withdraw it.",
+        extensions=needs(Permission.MANAGE_SERVICES),
     )
     async def service_cancellation_request(
         self, info: strawberry.Info[Context, None], input: ServiceCancellationRequestInput
     ) -> ServiceCancellationRequestPayload:
         ctx = info.context
         outcome = await cancellation.request(ctx, input.service_id, input.reason, input.acknowledge_data_deletion)
-        warnings = []
-        if outcome.debit_will_be_charged and not outcome.errors:
-            message = translate("AUTOMATIC_DEBIT_WILL_BE_CHARGED", ctx.language, cancellation.MESSAGES)
-            warnings.append(
-                PayloadWarning(field=None, code=WarningCode.AUTOMATIC_DEBIT_WILL_BE_CHARGED, message=message)
-            )
         return ServiceCancellationRequestPayload(
-            cancellation=_cancellation(outcome), errors=_errors(ctx, outcome), warnings=warnings
+            cancellation=_cancellation(outcome),
+            errors=payload_errors(ctx, outcome),
+            warnings=payload_warnings(ctx, outcome),
         )
 
-    @strawberry.mutation(description="Confirm a cancellation with the emailed code.")
+    @strawberry.mutation(
+        description="Confirm a cancellation with the emailed code.", extensions=needs(Permission.MANAGE_SERVICES)
+    )
     async def service_cancellation_confirm(
         self, info: strawberry.Info[Context, None], input: ServiceCancellationConfirmInput
     ) -> ServiceCancellationConfirmPayload:
         outcome = await cancellation.confirm(info.context, input.cancellation_id, input.code)
         return ServiceCancellationConfirmPayload(
-            cancellation=_cancellation(outcome), errors=_errors(info.context, outcome)
+            cancellation=_cancellation(outcome), errors=payload_errors(info.context, outcome)
         )
 
     @strawberry.mutation(
         description="Withdraw a cancellation before it is carried out; the holder (and anyone with MANAGE_SERVICES) "
-        "may withdraw any of the account's requests."
+        "may withdraw any of the account's requests.",
+        extensions=needs(Permission.MANAGE_SERVICES),
     )
     async def service_cancellation_withdraw(
         self, info: strawberry.Info[Context, None], input: ServiceCancellationWithdrawInput
     ) -> ServiceCancellationWithdrawPayload:
         outcome = await cancellation.withdraw(info.context, input.cancellation_id)
         return ServiceCancellationWithdrawPayload(
-            cancellation=_cancellation(outcome), errors=_errors(info.context, outcome)
+            cancellation=_cancellation(outcome), errors=payload_errors(info.context, outcome)
         )
 
-    @strawberry.mutation(description="Email a new confirmation code; the old one stops working.")
+    @strawberry.mutation(
+        description="Email a new confirmation code; the old one stops working.",
+        extensions=needs(Permission.MANAGE_SERVICES),
+    )
     async def service_cancellation_code_resend(
         self, info: strawberry.Info[Context, None], input: ServiceCancellationCodeResendInput
     ) -> ServiceCancellationCodeResendPayload:
         outcome = await cancellation.resend_code(info.context, input.cancellation_id)
         return ServiceCancellationCodeResendPayload(
-            cancellation=_cancellation(outcome), errors=_errors(info.context, outcome)
+            cancellation=_cancellation(outcome), errors=payload_errors(info.context, outcome)
         )

@@ -10,19 +10,23 @@ import pytest
 
 import models
 from core.ids import to_global_id
-from domain.cancellation import complete, complete_due
+from domain.cancellation_completion import complete, complete_due
 from models.enums import PaymentMethod, ServiceKind, ServiceStatus
 from tests.helpers import emailed_code, wait_for_mail
 from tests.test_subscriptions import CONFIRM, REQUEST, WITHDRAW
 
-SERVICES = """query($status: [ServiceStatus!]) { viewer { account { services(status: $status) { totalCount edges { node {
+SERVICES = """query($status: [ServiceStatus!]) { viewer { account {
+  services(status: $status) { totalCount edges { node {
   id name kind domain status paymentMethod recurringAmount { amount currency } nextDueDate
   cancellation { id status attemptsLeft effectiveBy }
-  cancellationPreview { canRequest blockers requestDeadline automaticDebitCutoff nextDebitWillBeCharged dataDeleted effectiveWithinHours }
+  cancellationPreview {
+    canRequest blockers requestDeadline automaticDebitCutoff nextDebitWillBeCharged dataDeleted effectiveWithinHours
+  }
 } } } } } }"""
 RESEND = """mutation($i: ServiceCancellationCodeResendInput!) { serviceCancellationCodeResend(input: $i) {
   cancellation { id attemptsLeft } errors { code field message } } }"""
-PREVIEW = "query($id: ID!) { node(id: $id) { ... on Service { cancellationPreview { canRequest blockers requestDeadline automaticDebitCutoff nextDebitWillBeCharged } } } }"
+PREVIEW = """query($id: ID!) { node(id: $id) { ... on Service {
+  cancellationPreview { canRequest blockers requestDeadline automaticDebitCutoff nextDebitWillBeCharged } } } }"""
 
 
 HOLDER = "titular@example.net"
@@ -313,7 +317,8 @@ async def test_contacts_need_services_to_read_and_manage_services_to_cancel(clie
 async def test_data_deleted_depends_on_the_kind(client, factory, holder) -> None:
     hosting = await factory.service(holder)
     domain = await factory.service(holder, "Dominio", kind=ServiceKind.DOMAIN)
-    query = "query($id: ID!) { node(id: $id) { ... on Service { cancellationPreview { dataDeleted effectiveWithinHours } } } }"
+    query = """query($id: ID!) { node(id: $id) { ... on Service {
+  cancellationPreview { dataDeleted effectiveWithinHours } } } }"""
     hosting_preview = (await client.data(query, {"id": gid("Service", hosting.id)}))["node"]["cancellationPreview"]
     assert any("casillas" in item for item in hosting_preview["dataDeleted"])
     assert hosting_preview["effectiveWithinHours"] == 24
