@@ -11,14 +11,15 @@ from typing import Any
 from core import events
 from core.context import Context
 from core.errors import ApiError
-from core.events import RESYNC
+from core.events import RESYNC, Frame
 from core.ids import pk_of
 from core.sockets import live_socket
 from models import Cancellation, Service
-from models.enums import CancellationStatus, Permission
+from models.enums import OPEN_CANCELLATION
 
 CANCELLATION_CHANGED = "cancellation"
-OPEN = (CancellationStatus.AWAITING_CONFIRMATION, CancellationStatus.SCHEDULED)
+# What a subscriber receives: a cancellation and its service, as committed.
+LiveChange = tuple[Cancellation, Service]
 
 
 def publish_cancellation(cancellation: Cancellation, service: Service) -> None:
@@ -31,46 +32,55 @@ def publish_cancellation(cancellation: Cancellation, service: Service) -> None:
     )
 
 
-async def current_state(account_id: int, service_pk: int | None) -> list[tuple[Cancellation, Service]]:
+async def current_state(account_id: int, service_pk: int | None) -> list[LiveChange]:
     """Every open cancellation of the account, or of one service (as the subscription's description promises)."""
-    rows = Cancellation.filter(account_id=account_id, status__in=OPEN)
+    rows = Cancellation.filter(account_id=account_id, status__in=OPEN_CANCELLATION)
     if service_pk is not None:
         rows = rows.filter(service_id=service_pk)
     return [(row, row.service) for row in await rows.order_by("id").select_related("service")]
 
 
-async def cancellation_changes(ctx: Context, service_id: str | None) -> AsyncIterator[tuple[Cancellation, Service]]:
-    principal = ctx.require(Permission.SERVICES)
+async def cancellation_changes(ctx: Context, service_id: str | None) -> AsyncIterator[LiveChange]:
+    """The subscription (the field declares SERVICES): current state, then each change this socket may see."""
+    account_id = ctx.acting.account_id
     live = live_socket(ctx)
     if live is None:
         raise ApiError("BAD_REQUEST", "Subscriptions are served over WebSocket (graphql-transport-ws) only.")
-    service_pk: int | None = None
-    if service_id is not None:
-        service_pk = pk_of(service_id, "Service")
-        if service_pk is None or not await Service.exists(id=service_pk, account_id=principal.account_id):
-            raise ApiError("NOT_FOUND", "No such service.")
+    service_pk = await _service_in_scope(account_id, service_id)
     # Subscribe before reading the current state, so a change committed in between is not lost.
-    async with ctx.runtime.events.subscribe(principal.account_id) as queue:
-        for pair in await current_state(principal.account_id, service_pk):
+    async with ctx.runtime.events.subscribe(account_id) as queue:
+        for pair in await current_state(account_id, service_pk):
             yield pair
         while True:
             frame = await queue.get()
             # The socket's current access, not the one it subscribed with (no query while nothing changed).
-            if not (live.allows(ctx.runtime.clock.now()) or await live.allowed_after_recheck()):
-                continue
-            if frame.kind == RESYNC:
-                for pair in await current_state(principal.account_id, service_pk):
+            if live.allows(ctx.runtime.clock.now()) or await live.allowed_after_recheck():
+                for pair in await _delivered(frame, account_id, service_pk):
                     yield pair
-                continue
-            if frame.kind != CANCELLATION_CHANGED:
-                continue
-            if service_pk is not None and frame.event["service_id"] != service_pk:
-                continue
-            if frame.prepared:
-                yield frame.prepared
 
 
-async def _changed(event: dict[str, Any]) -> tuple[Cancellation, Service] | None:
+async def _service_in_scope(account_id: int, service_id: str | None) -> int | None:
+    """The one service a subscription narrows to (None: all), refused NOT_FOUND unless it is the account's."""
+    if service_id is None:
+        return None
+    service_pk = pk_of(service_id, "Service")
+    if service_pk is None or not await Service.exists(id=service_pk, account_id=account_id):
+        raise ApiError("NOT_FOUND", "No such service.")
+    return service_pk
+
+
+async def _delivered(frame: Frame, account_id: int, service_pk: int | None) -> list[LiveChange]:
+    """What one frame brings a subscriber: the whole current state after a resync, else the change in scope."""
+    if frame.kind == RESYNC:
+        return await current_state(account_id, service_pk)
+    if frame.kind != CANCELLATION_CHANGED or not frame.prepared:
+        return []
+    if service_pk is not None and frame.event["service_id"] != service_pk:
+        return []
+    return [frame.prepared]
+
+
+async def _changed(event: dict[str, Any]) -> LiveChange | None:
     """The cancellation and its service as they are now (None if they no longer exist)."""
     # The event's own account bounds what it may carry, whoever published it.
     row = await Cancellation.get_or_none(id=event["cancellation_id"], account_id=event["account_id"]).select_related(

@@ -8,6 +8,8 @@ import strawberry
 
 from core.context import Context
 from domain.live_cancellations import cancellation_changes
+from models.enums import Permission
+from schema.permissions import needs
 from schema.services import Cancellation, Service
 
 
@@ -21,7 +23,8 @@ class CancellationEvent:
 class Subscription:
     @strawberry.subscription(
         description="First the current state of every open cancellation in scope, then every change as it commits. "
-        "serviceId narrows it to one service."
+        "serviceId narrows it to one service.",
+        extensions=needs(Permission.SERVICES),
     )
     async def cancellation_status_changed(
         self, info: strawberry.Info[Context, None], service_id: strawberry.ID | None = None
