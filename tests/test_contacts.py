@@ -12,12 +12,27 @@ from core.mail import recipients_for
 from models.enums import EmailCategory
 from tests.helpers import PASSWORD, wait_for_mail
 
-FIELDS = "id firstName lastName email phone active permissions emailCategories language invitationPending version address { postalCode countryCode }"
-CREATE = f"mutation($i: ContactCreateInput!) {{ contactCreate(input: $i) {{ contact {{ {FIELDS} }} errors {{ code field message }} }} }}"
-UPDATE = f"mutation($i: ContactUpdateInput!) {{ contactUpdate(input: $i) {{ contact {{ {FIELDS} }} errors {{ code field message }} }} }}"
+FIELDS = (
+    "id firstName lastName email phone active permissions emailCategories language invitationPending version"
+    " address { postalCode countryCode }"
+)
+CREATE = (
+    "mutation($i: ContactCreateInput!) { contactCreate(input: $i) {"
+    f" contact {{ {FIELDS} }} errors {{ code field message }} }} }}"
+)
+UPDATE = (
+    "mutation($i: ContactUpdateInput!) { contactUpdate(input: $i) {"
+    f" contact {{ {FIELDS} }} errors {{ code field message }} }} }}"
+)
 DELETE = "mutation($i: ContactDeleteInput!) { contactDelete(input: $i) { deletedContactId errors { code field } } }"
-ACCEPT = "mutation($i: ContactInvitationAcceptInput!) { contactInvitationAccept(input: $i) { viewer { contact { email } permissions } errors { code field message } } }"
-RESEND = "mutation($i: ContactInvitationResendInput!) { contactInvitationResend(input: $i) { contact { id } errors { code field } } }"
+ACCEPT = (
+    "mutation($i: ContactInvitationAcceptInput!) { contactInvitationAccept(input: $i) {"
+    " viewer { contact { email } permissions } errors { code field message } } }"
+)
+RESEND = (
+    "mutation($i: ContactInvitationResendInput!) { contactInvitationResend(input: $i) {"
+    " contact { id } errors { code field } } }"
+)
 LIST = "{ viewer { account { contacts(first: 10) { totalCount edges { node { email permissions } } } } } }"
 NEW_PASSWORD = "Tereré-Helado-Misiones-404"
 

@@ -19,7 +19,10 @@ UPDATE = """mutation($i: ContactUpdateInput!) { contactUpdate(input: $i) {
   contact { email active permissions invitationPending version } errors { code field message } } }"""
 CREATE = """mutation($i: ContactCreateInput!) { contactCreate(input: $i) { contact { id } errors { code field } } }"""
 DELETE = "mutation($i: ContactDeleteInput!) { contactDelete(input: $i) { deletedContactId errors { code field } } }"
-RESEND = "mutation($i: ContactInvitationResendInput!) { contactInvitationResend(input: $i) { contact { id } errors { code } } }"
+RESEND = (
+    "mutation($i: ContactInvitationResendInput!) { contactInvitationResend(input: $i) {"
+    " contact { id } errors { code } } }"
+)
 ACCEPT = """mutation($i: ContactInvitationAcceptInput!) { contactInvitationAccept(input: $i) {
   viewer { contact { email } } errors { code } } }"""
 HOLDER_UPDATE = """mutation($i: HolderUpdateInput!) { holderUpdate(input: $i) {
@@ -383,7 +386,9 @@ async def test_another_account_cannot_use_up_an_address_budget(
         await client.data(RECOVERY_REQUEST, {"i": {"method": "CLIENT_NUMBER", "value": victim.client_number}})
     await process_due(runtime)
     await client.sign_in(victim.client_number)
-    request = """mutation($i: ServiceCancellationRequestInput!) { serviceCancellationRequest(input: $i) { errors { code } } }"""
+    request = (
+        "mutation($i: ServiceCancellationRequestInput!) { serviceCancellationRequest(input: $i) { errors { code } } }"
+    )
     variables = {
         "i": {"serviceId": to_global_id("Service", service.id), "reason": "x", "acknowledgeDataDeletion": True}
     }
