@@ -166,7 +166,7 @@ class MailRefused(Exception):
         self.wait = wait
 
 
-def verdict_now(runtime: Runtime, service: Service, *, has_open: bool) -> Verdict:
+def _verdict_now(runtime: Runtime, service: Service, *, has_open: bool) -> Verdict:
     """The rules applied at the clock's now, in the provider's time zone."""
     return decide(service, has_open=has_open, now=runtime.clock.now(), zone=runtime.settings.zone)
 
@@ -179,7 +179,7 @@ async def _has_open_cancellation(ctx: Context, service_id: int) -> bool:
 
 async def preview(ctx: Context, service: Service) -> Preview:
     """What cancelling now would mean; no side effects."""
-    verdict = verdict_now(ctx.runtime, service, has_open=await _has_open_cancellation(ctx, service.id))
+    verdict = _verdict_now(ctx.runtime, service, has_open=await _has_open_cancellation(ctx, service.id))
     blockers = [BLOCKERS[refusal] for refusal in verdict.refusals]
     if Permission.MANAGE_SERVICES not in ctx.acting.permissions:
         blockers.append(CancellationBlocker.NOT_ALLOWED)
@@ -335,7 +335,7 @@ async def request(ctx: Context, service_id: str, reason: str, acknowledged: bool
         return checked
     # A fresh read (not the loader): the request is judged against what is committed now.
     has_open = await Cancellation.exists(service_id=service.id, status__in=OPEN_CANCELLATION)
-    verdict = verdict_now(ctx.runtime, service, has_open=has_open)
+    verdict = _verdict_now(ctx.runtime, service, has_open=has_open)
     if verdict.refusals:
         return failed(REQUEST_ERRORS[verdict.refusals[0]], SERVICE_ID)
     try:
