@@ -76,6 +76,8 @@ class InputError(StrEnum):
 
 
 class Invalid(ValueError):
+    """A refused value: its message key (more precise than its code) and what fills the message."""
+
     def __init__(self, key: str, code: InputError = InputError.INVALID, **values: Any) -> None:
         super().__init__(key)
         self.key, self.code, self.values = key, code, values
