@@ -28,8 +28,7 @@ from settings import PROJECT_DIR
 
 RELEASES_DIR = PROJECT_DIR / "releases"
 REMOVAL = re.compile(r"Removal after (\d{4}-\d{2}-\d{2})\.")
-REMOVED_FIELD = re.compile(r"^(\w+)\.(\w+) was removed\.$")
-REMOVED_VALUE = re.compile(r"^(\w+) was removed from enum type (\w+)\.$")
+REMOVED_MEMBER = re.compile(r"^(?:Field|Enum value) (\w+)\.(\w+) was removed\.$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +52,9 @@ def removal_date(schema: GraphQLSchema, type_name: str, member: str) -> date | N
 
 
 def _removed_member(description: str) -> tuple[str, str] | None:
-    if found := REMOVED_FIELD.match(description):
-        return found.group(1), found.group(2)
-    if found := REMOVED_VALUE.match(description):
-        return found.group(2), found.group(1)
-    return None
+    """(type, field or value) of a removal graphql-core describes, e.g. "Field Account.name was removed."."""
+    found = REMOVED_MEMBER.match(description)
+    return (found.group(1), found.group(2)) if found else None
 
 
 def compare(released_sdl: str, current_sdl: str, today: date) -> Report:

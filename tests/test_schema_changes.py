@@ -19,25 +19,25 @@ BEFORE, AFTER = date(2027, 1, 30), date(2027, 2, 1)
 def test_removing_a_field_nobody_deprecated_breaks() -> None:
     current = RELEASED.replace("name: String, ", "")
     report = compare(RELEASED, current, AFTER)
-    assert report.breaking == ["Account.name was removed."]
+    assert report.breaking == ["Field Account.name was removed."]
 
 
 def test_retyping_a_field_breaks() -> None:
     current = RELEASED.replace("name: String", "name: Int")
-    assert compare(RELEASED, current, AFTER).breaking == ["Account.name changed type from String to Int."]
+    assert compare(RELEASED, current, AFTER).breaking == ["Field Account.name changed type from String to Int."]
 
 
 def test_removing_a_deprecated_field_waits_for_its_announced_date() -> None:
     current = RELEASED.replace(', legacy: String @deprecated(reason: "Use account. Removal after 2027-01-31.")', "")
-    assert compare(RELEASED, current, BEFORE).breaking == ["Query.legacy was removed."]
+    assert compare(RELEASED, current, BEFORE).breaking == ["Field Query.legacy was removed."]
     after = compare(RELEASED, current, AFTER)
     assert after.breaking == []
-    assert after.allowed_removals == ["Query.legacy was removed."]
+    assert after.allowed_removals == ["Field Query.legacy was removed."]
 
 
 def test_a_deprecated_enum_value_goes_after_its_date_too() -> None:
     current = RELEASED.replace(' B @deprecated(reason: "Removal after 2027-01-31.")', "")
-    assert compare(RELEASED, current, BEFORE).breaking == ["B was removed from enum type Kind."]
+    assert compare(RELEASED, current, BEFORE).breaking == ["Enum value Kind.B was removed."]
     assert compare(RELEASED, current, AFTER).breaking == []
 
 
@@ -45,7 +45,7 @@ def test_additions_are_fine_and_new_enum_values_are_flagged_as_dangerous() -> No
     current = RELEASED.replace("enum Kind { A", "enum Kind { A C").replace("id: ID!,", "id: ID!, extra: String,")
     report = compare(RELEASED, current, AFTER)
     assert report.breaking == []
-    assert report.dangerous == ["C was added to enum type Kind."]
+    assert report.dangerous == ["Enum value Kind.C was added."]
 
 
 def test_a_deprecation_must_announce_its_removal_date() -> None:
