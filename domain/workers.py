@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.mail_delivery import deliver_forever
 from core.workers import Worker
-from domain.cancellation import complete_forever
+from domain.cancellation_completion import complete_forever
 from domain.recovery_worker import recover_forever
 
 WORKERS: list[Worker] = [deliver_forever, complete_forever, recover_forever]

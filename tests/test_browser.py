@@ -14,7 +14,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 import models
-from domain.cancellation import complete_due
+from domain.cancellation_completion import complete_due
 from domain.recovery_worker import process_due
 from models.enums import PaymentMethod
 from settings import PROJECT_DIR

@@ -27,7 +27,7 @@ from app import create_app
 from bench.run import DASHBOARD
 from core.ids import to_global_id
 from core.runtime import Runtime
-from domain.cancellation import complete_due
+from domain.cancellation_completion import complete_due
 from settings import PROJECT_DIR, Settings
 from tests.helpers import GraphQLClient, emailed_code, session_cookie
 from tests.live_server import uvicorn_server
