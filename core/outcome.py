@@ -86,14 +86,3 @@ def succeeded(value: T, warnings: Sequence[Failure] = ()) -> Outcome[T]:
 def failed(code: StrEnum, path: Sequence[str] | None = None, *, key: str | None = None, **values: object) -> Outcome[T]:
     outcome: Outcome[T] = Outcome()
     return outcome.fail(code, path, key=key, **values)
-
-
-@dataclass
-class Failures:
-    """The older shape (code strings): each domain moves to Outcome, then this goes."""
-
-    errors: list[tuple[str, list[str] | None, dict[str, object]]] = field(default_factory=list)
-
-    def fail(self, code: str, path: list[str] | None = None, **values: object) -> Self:
-        self.errors.append((code, path, values))
-        return self

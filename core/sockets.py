@@ -30,7 +30,6 @@ from starlette.websockets import WebSocket, WebSocketState
 
 from core import events
 from core.access import ACCESS
-from core.access import access_changed as access_changed  # domain modules still import it from here
 from core.authn import Access, access_for
 from core.context import Context, Principal
 from core.events import Frame

@@ -14,8 +14,6 @@ from core.context import Context, Principal
 from core.errors import forbidden
 from models import Session
 
-STEP_UP_REQUIRED = "STEP_UP_REQUIRED"
-
 
 def lacks_step_up(ctx: Context, principal: Principal) -> bool:
     """True when the person must reauthenticate first; API tokens are refused outright (FORBIDDEN)."""

@@ -15,12 +15,12 @@ from enum import StrEnum
 from tortoise.queryset import QuerySet
 
 from core import activity
+from core.access import access_changed
 from core.context import Context, Principal
 from core.errors import forbidden
 from core.i18n import Messages
 from core.ids import pk_of
 from core.outcome import Outcome, error_codes, failed, succeeded
-from core.sockets import access_changed
 from core.stepup import lacks_step_up
 from models import ApiToken
 from models.enums import Permission

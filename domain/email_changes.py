@@ -15,11 +15,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from core import activity
+from core.access import access_changed
 from core.context import Context, Principal
 from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
 from core.outcome import Outcome, error_codes, failed, succeeded
-from core.sockets import access_changed
 from core.stepup import lacks_step_up
 from core.validation import checked, email
 from models import Contact, EmailChange, Holder

@@ -17,15 +17,15 @@ from urllib.parse import urlsplit
 import idna
 
 from core import activity
+from core.access import access_changed
 from core.authn import end_sessions
 from core.context import Context
 from core.i18n import Messages
 from core.mail import queue_mail
 from core.outcome import Outcome, error_codes, failed, succeeded
-from core.sockets import access_changed
 from domain import email_changes
-from domain.auth import column_length
 from models import Account, ApiToken, Contact, RecoveryRequest, Session
+from models.columns import column_length
 from models.enums import EmailCategory
 
 TEMPORARY_PASSWORD_HOURS = 24

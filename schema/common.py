@@ -9,8 +9,8 @@ from typing import Any
 import strawberry
 
 from core.context import Context
-from core.i18n import MESSAGES, translate
-from core.outcome import Failure, Failures, Outcome
+from core.i18n import translate
+from core.outcome import Failure, Outcome
 from core.pagination import Page
 from models import enums
 
@@ -85,27 +85,11 @@ class UserErrorCode(Enum):
 @strawberry.type
 class UserError:
     field: list[str] | None = strawberry.field(
-        description='Path to the input field concerned, e.g. ["input", "email"]; null when the error concerns the whole request.'
+        description='Path to the input field concerned, e.g. ["input", "email"]; '
+        "null when the error concerns the whole request."
     )
     code: UserErrorCode
     message: str
-
-
-def user_error(
-    ctx: Context,
-    code: UserErrorCode,
-    field: list[str] | None = None,
-    key: str | None = None,
-    table: dict[str, tuple[str, str]] = MESSAGES,
-    **values: object,
-) -> UserError:
-    """A payload error whose message is in the caller's language; `key` defaults to the code."""
-    return UserError(field=field, code=code, message=translate(key or code.value, ctx.language, table, **values))
-
-
-def failure_errors(ctx: Context, outcome: Failures, table: dict[str, tuple[str, str]]) -> list[UserError]:
-    """A behaviour's expected failures as payload errors, in the caller's language (messages from `table`)."""
-    return [user_error(ctx, UserErrorCode(code), path, table=table, **values) for code, path, values in outcome.errors]
 
 
 @strawberry.enum
