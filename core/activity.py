@@ -7,6 +7,7 @@ from tortoise.models import Model
 from core.context import Context
 from core.runtime import Runtime
 from models import ActivityEvent
+from models.columns import column_length
 
 SYSTEM_ACTOR = "Sistema"
 ELLIPSIS = "…"
@@ -15,7 +16,7 @@ ELLIPSIS = "…"
 def fit(model: type[Model], field_name: str, text: str) -> str:
     """`text` cut with an ellipsis to the column's own max_length, so composed strings (a person's
     names, a token's name) never make the write that records them fail."""
-    limit: int = model._meta.fields_map[field_name].max_length  # type: ignore[attr-defined]
+    limit = column_length(model, field_name)
     return text if len(text) <= limit else text[: limit - len(ELLIPSIS)] + ELLIPSIS
 
 

@@ -9,9 +9,14 @@ is rejected, and so is "juanperez9000!" for Juan Pérez, client 9000.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from zxcvbn import zxcvbn
+
+from core import i18n
+from core.outcome import Failure
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -30,6 +35,22 @@ class Strength:
     warning: str | None
     suggestions: list[str]
     problem: str | None  # a message key: PASSWORD_TOO_SHORT, PASSWORD_TOO_LONG, PASSWORD_TOO_WEAK
+
+
+# The policy's refusals (core/i18n), each followed by the strength checker's hints ("" or " hint...").
+REFUSAL_MESSAGES: i18n.Messages = {
+    key: (f"{spanish}{{hints}}", f"{english}{{hints}}")
+    for key, (spanish, english) in i18n.MESSAGES.items()
+    if key in ("PASSWORD_TOO_SHORT", "PASSWORD_TOO_LONG", "PASSWORD_TOO_WEAK")
+}
+
+
+def refusal(code: StrEnum, path: Sequence[str], verdict: Strength) -> Failure:
+    """A refused new password under a domain's `code`: the policy's message (REFUSAL_MESSAGES) and the hints."""
+    hints = "".join(f" {hint}" for hint in (verdict.warning, *verdict.suggestions) if hint)
+    return Failure(
+        code, tuple(path), key=verdict.problem, values={"min": MIN_LENGTH, "max": MAX_LENGTH, "hints": hints}
+    )
 
 
 def context_words(*parts: str | None) -> list[str]:

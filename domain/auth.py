@@ -10,11 +10,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
-from tortoise.fields import CharField
-from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from core import activity, i18n, stepup
+from core.access import access_changed
 from core.authn import clear_session_cookie, end_sessions, principal_for_session, set_session_cookie
 from core.context import Context, Principal
 from core.errors import ApiError, forbidden
@@ -22,11 +21,11 @@ from core.ids import pk_of
 from core.mail import queue_mail
 from core.outcome import Failure, Outcome, error_codes, failed, succeeded
 from core.pagination import Page, paginate
-from core.passwords import MAX_LENGTH, MIN_LENGTH, Strength, context_words, strength
+from core.passwords import REFUSAL_MESSAGES, Strength, context_words, refusal, strength
 from core.runtime import Runtime
-from core.sockets import access_changed
 from domain import email_changes
 from models import Account, ActivityEvent, Contact, Holder, Session
+from models.columns import column_length
 from models.enums import EmailCategory, Permission
 
 # Checks of the person's current password (reauthenticate, password change, PIN).
@@ -41,14 +40,6 @@ PIN_LENGTHS = range(4, 9)
 STAFF_ACTOR = "Staff"
 
 
-def column_length(model: type[Model], field: str) -> int:
-    """A text column's max_length: longer values cannot exist (and the ORM refuses to filter on them)."""
-    column = model._meta.fields_map[field]
-    if not isinstance(column, CharField):
-        raise TypeError(f"{model.__name__}.{field} is not a text column")
-    return column.max_length
-
-
 # Longer logins cannot exist: they are simply unknown.
 CLIENT_NUMBER_MAX = column_length(Account, "client_number")
 EMAIL_MAX = column_length(Contact, "email")
@@ -57,18 +48,12 @@ PASSWORD_PATH = ("input", "password")
 CURRENT_PASSWORD_PATH = ("input", "currentPassword")
 
 
-def _followed_by_hints(key: str) -> tuple[str, str]:
-    """A refused new password's shared message, followed by the meter's hints (`hints`, "" or " hint...")."""
-    spanish, english = i18n.MESSAGES[key]
-    return f"{spanish}{{hints}}", f"{english}{{hints}}"
-
-
 MESSAGES: i18n.Messages = {
     "ACCOUNT_CHOICE_REQUIRED": (
         "Ese email ingresa a varias cuentas: elija el número de cliente (clientNumber).",
         "That email signs in to several accounts: choose the client number (clientNumber).",
     ),
-    **{key: _followed_by_hints(key) for key in ("PASSWORD_TOO_SHORT", "PASSWORD_TOO_LONG", "PASSWORD_TOO_WEAK")},
+    **REFUSAL_MESSAGES,
     # The one INVALID input here is the PIN; its failures name their precise key (PIN_FORMAT, PIN_TRIVIAL).
     "INVALID": i18n.MESSAGES["PIN_FORMAT"],
 }
@@ -246,9 +231,7 @@ async def _new_password_problem(ctx: Context, principal: Principal, new: str) ->
     verdict = strength(new, await person_words(principal))
     if verdict.problem is None:
         return None
-    hints = "".join(f" {hint}" for hint in (verdict.warning, *verdict.suggestions) if hint)
-    values = {"min": MIN_LENGTH, "max": MAX_LENGTH, "hints": hints}
-    return Failure(AuthError.TOO_WEAK, path, key=verdict.problem, values=values)
+    return refusal(AuthError.TOO_WEAK, path, verdict)
 
 
 async def change_password(ctx: Context, current: str, new: str) -> Outcome[None]:
@@ -305,9 +288,7 @@ async def set_security_pin(ctx: Context, current_password: str, pin: str) -> Out
     """The holder's PIN (seed 004), which support staff use to verify identity by phone or chat.
 
     Only the holder sets it (after step-up): it identifies the holder, not a contact."""
-    principal = ctx.acting
-    if not principal.is_holder:
-        raise forbidden("Only the holder sets the security PIN.")
+    principal = ctx.acting  # the holder: the field's declaration refuses contacts
     if stepup.lacks_step_up(ctx, principal):
         return failed(AuthError.STEP_UP_REQUIRED)
     if problem := await wrong_current_password(ctx, principal, current_password, CURRENT_PASSWORD_PATH):

@@ -28,6 +28,7 @@ from core.runtime import Runtime
 from domain.cancellation_rules import CancellationRefusal, Verdict, decide
 from domain.live_cancellations import publish_cancellation
 from models import Cancellation, Holder, Service
+from models.columns import column_length
 from models.enums import (
     OPEN_CANCELLATION,
     CancellationStatus,
@@ -42,7 +43,7 @@ CODE_VALIDITY = timedelta(hours=24)
 EFFECTIVE_WITHIN = timedelta(hours=24)
 ATTEMPTS = 5
 CODE_DIGITS = 6
-MAX_REASON: int = Cancellation._meta.fields_map["reason"].max_length  # type: ignore[attr-defined]
+MAX_REASON = column_length(Cancellation, "reason")
 RESENDS_PER_CANCELLATION = "3/hour"
 
 SERVICE_ID = ("input", "serviceId")

@@ -18,7 +18,8 @@ from strawberry import Maybe
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from core import activity, i18n
+from core import activity
+from core.access import access_changed
 from core.authn import end_sessions
 from core.context import Context, Principal
 from core.ids import pk_of
@@ -26,8 +27,7 @@ from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
 from core.outcome import Failure, Outcome, error_codes, failed, succeeded
 from core.pagination import Page, paginate
-from core.passwords import MAX_LENGTH, MIN_LENGTH, Strength, context_words, strength
-from core.sockets import access_changed
+from core.passwords import REFUSAL_MESSAGES, context_words, refusal, strength
 from core.stepup import lacks_step_up
 from core.validation import AddressT, ContactDetails, checked, contact_details, text
 from domain import email_changes
@@ -43,15 +43,8 @@ PERMISSIONS_PATH = ("input", "permissions")
 VERSION_PATH = ("input", "expectedVersion")
 TOKEN_PATH = ("input", "token")
 
-# The password policy's messages (core/i18n) followed by the strength checker's hints.
-PASSWORD_MESSAGES = {
-    key: (f"{spanish}{{hints}}", f"{english}{{hints}}")
-    for key, (spanish, english) in i18n.MESSAGES.items()
-    if key.startswith("PASSWORD_TOO_")
-}
-
 MESSAGES: dict[str, tuple[str, str]] = {
-    **PASSWORD_MESSAGES,
+    **REFUSAL_MESSAGES,
     "DUPLICATE": ("Ya hay un contacto con ese email.", "A contact with that email already exists."),
     "PERMISSION_NOT_HELD": (
         "No puede otorgar, quitar ni cambiar permisos que usted no tiene: {permissions}.",
@@ -95,7 +88,7 @@ class ContactError(StrEnum):
     INVALID_CODE = "INVALID_CODE"
     CODE_EXPIRED = "CODE_EXPIRED"
     INVALID_STATE = "INVALID_STATE"
-    PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"  # noqa: S105  # an error code, not a password
+    TOO_WEAK = "PASSWORD_TOO_WEAK"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -340,19 +333,6 @@ async def resend_invitation(ctx: Context, contact_id: str) -> Outcome[Contact]:
     return succeeded(contact)
 
 
-def _too_weak(verdict: Strength) -> Outcome[Contact]:
-    """The policy's message (its key is `verdict.problem`) followed by the strength checker's hints."""
-    hints = " ".join(h for h in (verdict.warning, *verdict.suggestions) if h)
-    return failed(
-        ContactError.PASSWORD_TOO_WEAK,
-        ["input", "password"],
-        key=verdict.problem,
-        min=MIN_LENGTH,
-        max=MAX_LENGTH,
-        hints=f" {hints}" if hints else "",
-    )
-
-
 async def accept_invitation(ctx: Context, token: str, password: str) -> Outcome[Contact]:
     """The invited contact chooses a password (the same policy as a password change) and is signed in."""
     runtime = ctx.runtime
@@ -368,7 +348,7 @@ async def accept_invitation(ctx: Context, token: str, password: str) -> Outcome[
         password, context_words(contact.first_name, contact.last_name, contact.email, account.client_number)
     )
     if verdict.problem:
-        return _too_weak(verdict)
+        return Outcome(failures=[refusal(ContactError.TOO_WEAK, ("input", "password"), verdict)])
     password_hash = await runtime.secrets.hash_password(password)
     claimed = await Contact.filter(id=contact.id, invitation_token_hash=contact.invitation_token_hash).update(
         password_hash=password_hash, invitation_token_hash=None, invitation_expires_at=None

@@ -24,9 +24,9 @@ from core import activity
 from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
 from core.runtime import Runtime
-from domain.auth import column_length
 from domain.recovery import Method, domain_forms
 from models import Account, Contact, Holder, RecoveryRequest, Service
+from models.columns import column_length
 from models.enums import EmailCategory, Language, ServiceStatus
 from models.recovery import void_links
 
