@@ -226,7 +226,7 @@ class Mutation:
         outcome = await auth.change_password(ctx, input.current_password, input.new_password)
         return PasswordChangePayload(errors=payload_errors(ctx, outcome))
 
-    @strawberry.mutation(extensions=needs(Permission.SECURITY))
+    @strawberry.mutation(extensions=needs(Permission.SECURITY, holder_only=True))
     async def security_pin_set(
         self, info: strawberry.Info[Context, None], input: SecurityPinSetInput
     ) -> SecurityPinSetPayload:

@@ -22,6 +22,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.base import StrawberryObjectDefinition
 
 from core.context import Context, Principal
+from core.errors import forbidden
 from models.enums import Permission
 
 
@@ -39,30 +40,41 @@ class Needs(BasePermission):
 @dataclass(frozen=True, slots=True)
 class Declaration:
     """Signed in, plus `permission` if any. `narrowed`: without the permission the resolver shows less
-    instead of refusing. `during_password_change`: usable before a temporary password is replaced."""
+    instead of refusing. `during_password_change`: usable before a temporary password is replaced.
+    `holder_only`: refused to contacts (and their tokens) whatever they hold."""
 
     permission: Permission | None = None
     narrowed: bool = False
     during_password_change: bool = False
+    holder_only: bool = False
 
     def enforce(self, ctx: Context) -> Principal:
         """The acting principal, or the refusal (UNAUTHENTICATED, PASSWORD_CHANGE_REQUIRED, FORBIDDEN)."""
         required = None if self.narrowed else self.permission
-        return ctx.require(required, allow_password_change=self.during_password_change)
+        principal = ctx.require(required, allow_password_change=self.during_password_change)
+        if self.holder_only and not principal.is_holder:
+            raise forbidden("Only the account holder may do this.")
+        return principal
 
     @property
     def summary(self) -> str:
         needed = self.permission.value if self.permission else "signed in"
         if self.narrowed:
             needed += " (without it: narrowed, not refused)"
+        if self.holder_only:
+            needed += ", holder only"
         return needed
 
 
 def needs(
-    permission: Permission | None = None, *, narrowed: bool = False, during_password_change: bool = False
+    permission: Permission | None = None,
+    *,
+    narrowed: bool = False,
+    during_password_change: bool = False,
+    holder_only: bool = False,
 ) -> list[FieldExtension]:
     """The extension that declares and enforces what a field needs."""
-    declaration = Declaration(permission, narrowed, during_password_change)
+    declaration = Declaration(permission, narrowed, during_password_change, holder_only)
     return [PermissionExtension(permissions=[Needs(declaration)], use_directives=False)]
 
 

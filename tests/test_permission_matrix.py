@@ -2,102 +2,148 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from core.ids import to_global_id
 from models.enums import Permission
+from schema import build_schema
+from schema.permission_table import markdown, public, rows
+from settings import PROJECT_DIR
 
-# (name, required permission, document, variables builder(ids) -> dict)
-MATRIX = [
-    ("Account.holder", "PROFILE", "{ viewer { account { holder { email } } } }", None),
-    (
-        "holderUpdate",
-        "PROFILE",
-        "mutation($i: HolderUpdateInput!) { holderUpdate(input: $i) { errors { code } } }",
-        lambda ids: {"i": {"expectedVersion": 1, "companyName": "X"}},
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+
+
+def _mutation(name: str, input_type: str, values: Callable[[dict[str, str]], dict[str, Any]]) -> Row:
+    return f"mutation($i: {input_type}!) {{ {name}(input: $i) {{ errors {{ code }} }} }}", lambda ids: {
+        "i": values(ids)
+    }
+
+
+def _node(type_name: str) -> Row:
+    return NODE, lambda ids: {"id": ids.get(type_name) or to_global_id(type_name, 1)}
+
+
+Row = tuple[str, Callable[[dict[str, str]], dict[str, Any]] | None]
+
+# Every declared permission (schema/permissions.py, schema/nodes.py) -> a document that needs it.
+MATRIX: dict[str, Row] = {
+    "Account.holder": ("{ viewer { account { holder { email } } } }", None),
+    "Mutation.holderUpdate": _mutation(
+        "holderUpdate", "HolderUpdateInput", lambda ids: {"expectedVersion": 1, "companyName": "X"}
     ),
-    ("Account.services", "SERVICES", "{ viewer { account { services { totalCount } } } }", None),
-    ("node(Service)", "SERVICES", "query($id: ID!) { node(id: $id) { id } }", lambda ids: {"id": ids["service"]}),
-    (
+    "Account.services": ("{ viewer { account { services { totalCount } } } }", None),
+    "node(Service)": _node("Service"),
+    "node(Cancellation)": _node("Cancellation"),
+    "Service.cancellationPreview": (
+        "query($id: ID!) { node(id: $id) { ... on Service { cancellationPreview { canRequest } } } }",
+        lambda ids: {"id": ids["Service"]},
+    ),
+    "Mutation.serviceCancellationRequest": _mutation(
         "serviceCancellationRequest",
-        "MANAGE_SERVICES",
-        "mutation($i: ServiceCancellationRequestInput!) { serviceCancellationRequest(input: $i) { errors { code } } }",
-        lambda ids: {"i": {"serviceId": ids["service"], "reason": "x", "acknowledgeDataDeletion": True}},
+        "ServiceCancellationRequestInput",
+        lambda ids: {"serviceId": ids["Service"], "reason": "x", "acknowledgeDataDeletion": True},
     ),
-    (
+    "Mutation.serviceCancellationConfirm": _mutation(
         "serviceCancellationConfirm",
-        "MANAGE_SERVICES",
-        "mutation($i: ServiceCancellationConfirmInput!) { serviceCancellationConfirm(input: $i) { errors { code } } }",
-        lambda ids: {"i": {"cancellationId": to_global_id("Cancellation", 1), "code": "000000"}},
+        "ServiceCancellationConfirmInput",
+        lambda ids: {"cancellationId": to_global_id("Cancellation", 1), "code": "000000"},
     ),
-    (
+    "Mutation.serviceCancellationWithdraw": _mutation(
         "serviceCancellationWithdraw",
-        "MANAGE_SERVICES",
-        "mutation($i: ServiceCancellationWithdrawInput!) { serviceCancellationWithdraw(input: $i) { errors { code } } }",
-        lambda ids: {"i": {"cancellationId": to_global_id("Cancellation", 1)}},
+        "ServiceCancellationWithdrawInput",
+        lambda ids: {"cancellationId": to_global_id("Cancellation", 1)},
     ),
-    (
+    "Mutation.serviceCancellationCodeResend": _mutation(
         "serviceCancellationCodeResend",
-        "MANAGE_SERVICES",
-        "mutation($i: ServiceCancellationCodeResendInput!) { serviceCancellationCodeResend(input: $i) { errors { code } } }",
-        lambda ids: {"i": {"cancellationId": to_global_id("Cancellation", 1)}},
+        "ServiceCancellationCodeResendInput",
+        lambda ids: {"cancellationId": to_global_id("Cancellation", 1)},
     ),
-    ("Account.contacts", "CONTACTS", "{ viewer { account { contacts { totalCount } } } }", None),
-    (
-        "contactCreate",
-        "CONTACTS",
-        "mutation($i: ContactCreateInput!) { contactCreate(input: $i) { errors { code } } }",
-        lambda ids: {"i": {"firstName": "N", "lastName": "N", "email": "nuevo@example.com"}},
+    "Account.contacts": ("{ viewer { account { contacts { totalCount } } } }", None),
+    "node(Contact)": _node("Contact"),
+    "Mutation.contactCreate": _mutation(
+        "contactCreate", "ContactCreateInput", lambda ids: {"firstName": "N", "lastName": "N", "email": "n@example.com"}
     ),
-    (
+    "Mutation.contactUpdate": _mutation(
         "contactUpdate",
-        "CONTACTS",
-        "mutation($i: ContactUpdateInput!) { contactUpdate(input: $i) { errors { code } } }",
-        lambda ids: {"i": {"id": ids["target"], "expectedVersion": 1, "firstName": "Z"}},
+        "ContactUpdateInput",
+        lambda ids: {"id": ids["Contact"], "expectedVersion": 1, "firstName": "Z"},
     ),
-    (
-        "contactDelete",
-        "CONTACTS",
-        "mutation($i: ContactDeleteInput!) { contactDelete(input: $i) { errors { code } } }",
-        lambda ids: {"i": {"id": ids["target"]}},
+    "Mutation.contactDelete": _mutation("contactDelete", "ContactDeleteInput", lambda ids: {"id": ids["Contact"]}),
+    "Mutation.contactInvitationResend": _mutation(
+        "contactInvitationResend", "ContactInvitationResendInput", lambda ids: {"id": ids["Contact"]}
     ),
-    (
-        "mailResend",
-        "MAIL",
-        "mutation($i: MailResendInput!) { mailResend(input: $i) { errors { code } } }",
-        lambda ids: {"i": {"messageId": to_global_id("MailMessage", 1)}},
+    "Mutation.mailResend": _mutation(
+        "mailResend", "MailResendInput", lambda ids: {"messageId": to_global_id("MailMessage", 1)}
     ),
-    ("Account.activity", "SECURITY", "{ viewer { account { activity { totalCount } } } }", None),
-    ("Account.apiTokens", "SECURITY", "{ viewer { account { apiTokens { id } } } }", None),
-    (
-        "apiTokenCreate",
-        "SECURITY",
-        "mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { errors { code } } }",
-        lambda ids: {"i": {"name": "ERP", "permissions": []}},
+    "Account.activity": ("{ viewer { account { activity { totalCount } } } }", None),
+    "node(ActivityEvent)": _node("ActivityEvent"),
+    "Account.apiTokens": ("{ viewer { account { apiTokens { id } } } }", None),
+    "node(ApiToken)": _node("ApiToken"),
+    "Mutation.apiTokenCreate": _mutation(
+        "apiTokenCreate", "ApiTokenCreateInput", lambda ids: {"name": "ERP", "permissions": []}
     ),
-    (
-        "apiTokenRevoke",
-        "SECURITY",
-        "mutation($i: ApiTokenRevokeInput!) { apiTokenRevoke(input: $i) { errors { code } } }",
-        lambda ids: {"i": {"id": to_global_id("ApiToken", 1)}},
+    "Mutation.apiTokenRevoke": _mutation(
+        "apiTokenRevoke", "ApiTokenRevokeInput", lambda ids: {"id": to_global_id("ApiToken", 1)}
     ),
-]
+}
+
+# Declarations exercised elsewhere: subscriptions over a real socket; the PIN, which only the holder sets
+# (a contact holding SECURITY is refused by that rule too).
+ELSEWHERE = {
+    "Subscription.cancellationStatusChanged": "tests/test_security_sockets.py",
+    "Mutation.securityPinSet": "tests/test_security_auth.py",
+}
 
 
-@pytest.mark.parametrize(("name", "permission", "document", "variables"), MATRIX, ids=[row[0] for row in MATRIX])
-async def test_needs_its_permission(client, other_client, factory, name, permission, document, variables) -> None:
+def refusing_declarations() -> set[str]:
+    """Every declaration that refuses a caller without its permission."""
+    declarations = rows(build_schema())
+    return {name for name, d in declarations.items() if d.permission is not None and not d.narrowed}
+
+
+def test_the_matrix_covers_every_declared_permission() -> None:
+    assert refusing_declarations() == set(MATRIX) | set(ELSEWHERE)
+
+
+def test_the_permission_table_is_current() -> None:
+    current = (PROJECT_DIR / "docs" / "permissions.md").read_text(encoding="utf-8")
+    assert current == markdown(build_schema()), "refresh it: python -m schema.permission_table > docs/permissions.md"
+
+
+def test_public_root_fields_are_the_known_ones() -> None:
+    """A new root field is public only on purpose: it needs a declaration or a place in this list."""
+    assert public(build_schema()) == [
+        "accessRecoveryConfirm",
+        "accessRecoveryRequest",
+        "contactInvitationAccept",
+        "emailChangeConfirm",
+        "passwordStrength",
+        "signIn",
+        "viewer",
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+async def test_needs_its_permission(client, other_client, factory, name) -> None:
+    permission = rows(build_schema())[name].permission
+    assert permission is not None
+    document, variables = MATRIX[name]
     account = await factory.account()
     service = await factory.service(account)
     target = await factory.contact(account, "objetivo@example.com", permissions=[])
-    others = [p.value for p in Permission if p.value != permission]
-    await factory.contact(account, "con@example.com", permissions=[permission])
+    others = [p.value for p in Permission if p != permission]
+    await factory.contact(account, "con@example.com", permissions=[permission.value])
     await factory.contact(account, "sin@example.com", permissions=others)
-    ids = {"service": to_global_id("Service", service.id), "target": to_global_id("Contact", target.id)}
+    ids = {"Service": to_global_id("Service", service.id), "Contact": to_global_id("Contact", target.id)}
     values = variables(ids) if variables else None
 
     await client.sign_in("sin@example.com")
     denied = await client(document, values)
-    assert denied.get("errors") and denied["errors"][0]["extensions"]["code"] == "FORBIDDEN", denied
+    assert denied.get("errors"), denied
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN", denied
 
     await other_client.sign_in("con@example.com")
     allowed = await other_client(document, values)
@@ -119,3 +165,20 @@ async def test_sessions_need_no_permission(client, factory) -> None:
     body = await client.data("{ viewer { permissions account { clientNumber sessions { current } } } }")
     assert body["viewer"]["permissions"] == []
     assert body["viewer"]["account"]["sessions"] == [{"current": True}]
+
+
+async def test_a_refusal_on_a_non_null_field_nulls_up_to_viewer_and_no_further(client, factory) -> None:
+    """Account.holder is non-null: its FORBIDDEN nulls account, then the nullable viewer; root siblings stay."""
+    account = await factory.account()
+    await factory.contact(account, "sin.perfil@example.com", permissions=["SERVICES"])
+    await client.sign_in("sin.perfil@example.com")
+    body = await client(
+        "{ viewer { permissions account { holder { email } } } again: viewer { permissions }"
+        ' passwordStrength(password: "x") { score } }'
+    )
+    assert body["data"]["viewer"] is None
+    assert body["data"]["again"] == {"permissions": ["SERVICES"]}
+    assert body["data"]["passwordStrength"] == {"score": 0}
+    [error] = body["errors"]
+    assert error["path"] == ["viewer", "account", "holder"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
