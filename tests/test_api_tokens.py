@@ -1,4 +1,4 @@
-"""Partner API tokens: shown once, scoped, revocable, throttled (issue 11)."""
+"""Partner API tokens: shown once, scoped, revocable, throttled."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sign-in, throttling, sessions, idle and absolute expiry (issue 4)."""
+"""Sign-in, throttling, sessions, idle and absolute expiry."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The demo client panel in a real browser (headless Chromium) against a real uvicorn server (issue 13)."""
+"""The demo client panel in a real browser (headless Chromium) against a real uvicorn server."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Services and their cancellation (seed 003, issue 7)."""
+"""Services and their cancellation (seed 003)."""
 
 from __future__ import annotations
 

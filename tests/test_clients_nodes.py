@@ -1,4 +1,4 @@
-"""`node` / `nodes` show exactly what the viewer's list fields show (issue 18, item 3), for every type the
+"""`node` / `nodes` show exactly what the viewer's list fields show, for every type the
 schema says implements Node; `nodes` loads each type's ids with one query, however many ids."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Partner tokens from a browser (issue 18, item 9): a bearer token authenticates alone (the cookie ignored); only a
+"""Partner tokens from a browser: a bearer token authenticates alone (the cookie ignored); only a
 valid one passes the cross-site guard; CORS for token requests has its own allowlist (TOKEN_ALLOWED_ORIGINS) and
 never allows credentials, while cookie origins (ALLOWED_ORIGINS) keep theirs."""
 

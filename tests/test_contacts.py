@@ -1,4 +1,4 @@
-"""Contacts with permissions and email categories, invitations, immediate revocation (issue 9)."""
+"""Contacts with permissions and email categories, invitations, immediate revocation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Generated queries and mutations (hypothesis-graphql): no 500, no masked internal error (issue 11)."""
+"""Generated queries and mutations (hypothesis-graphql): no 500, no masked internal error."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Holder data: view, partial update with validation, versions, own-domain warning, identity lock (issue 5)."""
+"""Holder data: view, partial update with validation, versions, own-domain warning, identity lock."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Routing by email category and the searchable archive, "Emails Recibidos" (issue 6)."""
+"""Routing by email category and the searchable archive, "Emails Recibidos"."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Password change, the strength meter, mustChangePassword, security PIN (issue 4)."""
+"""Password change, the strength meter, mustChangePassword, security PIN."""
 
 from __future__ import annotations
 

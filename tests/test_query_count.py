@@ -1,4 +1,4 @@
-"""The dashboard query costs the same number of SQL queries for 5 services as for 50 (issue 11)."""
+"""The dashboard query costs the same number of SQL queries for 5 services as for 50."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rate limits work on Redis too, so several processes share them (issue 4)."""
+"""Rate limits work on Redis too, so several processes share them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Real third-party clients against the app on a real uvicorn server (issue 18).
+"""Real third-party clients against the app on a real uvicorn server.
 
 From test-tools/ (node, pinned by package-lock.json): graphql-http's GraphQL-over-HTTP audit, graphql-ws's
 client through a whole cancellation, Apollo Client's persisted-queries link. From Python: gql over HTTP

@@ -1,4 +1,4 @@
-"""Access recovery by domain, client number or primary email (seed 001, issue 10)."""
+"""Access recovery by domain, client number or primary email (seed 001)."""
 
 from __future__ import annotations
 
