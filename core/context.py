@@ -10,7 +10,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from core.errors import forbidden, password_change_required, unauthenticated
-from core.i18n import language_from_header
+from core.i18n import requested_language
 from core.loaders import Loaders
 from core.runtime import Runtime
 from models.enums import Language, Permission
@@ -47,9 +47,12 @@ class Context:
 
     @property
     def language(self) -> Language:
-        if self.principal is not None:
-            return self.principal.language
-        return language_from_header(self.request.headers.get("accept-language"))
+        """API messages: the language the request asks for (Accept-Language), else the person's stored
+        preference, else Spanish. Emails follow each recipient's stored preference instead (core/mail)."""
+        requested = requested_language(self.request.headers.get("accept-language"))
+        if requested is not None:
+            return requested
+        return self.principal.language if self.principal is not None else Language.ES
 
     @property
     def ip_address(self) -> str | None:

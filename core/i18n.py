@@ -53,9 +53,9 @@ def translate(key: str, language: Language, table: Messages = MESSAGES, **values
     return (english if language == Language.EN else spanish).format(**values)
 
 
-def language_from_header(accept_language: str | None) -> Language:
-    """The first of es/en named in an Accept-Language header, by weight; Spanish when none is."""
-    best: tuple[float, Language] = (0.0, Language.ES)
+def requested_language(accept_language: str | None) -> Language | None:
+    """The first of es/en named in an Accept-Language header, by weight; None when it names neither."""
+    best: tuple[float, Language | None] = (0.0, None)
     for part in (accept_language or "").split(","):
         tag, _, params = part.strip().partition(";")
         weight = 1.0
