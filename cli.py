@@ -30,9 +30,9 @@ from models.enums import HolderKind, Language, NationalIdType, PaymentMethod, Se
 from settings import PROJECT_DIR, Settings, SettingsError
 
 DEMO_CLIENT_NUMBER = "9000"
-DEMO_PASSWORD = "Mate-Cocido-Bariloche-2026"
+DEMO_PASSWORD = "Mate-Cocido-Bariloche-2026"  # noqa: S105  # the README's published demo password
 DEMO_CONTACT_EMAIL = "ana.gomez@example.com"
-DEMO_CONTACT_PASSWORD = "Alfajor-Tucuman-Lluvia-77"
+DEMO_CONTACT_PASSWORD = "Alfajor-Tucuman-Lluvia-77"  # noqa: S105  # the demo contact's published password
 
 
 def run_with_database(settings: Settings, work: Callable[[Runtime], Awaitable[None]]) -> None:
@@ -71,7 +71,7 @@ def cmd_makemigrations(settings: Settings, args: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             for url in (f"sqlite://{Path(tmp) / 'makemigrations.sqlite3'}", f"{args.postgres_url}/{name}"):
                 env = {**os.environ, "DATABASE_URL": url}
-                subprocess.run([sys.executable, __file__, "makemigration", args.name], env=env, check=True)
+                subprocess.run([sys.executable, __file__, "makemigration", args.name], env=env, check=True)  # noqa: S603  # this very script
     finally:
         asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
 
@@ -177,12 +177,16 @@ async def seed_demo(runtime: Runtime) -> None:
 
 
 def print_demo_credentials(settings: Settings) -> None:
+    sign_in = (
+        f'mutation {{ signIn(input: {{login: "{DEMO_CLIENT_NUMBER}", password: "{DEMO_PASSWORD}"}}) '
+        "{ viewer { account { clientNumber } } errors { code message } } }"
+    )
     print(f"""
   Panel de Clientes API (demo)
   GraphiQL:  {settings.public_base_url}/graphql
   Holder:    client number {DEMO_CLIENT_NUMBER}, password {DEMO_PASSWORD}
   Contact:   {DEMO_CONTACT_EMAIL}, password {DEMO_CONTACT_PASSWORD}
-  Try:       mutation {{ signIn(input: {{login: "{DEMO_CLIENT_NUMBER}", password: "{DEMO_PASSWORD}"}}) {{ viewer {{ account {{ clientNumber }} }} errors {{ code message }} }} }}
+  Try:       {sign_in}
 """)
 
 

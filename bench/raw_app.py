@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import date
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -23,8 +24,8 @@ settings = Settings.from_env()
 runtime = Runtime.build(settings)
 
 
-def iso(moment: object) -> str | None:
-    return moment.isoformat() if moment is not None else None  # type: ignore[attr-defined]
+def iso(moment: date | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 async def dashboard(request: Request) -> Response:

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -24,22 +25,24 @@ from pathlib import Path
 import asyncpg
 import httpx
 import websockets
+from websockets.typing import Subprotocol
+
+# Run as a script (`make bench`), the project's own packages are not importable yet.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tortoise.transactions import in_transaction
+
+from core.db import close_database, open_database
+from core.mail import queue_mail
+from core.migrations import upgrade
+from core.runtime import Runtime
+from core.security import Secrets
+from domain import staff
+from models import Cancellation
+from models.enums import CancellationStatus, EmailCategory, ServiceKind
+from settings import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT))
-
-from tortoise.transactions import in_transaction  # noqa: E402
-
-from core.db import close_database, open_database  # noqa: E402
-from core.mail import queue_mail  # noqa: E402
-from core.migrations import upgrade  # noqa: E402
-from core.runtime import Runtime  # noqa: E402
-from core.security import Secrets  # noqa: E402
-from domain import staff  # noqa: E402
-from models import Cancellation  # noqa: E402
-from models.enums import CancellationStatus, EmailCategory, ServiceKind  # noqa: E402
-from settings import Settings  # noqa: E402
-
 PASSWORD = "Bench-Colibri-Patagonia-77"
 CONCURRENCY = 16
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
@@ -140,7 +143,7 @@ def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[b
     raise RuntimeError(f"server on port {port} did not start")
 
 
-async def load(send: object) -> Load:
+async def load(send: Callable[[], Awaitable[object]]) -> Load:
     """CONCURRENCY workers calling `send()` for SECONDS (at most MAX_REQUESTS); latencies in ms."""
     latencies: list[float] = []
     deadline = time.perf_counter() + SECONDS
@@ -148,7 +151,7 @@ async def load(send: object) -> Load:
     async def worker() -> None:
         while time.perf_counter() < deadline and len(latencies) < MAX_REQUESTS:
             started = time.perf_counter()
-            await send()  # type: ignore[operator]
+            await send()
             latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
@@ -227,7 +230,7 @@ async def fan_out(port: int, pid: int, client_number: str) -> tuple[float, float
         for _ in range(SUBSCRIBERS):
             ws = await websockets.connect(
                 f"ws://127.0.0.1:{port}/graphql",
-                subprotocols=["graphql-transport-ws"],
+                subprotocols=[Subprotocol("graphql-transport-ws")],
                 additional_headers={"Cookie": f"cp_session={cookie}"},
                 ping_interval=None,
             )
@@ -356,9 +359,9 @@ def main() -> None:
             "# Benchmarks",
             "",
             f"`make bench` on {os.cpu_count()} cores: the dashboard query (viewer, holder, 50 services with their "
-            f"cancellations, 20 contacts, the last 20 mails) through the full app and through a raw Starlette endpoint "
-            f"reading the same rows with the same ORM and database, {CONCURRENCY} concurrent clients for {SECONDS:.0f} s "
-            "each, uvicorn with one worker. "
+            "cancellations, 20 contacts, the last 20 mails) through the full app and through a raw Starlette "
+            "endpoint reading the same rows with the same ORM and database, "
+            f"{CONCURRENCY} concurrent clients for {SECONDS:.0f} s each, uvicorn with one worker. "
             "The ratio is the figure; absolute numbers depend on the machine.",
             "",
             *rows,

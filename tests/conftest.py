@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import subprocess
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -18,24 +20,36 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from asyncpg.exceptions import DeadlockDetectedError
+from playwright.async_api import Browser, async_playwright
 from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 from tortoise.exceptions import OperationalError
+from tortoise.models import Model
 
 from app import create_app
 from core import workers
 from core.clock import FrozenClock
 from core.mail_delivery import deliver_forever
 from core.runtime import Runtime
+from models import Account
 from settings import Settings
 from tests.helpers import Factory, GraphQLClient, throwaway_postgres_database
-from tests.live_server import free_port, uvicorn_server
+from tests.live_server import free_port, uvicorn_process, uvicorn_server
 from tests.smtp import SmtpSink
 
 START = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 BASE_URL = "http://testserver.local"
 # The browser tests serve the app on this port; its origin may use cookie sessions.
 BROWSER_PORT = free_port()
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOLDER = "titular@example.net"  # the signed-in holder of the `holder` fixture
 
 
 @pytest.fixture(scope="session")
@@ -97,16 +111,10 @@ def runtime(app: Starlette) -> Runtime:
 @pytest.fixture(autouse=True)
 async def clean_state(app: Starlette, runtime: Runtime, clock: FrozenClock, smtp_sink: SmtpSink) -> None:
     """Empty tables, the clock back at START, no rate-limit history, no received mail."""
-    conn = connections.get("default")
-    tables = [model._meta.db_table for model in Tortoise.apps["models"].values() if model._meta.db_table != "aerich"]
-    script = (
-        f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
-        if runtime.settings.dialect == "postgres"
-        else "".join(f"DELETE FROM {table};" for table in tables)
-    )
+    table_models = [model for model in Tortoise.apps["models"].values() if model._meta.db_table != "aerich"]
     for attempt in range(5):
         try:
-            await conn.execute_script(script)
+            await empty(table_models, runtime.settings.dialect)
             break
         except (OperationalError, DeadlockDetectedError):  # the mail worker may deadlock with TRUNCATE: again
             if attempt == 4:
@@ -115,6 +123,16 @@ async def clean_state(app: Starlette, runtime: Runtime, clock: FrozenClock, smtp
     clock.set(START)
     await runtime.limiter.reset()
     smtp_sink.clear()
+
+
+async def empty(table_models: list[type[Model]], dialect: str) -> None:
+    """Every row of the models' tables gone; on PostgreSQL in one TRUNCATE, which also restarts the ids."""
+    if dialect == "postgres":
+        tables = ", ".join(model._meta.db_table for model in table_models)
+        await connections.get("default").execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        return
+    for model in table_models:
+        await model.all().delete()
 
 
 @pytest.fixture
@@ -140,3 +158,45 @@ async def port(app: Starlette) -> AsyncIterator[int]:
 @pytest.fixture
 def factory(runtime: Runtime) -> Factory:
     return Factory(runtime)
+
+
+@pytest.fixture
+async def holder(factory: Factory, client: GraphQLClient) -> Account:
+    """An account whose holder (HOLDER) is signed in on `client`."""
+    account = await factory.account(email=HOLDER)
+    await client.sign_in(account.client_number)
+    return account
+
+
+@pytest.fixture
+def real_time(clock: FrozenClock) -> None:
+    """A second process runs on the real clock: sessions must be valid for it too."""
+    clock.set(datetime.now(UTC))
+
+
+@pytest.fixture
+def second_process(settings: Settings, real_time: None) -> Iterator[int]:
+    """The app in a second uvicorn process on the same database; its port."""
+    with uvicorn_process(settings) as port:
+        yield port
+
+
+def chromium() -> str:
+    """Debian's Chromium, installed here if missing (playwright's own download cannot run here)."""
+    found = shutil.which("chromium")
+    if found is None and os.geteuid() == 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=True, timeout=600, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, timeout=900, capture_output=True)
+        found = shutil.which("chromium")
+    if found is None:
+        pytest.skip("Chromium is not installed and cannot be installed without root")
+    return found
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """Headless Chromium, one per test module."""
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()

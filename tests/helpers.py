@@ -6,14 +6,14 @@ import asyncio
 import itertools
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import httpx
-from tortoise import connections
+from tortoise import BaseDBAsyncClient, connections
 
 from core.runtime import Runtime
 from domain import staff
@@ -90,8 +90,8 @@ def counting_queries() -> Iterator[list[str]]:
     seen: list[str] = []
     originals = {name: getattr(client_class, name) for name in ("execute_query", "execute_query_dict")}
 
-    def wrap(original):  # type: ignore[no-untyped-def]
-        async def counted(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrap(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def counted(self: BaseDBAsyncClient, query: str, *args: Any, **kwargs: Any) -> Any:
             if "outbox_message" not in query:
                 seen.append(query)
             return await original(self, query, *args, **kwargs)

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
+import httpx
 import uvicorn
 import websockets
 from starlette.applications import Starlette
+from tortoise import connections
 from websockets.asyncio.client import ClientConnection
+
+from core.events import LISTENER_NAME
+from settings import PROJECT_DIR, Settings
 
 PROTOCOL = "graphql-transport-ws"
 STARTUP_SECONDS = 10.0
@@ -47,6 +56,52 @@ async def uvicorn_server(app: Starlette, port: int | None = None) -> AsyncIterat
     finally:
         server.should_exit = True
         await task
+
+
+@contextmanager
+def uvicorn_process(settings: Settings) -> Iterator[int]:
+    """The app in a second uvicorn process on the same database, without workers; its port."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "ENVIRONMENT": "test",
+        "PUBLIC_BASE_URL": settings.public_base_url,
+        "SMTP_URL": settings.smtp_url,
+        "SECRET_KEY": settings.secret_key,
+        "RUN_WORKERS": "false",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "app:main_app", "--port", str(port), "--log-level", "warning"],
+        cwd=PROJECT_DIR,
+        env=env,
+    )
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=0.2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None:
+                raise RuntimeError("the second server did not start")
+            time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+async def listeners_connected(count: int) -> None:
+    """Wait (bounded) until `count` server processes LISTEN for events."""
+    for _ in range(100):
+        rows = await connections.get("default").execute_query_dict(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1", [LISTENER_NAME]
+        )
+        if rows[0]["n"] >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"fewer than {count} event listeners connected")
 
 
 class GraphQLSocket:

@@ -1,4 +1,4 @@
-"""GraphQL over HTTP as standard clients expect it (issue 18, items 1, 5, 6 and 8): status codes under
+"""GraphQL over HTTP as standard clients expect it: status codes under
 application/graphql-response+json, the same refusals over WebSocket, subscriptions sent over HTTP, caching of
 answers that depend on who asks, persisted-query versions, GraphiQL's page and the panel's routes."""
 
@@ -57,7 +57,8 @@ async def test_requests_that_never_ran_are_400_without_data_under_graphql_respon
     strict = await client.post(document, variables, headers={"accept": GRAPHQL_RESPONSE})
     assert strict.status_code == 400
     assert strict.headers["content-type"] == GRAPHQL_RESPONSE
-    assert "data" not in strict.json() and code_of(strict.json()) == code, strict.json()
+    assert "data" not in strict.json(), strict.json()
+    assert code_of(strict.json()) == code, strict.json()
     legacy = await client.post(document, variables, headers={"accept": "application/json"})
     assert legacy.status_code == 200
     assert legacy.headers["content-type"] == "application/json"
@@ -85,7 +86,8 @@ async def test_wrong_variables_over_websocket_are_an_error_message_for_that_oper
         assert (await socket.init())["type"] == "connection_ack"
         await socket.subscribe(document, variables, op_id="wrong")
         answer = await socket.receive()
-        assert answer["type"] == "error" and answer["id"] == "wrong", answer
+        assert answer["type"] == "error", answer
+        assert answer["id"] == "wrong", answer
         assert answer["payload"][0]["extensions"]["code"] == code
         await socket.subscribe("{ viewer { permissions } }", op_id="next")  # the socket goes on
         assert (await socket.next_data())["viewer"]["permissions"]
@@ -101,7 +103,8 @@ async def test_a_subscription_over_http_is_a_client_error_naming_the_websocket_e
     by_post = await client.post(SUBSCRIPTION, headers={"accept": accept})
     by_get = await client.http.get("/graphql", params={"query": SUBSCRIPTION}, headers={"accept": accept})
     for response in (by_post, by_get):
-        assert response.status_code == 400 and code_of(response.json()) == "BAD_REQUEST", response.text
+        assert response.status_code == 400, response.text
+        assert code_of(response.json()) == "BAD_REQUEST", response.text
         message = response.json()["errors"][0]["message"]
         assert "WebSocket" in message
         assert "/graphql" in message

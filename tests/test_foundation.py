@@ -10,7 +10,10 @@ import models
 from core.ids import to_global_id
 from tests.helpers import PASSWORD
 
-VIEWER = "{ viewer { account { id clientNumber createdAt } contact { email } permissions mustChangePassword session { current } } }"
+VIEWER = (
+    "{ viewer { account { id clientNumber createdAt } contact { email } permissions mustChangePassword "
+    "session { current } } }"
+)
 
 
 async def test_viewer_is_null_when_signed_out(client) -> None:
@@ -40,8 +43,8 @@ async def test_contact_signs_in_with_email(client, factory) -> None:
 async def test_wrong_password_is_a_payload_error(client, factory) -> None:
     account = await factory.account()
     body = await client.data(
-        'mutation { signIn(input: {login: "%s", password: "nope"}) { viewer { permissions } errors { code field message } } }'
-        % account.client_number
+        f'mutation {{ signIn(input: {{login: "{account.client_number}", password: "nope"}}) '
+        "{ viewer { permissions } errors { code field message } } }"
     )
     assert body["signIn"]["viewer"] is None
     assert body["signIn"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
@@ -102,8 +105,8 @@ async def test_unexpected_errors_are_masked_with_an_id(client, factory, monkeypa
 async def test_cross_site_posts_are_refused(client, factory, origin) -> None:
     account = await factory.account()
     response = await client.post(
-        'mutation { signIn(input: {login: "%s", password: "%s"}) { errors { code } } }'
-        % (account.client_number, PASSWORD),
+        f'mutation {{ signIn(input: {{login: "{account.client_number}", password: "{PASSWORD}"}}) '
+        "{ errors { code } } }",
         headers={"Origin": origin},
     )
     assert response.status_code == 403

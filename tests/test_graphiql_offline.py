@@ -1,4 +1,4 @@
-"""GraphiQL with the network closed (issue 18, item 4), in headless Chromium against a real uvicorn server.
+"""GraphiQL with the network closed, in headless Chromium against a real uvicorn server.
 
 Every request to a host other than this machine is aborted. GraphiQL must still load from the panel's own
 vendored assets (web/graphiql/) under a Content-Security-Policy that allows only them and its nonce'd
@@ -19,7 +19,6 @@ from models import Account
 from tests.conftest import BROWSER_PORT
 from tests.helpers import PASSWORD, Factory, GraphQLClient
 from tests.live_server import uvicorn_server
-from tests.test_browser import browser  # noqa: F401  (the Chromium fixture)
 from tests.test_real_clients import request_cancellation
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -49,7 +48,7 @@ class ClosedNetwork:
 
 
 @pytest.fixture
-async def offline_page(browser: Browser) -> AsyncIterator[tuple[Page, ClosedNetwork]]:  # noqa: F811
+async def offline_page(browser: Browser) -> AsyncIterator[tuple[Page, ClosedNetwork]]:
     context = await browser.new_context(base_url=f"http://127.0.0.1:{BROWSER_PORT}")
     page = await context.new_page()
     network = ClosedNetwork(page)

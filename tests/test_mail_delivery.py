@@ -1,4 +1,4 @@
-"""The outbox and its delivery worker against a real SMTP server (issue 6)."""
+"""The outbox and its delivery worker against a real SMTP server."""
 
 from __future__ import annotations
 
@@ -49,12 +49,16 @@ async def test_mail_is_delivered_with_client_number_and_stable_message_id(client
 
 async def test_a_rolled_back_change_sends_nothing(factory, runtime, smtp_sink) -> None:
     account = await factory.account()
-    with pytest.raises(RuntimeError):
+
+    async def queue_then_fail() -> None:
         async with in_transaction():
             await queue_mail(
                 runtime, account_id=account.id, template="pin_set", category=EmailCategory.GENERAL, personal=True
             )
             raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        await queue_then_fail()
     assert await models.MailMessage.filter(account_id=account.id).count() == 0
     assert await models.OutboxMessage.all().count() == 0
 
@@ -75,7 +79,8 @@ async def test_smtp_outage_then_recovery_delivers_each_message_once(factory, run
     finally:
         smtp_sink.start()
     rows = await models.OutboxMessage.filter(status=DeliveryStatus.QUEUED)
-    assert rows and all(r.next_attempt_at > clock.now() for r in rows), "retries wait for their backoff"
+    assert rows, "retries wait for their backoff"
+    assert all(r.next_attempt_at > clock.now() for r in rows), "retries wait for their backoff"
     clock.advance(timedelta(minutes=5))
     await wait_for_mail(smtp_sink, "corte@example.net", count=3)
     clock.advance(timedelta(hours=2))

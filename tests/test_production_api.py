@@ -1,4 +1,4 @@
-"""The public API's guard rails: limits, production mode, HTTP rules, persisted queries, logs (issue 11)."""
+"""The public API's guard rails: limits, production mode, HTTP rules, persisted queries, logs."""
 
 from __future__ import annotations
 
@@ -30,7 +30,10 @@ async def production(settings: Settings, app: Starlette) -> AsyncIterator[GraphQ
 
 
 async def test_depth_limit(client) -> None:
-    deep = "{ viewer { account { services { edges { node { cancellation { service { cancellation { service { cancellation { service { cancellation { service { id } } } } } } } } } } } } } }"
+    deep = (
+        "{ viewer { account { services { edges { node { cancellation { service { cancellation { service "
+        "{ cancellation { service { cancellation { service { id } } } } } } } } } } } } } }"
+    )
     body = await client(deep)
     assert code_of(body) == "QUERY_TOO_DEEP"
     assert body.get("data") is None

@@ -159,7 +159,8 @@ async def test_variable_errors_are_bad_input_without_an_error_log(client: GraphQ
     ]
     for variables in cases:
         body = await client(document, variables)
-        assert body.get("data") is None and body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
+        assert body.get("data") is None, body
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
     enum = await client(
         "mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { errors { code } } }",
         {"i": {"name": MARKER, "permissions": [MARKER]}},

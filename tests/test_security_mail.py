@@ -15,17 +15,9 @@ import models
 from core.ids import to_global_id
 from core.mail import queue_mail
 from models.enums import EmailCategory
+from tests.conftest import HOLDER
 from tests.helpers import emailed_code
-from tests.test_security_cancellation import (  # noqa: F401 (holder is a fixture)
-    CONTACT,
-    CONTACT_CREATE,
-    HOLDER,
-    SERVICE_ROLES,
-    confirm,
-    holder,
-    request,
-    withdraw,
-)
+from tests.test_security_cancellation import CONTACT, CONTACT_CREATE, SERVICE_ROLES, confirm, request, withdraw
 
 RESEND = """mutation($i: MailResendInput!) { mailResend(input: $i) {
   message { id recipients resentFrom { id } } errors { code field message } } }"""

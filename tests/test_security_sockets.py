@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 import pytest
 import websockets
+from starlette.applications import Starlette
 
 import models
 from core import ws
@@ -21,11 +22,11 @@ from core.apq import sha256
 from core.authn import REQUESTS_PER_TOKEN
 from core.events import CHANNEL
 from core.ids import to_global_id
-from core.sockets import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED
-from tests.helpers import PASSWORD, counting_queries, emailed_code, session_cookie
-from tests.live_server import GraphQLSocket, graphql_socket
+from core.runtime import Runtime
+from core.sockets import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED, LiveConnections, LiveSocket
+from tests.helpers import PASSWORD, GraphQLClient, counting_queries, emailed_code, session_cookie
+from tests.live_server import GraphQLSocket, graphql_socket, listeners_connected
 from tests.test_subscriptions import CONFIRM, SUBSCRIPTION, request_cancellation
-from tests.test_subscriptions_postgres import listeners_connected, real_time, second_process  # noqa: F401 (fixtures)
 
 CREATE_TOKEN = """mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) {
   apiToken { id } token errors { code message } } }"""
@@ -40,7 +41,7 @@ on_postgres = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason
 
 
 @pytest.fixture
-def live(app):  # type: ignore[no-untyped-def]
+def live(app: Starlette) -> LiveConnections:
     """This process's live sockets (the test runs their sweep instead of waiting for the timer)."""
     return app.state.graphql.live
 
@@ -60,7 +61,7 @@ async def permissions_over(socket: GraphQLSocket, op_id: str = "op") -> list[str
     return (await run(socket, PERMISSIONS, op_id=op_id))["payload"]["data"]["viewer"]["permissions"]
 
 
-async def update_contact(client, contact: models.Contact, **fields: Any) -> None:  # type: ignore[no-untyped-def]
+async def update_contact(client: GraphQLClient, contact: models.Contact, **fields: Any) -> None:
     """contactUpdate by `client` with the contact's current version; it must succeed."""
     version = (await models.Contact.get(id=contact.id)).version
     variables = {"i": {"id": contact_id(contact), "expectedVersion": version, **fields}}
@@ -97,7 +98,7 @@ async def until(condition: Callable[[], bool]) -> None:
     raise AssertionError("the server did not get there")
 
 
-async def new_token(client, **fields: Any) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+async def new_token(client: GraphQLClient, **fields: Any) -> tuple[str, str]:
     """A token created through the API by the signed-in `client`: (its id, its secret)."""
     variables = {"i": {"name": "ERP", "permissions": ["SERVICES"], **fields}}
     created = (await client.data(CREATE_TOKEN, variables))["apiTokenCreate"]
@@ -266,7 +267,7 @@ async def test_socket_operations_count_against_the_tokens_request_limit(
 ) -> None:
     account = await factory.account()
     await client.sign_in(account.client_number)
-    token_id, token = await new_token(client)
+    _, token = await new_token(client)
     stored = await models.ApiToken.get(account_id=account.id)
     async with AsyncExitStack() as stack:
         socket = await token_socket(stack, port, token)
@@ -331,7 +332,7 @@ async def test_events_carry_ids_and_states_only(runtime, client, factory, smtp_s
         assert all(len(payload.encode()) < 8000 for payload in payloads)
 
 
-async def listen(runtime, payloads: list[str]) -> asyncpg.Connection | None:  # type: ignore[no-untyped-def]
+async def listen(runtime: Runtime, payloads: list[str]) -> asyncpg.Connection | None:
     if runtime.settings.dialect != "postgres":
         return None
     connection = await asyncpg.connect(runtime.settings.database_url.replace("postgres://", "postgresql://", 1))
@@ -408,7 +409,7 @@ async def test_an_event_costs_the_same_queries_for_one_or_many_subscribers(port,
 # ---- the second review of the sockets: a peer can neither hold up nor slip past the access checks ----
 
 
-def live_sockets(live, account: models.Account) -> list:  # type: ignore[no-untyped-def]
+def live_sockets(live: LiveConnections, account: models.Account) -> list[LiveSocket]:
     return list(live._by_account.get(account.id, ()))
 
 

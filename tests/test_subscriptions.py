@@ -192,11 +192,15 @@ async def test_contact_losing_services_is_disconnected(port, client, other_clien
 
 async def test_rolled_back_changes_are_never_published(runtime, factory) -> None:
     account = await factory.account()
+
+    async def publish_then_roll_back() -> None:
+        async with runtime.events.transaction():
+            events.publish("cancellation", account.id, note="uncommitted")
+            raise RuntimeError("roll back")
+
     async with runtime.events.subscribe(account.id) as queue:
         with pytest.raises(RuntimeError):
-            async with runtime.events.transaction():
-                events.publish("cancellation", account.id, note="uncommitted")
-                raise RuntimeError("roll back")
+            await publish_then_roll_back()
         async with runtime.events.transaction():
             events.publish("cancellation", account.id, note="committed")
         frame = await asyncio.wait_for(queue.get(), timeout=5)
