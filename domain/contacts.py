@@ -198,7 +198,7 @@ async def update(ctx: Context, contact_id: str, expected_version: int, given: Co
         return failed(ContactError.STALE_VERSION, VERSION_PATH)
     outcome: Outcome[Contact] = Outcome()
     values = _validated(outcome, given, current.country_code)
-    changed = {name: value for name, value in values.items() if getattr(current, name) != value}
+    changed = {name: value for name, value in values.items() if _differs(getattr(current, name), value)}
     after = changed.get("permissions", current.permissions)
     if missing := _not_held(ctx.acting, current.permissions, after):
         outcome.fail(ContactError.PERMISSION_NOT_HELD, PERMISSIONS_PATH, permissions=", ".join(missing))
@@ -206,6 +206,8 @@ async def update(ctx: Context, contact_id: str, expected_version: int, given: Co
         return outcome
     if refused := await _may_change(ctx, current, changed):
         return outcome.extend(refused)
+    if not changed:  # nothing stored changes: the same contact, the same version, no activity, mail or event
+        return succeeded(current)
     invites = changed.get("active", current.active) and (
         "email" in changed or (changed.get("active") is True and current.password_hash is None)
     )
@@ -217,6 +219,13 @@ async def update(ctx: Context, contact_id: str, expected_version: int, given: Co
     except IntegrityError:
         return failed(ContactError.DUPLICATE, EMAIL_PATH)
     return succeeded(await Contact.get(id=current.id))
+
+
+def _differs(stored: Any, value: Any) -> bool:
+    """Is `value` a change? Lists (permissions, email categories) are sets: their order is no change."""
+    if isinstance(stored, list) and isinstance(value, list):
+        return sorted(stored) != sorted(value)
+    return bool(stored != value)
 
 
 async def _may_change(ctx: Context, current: Contact, changed: dict[str, Any]) -> list[Failure]:
@@ -242,10 +251,9 @@ async def _store_update(
         )
         if not updated:
             return False
-        if changed:
-            await activity.record(
-                ctx, "contact.updated", f"Contacto {current.email} actualizado: " + ", ".join(sorted(changed))
-            )
+        await activity.record(
+            ctx, "contact.updated", f"Contacto {current.email} actualizado: " + ", ".join(sorted(changed))
+        )
         if "email" in changed:
             await _move_to_new_address(ctx, current, changed["email"])
         elif changed.get("active") is False:

@@ -76,7 +76,9 @@ def _stale() -> Outcome[Holder]:
 
 
 async def update_holder(ctx: Context, changes: HolderChanges) -> Outcome[Holder]:
-    """A partial update guarded by `expectedVersion`: of two concurrent ones, exactly one wins.
+    """A partial update guarded by `expectedVersion`: of two concurrent ones, exactly one wins. A stale version
+    is refused even when nothing would change; values equal to the stored ones (once normalised) change
+    nothing, so they neither bump the version nor record activity.
 
     The primary email receives every secret, so it is not changed here: only the holder may ask,
     after step-up, and it changes when the link sent to the new address is followed."""
@@ -92,9 +94,12 @@ async def update_holder(ctx: Context, changes: HolderChanges) -> Outcome[Holder]
     new_email = changed.pop("email", None)
     if new_email is not None and (refused := await _ask_for_new_email(ctx, new_email)):
         return outcome.extend(refused)
-    if not await _save(ctx, changed, changes.expected_version):
+    if not changed:  # nothing stored changes: the same holder, the same version, nothing recorded
+        outcome.value = current
+    elif not await _save(ctx, changed, changes.expected_version):
         return _stale()
-    outcome.value = await Holder.get(account_id=account_id)
+    else:
+        outcome.value = await Holder.get(account_id=account_id)
     if new_email is not None and await email_at_own_domain(account_id, new_email):
         outcome.warn(HolderWarning.EMAIL_AT_OWN_DOMAIN, EMAIL_PATH)
     return outcome
@@ -113,7 +118,7 @@ async def _save(ctx: Context, changed: dict[str, Any], expected_version: int) ->
         updated = await Holder.filter(account_id=ctx.acting.account_id, version=expected_version).update(
             **changed, version=F("version") + 1, updated_at=ctx.runtime.clock.now()
         )
-        if updated and changed:
+        if updated:
             await activity.record(
                 ctx, "holder.updated", "Datos del titular actualizados: " + ", ".join(sorted(changed))
             )

@@ -1,14 +1,17 @@
-"""Small API traps: a DateTime without a UTC offset is bad input (never an unexpected error)."""
+"""Small API traps: a DateTime without a UTC offset is bad input (never an unexpected error), and a save that
+changes nothing keeps the version and records nothing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from graphql import GraphQLInputObjectType, GraphQLObjectType, build_schema, get_named_type
 
 import models
+from core.ids import to_global_id
 from schema import schema as panel_schema
 
 API_TOKEN_CREATE = """mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) {
@@ -122,3 +125,128 @@ async def test_a_datetime_literal_without_offset_is_refused_before_running(clien
     assert "Include a UTC offset" in error["message"]
     assert body.get("data") is None
     assert await models.ApiToken.all().count() == 0
+
+
+HOLDER_UPDATE = """mutation($i: HolderUpdateInput!) { holderUpdate(input: $i) {
+  holder { companyName phone language version updatedAt address { postalCode } } errors { code field } } }"""
+HOLDER_START = {
+    "companyName": "Pérez SRL",
+    "phone": "011 2345-6789",
+    "language": "EN",
+    "address": {"street": "Av. Corrientes 1234", "city": "Buenos Aires", "postalCode": "C1043AAZ", "countryCode": "AR"},
+}
+# The same values as typed differently: they normalise to what is stored.
+HOLDER_SAME = {
+    "companyName": " Pérez SRL ",
+    "phone": "+54 11 2345 6789",
+    "language": "EN",
+    "address": {"street": "Av. Corrientes 1234", "city": "Buenos Aires", "postalCode": "c1043aaz", "countryCode": "ar"},
+}
+
+
+async def holder_update(client, **fields: Any) -> dict[str, Any]:
+    return (await client.data(HOLDER_UPDATE, {"i": fields}))["holderUpdate"]
+
+
+async def recorded(account_id: int) -> tuple[int, int]:
+    """How many activity events and emails the account has."""
+    return (
+        await models.ActivityEvent.filter(account_id=account_id).count(),
+        await models.MailMessage.filter(account_id=account_id).count(),
+    )
+
+
+@pytest.mark.parametrize("fields", [HOLDER_START, HOLDER_SAME, {}], ids=["same", "same-normalised", "nothing"])
+async def test_holder_save_without_change_keeps_the_version(client, holder, clock, fields) -> None:
+    started = await holder_update(client, expectedVersion=1, **HOLDER_START)
+    assert started["errors"] == []
+    assert started["holder"]["version"] == 2
+    before = await recorded(holder.id)
+    clock.advance(timedelta(minutes=5))
+    again = await holder_update(client, expectedVersion=2, **fields)
+    assert again["errors"] == []
+    assert again["holder"] == started["holder"]
+    stored = await models.Holder.get(account_id=holder.id)
+    assert stored.version == 2
+    assert await recorded(holder.id) == before
+
+
+async def test_holder_same_email_is_no_change(client, holder) -> None:
+    stored = await models.Holder.get(account_id=holder.id)
+    before = await recorded(holder.id)
+    again = await holder_update(client, expectedVersion=1, email=stored.email.upper())
+    assert again["errors"] == []
+    assert again["holder"]["version"] == 1
+    assert await recorded(holder.id) == before
+
+
+async def test_holder_stale_version_is_refused_even_without_change(client, holder) -> None:
+    assert (await holder_update(client, expectedVersion=1, companyName="Primera"))["errors"] == []
+    stale = await holder_update(client, expectedVersion=1, companyName="Primera")
+    assert stale == {"holder": None, "errors": [{"code": "STALE_VERSION", "field": ["input", "expectedVersion"]}]}
+
+
+async def test_holder_real_change_still_bumps_the_version_once(client, holder) -> None:
+    first = await holder_update(client, expectedVersion=1, companyName="Primera")
+    second = await holder_update(client, expectedVersion=2, companyName="Segunda", phone=None)
+    assert (first["holder"]["version"], second["holder"]["version"]) == (2, 3)
+    assert await models.ActivityEvent.filter(account_id=holder.id, action="holder.updated").count() == 2
+
+
+CONTACT_UPDATE = """mutation($i: ContactUpdateInput!) { contactUpdate(input: $i) {
+  contact { firstName email phone active permissions emailCategories language version } errors { code field } } }"""
+
+
+async def contact_update(client, contact_id: str, version: int, **fields: Any) -> dict[str, Any]:
+    variables = {"i": {"id": contact_id, "expectedVersion": version, **fields}}
+    return (await client.data(CONTACT_UPDATE, variables))["contactUpdate"]
+
+
+CONTACT_SAME = {
+    "firstName": " Ana ",
+    "email": "ANA@example.com",
+    "phone": "011 2345-6789",
+    "active": True,
+    "permissions": ["SERVICES", "MAIL"],
+    "emailCategories": ["SUPPORT", "GENERAL"],
+    "language": "ES",
+}
+
+
+@pytest.mark.parametrize("fields", [CONTACT_SAME, {}], ids=["same-normalised", "nothing"])
+async def test_contact_save_without_change_keeps_the_version(client, other_client, holder, factory, fields) -> None:
+    contact = await factory.contact(
+        holder, "ana@example.com", permissions=["MAIL", "SERVICES"], email_categories=["GENERAL", "SUPPORT"]
+    )
+    await models.Contact.filter(id=contact.id).update(phone="+541123456789")
+    await other_client.sign_in("ana@example.com")
+    gid = to_global_id("Contact", contact.id)
+    before = await recorded(holder.id)
+    again = await contact_update(client, gid, 1, **fields)
+    assert again["errors"] == []
+    assert again["contact"]["version"] == 1
+    assert again["contact"]["email"] == "ana@example.com"
+    assert (await models.Contact.get(id=contact.id)).version == 1
+    assert await recorded(holder.id) == before
+    # Nothing ended: the contact's own session still works.
+    viewer = (await other_client.data("{ viewer { permissions } }"))["viewer"]
+    assert sorted(viewer["permissions"]) == ["MAIL", "SERVICES"]
+
+
+async def test_contact_own_same_email_is_no_change(client, holder, factory) -> None:
+    contact = await factory.contact(holder, "ana@example.com", permissions=["CONTACTS"])
+    await client.sign_in("ana@example.com")
+    before = await recorded(holder.id)
+    again = await contact_update(client, to_global_id("Contact", contact.id), 1, email="ana@example.com")
+    assert again["errors"] == []
+    assert again["contact"]["version"] == 1
+    assert await recorded(holder.id) == before
+
+
+async def test_contact_stale_version_is_refused_even_without_change(client, holder, factory) -> None:
+    contact = await factory.contact(holder, "ana@example.com")
+    gid = to_global_id("Contact", contact.id)
+    assert (await contact_update(client, gid, 1, firstName="Anita"))["contact"]["version"] == 2
+    stale = await contact_update(client, gid, 1, firstName="Anita")
+    assert stale == {"contact": None, "errors": [{"code": "STALE_VERSION", "field": ["input", "expectedVersion"]}]}
+    assert await models.ActivityEvent.filter(account_id=holder.id, action="contact.updated").count() == 1
