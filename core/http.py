@@ -1,25 +1,45 @@
 """HTTP middlewares: request ids, security headers, caching of private answers and a request body limit; the shape
-of refusals."""
+of refusals, and the headers that make rate limits machine-readable."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from contextvars import ContextVar
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.ratelimit import Quota
+
 REQUEST_ID_HEADER = "x-request-id"
 _WELL_FORMED_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
+# Response headers a cross-origin page must be allowed to read (Access-Control-Expose-Headers) to follow the
+# contracts: the 401 challenge, the wait after a 429 and the rate-limit budget.
+CONTRACT_HEADERS = ("www-authenticate", "retry-after", "ratelimit", "ratelimit-policy")
 
 
-def error_response(status: int, code: str, message: str, **extensions: str) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, *, headers: Mapping[str, str] | None = None, **extensions: object
+) -> JSONResponse:
     """A refusal outside GraphQL execution, shaped like a GraphQL error so that clients read one format."""
     body = {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+def rate_limit_headers(quota: Quota) -> dict[str, str]:
+    """The IETF `RateLimit-Policy` and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers) for `quota`, and
+    `Retry-After` when the request was refused: `"token";q=600;w=60` and `"token";r=0;t=12`."""
+    headers = {
+        "ratelimit-policy": f'"{quota.policy}";q={quota.limit};w={quota.window}',
+        "ratelimit": f'"{quota.policy}";r={quota.remaining};t={quota.reset}',
+    }
+    if quota.retry_after is not None:
+        headers["retry-after"] = str(quota.retry_after)
+    return headers
 
 
 class RequestId:
