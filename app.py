@@ -29,9 +29,9 @@ from tortoise import connections
 
 from core import logs, workers
 from core.apq import PersistedQueries, PersistedQueryError
-from core.authn import authenticate, token_request_wait
+from core.authn import InvalidCredentials, authenticate, authenticate_request, count_token_request
 from core.clock import Clock
-from core.context import Context
+from core.context import Context, Principal
 from core.csrf import (
     CROSS_SITE,
     CROSS_SITE_REFUSED,
@@ -45,6 +45,7 @@ from core.http import (
     RequestId,
     SecurityHeaders,
     error_response,
+    rate_limit_headers,
 )
 from core.runtime import Runtime
 from core.sockets import LiveConnections
@@ -61,7 +62,24 @@ WEB_DIR = PROJECT_DIR / "web"
 GRAPHIQL_PAGE = (WEB_DIR / "graphiql" / "index.html").read_text(encoding="utf-8")
 SUBSCRIPTIONS_OVER_HTTP = "Subscriptions use the WebSocket endpoint at /graphql with the graphql-transport-ws protocol."
 # The code of each refusal the view answers before GraphQL runs (malformed bodies, methods, limits).
-HTTP_CODES = {400: "BAD_REQUEST", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 429: "RATE_LIMITED"}
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    429: "RATE_LIMITED",
+}
+
+
+class Refusal(HTTPException):
+    """A refusal before GraphQL runs that carries headers and extensions of its own: the 401 challenge
+    (`WWW-Authenticate`), a 429's `Retry-After` and rate-limit fields with `extensions.retryAfter`."""
+
+    def __init__(self, status_code: int, reason: str, *, headers: dict[str, str], **extensions: object) -> None:
+        super().__init__(status_code, reason)
+        self.headers = headers
+        self.extensions = extensions
 
 
 def graphiql_policy(nonce: str) -> str:
@@ -128,6 +146,10 @@ class GraphQLApp(GraphQL[Context, None]):
             return await super().run(request, context, root_value)
         except HTTPException as refused:
             code = HTTP_CODES.get(refused.status_code, "BAD_REQUEST")
+            if isinstance(refused, Refusal):
+                return error_response(
+                    refused.status_code, code, refused.reason, headers=refused.headers, **refused.extensions
+                )
             return error_response(refused.status_code, code, refused.reason)
         except Exception as exc:
             error_id = report_unexpected(exc, request.url.path)
@@ -183,17 +205,41 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
         self._accept.set(request.headers.get("accept", ""))
-        principal = await authenticate(self.runtime, request)
+        principal = await self.principal_of(request)
         if principal is None and getattr(request.state, CROSS_SITE, False):
             raise HTTPException(403, CROSS_SITE_REFUSED)
-        if principal is not None and (wait := await token_request_wait(self.runtime, principal)):
-            raise HTTPException(429, f"Too many requests for this API token: retry in {wait} seconds.")
+        if principal is not None:
+            await self.count_token_request(principal, response)
         return Context(
             runtime=self.runtime,
             request=request,
             response=response if isinstance(response, Response) else None,
             principal=principal,
         )
+
+    async def principal_of(self, request: Request | WebSocket) -> Principal | None:
+        """Over HTTP, an Authorization header that does not authenticate is 401 with a Bearer challenge (RFC 6750
+        section 3); no header at all, or a cookie session that ended, is anonymous. A WebSocket authenticates in
+        its connection_init (core/ws: 4401)."""
+        if not isinstance(request, Request):
+            return await authenticate(self.runtime, request)
+        found = await authenticate_request(self.runtime, request)
+        if isinstance(found, InvalidCredentials):
+            raise Refusal(401, found.description + ".", headers={"www-authenticate": found.challenge})
+        return found
+
+    async def count_token_request(self, principal: Principal, response: Response | Any) -> None:
+        """An API token's request counts against its limit: the answer carries the budget left (RateLimit-Policy,
+        RateLimit), and over the limit it is 429 with Retry-After and `extensions.retryAfter` too."""
+        quota = await count_token_request(self.runtime, principal)
+        if quota is None:
+            return
+        headers = rate_limit_headers(quota)
+        if (wait := quota.retry_after) is not None:
+            message = f"Too many requests for this API token: retry in {wait} seconds."
+            raise Refusal(429, message, headers=headers, retryAfter=wait)
+        if isinstance(response, Response):
+            response.headers.update(headers)
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:

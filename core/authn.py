@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -11,12 +12,15 @@ from tortoise.queryset import QuerySet
 
 from core.access import access_changed
 from core.context import Principal
+from core.ratelimit import Quota
 from core.runtime import Runtime
 from models import Account, ApiToken, Contact, Holder, Session
 from models.enums import ALL_PERMISSIONS, Language, Permission
 
 # Per API token, HTTP requests and socket operations together.
 REQUESTS_PER_TOKEN = "600/minute"  # noqa: S105  a rate limit, not a secret (ruff reads "TOKEN" as a password)
+# Its name in the RateLimit-Policy and RateLimit response fields.
+TOKEN_POLICY = "token"  # noqa: S105  a policy's name, not a secret
 
 SESSION_COOKIE = "cp_session"
 # last_seen_at is written at most this often, so reads do not all become writes.
@@ -30,6 +34,52 @@ def session_cookie_name(runtime: Runtime) -> str:
 def bearer_token(connection: HTTPConnection) -> str | None:
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+# RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+_B64TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidCredentials:
+    """An Authorization header that does not authenticate (RFC 6750 section 3.1): `error` is "invalid_token" for
+    a Bearer token that is malformed, unknown, revoked or expired (one description for all: the answer does not
+    tell them apart), None for another scheme (Basic...), which this API does not accept."""
+
+    error: str | None
+    description: str
+
+    @property
+    def challenge(self) -> str:
+        """The `WWW-Authenticate` value: a Bearer challenge, with the error only when a Bearer token was sent."""
+        if self.error is None:
+            return 'Bearer realm="api"'
+        return f'Bearer error="{self.error}", error_description="{self.description}"'
+
+
+INVALID_TOKEN = InvalidCredentials("invalid_token", "The access token is malformed, unknown, revoked or expired")
+UNSUPPORTED_SCHEME = InvalidCredentials(
+    None,
+    "Only Bearer tokens are accepted in Authorization (Authorization: Bearer <token>); "
+    "a proxy that uses another scheme must not forward its Authorization header",
+)
+
+
+async def authenticate_request(runtime: Runtime, connection: HTTPConnection) -> Principal | InvalidCredentials | None:
+    """Like `authenticate`, telling "no credentials" (None: no Authorization header, and no valid session cookie)
+    from credentials that were sent and are not valid. A malformed token is refused without a lookup; unknown,
+    revoked and expired tokens cost the same lookups (`access_for`) before they are refused alike."""
+    header = connection.headers.get("authorization")
+    if header is None:
+        return await authenticate(runtime, connection)
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return UNSUPPORTED_SCHEME
+    token = token.strip()
+    if not _B64TOKEN.fullmatch(token):
+        return INVALID_TOKEN
+    access = await access_for(runtime, connection, token)
+    return access.principal if access else INVALID_TOKEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +220,9 @@ async def end_sessions(runtime: Runtime, sessions: QuerySet[Session]) -> int:
     return len(open_sessions)
 
 
-async def token_request_wait(runtime: Runtime, principal: Principal) -> int | None:
-    """Count one request (HTTP or socket operation) against the principal's token; None, or seconds to wait."""
+async def count_token_request(runtime: Runtime, principal: Principal) -> Quota | None:
+    """Count one request (HTTP or socket operation) against the principal's token: None for a session, else the
+    token's budget after it (`allowed` False: over the limit, retry after `retry_after` seconds)."""
     if principal.api_token_id is None:
         return None
-    return await runtime.limiter.hit(REQUESTS_PER_TOKEN, "api-token", str(principal.api_token_id))
+    return await runtime.limiter.count(REQUESTS_PER_TOKEN, TOKEN_POLICY, "api-token", str(principal.api_token_id))

@@ -27,10 +27,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
-from core.authn import access_for, token_request_wait
+from core.authn import access_for, count_token_request
 from core.context import Context, Principal
 from core.errors import ApiError
 from core.loaders import Loaders
+from core.ratelimit import rate_limited
 from core.sockets import (
     CLOSE_FORBIDDEN,
     CLOSE_TOO_MANY,
@@ -59,13 +60,13 @@ def token_from(payload: Any) -> str | None:
 
 
 async def token_rate_limited(ctx: Context, principal: Principal) -> ApiError | None:
-    """The per-token request limit, the same counter HTTP requests use (app.get_context)."""
-    wait = await token_request_wait(ctx.runtime, principal)
-    if wait is None:
+    """The per-token request limit, the same counter HTTP requests use (app.get_context): RATE_LIMITED with
+    `extensions.retryAfter`."""
+    quota = await count_token_request(ctx.runtime, principal)
+    if quota is None or quota.retry_after is None:
         return None
-    error = ApiError("RATE_LIMITED", f"Too many requests for this API token: retry in {wait} seconds.")
-    error.extensions["retryAfter"] = wait  # type: ignore[index]
-    return error
+    wait = quota.retry_after
+    return rate_limited(wait, f"Too many requests for this API token: retry in {wait} seconds.")
 
 
 class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):

@@ -1,5 +1,5 @@
-"""Partner tokens from a browser: a bearer token authenticates alone (the cookie ignored); only a
-valid one passes the cross-site guard; CORS for token requests has its own allowlist (TOKEN_ALLOWED_ORIGINS) and
+"""Partner tokens from a browser: a bearer token authenticates alone (the cookie ignored; an invalid one is 401);
+only a valid one passes the cross-site guard; CORS for token requests has its own allowlist (TOKEN_ALLOWED_ORIGINS) and
 never allows credentials, while cookie origins (ALLOWED_ORIGINS) keep theirs."""
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ async def test_a_bearer_token_authenticates_alone_and_the_cookie_is_ignored(
     token = await partner_token(runtime, mine, ["SERVICES"])
     by_token = await client.post(WHO, headers={"authorization": f"Bearer {token}"})
     assert who(by_token) == mine.client_number
-    revoked = await client.post(WHO, headers={"authorization": "Bearer cpk_not-a-token"})
-    assert revoked.status_code == 200
-    assert who(revoked) is None
+    unknown = await client.post(WHO, headers={"authorization": "Bearer cpk_not-a-token"})
+    assert unknown.status_code == 401  # an invalid token is refused, never answered as the cookie's person
+    assert unknown.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert who(await client.post(WHO)) == theirs.client_number
 
 
@@ -61,10 +61,12 @@ async def test_only_a_valid_token_passes_the_cross_site_guard(
     assert valid.status_code == 200
     assert who(valid) == account.client_number
     sign_in = {"query": SIGN_IN, "variables": {"i": {"login": account.client_number, "password": "x"}}}
-    for headers in ({"origin": EVIL, "authorization": "Bearer cpk_invalid"}, {"origin": EVIL}):
+    refusals = {"Bearer cpk_invalid": (401, "UNAUTHENTICATED"), None: (403, "FORBIDDEN")}
+    for authorization, (status, code) in refusals.items():
+        headers = {"origin": EVIL} | ({"authorization": authorization} if authorization else {})
         refused = await browser.post("/graphql", json=sign_in, headers=headers)
-        assert refused.status_code == 403
-        assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert refused.status_code == status
+        assert refused.json()["errors"][0]["extensions"]["code"] == code
         assert "set-cookie" not in refused.headers
 
 
