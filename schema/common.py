@@ -13,6 +13,7 @@ from core.i18n import translate
 from core.outcome import Failure, Outcome
 from core.pagination import Page
 from models import enums
+from schema.error_catalogue import Kind, schema_description
 
 # The models' enums, exposed as they are (strawberry.enum registers the class itself and returns it).
 Permission = enums.Permission
@@ -57,29 +58,42 @@ def connection_fields(page: Page, edge: Callable[..., Any], node: Callable[[Any]
     }
 
 
-@strawberry.enum
+def _payload_code(code: str) -> Any:
+    """A UserErrorCode value described from the error catalogue (schema/error_catalogue.py)."""
+    return strawberry.enum_value(code, description=schema_description(Kind.PAYLOAD, code))
+
+
+def _warning_code(code: str) -> Any:
+    """A WarningCode value described from the error catalogue."""
+    return strawberry.enum_value(code, description=schema_description(Kind.WARNING, code))
+
+
+@strawberry.enum(
+    description="Why a mutation refused a change (payload `errors`); nothing was changed. docs/errors.md lists "
+    "the mutations that return each code."
+)
 class UserErrorCode(Enum):
-    INVALID = "INVALID"
-    REQUIRED = "REQUIRED"
-    TOO_LONG = "TOO_LONG"
-    NOT_FOUND = "NOT_FOUND"
-    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
-    PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"
-    PASSWORD_REUSED = "PASSWORD_REUSED"
-    STALE_VERSION = "STALE_VERSION"
-    IDENTITY_FIELD_LOCKED = "IDENTITY_FIELD_LOCKED"
-    RATE_LIMITED = "RATE_LIMITED"
-    INVALID_CODE = "INVALID_CODE"
-    CODE_EXPIRED = "CODE_EXPIRED"
-    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
-    ALREADY_PENDING = "ALREADY_PENDING"
-    INVALID_STATE = "INVALID_STATE"
-    DEADLINE_PASSED = "DEADLINE_PASSED"
-    ACKNOWLEDGEMENT_REQUIRED = "ACKNOWLEDGEMENT_REQUIRED"
-    DUPLICATE = "DUPLICATE"
-    PERMISSION_NOT_HELD = "PERMISSION_NOT_HELD"
-    STEP_UP_REQUIRED = "STEP_UP_REQUIRED"
-    ACCOUNT_CHOICE_REQUIRED = "ACCOUNT_CHOICE_REQUIRED"
+    INVALID = _payload_code("INVALID")
+    REQUIRED = _payload_code("REQUIRED")
+    TOO_LONG = _payload_code("TOO_LONG")
+    NOT_FOUND = _payload_code("NOT_FOUND")
+    INVALID_CREDENTIALS = _payload_code("INVALID_CREDENTIALS")
+    PASSWORD_TOO_WEAK = _payload_code("PASSWORD_TOO_WEAK")
+    PASSWORD_REUSED = _payload_code("PASSWORD_REUSED")
+    STALE_VERSION = _payload_code("STALE_VERSION")
+    IDENTITY_FIELD_LOCKED = _payload_code("IDENTITY_FIELD_LOCKED")
+    RATE_LIMITED = _payload_code("RATE_LIMITED")
+    INVALID_CODE = _payload_code("INVALID_CODE")
+    CODE_EXPIRED = _payload_code("CODE_EXPIRED")
+    TOO_MANY_ATTEMPTS = _payload_code("TOO_MANY_ATTEMPTS")
+    ALREADY_PENDING = _payload_code("ALREADY_PENDING")
+    INVALID_STATE = _payload_code("INVALID_STATE")
+    DEADLINE_PASSED = _payload_code("DEADLINE_PASSED")
+    ACKNOWLEDGEMENT_REQUIRED = _payload_code("ACKNOWLEDGEMENT_REQUIRED")
+    DUPLICATE = _payload_code("DUPLICATE")
+    PERMISSION_NOT_HELD = _payload_code("PERMISSION_NOT_HELD")
+    STEP_UP_REQUIRED = _payload_code("STEP_UP_REQUIRED")
+    ACCOUNT_CHOICE_REQUIRED = _payload_code("ACCOUNT_CHOICE_REQUIRED")
 
 
 @strawberry.type
@@ -90,12 +104,16 @@ class UserError:
     )
     code: UserErrorCode
     message: str
+    retry_after: int | None = strawberry.field(
+        default=None,
+        description="Seconds to wait before trying again; set on RATE_LIMITED, null otherwise.",
+    )
 
 
-@strawberry.enum
+@strawberry.enum(description="Advice about a change that succeeded (payload `warnings`).")
 class WarningCode(Enum):
-    EMAIL_AT_OWN_DOMAIN = "EMAIL_AT_OWN_DOMAIN"
-    AUTOMATIC_DEBIT_WILL_BE_CHARGED = "AUTOMATIC_DEBIT_WILL_BE_CHARGED"
+    EMAIL_AT_OWN_DOMAIN = _warning_code("EMAIL_AT_OWN_DOMAIN")
+    AUTOMATIC_DEBIT_WILL_BE_CHARGED = _warning_code("AUTOMATIC_DEBIT_WILL_BE_CHARGED")
 
 
 @strawberry.type(name="Warning", description="Something the caller should know about a change that succeeded.")
@@ -109,6 +127,14 @@ def _message(ctx: Context, failure: Failure) -> str:
     return translate(failure.message_key, ctx.language, failure.messages, **failure.values)
 
 
+def _retry_after(failure: Failure) -> int | None:
+    """RATE_LIMITED's wait, in seconds (every such failure carries `seconds`); None for other codes."""
+    seconds = failure.values.get("seconds")
+    if failure.code.value != UserErrorCode.RATE_LIMITED.value or not isinstance(seconds, int):
+        return None
+    return seconds
+
+
 def payload_errors(ctx: Context, outcome: Outcome[Any]) -> list[UserError]:
     """The one translator of a behaviour's failures into payload errors, in the caller's language."""
     return [
@@ -116,6 +142,7 @@ def payload_errors(ctx: Context, outcome: Outcome[Any]) -> list[UserError]:
             field=list(failure.path) if failure.path is not None else None,
             code=UserErrorCode(failure.code.value),
             message=_message(ctx, failure),
+            retry_after=_retry_after(failure),
         )
         for failure in outcome.failures
     ]
