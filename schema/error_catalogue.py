@@ -86,9 +86,10 @@ HTTP_STATUSES = _entries(
         ),
         (
             "401",
-            "A Bearer token that is malformed, unknown, revoked or expired: `WWW-Authenticate: Bearer error="
-            '"invalid_token"` and the JSON error body with `UNAUTHENTICATED`. A request without credentials is not '
-            "refused: it runs signed out (`viewer: null`).",
+            "A Bearer token that is malformed, unknown, revoked or expired, or an `Authorization` header of another "
+            'scheme: a `WWW-Authenticate: Bearer` challenge (with `error="invalid_token"` for a bad token, RFC 6750) '
+            "and the JSON error body with `UNAUTHENTICATED`. A request without credentials is not refused: it runs "
+            "signed out (`viewer: null`).",
             Retry.SIGN_IN,
         ),
         (
@@ -109,7 +110,7 @@ HTTP_STATUSES = _entries(
         (
             "429",
             "`RATE_LIMITED`: an API token is over its request limit; `Retry-After` and `extensions.retryAfter` "
-            "say how many seconds to wait (docs/limits.md).",
+            "say how many seconds to wait, `RateLimit-Policy`/`RateLimit` the budget (docs/limits.md).",
             Retry.WAIT,
         ),
         (

@@ -92,9 +92,10 @@ def codes_in_the_source() -> dict[str, set[str]]:
 
 
 def http_statuses_in_the_source() -> set[int]:
-    """Statuses the app answers: error_response(N, ...), HTTPException(N, ...), status_code=N, *_CODES keys."""
+    """Statuses the app answers: error_response(N, ...), HTTPException(N, ...), Refusal(N, ...), status_code=N and
+    the keys of app.HTTP_CODES."""
     text = "\n".join(path.read_text(encoding="utf-8") for path in production_files())
-    pattern = r"(?:error_response|HTTPException)\(\s*(\d{3})\b|status_code\s*=\s*(\d{3})\b"
+    pattern = r"(?:error_response|HTTPException|Refusal)\(\s*(\d{3})\b|status_code\s*=\s*(\d{3})\b"
     found = {int(number) for match in re.findall(pattern, text) for number in match if number}
     return found | set(app.HTTP_CODES)
 
