@@ -12,6 +12,7 @@ from core.ids import to_global_id
 from domain import api_tokens
 from models.enums import Permission as PermissionEnum
 from schema.common import Node, Permission, UserError, payload_errors
+from schema.descriptions import GLOBAL_ID
 from schema.permissions import needs
 
 
@@ -20,11 +21,11 @@ from schema.permissions import needs
     "it can do no more than its permissions and its creator."
 )
 class ApiToken(Node):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description=GLOBAL_ID)
     name: str
     permissions: list[Permission]
     created_at: datetime
-    expires_at: datetime | None
+    expires_at: datetime | None = strawberry.field(description="Null: it never expires.")
     last_used_at: datetime | None
 
     @classmethod
@@ -39,11 +40,16 @@ class ApiToken(Node):
         )
 
 
-@strawberry.input
+@strawberry.input(
+    description="Create a token for a partner integration (needs step-up; an API token cannot create tokens)."
+)
 class ApiTokenCreateInput:
-    name: str
-    permissions: list[Permission]
-    expires_at: datetime | None = None
+    name: str = strawberry.field(description="A name to recognise it by, e.g. the integration's (1 to 100 characters).")
+    permissions: list[Permission] = strawberry.field(description="Only permissions the caller holds can be given.")
+    expires_at: datetime | None = strawberry.field(
+        default=None,
+        description="In the future and with its UTC offset, e.g. 2026-12-31T23:59:59-03:00; null: it never expires.",
+    )
 
 
 @strawberry.type
@@ -53,9 +59,9 @@ class ApiTokenCreatePayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="Revoke a token: it stops working at once and its open sockets close.")
 class ApiTokenRevokeInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The token's global id (ApiToken.id).")
 
 
 @strawberry.type

@@ -16,6 +16,7 @@ from domain import auth, sign_in
 from models.enums import Permission
 from schema.activity import ActivityConnection
 from schema.common import Node, UserError, payload_errors
+from schema.descriptions import GLOBAL_ID, After, Before, First, Last
 from schema.holder import holder_of
 from schema.permissions import needs
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 @strawberry.type
 class Session(Node):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description=GLOBAL_ID)
     current: bool
     created_at: datetime
     last_seen_at: datetime
@@ -70,10 +71,10 @@ def account_choices(outcome: Outcome[None]) -> list[str] | None:
     return None
 
 
-@strawberry.input
+@strawberry.input(description="Sign in with a password: a session cookie for browsers (HttpOnly).")
 class SignInInput:
     login: str = strawberry.field(description="Client number (holder) or email (contact).")
-    password: str
+    password: str = strawberry.field(description="The password (or a temporary one from access recovery).")
     client_number: str | None = strawberry.field(
         default=None, description="Which account, when the email signs in to several (ACCOUNT_CHOICE_REQUIRED)."
     )
@@ -91,7 +92,9 @@ class SignInPayload:
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="Prove identity again: changes that need step-up are allowed for STEP_UP_MINUTES (5 by default)."
+)
 class ReauthenticateInput:
     password: str = strawberry.field(description="The current password.")
 
@@ -110,9 +113,9 @@ class SignOutPayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="End one of the sessions listed in Account.sessions.")
 class SessionRevokeInput:
-    session_id: strawberry.ID
+    session_id: strawberry.ID = strawberry.field(description="The session's global id (Session.id).")
 
 
 @strawberry.type
@@ -120,10 +123,12 @@ class SessionRevokePayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="Change one's own password (needs step-up); also replaces a temporary password.")
 class PasswordChangeInput:
-    current_password: str
-    new_password: str
+    current_password: str = strawberry.field(description="The password in use now.")
+    new_password: str = strawberry.field(
+        description="The new password; a weak one is refused with a reason (see passwordStrength)."
+    )
 
 
 @strawberry.type
@@ -131,9 +136,9 @@ class PasswordChangePayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="Set or change the account's security PIN (holder only, needs step-up).")
 class SecurityPinSetInput:
-    current_password: str
+    current_password: str = strawberry.field(description="The holder's password.")
     pin: str = strawberry.field(description="4 to 8 digits.")
 
 
@@ -158,10 +163,10 @@ class AccountFields:
     async def activity(
         self,
         info: strawberry.Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> ActivityConnection:
         return ActivityConnection.of(await auth.activity_page(info.context, first, after, last, before))
 

@@ -25,6 +25,19 @@ from schema.common import (
     connection_fields,
     payload_errors,
 )
+from schema.descriptions import (
+    CLEARS,
+    EXPECTED_VERSION,
+    GLOBAL_ID,
+    NULL_IS_NO_CHANGE,
+    NULL_REFUSED_REQUIRED,
+    PARTIAL_UPDATE,
+    VERSION,
+    After,
+    Before,
+    First,
+    Last,
+)
 from schema.holder import PostalAddress, PostalAddressInput
 from schema.permissions import needs
 
@@ -35,7 +48,7 @@ if TYPE_CHECKING:
 @strawberry.type
 class Contact(Node):
     model: strawberry.Private[models.Contact]
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description=GLOBAL_ID)
     first_name: str
     last_name: str
     company_name: str | None
@@ -48,7 +61,7 @@ class Contact(Node):
     language: Language
     invitation_pending: bool
     last_sign_in_at: datetime | None
-    version: int
+    version: int = strawberry.field(description=VERSION)
     created_at: datetime
 
     @classmethod
@@ -90,50 +103,79 @@ class ContactConnection:
         return cls(**connection_fields(page, ContactEdge, Contact.of))
 
 
-@strawberry.input
+@strawberry.input(
+    description="Add a contact. An active one is emailed an invitation link (7 days) to choose a password; "
+    "granting permissions needs step-up."
+)
 class ContactCreateInput:
     first_name: str
     last_name: str
     company_name: str | None = None
-    email: str
+    email: str = strawberry.field(description="Also the contact's sign-in name; unique within the account.")
     phone: str | None = None
     address: PostalAddressInput | None = None
-    active: bool = True
-    permissions: list[Permission] = strawberry.field(default_factory=list)
-    email_categories: list[EmailCategory] = strawberry.field(default_factory=list)
-    language: Language | None = None
+    active: bool = strawberry.field(default=True, description="False: created without an invitation.")
+    permissions: list[Permission] = strawberry.field(
+        default_factory=list, description="Only permissions the caller holds can be granted."
+    )
+    email_categories: list[EmailCategory] = strawberry.field(
+        default_factory=list, description="The categories of account email this contact receives."
+    )
+    language: Language | None = strawberry.field(
+        default=None, description="The language of the contact's emails; null: Spanish."
+    )
 
 
-@strawberry.input(description="Only the fields given are changed.")
+@strawberry.input(
+    description=f"Change a contact. {PARTIAL_UPDATE} Acting on a contact needs every permission it holds, before "
+    "and after; a new email or granted permissions need step-up."
+)
 class ContactUpdateInput:
-    id: strawberry.ID
-    expected_version: int
-    first_name: strawberry.Maybe[str | None]
-    last_name: strawberry.Maybe[str | None]
-    company_name: strawberry.Maybe[str | None]
-    email: strawberry.Maybe[str | None]
-    phone: strawberry.Maybe[str | None]
-    address: strawberry.Maybe[PostalAddressInput | None]
-    active: strawberry.Maybe[bool | None]
-    permissions: strawberry.Maybe[list[Permission] | None]
-    email_categories: strawberry.Maybe[list[EmailCategory] | None]
-    language: strawberry.Maybe[Language | None]
+    id: strawberry.ID = strawberry.field(description="The contact's global id.")
+    expected_version: int = strawberry.field(description=EXPECTED_VERSION)
+    first_name: strawberry.Maybe[str | None] = strawberry.field(description=NULL_REFUSED_REQUIRED)
+    last_name: strawberry.Maybe[str | None] = strawberry.field(description=NULL_REFUSED_REQUIRED)
+    company_name: strawberry.Maybe[str | None] = strawberry.field(description=CLEARS)
+    email: strawberry.Maybe[str | None] = strawberry.field(
+        description="Omit to keep; null is refused (INVALID). Someone else's new address invites the contact again "
+        "there; one's own changes when the link sent to it is followed."
+    )
+    phone: strawberry.Maybe[str | None] = strawberry.field(description=CLEARS)
+    address: strawberry.Maybe[PostalAddressInput | None] = strawberry.field(
+        description=f"{CLEARS} A value replaces the whole address."
+    )
+    active: strawberry.Maybe[bool | None] = strawberry.field(
+        description=f"{NULL_IS_NO_CHANGE} False ends the contact's sessions and mail; true invites it again if it "
+        "never chose a password."
+    )
+    permissions: strawberry.Maybe[list[Permission] | None] = strawberry.field(
+        description=f"{NULL_IS_NO_CHANGE} A list replaces them all ([] removes every permission)."
+    )
+    email_categories: strawberry.Maybe[list[EmailCategory] | None] = strawberry.field(
+        description=f"{NULL_IS_NO_CHANGE} A list replaces them all ([] subscribes to none)."
+    )
+    language: strawberry.Maybe[Language | None] = strawberry.field(
+        description=f"{NULL_IS_NO_CHANGE} The language of the contact's emails."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Delete a contact: its sessions end at once.")
 class ContactDeleteInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The contact's global id.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Send a new invitation link to an active contact that has not chosen a password; the old link stops "
+    "working."
+)
 class ContactInvitationResendInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The contact's global id.")
 
 
-@strawberry.input
+@strawberry.input(description="The invited contact chooses a password and is signed in (no session needed).")
 class ContactInvitationAcceptInput:
-    token: str
-    password: str
+    token: str = strawberry.field(description="The token from the invitation link.")
+    password: str = strawberry.field(description="The new password (the same rules as passwordChange).")
 
 
 @strawberry.type
@@ -203,10 +245,10 @@ class AccountFields:
     async def contacts(
         self,
         info: strawberry.Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> ContactConnection:
         return ContactConnection.of(await contacts.contacts_page(info.context, first, after, last, before))
 

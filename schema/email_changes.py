@@ -10,7 +10,7 @@ from schema.common import UserError, payload_errors
 from schema.permissions import needs
 
 
-@strawberry.input
+@strawberry.input(description="Ask to change one's own email (needs step-up); it changes when the link is followed.")
 class EmailChangeRequestInput:
     email: str = strawberry.field(description="The new address; it receives a link (24 hours, single use).")
 
@@ -27,9 +27,9 @@ class EmailChangeCancelPayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="Follow the link sent to the new address (no session needed: the link is the proof).")
 class EmailChangeConfirmInput:
-    token: str
+    token: str = strawberry.field(description="The token from the link sent to the new address.")
 
 
 @strawberry.type

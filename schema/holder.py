@@ -15,6 +15,7 @@ from domain.holder import HolderChanges
 from models import enums
 from models.address import AddressColumns
 from schema.common import Language, PayloadWarning, Permission, UserError, payload_errors, payload_warnings
+from schema.descriptions import CLEARS, EXPECTED_VERSION, NULL_IS_NO_CHANGE, PARTIAL_UPDATE, VERSION
 from schema.permissions import needs
 
 # The models' enums, exposed as they are (strawberry.enum registers the class itself and returns it).
@@ -48,14 +49,16 @@ class PostalAddress:
         )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A whole postal address: it replaces the stored one (there is no partial update of an address)."
+)
 class PostalAddressInput:
     street: str
-    neighborhood: str | None = None
+    neighborhood: str | None = strawberry.field(default=None, description="Colonia, barrio or neighbourhood.")
     city: str
     state: str | None = None
-    postal_code: str
-    country_code: str
+    postal_code: str = strawberry.field(description="Checked for the country, e.g. C1043AAZ (AR), 06000 (MX).")
+    country_code: str = strawberry.field(description="ISO 3166-1 alpha-2, e.g. AR or MX.")
 
 
 @strawberry.type
@@ -88,7 +91,7 @@ class Holder:
     phone: str | None = strawberry.field(description="E.164, e.g. +5491123456789.")
     address: PostalAddress | None
     language: Language
-    version: int = strawberry.field(description="Incremented on every change; send it back as expectedVersion.")
+    version: int = strawberry.field(description=VERSION)
     updated_at: datetime
 
     @classmethod
@@ -133,17 +136,26 @@ async def holder_of(ctx: Context) -> Holder:
 
 
 @strawberry.input(
-    description="Only the fields given are changed. Identity fields (names, national and tax ids) are not here. "
-    "`email` (holder only, after step-up) is not changed at once: a link goes to the new address and the change "
-    "happens when it is followed (see Holder.pendingEmail)."
+    description=f"Change the holder's contact data. {PARTIAL_UPDATE} Identity fields (names, national and tax ids) "
+    "are not here. `email` (holder only, after step-up) is not changed at once: a link goes to the new address and "
+    "the change happens when it is followed (see Holder.pendingEmail)."
 )
 class HolderUpdateInput:
-    expected_version: int
-    company_name: strawberry.Maybe[str | None]
-    email: strawberry.Maybe[str | None]
-    phone: strawberry.Maybe[str | None]
-    address: strawberry.Maybe[PostalAddressInput | None]
-    language: strawberry.Maybe[Language | None]
+    expected_version: int = strawberry.field(description=EXPECTED_VERSION)
+    company_name: strawberry.Maybe[str | None] = strawberry.field(description=CLEARS)
+    email: strawberry.Maybe[str | None] = strawberry.field(
+        description="Omit to keep; the primary email cannot be removed, so null is refused (INVALID)."
+    )
+    phone: strawberry.Maybe[str | None] = strawberry.field(
+        description=f"{CLEARS} Read in the address's country (AR when none), stored as E.164."
+    )
+    address: strawberry.Maybe[PostalAddressInput | None] = strawberry.field(
+        description=f"{CLEARS} A value replaces the whole address."
+    )
+    language: strawberry.Maybe[Language | None] = strawberry.field(
+        description=f"{NULL_IS_NO_CHANGE} The language of the holder's emails (API messages follow the request's "
+        "Accept-Language first)."
+    )
 
 
 @strawberry.type

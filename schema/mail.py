@@ -15,6 +15,7 @@ from domain import mail
 from models import enums
 from models.enums import Permission
 from schema.common import EmailCategory, Node, PageInfo, UserError, connection_fields, payload_errors
+from schema.descriptions import GLOBAL_ID, After, Before, First, Last
 from schema.permissions import needs
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ strawberry.enum(DeliveryStatus)
 @strawberry.type
 class MailMessage(Node):
     model: strawberry.Private[models.MailMessage]
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description=GLOBAL_ID)
     category: EmailCategory
     subject: str
     text_body: str = strawberry.field(
@@ -91,18 +92,25 @@ class MailMessageConnection:
         return cls(**connection_fields(page, MailMessageEdge, MailMessage.of))
 
 
-@strawberry.input
+@strawberry.input(
+    description="Which archived emails to list; every field given narrows the list, null or omitted "
+    "does not filter by it."
+)
 class MailFilter:
-    categories: list[EmailCategory] | None = None
-    service_id: strawberry.ID | None = None
+    categories: list[EmailCategory] | None = strawberry.field(default=None, description="Any of these categories.")
+    service_id: strawberry.ID | None = strawberry.field(default=None, description="About this service (its global id).")
     search: str | None = strawberry.field(default=None, description="Words to find in subject or body.")
-    since: datetime | None = None
-    until: datetime | None = None
+    since: datetime | None = strawberry.field(
+        default=None, description="Queued at or after this instant (with its UTC offset)."
+    )
+    until: datetime | None = strawberry.field(
+        default=None, description="Queued before this instant (with its UTC offset)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Send an archived email's original again.")
 class MailResendInput:
-    message_id: strawberry.ID
+    message_id: strawberry.ID = strawberry.field(description="The archived message's global id (MailMessage.id).")
 
 
 @strawberry.type
@@ -122,10 +130,10 @@ class AccountFields:
     async def mail(
         self,
         info: strawberry.Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         filter: MailFilter | None = None,
     ) -> MailMessageConnection:
         f = filter or MailFilter()

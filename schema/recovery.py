@@ -12,10 +12,13 @@ from schema.common import UserError, payload_errors
 strawberry.enum(recovery.Method, name="RecoveryMethod")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Ask for a recovery link for a forgotten client number or password; the answer is the same "
+    "whether or not anything matched."
+)
 class AccessRecoveryRequestInput:
-    method: recovery.Method
-    value: str
+    method: recovery.Method = strawberry.field(description="What `value` is: a domain, a client number or an email.")
+    value: str = strawberry.field(description="As typed; a domain may include www., a URL or a trailing dot.")
 
 
 @strawberry.type(description="Always the same answer, whether or not an account matched.")
@@ -23,7 +26,9 @@ class AccessRecoveryRequestPayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(
+    description="Follow a recovery link: a second email brings the client number and a temporary password."
+)
 class AccessRecoveryConfirmInput:
     token: str = strawberry.field(description="The token from the link in the confirmation email.")
 

@@ -23,6 +23,7 @@ from schema.common import (
     payload_errors,
     payload_warnings,
 )
+from schema.descriptions import GLOBAL_ID, After, Before, First, Last
 from schema.permissions import needs
 
 # The models' and the domain's enums, exposed as they are (strawberry.enum registers the class itself and returns it).
@@ -44,7 +45,7 @@ class Money:
 @strawberry.type
 class Service(Node):
     model: strawberry.Private[models.Service]
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description=GLOBAL_ID)
     name: str
     kind: ServiceKind
     domain: str | None
@@ -97,7 +98,7 @@ class Service(Node):
 class Cancellation(Node):
     model: strawberry.Private[models.Cancellation]
     service_model: strawberry.Private[models.Service]
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description=GLOBAL_ID)
     status: CancellationStatus
     reason: str
     requested_at: datetime
@@ -172,10 +173,12 @@ class ServiceConnection:
         return cls(**connection_fields(page, ServiceEdge, Service.of))
 
 
-@strawberry.input
+@strawberry.input(
+    description="Ask to cancel a service: a confirmation code is emailed to the holder (valid 24 hours, 5 attempts)."
+)
 class ServiceCancellationRequestInput:
-    service_id: strawberry.ID
-    reason: str
+    service_id: strawberry.ID = strawberry.field(description="The service's global id (Service.id).")
+    reason: str = strawberry.field(description="Why the service is cancelled, in the customer's words.")
     acknowledge_data_deletion: bool = strawberry.field(
         description="Must be true: the caller has read that all site content and mailboxes will be deleted."
     )
@@ -188,10 +191,10 @@ class ServiceCancellationRequestPayload:
     warnings: list[PayloadWarning]
 
 
-@strawberry.input
+@strawberry.input(description="Confirm a requested cancellation with the emailed code.")
 class ServiceCancellationConfirmInput:
-    cancellation_id: strawberry.ID
-    code: str
+    cancellation_id: strawberry.ID = strawberry.field(description="The cancellation's global id (Cancellation.id).")
+    code: str = strawberry.field(description="The code from the confirmation email.")
 
 
 @strawberry.type
@@ -200,9 +203,9 @@ class ServiceCancellationConfirmPayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="Withdraw a cancellation before it is carried out.")
 class ServiceCancellationWithdrawInput:
-    cancellation_id: strawberry.ID
+    cancellation_id: strawberry.ID = strawberry.field(description="The cancellation's global id (Cancellation.id).")
 
 
 @strawberry.type
@@ -211,9 +214,9 @@ class ServiceCancellationWithdrawPayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="Email a new confirmation code for a requested cancellation; the old code stops working.")
 class ServiceCancellationCodeResendInput:
-    cancellation_id: strawberry.ID
+    cancellation_id: strawberry.ID = strawberry.field(description="The cancellation's global id (Cancellation.id).")
 
 
 @strawberry.type
@@ -238,10 +241,10 @@ class AccountFields:
     async def services(
         self,
         info: strawberry.Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         status: list[ServiceStatus] | None = None,
     ) -> ServiceConnection:
         page = await services.services_page(info.context, first, after, last, before, status)

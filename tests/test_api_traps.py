@@ -250,3 +250,32 @@ async def test_contact_stale_version_is_refused_even_without_change(client, hold
     stale = await contact_update(client, gid, 1, firstName="Anita")
     assert stale == {"contact": None, "errors": [{"code": "STALE_VERSION", "field": ["input", "expectedVersion"]}]}
     assert await models.ActivityEvent.filter(account_id=holder.id, action="contact.updated").count() == 1
+
+
+def exported() -> Any:
+    return build_schema(panel_schema.as_str())
+
+
+def test_every_input_type_says_what_it_does() -> None:
+    inputs = {name: t for name, t in exported().type_map.items() if isinstance(t, GraphQLInputObjectType)}
+    assert inputs
+    assert [name for name, t in inputs.items() if not t.description] == []
+
+
+@pytest.mark.parametrize("input_type", ["HolderUpdateInput", "ContactUpdateInput"])
+def test_partial_update_fields_say_what_omission_and_null_do(input_type: str) -> None:
+    graphql_type = exported().type_map[input_type]
+    assert "an omitted field keeps its value, null clears it" in graphql_type.description
+    optional = {name: field for name, field in graphql_type.fields.items() if name not in ("id", "expectedVersion")}
+    assert optional
+    for name, field in optional.items():
+        assert (field.description or "").startswith(("Omit to keep;", "Omit or null: no change.")), name
+    assert "STALE_VERSION" in graphql_type.fields["expectedVersion"].description
+
+
+def test_connections_state_their_page_limits() -> None:
+    account = exported().type_map["Account"]
+    for name in ("activity", "services", "contacts", "mail"):
+        args = account.fields[name].args
+        assert "0 to 100" in args["first"].description, name
+        assert "0 to 100" in args["last"].description, name
