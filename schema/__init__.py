@@ -18,6 +18,7 @@ from core.logs import OperationLog
 from schema import api_tokens, auth, contacts, email_changes, holder, mail, nodes, recovery, services
 from schema.account import Viewer, viewer_of
 from schema.masking import MaskUnexpectedErrors, add_codes, hide_suggestions
+from schema.scalars import SCALARS
 from schema.subscriptions import Subscription
 from settings import Settings
 
@@ -97,7 +98,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=settings.is_production),
+        config=StrawberryConfig(disable_field_suggestions=settings.is_production, scalar_map=SCALARS),
     )
 
 
