@@ -9,7 +9,11 @@ at start-up; a bad one stops the process with a message naming the variable.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import ipaddress
 import os
+import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -20,6 +24,13 @@ from urllib.parse import urlsplit
 PROJECT_DIR = Path(__file__).resolve().parent
 ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_KEY = "development-only-secret-key-do-not-use-in-production"  # production refuses it
+# The development encryption key (id `dev`); production refuses it and requires ENCRYPTION_KEYS.
+DEVELOPMENT_ENCRYPTION_KEY = "dev:" + base64.urlsafe_b64encode(b"development-only-encryption-key!").decode()
+KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+# Second-level labels under which country domains register names (example.com.ar, example.co.uk): the
+# simple stand-in for the public suffix list that the same-site rule uses (see `registrable_domain`).
+SECOND_LEVEL_LABELS = frozenset({"ac", "co", "com", "edu", "gob", "gov", "int", "mil", "net", "nom", "org"})
 TRUE_WORDS = ("true", "1", "yes", "on")
 FALSE_WORDS = ("false", "0", "no", "off")
 DECLARATION = "setting"  # the key of a field's declaration in its metadata
@@ -100,6 +111,37 @@ def _is_file_if_set(path: str) -> bool:
     return not path or Path(path).is_file()
 
 
+def _is_keyring_entry(entry: str) -> bool:
+    """`id:key`: a short id, then a Fernet key (32 random bytes in URL-safe base64)."""
+    key_id, _, key = entry.partition(":")
+    try:
+        raw = base64.urlsafe_b64decode(key.encode("ascii"))
+    except (binascii.Error, ValueError):
+        return False
+    return bool(KEY_ID.fullmatch(key_id)) and len(raw) == 32 and len(key) == 44
+
+
+def registrable_domain(host: str) -> str:
+    """The part of a host name that browsers treat as its site, by a simple rule instead of the public
+    suffix list: the last two labels (proveedor.com), or three when the second-to-last is a generic
+    second level under a two-letter country code (proveedor.com.ar, proveedor.co.uk). IP addresses and
+    single labels (localhost) are their own site."""
+    host = host.lower().rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.split(".")
+        country = len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL_LABELS
+        return ".".join(labels[-3:] if country else labels[-2:])
+    return host
+
+
+def site_of(origin: str) -> tuple[str, str]:
+    """An origin's (scheme, registrable domain): browsers send SameSite cookies only within one site."""
+    parts = urlsplit(origin)
+    return parts.scheme, registrable_domain(parts.hostname or "")
+
+
 # Readers: how a variable's text becomes a value of the field's type.
 
 
@@ -147,6 +189,11 @@ def _float(variable: str, raw: str) -> float:
 
 
 @_unless_blank
+def _comma_list(variable: str, raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+@_unless_blank
 def _origins(variable: str, raw: str) -> tuple[str, ...]:
     return tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
 
@@ -183,10 +230,17 @@ class Declaration:
 
 
 def setting(
-    variable: str, default: T, meaning: str, *rules: Rule, in_production: T | None = None, read: Reader | None = None
+    variable: str,
+    default: T,
+    meaning: str,
+    *rules: Rule,
+    in_production: T | None = None,
+    read: Reader | None = None,
+    secret: bool = False,
 ) -> T:
-    """A `Settings` field filled from the environment variable `variable`."""
-    return field(default=default, metadata={DECLARATION: Declaration(variable, meaning, rules, in_production, read)})
+    """A `Settings` field filled from the environment variable `variable`; a secret one stays out of repr()."""
+    declaration = Declaration(variable, meaning, rules, in_production, read)
+    return field(default=default, metadata={DECLARATION: declaration}, repr=not secret)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +250,8 @@ class Settings:
     environment: str = setting(
         "ENVIRONMENT",
         "development",
-        "production turns GraphiQL and introspection off and requires `SECRET_KEY`",
+        "production turns GraphiQL and introspection off and requires `SECRET_KEYS` (or `SECRET_KEY`) and"
+        " `ENCRYPTION_KEYS`",
         one_of(ENVIRONMENTS),
         read=_lowercase,
     )
@@ -213,8 +268,40 @@ class Settings:
     secret_key: str = setting(
         "SECRET_KEY",
         DEVELOPMENT_KEY,
-        "random characters that key the hashes of tokens and codes; required in production",
+        "one hashing key: the same as `SECRET_KEYS` with a single key (set one of the two)",
         Rule(lambda key: len(key) >= 32, "must be at least 32 characters", "32 or more characters"),
+        secret=True,
+    )
+    secret_keys: tuple[str, ...] = setting(
+        "SECRET_KEYS",
+        (),
+        "keys of the hashes of stored tokens, links and codes (sessions, API tokens, recovery, email-change and"
+        " invitation links, cancellation codes, the device cookie): the first hashes, every one is tried, so a new"
+        " key goes first and the old one stays until what it hashed has expired (docs/operations.md); required in"
+        " production (or `SECRET_KEY`)",
+        Rule(
+            lambda key: len(key) >= 32,
+            "each key must be at least 32 characters",
+            "comma-separated keys of 32 or more characters, the newest first",
+        ),
+        read=_comma_list,
+        secret=True,
+    )
+    encryption_keys: tuple[str, ...] = setting(
+        "ENCRYPTION_KEYS",
+        (DEVELOPMENT_ENCRYPTION_KEY,),
+        "the keyring of secrets stored reversibly (Fernet): the first encrypts, every one decrypts, each value"
+        " names its key id; separate from `SECRET_KEYS`; `cli.py rotate-encryption` re-encrypts under the first"
+        " (docs/operations.md); required in production",
+        Rule(
+            _is_keyring_entry,
+            "each entry must be id:key, a short id ([A-Za-z0-9._-]) and a Fernet key (32 random bytes in URL-safe"
+            " base64, 44 characters); generate one with"
+            ' `python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())"`',
+            "comma-separated `id:key` pairs (a Fernet key), the newest first, e.g. `2026-12:<44 characters>`",
+        ),
+        read=_comma_list,
+        secret=True,
     )
     public_base_url: str = setting(
         "PUBLIC_BASE_URL",
@@ -391,6 +478,11 @@ class Settings:
         return self.environment == "production"
 
     @property
+    def hashing_keys(self) -> tuple[str, ...]:
+        """The keys of token and code hashes, the one that hashes first: SECRET_KEYS, else SECRET_KEY."""
+        return self.secret_keys or (self.secret_key,)
+
+    @property
     def secure_cookies(self) -> bool:
         return self.public_base_url.startswith("https://")
 
@@ -417,10 +509,9 @@ class Settings:
         env = os.environ if environ is None else environ
         given = {s.attribute: value for s in SETTINGS if (value := s.read(env)) is not None}
         production = given.get("environment") == "production"
-        if production and "secret_key" not in given:
-            raise SettingsError("SECRET_KEY: required when ENVIRONMENT=production (32+ random characters)")
+        _check_keys_given(given, production)
         defaults = _production_defaults() if production else {}
-        return _validated(cls(**(defaults | given)))
+        return _check_at_start_up(_validated(cls(**(defaults | given))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,12 +569,57 @@ def _validated(settings: Settings) -> Settings:
 
 def _check_together(settings: Settings) -> None:
     """The rules that involve two settings."""
-    if settings.is_production and settings.secret_key == DEVELOPMENT_KEY:
-        raise SettingsError("SECRET_KEY: the development key cannot be used in production")
+    hashing = "SECRET_KEYS" if settings.secret_keys else "SECRET_KEY"
+    if settings.is_production and DEVELOPMENT_KEY in settings.hashing_keys:
+        raise SettingsError(f"{hashing}: the development key cannot be used in production")
+    key_ids = [entry.partition(":")[0] for entry in settings.encryption_keys]
+    if len(set(key_ids)) != len(key_ids):
+        raise SettingsError("ENCRYPTION_KEYS: each key id may appear once")
+    encryption = {entry.partition(":")[2] for entry in settings.encryption_keys}
+    if encryption & set(settings.hashing_keys):
+        raise SettingsError(f"ENCRYPTION_KEYS: a key is also in {hashing}: the two must be different keys")
     if settings.persisted_queries_only and not settings.persisted_queries_file:
         raise SettingsError(
             "PERSISTED_QUERIES_FILE: required with PERSISTED_QUERIES_ONLY (a JSON manifest {sha256: query})"
         )
+
+
+def _check_keys_given(given: Mapping[str, Any], production: bool) -> None:
+    """Production runs only with keys of its own; one hashing variable, not two."""
+    if "secret_key" in given and "secret_keys" in given:
+        raise SettingsError("SECRET_KEY and SECRET_KEYS: set one (to rotate, SECRET_KEYS=new,old and no SECRET_KEY)")
+    if production and "secret_key" not in given and "secret_keys" not in given:
+        raise SettingsError(
+            "SECRET_KEYS: required when ENVIRONMENT=production (comma-separated keys of 32+ random characters;"
+            " SECRET_KEY is accepted for a single key)"
+        )
+    if production and "encryption_keys" not in given:
+        raise SettingsError(
+            "ENCRYPTION_KEYS: required when ENVIRONMENT=production (id:key pairs, e.g. 2026-12:<Fernet key>;"
+            " see docs/operations.md)"
+        )
+
+
+def _check_at_start_up(settings: Settings) -> Settings:
+    """What is checked of the environment a process starts with (Settings.with_, for tests, skips it)."""
+    if settings.is_production and DEVELOPMENT_ENCRYPTION_KEY in settings.encryption_keys:
+        raise SettingsError("ENCRYPTION_KEYS: the development key cannot be used in production")
+    for origin in settings.allowed_origins:
+        if not _same_site_as_public(settings, origin):
+            raise SettingsError(
+                f"ALLOWED_ORIGINS: {origin} is not on the same site as PUBLIC_BASE_URL ({settings.public_base_url}):"
+                " browsers do not send the SameSite session cookie from another site, so sign-in would seem to"
+                " work and every later request would be anonymous. What works: the panel on the same site (same"
+                " scheme and registrable domain, e.g. https://panel.proveedor.com with https://api.proveedor.com),"
+                " a backend-for-frontend on the panel's own site, or Bearer tokens with TOKEN_ALLOWED_ORIGINS"
+            )
+    return settings
+
+
+def _same_site_as_public(settings: Settings, origin: str) -> bool:
+    """Same scheme and registrable domain as PUBLIC_BASE_URL; in development any loopback origin too."""
+    loopback = urlsplit(origin).hostname in LOOPBACK_HOSTS
+    return site_of(origin) == site_of(settings.public_base_url) or (loopback and settings.environment == "development")
 
 
 def _shown(value: Any) -> str:
@@ -492,6 +628,8 @@ def _shown(value: Any) -> str:
         return "`true`" if value else "`false`"
     if value in ("", ()):
         return "(none)"
+    if isinstance(value, tuple):
+        return ", ".join(_shown(item) for item in value)
     return f"`{str(value).replace(str(PROJECT_DIR), '<project>')}`"
 
 

@@ -1,7 +1,10 @@
 """Secrets: argon2id for what people choose (passwords, PINs), keyed SHA-256 for random tokens.
 
 Random tokens (sessions, links, codes) have enough entropy that a keyed hash is safe and
-fast; the key (SECRET_KEY) means a leaked table alone cannot be used to check guesses.
+fast; the key means a leaked table alone cannot be used to check guesses. The keys are a list
+(SECRET_KEYS, or SECRET_KEY for one): the first hashes what is stored, every one is tried when
+checking, so a new key goes first and the old one stays until what it hashed has expired
+(docs/operations.md). Nothing here can be decrypted: reversible secrets use core/keyring.py.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ class Secrets:
         self._hasher = PasswordHasher(
             time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib, parallelism=1
         )
-        self._key = settings.secret_key.encode()
+        self._keys = tuple(key.encode() for key in settings.hashing_keys)
         self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
 
     @property
@@ -47,11 +50,24 @@ class Secrets:
             return False
 
     def digest(self, token: str) -> str:
-        """Keyed hash of a random token or code, as stored."""
-        return hmac.new(self._key, token.encode(), hashlib.sha256).hexdigest()
+        """Keyed hash of a random token or code, as stored (with the first key)."""
+        return self._digest(self._keys[0], token)
+
+    def digests(self, token: str) -> list[str]:
+        """The token's hash under every key, the first key's first: look a stored hash up with
+        `token_hash__in=secrets.digests(token)` so that what older keys hashed is still found."""
+        return [self._digest(key, token) for key in self._keys]
 
     def matches(self, stored_digest: str | None, token: str) -> bool:
-        return stored_digest is not None and hmac.compare_digest(stored_digest, self.digest(token))
+        """Whether `stored_digest` is the token's hash under any key, each compared in constant time."""
+        if stored_digest is None:
+            return False
+        found = [hmac.compare_digest(stored_digest, digest) for digest in self.digests(token)]
+        return any(found)
+
+    @staticmethod
+    def _digest(key: bytes, token: str) -> str:
+        return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
 
     @staticmethod
     def new_token() -> str:
