@@ -119,7 +119,7 @@ async def _session_access(runtime: Runtime, token: str, touch: bool) -> Access |
     now = runtime.clock.now()
     idle = timedelta(minutes=runtime.settings.session_idle_minutes)
     session = (
-        await Session.filter(token_hash=runtime.secrets.digest(token), ended_at=None, expires_at__gt=now)
+        await Session.filter(token_hash__in=runtime.secrets.digests(token), ended_at=None, expires_at__gt=now)
         .select_related("account", "contact")
         .first()
     )
@@ -140,7 +140,7 @@ async def _session_access(runtime: Runtime, token: str, touch: bool) -> Access |
 async def _api_token_access(runtime: Runtime, token: str, touch: bool) -> Access | None:
     now = runtime.clock.now()
     api_token = (
-        await ApiToken.filter(token_hash=runtime.secrets.digest(token), revoked_at=None)
+        await ApiToken.filter(token_hash__in=runtime.secrets.digests(token), revoked_at=None)
         .select_related("account", "created_by_contact")
         .first()
     )
