@@ -182,7 +182,7 @@ async def confirm(ctx: Context, token: str) -> Outcome[EmailChange]:
     path = ["input", "token"]
     if wait := await runtime.limiter.hit(CONFIRMS_PER_IP, "email-change-confirm", ctx.ip_address or "?"):
         return failed(EmailChangeError.RATE_LIMITED, None, seconds=wait)
-    change = await EmailChange.get_or_none(token_hash=runtime.secrets.digest(token.strip()))
+    change = await EmailChange.get_or_none(token_hash__in=runtime.secrets.digests(token.strip()))
     if change is None or change.confirmed_at is not None or change.voided_at is not None:
         return failed(EmailChangeError.INVALID_CODE, path)
     now = runtime.clock.now()

@@ -110,7 +110,7 @@ async def confirm(ctx: Context, token: str) -> Outcome[None]:
     runtime = ctx.runtime
     if wait := await runtime.limiter.hit(CONFIRMS_PER_IP, "recovery-confirm", ctx.ip_address or "?"):
         return failed(RecoveryError.RATE_LIMITED, seconds=wait)
-    found = await RecoveryRequest.get_or_none(token_hash=runtime.secrets.digest(token.strip()))
+    found = await RecoveryRequest.get_or_none(token_hash__in=runtime.secrets.digests(token.strip()))
     if found is None or found.account_id is None or found.used_at is not None or found.voided_at is not None:
         return failed(RecoveryError.INVALID_CODE, TOKEN_PATH)
     now = runtime.clock.now()
