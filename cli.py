@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from core.db import close_database, open_database
+from core.keyring import Keyring
 from core.migrations import drift, make_migration, upgrade
 from core.runtime import Runtime
 from core.security import Secrets
@@ -90,6 +91,12 @@ def cmd_check_migrations(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
+    if settings.is_production:
+        sys.exit(
+            "demo: refused with ENVIRONMENT=production: it creates account"
+            f" {DEMO_CLIENT_NUMBER} with the password published in README.md"
+        )
+
     async def work(runtime: Runtime) -> None:
         if await Account.exists(client_number=DEMO_CLIENT_NUMBER):
             print("demo data already present")
@@ -269,6 +276,17 @@ def cmd_correct_identity(settings: Settings, args: argparse.Namespace) -> None:
     run_with_database(settings, work)
 
 
+def cmd_rotate_encryption(settings: Settings, args: argparse.Namespace) -> None:
+    """Re-encrypt what older ENCRYPTION_KEYS encrypted under the first key (docs/operations.md).
+
+    Nothing is stored encrypted yet: each column that stores Keyring values is re-encrypted here with
+    `keyring.rotate(value)` where `keyring.needs_rotation(value)`, once it exists."""
+    keyring = Keyring.from_settings(settings)
+    older = ", ".join(keyring.key_ids[1:]) or "none"
+    print(f"encrypting key: {keyring.primary_id}; older keys: {older}")
+    print("re-encrypted 0 values: nothing is stored encrypted yet; older keys may be dropped")
+
+
 def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
     from schema import schema
 
@@ -391,6 +409,9 @@ def parser() -> argparse.ArgumentParser:
     ident.add_argument("--tax-id-type", choices=[t.value for t in NationalIdType])
     ident.add_argument("--tax-id")
     ident.set_defaults(run=cmd_correct_identity)
+    sub.add_parser(
+        "rotate-encryption", help="re-encrypt stored secrets under the first key of ENCRYPTION_KEYS"
+    ).set_defaults(run=cmd_rotate_encryption)
     exp = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     exp.add_argument("path", nargs="?", default=str(PROJECT_DIR / "schema.graphql"))
     exp.set_defaults(run=cmd_export_schema)
