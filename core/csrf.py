@@ -18,7 +18,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.authn import bearer_token
-from core.http import REQUEST_ID_HEADER, error_response
+from core.http import CONTRACT_HEADERS, REQUEST_ID_HEADER, error_response
 
 CORS_METHODS = ["GET", "POST"]
 CORS_MAX_AGE = 600
@@ -65,7 +65,7 @@ class CredentialAwareCORS:
             allow_credentials=True,
             allow_methods=CORS_METHODS,
             allow_headers=["content-type", REQUEST_ID_HEADER],
-            expose_headers=[REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, *CONTRACT_HEADERS],
             max_age=CORS_MAX_AGE,
         )
         self.for_tokens = CORSMiddleware(
@@ -74,7 +74,7 @@ class CredentialAwareCORS:
             allow_credentials=False,
             allow_methods=CORS_METHODS,
             allow_headers=["content-type", "authorization", REQUEST_ID_HEADER],
-            expose_headers=[REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, *CONTRACT_HEADERS],
             max_age=CORS_MAX_AGE,
         )
 

@@ -16,12 +16,13 @@ from core import activity, i18n, stepup
 from core.access import access_changed
 from core.authn import clear_session_cookie, end_sessions, principal_for_session, set_session_cookie
 from core.context import Context, Principal
-from core.errors import ApiError, forbidden
+from core.errors import forbidden
 from core.ids import pk_of
 from core.mail import queue_mail
 from core.outcome import Failure, Outcome, error_codes, failed, succeeded
 from core.pagination import Page, paginate
 from core.passwords import REFUSAL_MESSAGES, Strength, context_words, refusal, strength
+from core.ratelimit import rate_limited
 from core.runtime import Runtime
 from domain import email_changes
 from models import Account, ActivityEvent, Contact, Holder, Session
@@ -169,7 +170,7 @@ async def person_words(principal: Principal) -> list[str]:
 async def password_strength(ctx: Context, password: str, context: list[str] | None) -> Strength:
     """The meter; rate-limited per IP since it is public (a query: the refusal is a top-level error)."""
     if wait := await ctx.runtime.limiter.hit(STRENGTH_CHECKS_PER_IP, "strength", ctx.ip_address or "?"):
-        raise ApiError("RATE_LIMITED", f"Too many checks: try again in {wait} seconds.")
+        raise rate_limited(wait, f"Too many checks: try again in {wait} seconds.")
     words = context_words(*(context or []))
     if ctx.principal is not None:
         words += await person_words(ctx.principal)

@@ -192,10 +192,6 @@ async def test_over_the_token_cap_429_says_when_to_retry(
     assert str(retry_after) in error["message"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="until domain/auth.password_strength raises core.ratelimit.rate_limited(wait, ...) (not this helper's file)",
-)
 async def test_a_top_level_rate_limited_error_carries_retry_after(client: GraphQLClient, runtime: Runtime) -> None:
     for _ in range(int(STRENGTH_CHECKS_PER_IP.split("/")[0])):
         await runtime.limiter.hit(STRENGTH_CHECKS_PER_IP, "strength", ASGI_CLIENT_ADDRESS)
