@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 import models
 from domain.cancellation_completion import complete_due
@@ -23,35 +20,7 @@ from tests.helpers import PASSWORD, emailed_code, wait_for_mail
 from tests.live_server import uvicorn_server
 
 SCREENSHOTS = PROJECT_DIR / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOLDER = "navegador@example.net"
-
-
-def chromium() -> str:
-    """Debian's Chromium, installed here if missing (playwright's own download cannot run here)."""
-    found = shutil.which("chromium")
-    if found is None and os.geteuid() == 0:
-        subprocess.run(["apt-get", "update", "-qq"], check=True, timeout=600, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, timeout=900, capture_output=True)
-        found = shutil.which("chromium")
-    if found is None:
-        pytest.skip("Chromium is not installed and cannot be installed without root")
-    return found
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
 
 
 @pytest.fixture

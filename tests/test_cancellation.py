@@ -6,12 +6,11 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
-
 import models
 from core.ids import to_global_id
 from domain.cancellation_completion import complete, complete_due
 from models.enums import PaymentMethod, ServiceKind, ServiceStatus
+from tests.conftest import HOLDER
 from tests.helpers import emailed_code, wait_for_mail
 from tests.test_subscriptions import CONFIRM, REQUEST, WITHDRAW
 
@@ -27,9 +26,6 @@ RESEND = """mutation($i: ServiceCancellationCodeResendInput!) { serviceCancellat
   cancellation { id attemptsLeft } errors { code field message } } }"""
 PREVIEW = """query($id: ID!) { node(id: $id) { ... on Service {
   cancellationPreview { canRequest blockers requestDeadline automaticDebitCutoff nextDebitWillBeCharged } } } }"""
-
-
-HOLDER = "titular@example.net"
 
 
 def gid(kind: str, pk: int) -> str:
@@ -52,13 +48,6 @@ async def confirm(client, cancellation_id: str, code: str) -> dict:
 
 async def preview(client, service) -> dict:
     return (await client.data(PREVIEW, {"id": gid("Service", service.id)}))["node"]["cancellationPreview"]
-
-
-@pytest.fixture
-async def holder(factory, client):
-    account = await factory.account(email=HOLDER)
-    await client.sign_in(account.client_number)
-    return account
 
 
 async def test_list_shows_every_status_and_filters(client, factory, holder) -> None:

@@ -13,12 +13,11 @@ import pytest
 import models
 from core.ids import to_global_id
 from domain.cancellation import ATTEMPTS
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, HOLDER
 from tests.helpers import PASSWORD, GraphQLClient, emailed_code
 from tests.smtp import Received, SmtpSink
 from tests.test_subscriptions import CONFIRM, REQUEST, WITHDRAW
 
-HOLDER = "titular@example.net"
 CONTACT = "contacto@example.com"
 SIGN_OUT = "mutation { signOut { errors { code } } }"
 ACCEPT = """mutation($i: ContactInvitationAcceptInput!) { contactInvitationAccept(input: $i) {
@@ -55,13 +54,6 @@ async def mail_with_subject(sink: SmtpSink, address: str, subject: str) -> Recei
             return found[0]
         await asyncio.sleep(0.02)
     raise AssertionError(f"{address} received no {subject!r}")
-
-
-@pytest.fixture
-async def holder(factory, client):
-    account = await factory.account(email=HOLDER)
-    await client.sign_in(account.client_number)
-    return account
 
 
 async def test_a_concurrent_burst_of_wrong_codes_is_compared_at_most_five_times(
