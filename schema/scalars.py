@@ -43,4 +43,4 @@ AWARE_DATETIME = ScalarDefinition(
 )
 """Registered for `datetime` in the schema's config: `StrawberryConfig(scalar_map=SCALARS)`."""
 
-SCALARS = {datetime: AWARE_DATETIME}
+SCALARS: dict[object, ScalarDefinition] = {datetime: AWARE_DATETIME}
