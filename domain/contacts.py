@@ -346,7 +346,7 @@ async def accept_invitation(ctx: Context, token: str, password: str) -> Outcome[
     runtime = ctx.runtime
     if wait := await runtime.limiter.hit(ACCEPTS_PER_IP, "invitation", ctx.ip_address or "?"):
         return failed(ContactError.RATE_LIMITED, None, seconds=wait)
-    contact = await Contact.get_or_none(invitation_token_hash=runtime.secrets.digest(token.strip()), active=True)
+    contact = await Contact.get_or_none(invitation_token_hash__in=runtime.secrets.digests(token.strip()), active=True)
     if contact is None or contact.password_hash is not None:
         return failed(ContactError.INVALID_CODE, TOKEN_PATH)
     if contact.invitation_expires_at is None or runtime.clock.now() >= contact.invitation_expires_at:

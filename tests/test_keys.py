@@ -122,11 +122,6 @@ async def test_an_email_change_link_outlives_a_new_first_key_until_the_old_one_g
     assert confirmed["errors"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain/contacts.accept_invitation still looks the link up with secrets.digest (first key only); with"
-    " invitation_token_hash__in=secrets.digests(...) this passes: then remove this mark",
-)
 async def test_an_invitation_outlives_a_new_first_key_until_the_old_one_goes(
     client, factory, smtp_sink, keys: Keys, key_a: str
 ) -> None:
