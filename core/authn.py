@@ -32,8 +32,11 @@ def session_cookie_name(runtime: Runtime) -> str:
 
 
 def bearer_token(connection: HTTPConnection) -> str | None:
-    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+    """The one reading of the Authorization header: the Bearer token ("" when the scheme names none), or None
+    when there is no Bearer credential (no header, an empty one, or another scheme such as a staging proxy's
+    Basic: not this API's credential, so it is ignored and the request stands on its cookie, if any)."""
+    scheme, _, token = connection.headers.get("authorization", "").strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
 
 
 # RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -42,40 +45,27 @@ _B64TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")
 
 @dataclass(frozen=True, slots=True)
 class InvalidCredentials:
-    """An Authorization header that does not authenticate (RFC 6750 section 3.1): `error` is "invalid_token" for
-    a Bearer token that is malformed, unknown, revoked or expired (one description for all: the answer does not
-    tell them apart), None for another scheme (Basic...), which this API does not accept."""
+    """A Bearer token that does not authenticate: malformed, unknown, revoked or expired (RFC 6750 section 3.1),
+    with one description for all, so the answer does not tell them apart."""
 
-    error: str | None
     description: str
 
     @property
     def challenge(self) -> str:
-        """The `WWW-Authenticate` value: a Bearer challenge, with the error only when a Bearer token was sent."""
-        if self.error is None:
-            return 'Bearer realm="api"'
-        return f'Bearer error="{self.error}", error_description="{self.description}"'
+        """The `WWW-Authenticate` value."""
+        return f'Bearer error="invalid_token", error_description="{self.description}"'
 
 
-INVALID_TOKEN = InvalidCredentials("invalid_token", "The access token is malformed, unknown, revoked or expired")
-UNSUPPORTED_SCHEME = InvalidCredentials(
-    None,
-    "Only Bearer tokens are accepted in Authorization (Authorization: Bearer <token>); "
-    "a proxy that uses another scheme must not forward its Authorization header",
-)
+INVALID_TOKEN = InvalidCredentials("The access token is malformed, unknown, revoked or expired")
 
 
 async def authenticate_request(runtime: Runtime, connection: HTTPConnection) -> Principal | InvalidCredentials | None:
-    """Like `authenticate`, telling "no credentials" (None: no Authorization header, and no valid session cookie)
-    from credentials that were sent and are not valid. A malformed token is refused without a lookup; unknown,
-    revoked and expired tokens cost the same lookups (`access_for`) before they are refused alike."""
-    header = connection.headers.get("authorization")
-    if header is None:
+    """Like `authenticate`, telling "no credentials" (None: no Bearer token, and no valid session cookie) from a
+    Bearer token that is not valid. A malformed token is refused without a lookup; unknown, revoked and expired
+    tokens cost the same lookups (`access_for`) before they are refused alike."""
+    token = bearer_token(connection)
+    if token is None:
         return await authenticate(runtime, connection)
-    scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "bearer":
-        return UNSUPPORTED_SCHEME
-    token = token.strip()
     if not _B64TOKEN.fullmatch(token):
         return INVALID_TOKEN
     access = await access_for(runtime, connection, token)
@@ -104,7 +94,9 @@ async def access_for(
     """Like `authenticate`, with the time the answer holds until. touch=False: a re-check that is not a use
     (it neither moves the session's idle deadline nor the token's last use)."""
     token = token or bearer_token(connection)
-    if token is not None:
+    if token is not None:  # a Bearer header never falls back to the cookie, even an empty one
+        if not token:
+            return None
         return await _api_token_access(runtime, token, touch) or await _session_access(runtime, token, touch)
     cookie = connection.cookies.get(session_cookie_name(runtime))
     return await _session_access(runtime, cookie, touch) if cookie else None

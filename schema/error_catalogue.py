@@ -86,9 +86,9 @@ HTTP_STATUSES = _entries(
         ),
         (
             "401",
-            "A Bearer token that is malformed, unknown, revoked or expired, or an `Authorization` header of another "
-            'scheme: a `WWW-Authenticate: Bearer` challenge (with `error="invalid_token"` for a bad token, RFC 6750) '
-            "and the JSON error body with `UNAUTHENTICATED`. A request without credentials is not refused: it runs "
+            "A Bearer token that is malformed, unknown, revoked or expired: `WWW-Authenticate: Bearer "
+            'error="invalid_token"` (RFC 6750) and the JSON error body with `UNAUTHENTICATED`. A request without a '
+            "Bearer token (none, an empty header or another scheme) is not refused: it runs on its session cookie or "
             "signed out (`viewer: null`).",
             Retry.SIGN_IN,
         ),

@@ -91,17 +91,28 @@ async def test_without_credentials_or_with_an_ended_cookie_session_the_viewer_is
     assert "www-authenticate" not in ended.headers
 
 
-async def test_another_authorization_scheme_is_401_with_a_bearer_challenge(
+async def test_another_scheme_or_an_empty_header_is_ignored_and_the_cookie_stands(
+    client: GraphQLClient, factory: Factory
+) -> None:
+    """A staging proxy's Basic credentials or a frontend's empty header are not this API's credentials."""
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    for header in ("Basic dXNlcjpwYXNzd29yZA==", "", "  "):
+        response = await client.post(WHO, headers={"authorization": header})
+        assert response.status_code == 200, header
+        assert "www-authenticate" not in response.headers
+        assert response.json()["data"]["viewer"] is not None, header
+
+
+async def test_an_empty_bearer_token_is_401_and_never_falls_back_to_the_cookie(
     client: GraphQLClient, factory: Factory
 ) -> None:
     account = await factory.account()
-    await client.sign_in(account.client_number)  # the cookie is not used in its place
-    response = await client.post(WHO, headers={"authorization": "Basic dXNlcjpwYXNzd29yZA=="})
-    assert response.status_code == 401
-    assert response.headers["www-authenticate"] == 'Bearer realm="api"'
-    error = refusal(response)
-    assert error["extensions"] == {"code": "UNAUTHENTICATED"}
-    assert "Bearer" in error["message"]
+    await client.sign_in(account.client_number)
+    for header in ("Bearer", "Bearer ", "bearer  "):
+        response = await client.post(WHO, headers={"authorization": header})
+        assert response.status_code == 401, header
+        assert response.headers["www-authenticate"].startswith('Bearer error="invalid_token"')
 
 
 @pytest.fixture
