@@ -184,9 +184,15 @@ class ServiceCancellationRequestInput:
     )
 
 
+PAYLOAD_CANCELLATION = (
+    "The cancellation as it is now; null when the change failed, or when the caller does not hold SERVICES "
+    "(MANAGE_SERVICES alone acts on a service without reading it)."
+)
+
+
 @strawberry.type
 class ServiceCancellationRequestPayload:
-    cancellation: Cancellation | None
+    cancellation: Cancellation | None = strawberry.field(description=PAYLOAD_CANCELLATION)
     errors: list[UserError]
     warnings: list[PayloadWarning]
 
@@ -199,7 +205,7 @@ class ServiceCancellationConfirmInput:
 
 @strawberry.type
 class ServiceCancellationConfirmPayload:
-    cancellation: Cancellation | None
+    cancellation: Cancellation | None = strawberry.field(description=PAYLOAD_CANCELLATION)
     errors: list[UserError]
 
 
@@ -210,7 +216,7 @@ class ServiceCancellationWithdrawInput:
 
 @strawberry.type
 class ServiceCancellationWithdrawPayload:
-    cancellation: Cancellation | None
+    cancellation: Cancellation | None = strawberry.field(description=PAYLOAD_CANCELLATION)
     errors: list[UserError]
 
 
@@ -221,13 +227,17 @@ class ServiceCancellationCodeResendInput:
 
 @strawberry.type
 class ServiceCancellationCodeResendPayload:
-    cancellation: Cancellation | None
+    cancellation: Cancellation | None = strawberry.field(description=PAYLOAD_CANCELLATION)
     errors: list[UserError]
 
 
-def _cancellation(outcome: Outcome[models.Cancellation]) -> Cancellation | None:
+def _cancellation(ctx: Context, outcome: Outcome[models.Cancellation]) -> Cancellation | None:
+    """The cancellation shows its service: only to those who may see services (MANAGE_SERVICES alone acts
+    without reading)."""
     row = outcome.value
-    return Cancellation.of(row, row.service) if row is not None and outcome.ok else None
+    if row is None or not outcome.ok or Permission.SERVICES not in ctx.acting.permissions:
+        return None
+    return Cancellation.of(row, row.service)
 
 
 @strawberry.type
@@ -269,7 +279,7 @@ class Mutation:
         ctx = info.context
         outcome = await cancellation.request(ctx, input.service_id, input.reason, input.acknowledge_data_deletion)
         return ServiceCancellationRequestPayload(
-            cancellation=_cancellation(outcome),
+            cancellation=_cancellation(info.context, outcome),
             errors=payload_errors(ctx, outcome),
             warnings=payload_warnings(ctx, outcome),
         )
@@ -282,7 +292,7 @@ class Mutation:
     ) -> ServiceCancellationConfirmPayload:
         outcome = await cancellation.confirm(info.context, input.cancellation_id, input.code)
         return ServiceCancellationConfirmPayload(
-            cancellation=_cancellation(outcome), errors=payload_errors(info.context, outcome)
+            cancellation=_cancellation(info.context, outcome), errors=payload_errors(info.context, outcome)
         )
 
     @strawberry.mutation(
@@ -295,7 +305,7 @@ class Mutation:
     ) -> ServiceCancellationWithdrawPayload:
         outcome = await cancellation.withdraw(info.context, input.cancellation_id)
         return ServiceCancellationWithdrawPayload(
-            cancellation=_cancellation(outcome), errors=payload_errors(info.context, outcome)
+            cancellation=_cancellation(info.context, outcome), errors=payload_errors(info.context, outcome)
         )
 
     @strawberry.mutation(
@@ -307,5 +317,5 @@ class Mutation:
     ) -> ServiceCancellationCodeResendPayload:
         outcome = await cancellation.resend_code(info.context, input.cancellation_id)
         return ServiceCancellationCodeResendPayload(
-            cancellation=_cancellation(outcome), errors=payload_errors(info.context, outcome)
+            cancellation=_cancellation(info.context, outcome), errors=payload_errors(info.context, outcome)
         )

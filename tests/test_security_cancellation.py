@@ -185,3 +185,18 @@ async def test_long_names_fit_their_columns_from_sign_in_to_sign_out(
     } <= actions
     assert all(len(actor) <= models.ActivityEvent._meta.fields_map["actor"].max_length for _action, actor in actors)
     assert any(actor.endswith("…") for action, actor in actors if action == "session.signed_out")
+
+
+async def test_managing_without_services_acts_but_reads_no_cancellation(client, other_client, factory) -> None:
+    """MANAGE_SERVICES alone may request and confirm, but the payload never shows the cancellation (its service,
+    its reason, who asked): Account.services refuses that contact, so its payloads do not show them either."""
+    account = await factory.account()
+    service = await factory.service(account)
+    await factory.contact(account, "gestor@example.com", permissions=["MANAGE_SERVICES"])
+    await other_client.sign_in("gestor@example.com")
+    requested = await request(other_client, service)
+    assert requested["errors"] == []
+    assert requested["cancellation"] is None
+    stored = await models.Cancellation.get(service_id=service.id)
+    confirmed = await confirm(other_client, to_global_id("Cancellation", stored.id), "000000")
+    assert confirmed["cancellation"] is None
