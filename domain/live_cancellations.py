@@ -13,6 +13,7 @@ from core.context import Context
 from core.errors import ApiError
 from core.events import RESYNC, Frame
 from core.ids import pk_of
+from core.loaders import Loaders
 from core.sockets import live_socket
 from models import Cancellation, Service
 from models.enums import OPEN_CANCELLATION
@@ -55,6 +56,7 @@ async def cancellation_changes(ctx: Context, service_id: str | None) -> AsyncIte
             frame = await queue.get()
             # The socket's current access, not the one it subscribed with (no query while nothing changed).
             if live.allows(ctx.runtime.clock.now()) or await live.allowed_after_recheck():
+                ctx.loaders = Loaders()  # each event is read afresh, not from the previous event's loaders
                 for pair in await _delivered(frame, account_id, service_pk):
                     yield pair
 

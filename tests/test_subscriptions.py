@@ -93,6 +93,25 @@ async def test_current_state_first_then_each_committed_change(port, client, fact
         assert third["service"]["status"] == "ACTIVE"
 
 
+async def test_each_event_reads_the_service_afresh(port, client, factory) -> None:
+    """An event's Service.cancellation is the service's state at that event, not the previous event's."""
+    account = await factory.account(email=HOLDER_EMAIL)
+    service = await factory.service(account)
+    await client.sign_in(account.client_number)
+    cancellation_id = await request_cancellation(client, service)
+    nested = """subscription { cancellationStatusChanged {
+      cancellation { status } service { cancellation { status } } } }"""
+    async with graphql_socket(port, cookie=session_cookie(client)) as socket:
+        await socket.init()
+        await socket.subscribe(nested)
+        first = (await socket.next_data())["cancellationStatusChanged"]
+        assert first["service"]["cancellation"]["status"] == "AWAITING_CONFIRMATION"
+        await client.data(WITHDRAW, {"i": {"cancellationId": cancellation_id}})
+        second = (await socket.next_data())["cancellationStatusChanged"]
+        assert second["cancellation"]["status"] == "WITHDRAWN"
+        assert second["service"]["cancellation"]["status"] == "WITHDRAWN"
+
+
 async def test_new_request_reaches_a_subscriber_of_that_service(port, client, factory) -> None:
     account = await factory.account()
     service = await factory.service(account)
