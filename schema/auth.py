@@ -231,7 +231,7 @@ class Mutation:
         outcome = await auth.change_password(ctx, input.current_password, input.new_password)
         return PasswordChangePayload(errors=payload_errors(ctx, outcome))
 
-    @strawberry.mutation(extensions=needs(Permission.SECURITY, holder_only=True))
+    @strawberry.mutation(extensions=needs(Permission.SECURITY, holder_only="Only the holder sets the security PIN."))
     async def security_pin_set(
         self, info: strawberry.Info[Context, None], input: SecurityPinSetInput
     ) -> SecurityPinSetPayload:

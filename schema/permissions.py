@@ -41,19 +41,19 @@ class Needs(BasePermission):
 class Declaration:
     """Signed in, plus `permission` if any. `narrowed`: without the permission the resolver shows less
     instead of refusing. `during_password_change`: usable before a temporary password is replaced.
-    `holder_only`: refused to contacts (and their tokens) whatever they hold."""
+    `holder_only`: refused to contacts (and their tokens) whatever they hold, with that message."""
 
     permission: Permission | None = None
     narrowed: bool = False
     during_password_change: bool = False
-    holder_only: bool = False
+    holder_only: str | None = None  # refused to contacts, with this message
 
     def enforce(self, ctx: Context) -> Principal:
         """The acting principal, or the refusal (UNAUTHENTICATED, PASSWORD_CHANGE_REQUIRED, FORBIDDEN)."""
         required = None if self.narrowed else self.permission
         principal = ctx.require(required, allow_password_change=self.during_password_change)
         if self.holder_only and not principal.is_holder:
-            raise forbidden("Only the account holder may do this.")
+            raise forbidden(self.holder_only)
         return principal
 
     @property
@@ -71,7 +71,7 @@ def needs(
     *,
     narrowed: bool = False,
     during_password_change: bool = False,
-    holder_only: bool = False,
+    holder_only: str | None = None,
 ) -> list[FieldExtension]:
     """The extension that declares and enforces what a field needs."""
     declaration = Declaration(permission, narrowed, during_password_change, holder_only)

@@ -6,9 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from starlette.requests import HTTPConnection
 
+import models
+from core.context import Context, Principal
 from core.ids import to_global_id
-from models.enums import Permission
+from models.enums import Language, Permission
 from schema import build_schema
 from schema.permission_table import markdown, public, rows
 from settings import PROJECT_DIR
@@ -93,7 +96,7 @@ MATRIX: dict[str, Row] = {
 # Declarations exercised elsewhere: subscriptions over a real socket; the PIN, which only the holder sets
 # (a contact holding SECURITY is refused by that rule too).
 ELSEWHERE = {
-    "Subscription.cancellationStatusChanged": "tests/test_security_sockets.py",
+    "Subscription.cancellationStatusChanged": "test_the_subscription_enforces_its_declaration (below)",
     "Mutation.securityPinSet": "tests/test_security_auth.py",
 }
 
@@ -182,3 +185,51 @@ async def test_a_refusal_on_a_non_null_field_nulls_up_to_viewer_and_no_further(c
     [error] = body["errors"]
     assert error["path"] == ["viewer", "account", "holder"]
     assert error["extensions"]["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+async def test_a_pending_password_change_holds_back_every_declared_field(client, factory, name) -> None:
+    """Until a temporary password is replaced, only declarations marked for it answer (here: none of these)."""
+    assert not rows(build_schema())[name].during_password_change
+    document, variables = MATRIX[name]
+    account = await factory.account()
+    service = await factory.service(account)
+    target = await factory.contact(account, "objetivo@example.com", permissions=[])
+    await client.sign_in(account.client_number)
+    await models.Account.filter(id=account.id).update(must_change_password=True)
+    ids = {"Service": to_global_id("Service", service.id), "Contact": to_global_id("Contact", target.id)}
+    body = await client(document, variables(ids) if variables else None)
+    assert body["errors"][0]["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED", body
+
+
+@pytest.mark.parametrize(
+    ("permissions", "must_change", "code"),
+    [((), False, "FORBIDDEN"), ((Permission.SERVICES,), True, "PASSWORD_CHANGE_REQUIRED")],
+)
+async def test_the_subscription_enforces_its_declaration(runtime, permissions, must_change, code) -> None:
+    """The socket closes before this can happen (core/sockets); the declaration still refuses on its own."""
+    principal = Principal(
+        account_id=1,
+        contact_id=2,
+        session_id=3,
+        api_token_id=None,
+        permissions=frozenset(permissions),
+        must_change_password=must_change,
+        language=Language.EN,
+        actor="x",
+    )
+    request = HTTPConnection({"type": "websocket", "headers": [], "path": "/graphql"})
+    context = Context(runtime=runtime, request=request, response=None, principal=principal)
+    result = await build_schema().subscribe(
+        "subscription { cancellationStatusChanged { cancellation { id } } }", context_value=context
+    )
+    first = await anext(aiter(result)) if hasattr(result, "__aiter__") else result
+    assert first.errors[0].extensions["code"] == code
+
+
+def test_every_account_field_that_reads_the_domain_is_declared() -> None:
+    """Viewer.account answers during a password change: each Account field must declare what it needs itself."""
+    schema = build_schema()
+    fields = set(schema._schema.type_map["Account"].fields)  # the GraphQL names
+    declared_here = {name.split(".", 1)[1] for name in rows(schema) if name.startswith("Account.")}
+    assert fields - declared_here == {"id", "clientNumber", "createdAt"}
