@@ -15,9 +15,10 @@ import asyncio
 import contextlib
 from contextvars import ContextVar
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol, cast
 
 from graphql import GraphQLFormattedError
+from starlette.websockets import WebSocket
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
@@ -27,6 +28,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
+from core.apq import PersistedQueries
 from core.authn import access_for, count_token_request
 from core.context import Context, Principal
 from core.errors import ApiError
@@ -69,12 +71,24 @@ async def token_rate_limited(ctx: Context, principal: Principal) -> ApiError | N
     return rate_limited(wait, f"Too many requests for this API token: retry in {wait} seconds.")
 
 
+class PanelView(Protocol):
+    """What this handler needs of the app's view."""
+
+    live: LiveConnections
+    persisted: PersistedQueries
+
+
 class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     keep_alive_seconds: float = KEEP_ALIVE_SECONDS
 
     @property
+    def panel(self) -> PanelView:
+        """The app's GraphQL view, which holds the live sockets and the persisted queries (app.py)."""
+        return cast(PanelView, self.view)
+
+    @property
     def live(self) -> LiveConnections:
-        return self.view.live  # type: ignore[attr-defined]
+        return self.panel.live
 
     @property
     def context(self) -> Context:
@@ -117,7 +131,9 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if not may_stay_connected(access.principal):
             await self.websocket.close(code=CLOSE_FORBIDDEN, reason="Forbidden")
             return
-        self._live = self.live.add(ctx.request, token, access)  # type: ignore[arg-type]
+        if not isinstance(ctx.request, WebSocket):
+            raise TypeError("connection_init arrives on a WebSocket")
+        self._live = self.live.add(ctx.request, token, access)
         if self._live is None:
             await self.websocket.close(code=CLOSE_TOO_MANY, reason="Too many connections")
             return
@@ -133,7 +149,7 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if self._live is None or not self.connection_acknowledged:
             await super().handle_subscribe(message)  # the protocol's 4401
             return
-        if not self.view.persisted.allows(message["payload"].get("query")):  # type: ignore[attr-defined]
+        if not self.panel.persisted.allows(message["payload"].get("query")):
             refusal: GraphQLFormattedError = {
                 "message": "Only known operations are accepted.",
                 "extensions": {"code": "PERSISTED_QUERY_NOT_ALLOWED"},
