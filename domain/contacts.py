@@ -204,7 +204,7 @@ async def update(ctx: Context, contact_id: str, expected_version: int, given: Co
         outcome.fail(ContactError.PERMISSION_NOT_HELD, PERMISSIONS_PATH, permissions=", ".join(missing))
     if not outcome.ok:
         return outcome
-    if refused := await _may_change(ctx, current, changed):
+    if refused := _lacks_step_up_for(ctx, current, changed) or await _divert_own_email(ctx, current, changed):
         return outcome.extend(refused)
     if not changed:  # nothing stored changes: the same contact, the same version, no activity, mail or event
         return succeeded(current)
@@ -228,16 +228,19 @@ def _differs(stored: Any, value: Any) -> bool:
     return bool(stored != value)
 
 
-async def _may_change(ctx: Context, current: Contact, changed: dict[str, Any]) -> list[Failure]:
-    """Step-up for granted permissions or a new email; one's own new email goes through its link (it leaves
-    `changed` then). The refusals, if any."""
-    principal = ctx.acting
+async def _divert_own_email(ctx: Context, current: Contact, changed: dict[str, Any]) -> list[Failure]:
+    """One's own new address changes only through the link sent to it (domain/email_changes): it leaves
+    `changed` and its request is sent; that request's refusals, if any."""
+    if "email" not in changed or current.id != ctx.acting.contact_id:
+        return []
+    return (await email_changes.request_change(ctx, changed.pop("email"), EMAIL_PATH)).failures
+
+
+def _lacks_step_up_for(ctx: Context, current: Contact, changed: dict[str, Any]) -> list[Failure]:
+    """Granting permissions or changing an email needs a recent proof of identity (core/stepup)."""
     granted = set(changed.get("permissions", current.permissions)) - set(current.permissions)
-    if (granted or "email" in changed) and lacks_step_up(ctx, principal):
+    if (granted or "email" in changed) and lacks_step_up(ctx, ctx.acting):
         return failed(ContactError.STEP_UP_REQUIRED, EMAIL_PATH if "email" in changed else PERMISSIONS_PATH).failures
-    if "email" in changed and current.id == principal.contact_id:
-        # One's own address changes only through the link sent to the new one.
-        return (await email_changes.request_change(ctx, changed.pop("email"), EMAIL_PATH)).failures
     return []
 
 
