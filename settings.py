@@ -219,7 +219,7 @@ KINDS: dict[object, Kind] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Declaration:
+class SettingDeclaration:
     """What a `Settings` field declares besides its name, type and default."""
 
     variable: str
@@ -239,7 +239,7 @@ def setting(
     secret: bool = False,
 ) -> T:
     """A `Settings` field filled from the environment variable `variable`; a secret one stays out of repr()."""
-    declaration = Declaration(variable, meaning, rules, in_production, read)
+    declaration = SettingDeclaration(variable, meaning, rules, in_production, read)
     return field(default=default, metadata={DECLARATION: declaration}, repr=not secret)
 
 
@@ -521,7 +521,7 @@ class Setting:
     attribute: str
     kind: Kind
     default: Any
-    declared: Declaration
+    declared: SettingDeclaration
 
     @property
     def variable(self) -> str:
