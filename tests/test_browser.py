@@ -21,12 +21,13 @@ from tests.live_server import uvicorn_server
 
 SCREENSHOTS = PROJECT_DIR / "screenshots"
 HOLDER = "navegador@example.net"
+DESKTOP = {"width": 1366, "height": 768}
 
 
 @pytest.fixture
 async def page(app, browser: Browser) -> AsyncIterator[Page]:
     async with uvicorn_server(app, BROWSER_PORT):
-        context = await browser.new_context(base_url=f"http://127.0.0.1:{BROWSER_PORT}")
+        context = await browser.new_context(base_url=f"http://127.0.0.1:{BROWSER_PORT}", viewport=DESKTOP)
         yield await context.new_page()
         await context.close()
 
@@ -59,7 +60,7 @@ async def test_sign_in_update_cancel_and_watch_live(page, factory, smtp_sink, cl
 
     await page.fill("[name=phone]", "011 4321-5678")
     await page.click("#holder-save")
-    await expect(page.locator("#flash")).to_have_text("Datos guardados.")
+    await expect(page.locator("#holder-save + [role=status]")).to_have_text("Datos guardados.")
     assert (await models.Holder.get(account_id=account.id)).phone == "+541143215678"
 
     await page.click("a[href='#services']")
@@ -115,7 +116,7 @@ async def test_recover_access_from_the_sign_in_page(page, factory, smtp_sink, ru
     await page.select_option("[name=method]", "CLIENT_NUMBER")
     await page.fill("[name=value]", account.client_number)
     await page.click("#recover-button")
-    await expect(page.locator("#flash")).to_contain_text("le enviamos un email")
+    await expect(page.locator("#recover-button + [role=status]")).to_contain_text("le enviamos un email")
     await process_due(runtime)  # the recovery worker's pass: it matches the request and mails the link
     [link_mail] = await wait_for_mail(smtp_sink, HOLDER)
     token = re.search(r"/recuperar\?token=([\w-]+)", link_mail.text).group(1)
@@ -147,7 +148,7 @@ async def test_sensitive_changes_long_after_sign_in_ask_for_the_password_again(p
     await page.fill("#pin-submit >> xpath=.. >> [name=currentPassword]", PASSWORD)
     await page.fill("[name=pin]", "2580")
     await page.click("#pin-submit")
-    await expect(page.locator("#flash")).to_have_text("PIN guardado.")
+    await expect(page.locator("#pin-submit + [role=status]")).to_have_text("PIN guardado.")
     assert (await models.Account.get(id=account.id)).pin_hash is not None
 
     clock.advance(timedelta(minutes=10))
@@ -161,7 +162,7 @@ async def test_sensitive_changes_long_after_sign_in_ask_for_the_password_again(p
     await page.click("a[href='#holder']")
     await page.fill("[name=email]", "nuevo.titular@example.net")
     await page.click("#holder-save")
-    await expect(page.locator("#flash")).to_contain_text("nuevo.titular@example.net")
+    await expect(page.locator("#holder-save + [role=status]")).to_contain_text("nuevo.titular@example.net")
     assert prompts
     assert "clave" in prompts[0]
     assert (await models.Holder.get(account_id=account.id)).email == HOLDER
