@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from models.enums import Language
 
@@ -47,10 +48,23 @@ MESSAGES: Messages = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """A value that reads differently in each language (a password's hints): `translate` picks one."""
+
+    spanish: str
+    english: str
+
+    def in_language(self, language: Language) -> str:
+        return self.english if language == Language.EN else self.spanish
+
+
 def translate(key: str, language: Language, table: Messages = MESSAGES, **values: object) -> str:
-    """`key` from `table` (a domain keeps its own), else from the shared MESSAGES, filled with `values`."""
+    """`key` from `table` (a domain keeps its own), else from the shared MESSAGES, filled with `values`
+    (a Localized value in `language`)."""
     spanish, english = table.get(key) or MESSAGES[key]
-    return (english if language == Language.EN else spanish).format(**values)
+    filled = {name: v.in_language(language) if isinstance(v, Localized) else v for name, v in values.items()}
+    return (english if language == Language.EN else spanish).format(**filled)
 
 
 def requested_language(accept_language: str | None) -> Language | None:

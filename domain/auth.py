@@ -55,6 +55,10 @@ MESSAGES: i18n.Messages = {
         "That email signs in to several accounts: choose the client number (clientNumber).",
     ),
     **REFUSAL_MESSAGES,
+    "SESSION_REQUIRED": (
+        "Solo una persona que ingresó al panel puede hacer esto, no un token de API.",
+        "Only a signed-in person can do this, not an API token.",
+    ),
     # The one INVALID input here is the PIN; its failures name their precise key (PIN_FORMAT, PIN_TRIVIAL).
     "INVALID": i18n.MESSAGES["PIN_FORMAT"],
 }
@@ -170,7 +174,7 @@ async def person_words(principal: Principal) -> list[str]:
 async def password_strength(ctx: Context, password: str, context: list[str] | None) -> Strength:
     """The meter; rate-limited per IP since it is public (a query: the refusal is a top-level error)."""
     if wait := await ctx.runtime.limiter.hit(STRENGTH_CHECKS_PER_IP, "strength", ctx.ip_address or "?"):
-        raise rate_limited(wait, f"Too many checks: try again in {wait} seconds.")
+        raise rate_limited(wait, i18n.translate("RATE_LIMITED", ctx.language, seconds=wait))
     words = context_words(*(context or []))
     if ctx.principal is not None:
         words += await person_words(ctx.principal)
@@ -190,7 +194,7 @@ async def wrong_current_password(
 
     Attempts are throttled per person; a session that keeps guessing ends."""
     if principal.session_id is None:
-        raise forbidden("Only a signed-in person can do this, not an API token.")
+        raise forbidden(i18n.translate("SESSION_REQUIRED", ctx.language, MESSAGES))
     runtime = ctx.runtime
     key = f"{principal.account_id}:{principal.contact_id}"
     if wait := await runtime.limiter.hit(CURRENT_CHECKS_PER_PERSON, "current-password", key):

@@ -11,9 +11,9 @@ import models
 from core.context import Context
 from core.ids import to_global_id
 from core.outcome import Outcome
-from core.passwords import Strength
+from core.passwords import Strength, advice
 from domain import auth, sign_in
-from models.enums import Permission
+from models.enums import Language, Permission
 from schema.activity import ActivityConnection
 from schema.common import Node, UserError, payload_errors
 from schema.descriptions import GLOBAL_ID, After, Before, First, Last
@@ -52,13 +52,18 @@ class Session(Node):
 class PasswordStrength:
     score: int = strawberry.field(description="0 (guessable in seconds) to 4 (very strong).")
     acceptable: bool
-    warning: str | None
-    suggestions: list[str]
+    warning: str | None = strawberry.field(
+        description="Why it is weak, in the caller's language (Accept-Language, else the stored preference)."
+    )
+    suggestions: list[str] = strawberry.field(description="How to make it stronger, in the caller's language.")
 
     @classmethod
-    def of(cls, verdict: Strength) -> PasswordStrength:
+    def of(cls, verdict: Strength, language: Language) -> PasswordStrength:
         return cls(
-            score=verdict.score, acceptable=verdict.acceptable, warning=verdict.warning, suggestions=verdict.suggestions
+            score=verdict.score,
+            acceptable=verdict.acceptable,
+            warning=advice(verdict.warning, language) if verdict.warning else None,
+            suggestions=[advice(suggestion, language) for suggestion in verdict.suggestions],
         )
 
 
@@ -179,7 +184,8 @@ class Query:
     async def password_strength(
         self, info: strawberry.Info[Context, None], password: str, context: list[str] | None = None
     ) -> PasswordStrength:
-        return PasswordStrength.of(await auth.password_strength(info.context, password, context))
+        ctx = info.context
+        return PasswordStrength.of(await auth.password_strength(ctx, password, context), ctx.language)
 
 
 @strawberry.type
