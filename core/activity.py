@@ -1,6 +1,18 @@
-"""Writing the account's activity history; call it inside the transaction of the change."""
+"""Writing the account's activity history (call it inside the transaction of the change), and reading it in
+the caller's language.
+
+Summaries are stored as Spanish text. `summary_in` reads one back in either language: SUMMARIES holds, per
+action, the Spanish template it was written with and its English twin; the stored text is matched against
+the Spanish one, and the values it held are put into the template of the language asked for, the codes
+among them (field names, permissions, recovery methods, what a cancellation deleted) as words of that
+language. A summary that matches no template (a cut one, an older wording) is shown as stored.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from functools import cache
 
 from tortoise.models import Model
 
@@ -8,9 +20,182 @@ from core.context import Context
 from core.runtime import Runtime
 from models import ActivityEvent
 from models.columns import column_length
+from models.enums import Language
 
 SYSTEM_ACTOR = "Sistema"
 ELLIPSIS = "…"
+
+# action -> its (Spanish, English) templates, the first that matches wins.
+SUMMARIES: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "account.created": (("Cuenta {client_number} creada", "Account {client_number} created"),),
+    "service.created": (("Servicio {service} creado", "Service {service} created"),),
+    "session.signed_in": (("Ingreso al panel", "Signed in to the panel"),),
+    "session.signed_out": (("Salida del panel", "Signed out of the panel"),),
+    "session.sign_in_failed": (("Intento fallido de ingreso con {login}", "Failed sign-in attempt with {login}"),),
+    "session.revoked": (("Sesión cerrada desde otra sesión", "Session ended from another session"),),
+    "session.ended_after_wrong_passwords": (
+        ("Sesión cerrada por claves incorrectas", "Session ended after wrong passwords"),
+    ),
+    "session.reauthenticated": (("Identidad confirmada con la clave", "Identity confirmed with the password"),),
+    "password.changed": (("Clave de acceso cambiada", "Password changed"),),
+    "language.changed": (("Idioma preferido: {language}", "Preferred language: {language}"),),
+    "pin.set": (("PIN de seguridad establecido", "Security PIN set"),),
+    "pin.verified": (("PIN verificado por soporte", "PIN verified by support"),),
+    "pin.verification_failed": (("PIN incorrecto en verificación de soporte", "Wrong PIN in a support check"),),
+    "pin.verification_blocked": (
+        ("Verificación de PIN bloqueada por intentos", "PIN checks blocked after too many attempts"),
+    ),
+    "holder.updated": (("Datos del titular actualizados: {fields}", "Holder details updated: {fields}"),),
+    "holder.identity_corrected": (
+        ("Corrección de identidad por staff: {fields}", "Identity corrected by staff: {fields}"),
+    ),
+    "email.change_requested": (("Cambio de email pedido: {old} → {new}", "Email change requested: {old} → {new}"),),
+    "email.change_cancelled": (("Cambio de email pendiente anulado", "Pending email change cancelled"),),
+    "email.changed": (("Email cambiado: {old} → {new}", "Email changed: {old} → {new}"),),
+    "contact.created": (("Contacto creado: {name} <{email}>", "Contact created: {name} <{email}>"),),
+    "contact.updated": (("Contacto {email} actualizado: {fields}", "Contact {email} updated: {fields}"),),
+    "contact.deleted": (("Contacto eliminado: {name} <{email}>", "Contact deleted: {name} <{email}>"),),
+    "contact.invitation_resent": (("Invitación reenviada a {email}", "Invitation sent again to {email}"),),
+    "contact.invitation_accepted": (("{email} eligió su clave e ingresó", "{email} chose a password and signed in"),),
+    "api_token.created": (
+        ("Token de API creado: {name} ({permissions})", "API token created: {name} ({permissions})"),
+    ),
+    "api_token.revoked": (("Token de API revocado: {name}", "API token revoked: {name}"),),
+    "mail.resent": (("Email reenviado: {subject}", "Email sent again: {subject}"),),
+    "recovery.requested": (("Recuperación de acceso pedida ({method})", "Access recovery requested ({method})"),),
+    "recovery.confirmed": (
+        (
+            "Acceso recuperado: clave temporal enviada por email, sesiones y claves de API revocadas",
+            "Access recovered: temporary password sent by email, sessions and API keys revoked",
+        ),
+    ),
+    "cancellation.requested": (("Baja solicitada: {service}", "Cancellation requested: {service}"),),
+    "cancellation.code_resent": (
+        ("Nuevo código de confirmación de baja: {service}", "New cancellation confirmation code: {service}"),
+    ),
+    "cancellation.confirmed": (("Baja confirmada: {service}", "Cancellation confirmed: {service}"),),
+    "cancellation.withdrawn": (("Solicitud de baja retirada: {service}", "Cancellation request withdrawn: {service}"),),
+    "cancellation.expired": (
+        ("Solicitud de baja vencida sin confirmar: {service}", "Cancellation request expired unconfirmed: {service}"),
+    ),
+    "cancellation.completed": (
+        ("Baja completada ({deleted}): {service}", "Cancellation completed ({deleted}): {service}"),
+        ("Baja completada: {service}", "Cancellation completed: {service}"),
+    ),
+}
+
+# Codes stored inside summaries -> (Spanish, English) words.
+FIELD_NAMES: Mapping[str, tuple[str, str]] = {
+    "first_name": ("nombre", "first name"),
+    "last_name": ("apellido", "last name"),
+    "company_name": ("empresa", "company"),
+    "email": ("email", "email"),
+    "phone": ("teléfono", "phone"),
+    "language": ("idioma", "language"),
+    "active": ("acceso al panel", "panel access"),
+    "permissions": ("permisos", "permissions"),
+    "email_categories": ("emails que recibe", "emails received"),
+    "national_id_type": ("tipo de documento", "ID type"),
+    "national_id": ("documento", "ID number"),
+    "tax_id_type": ("tipo de identificación fiscal", "tax ID type"),
+    "tax_id": ("identificación fiscal", "tax ID"),
+    "street": ("calle", "street"),
+    "neighborhood": ("barrio o colonia", "neighbourhood"),
+    "city": ("ciudad", "city"),
+    "state": ("provincia o estado", "state or province"),
+    "postal_code": ("código postal", "postal code"),
+    "country_code": ("país", "country"),
+}
+PERMISSION_NAMES: Mapping[str, tuple[str, str]] = {
+    "PROFILE": ("datos de la cuenta", "account details"),
+    "CONTACTS": ("contactos", "contacts"),
+    "SERVICES": ("ver servicios", "view services"),
+    "MANAGE_SERVICES": ("gestionar servicios", "manage services"),
+    "MAIL": ("emails recibidos", "received emails"),
+    "SECURITY": ("seguridad", "security"),
+    "sin permisos": ("sin permisos", "no permissions"),
+}
+RECOVERY_METHODS: Mapping[str, tuple[str, str]] = {
+    "DOMAIN": ("por dominio", "by domain"),
+    "CLIENT_NUMBER": ("por número de cliente", "by client number"),
+    "PRIMARY_EMAIL": ("por email principal", "by primary email"),
+}
+LANGUAGE_NAMES: Mapping[str, tuple[str, str]] = {"español": ("español", "Spanish"), "inglés": ("inglés", "English")}
+# What the default deprovisioning hook (core/deprovision) reports, "<item> of <service>"; a provider's own
+# hook may report other words, shown as they are.
+DELETED_ITEMS: Mapping[str, tuple[str, str]] = {
+    "site content": ("contenido del sitio", "site content"),
+    "databases": ("bases de datos", "databases"),
+    "mailboxes": ("casillas de email", "mailboxes"),
+    "DNS zone": ("zona DNS", "DNS zone"),
+    "email forwarding": ("reenvíos de email", "email forwarding"),
+    "virtual server": ("servidor virtual", "virtual server"),
+    "disks": ("discos", "disks"),
+    "backups": ("copias de seguridad", "backups"),
+    "service data": ("datos del servicio", "service data"),
+}
+ACTORS: Mapping[str, tuple[str, str]] = {
+    SYSTEM_ACTOR: (SYSTEM_ACTOR, "System"),
+    "Recuperación de acceso": ("Recuperación de acceso", "Access recovery"),
+}
+
+
+def _word(table: Mapping[str, tuple[str, str]], text: str, language: Language) -> str:
+    pair = table.get(text.strip())
+    return text if pair is None else pair[1] if language == Language.EN else pair[0]
+
+
+def _words(table: Mapping[str, tuple[str, str]], separator: str) -> Callable[[str, Language], str]:
+    return lambda text, language: separator.join(_word(table, part, language) for part in text.split(separator))
+
+
+def _deleted(text: str, language: Language) -> str:
+    parts = []
+    for part in text.split("; "):
+        item, of, target = part.partition(" of ")
+        known = DELETED_ITEMS.get(item)
+        if known is None or not of:
+            parts.append(part)
+        else:
+            parts.append(f"{known[1]} of {target}" if language == Language.EN else f"{known[0]} de {target}")
+    return "; ".join(parts)
+
+
+# Placeholder -> how its stored value reads in each language (the others are data: names, emails, subjects).
+VALUES: Mapping[str, Callable[[str, Language], str]] = {
+    "fields": _words(FIELD_NAMES, ", "),
+    "permissions": _words(PERMISSION_NAMES, ", "),
+    "method": lambda text, language: _word(RECOVERY_METHODS, text, language),
+    "language": lambda text, language: _word(LANGUAGE_NAMES, text, language),
+    "deleted": _deleted,
+}
+
+
+@cache
+def _pattern(spanish: str) -> re.Pattern[str]:
+    """The Spanish template as a regular expression: each {placeholder} a named group."""
+    pieces = re.split(r"\{(\w+)\}", spanish)
+    regex = "".join(re.escape(piece) if index % 2 == 0 else f"(?P<{piece}>.+?)" for index, piece in enumerate(pieces))
+    return re.compile(f"{regex}$", re.DOTALL)
+
+
+def summary_in(action: str, stored: str, language: Language) -> str:
+    """The stored summary of an `action` in `language`; as stored when no template of the action matches."""
+    for spanish, english in SUMMARIES.get(action, ()):
+        found = _pattern(spanish).match(stored)
+        if found is None:
+            continue
+        values = {
+            name: VALUES[name](value, language) if name in VALUES else value
+            for name, value in found.groupdict().items()
+        }
+        return (english if language == Language.EN else spanish).format(**values)
+    return stored
+
+
+def actor_in(actor: str, language: Language) -> str:
+    """Who acted, in `language`: the system's own names translated, a person's name as it is."""
+    return _word(ACTORS, actor, language) if actor in ACTORS else actor
 
 
 def fit(model: type[Model], field_name: str, text: str) -> str:
