@@ -6,10 +6,12 @@ Changes that hand over an account (password, PIN) need a recent proof of identit
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
+from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from core import activity, i18n, stepup
@@ -27,7 +29,7 @@ from core.runtime import Runtime
 from domain import email_changes
 from models import Account, ActivityEvent, Contact, Holder, Session
 from models.columns import column_length
-from models.enums import EmailCategory, Permission
+from models.enums import EmailCategory, Language, Permission
 
 # Checks of the person's current password (reauthenticate, password change, PIN).
 CURRENT_CHECKS_PER_PERSON = "10/15 minutes"
@@ -39,6 +41,8 @@ STRENGTH_CHECKS_PER_IP = "120/minute"
 PIN_CHECKS_PER_ACCOUNT = "5/hour"
 PIN_LENGTHS = range(4, 9)
 STAFF_ACTOR = "Staff"
+# How the activity history names each language (core/activity reads it back in the reader's language).
+LANGUAGE_NAMES = {Language.ES: "español", Language.EN: "inglés"}
 
 
 # Longer logins cannot exist: they are simply unknown.
@@ -277,6 +281,29 @@ async def _replace_password(ctx: Context, principal: Principal, new_hash: str) -
         contact_id=principal.contact_id,
         personal=True,
     )
+
+
+async def set_language(ctx: Context, language: Language) -> Outcome[Language]:
+    """The signed-in person's own language (the holder's or the contact's row): their emails follow it, and so do
+    API messages when a request names no language. Allowed during a pending password change; a no-op when it is
+    already `language`. Only the person in a session sets it: an API token acts for an integration, which sets a
+    language through holderUpdate or contactUpdate with the permission those need."""
+    principal = ctx.acting
+    if principal.session_id is None:
+        raise forbidden(i18n.translate("SESSION_REQUIRED", ctx.language, MESSAGES))
+    async with ctx.runtime.events.transaction():
+        if principal.contact_id is not None:
+            contact = Contact.filter(id=principal.contact_id).exclude(language=language)
+            changed = await contact.update(language=language, version=F("version") + 1)
+        else:
+            holder = Holder.filter(account_id=principal.account_id).exclude(language=language)
+            changed = await holder.update(
+                language=language, version=F("version") + 1, updated_at=ctx.runtime.clock.now()
+            )
+        if changed:
+            await activity.record(ctx, "language.changed", f"Idioma preferido: {LANGUAGE_NAMES[language]}")
+    ctx.principal = replace(principal, language=language)  # this request's messages follow it too
+    return succeeded(language)
 
 
 def pin_problem(pin: str) -> str | None:

@@ -13,7 +13,7 @@ import models
 from core.context import Context
 from core.ids import to_global_id
 from schema import api_tokens, auth, contacts, holder, mail, services
-from schema.common import Node, Permission
+from schema.common import Language, Node, Permission
 from schema.permissions import needs
 
 
@@ -60,6 +60,16 @@ class Viewer:
     def permissions(self, info: strawberry.Info[Context, None]) -> list[Permission]:
         granted = info.context.acting.permissions
         return [p for p in Permission if p in granted]
+
+    @strawberry.field(
+        description=(
+            "The signed-in person's stored language (the holder's or the contact's), whatever they may read: "
+            "emails follow it; change it with viewerLanguageSet."
+        ),
+        extensions=needs(during_password_change=True),
+    )
+    def language(self, info: strawberry.Info[Context, None]) -> Language:
+        return info.context.acting.language
 
     @strawberry.field(
         description="True after access recovery: the temporary password must be replaced before anything else.",

@@ -153,6 +153,24 @@ class SecurityPinSetPayload:
     errors: list[UserError]
 
 
+@strawberry.input(
+    description=(
+        "The signed-in person's own language (the holder's or the contact's): emails follow it, and so do API "
+        "messages when the request's Accept-Language names no language. Usable during a pending password change; "
+        "a session's, not an API token's (FORBIDDEN)."
+    )
+)
+class ViewerLanguageSetInput:
+    language: Language
+
+
+@strawberry.type
+class ViewerLanguageSetPayload:
+    viewer: Annotated[Viewer, strawberry.lazy("schema.account")] | None
+    language: Language | None = strawberry.field(description="The stored preference now; null when refused.")
+    errors: list[UserError]
+
+
 @strawberry.type
 class AccountFields:
     """Account fields of the auth domain."""
@@ -236,6 +254,21 @@ class Mutation:
         ctx = info.context
         outcome = await auth.change_password(ctx, input.current_password, input.new_password)
         return PasswordChangePayload(errors=payload_errors(ctx, outcome))
+
+    @strawberry.mutation(
+        description="Set the signed-in person's language (holder or contact); recorded in the activity history.",
+        extensions=needs(during_password_change=True),
+    )
+    async def viewer_language_set(
+        self, info: strawberry.Info[Context, None], input: ViewerLanguageSetInput
+    ) -> ViewerLanguageSetPayload:
+        from schema.account import Viewer
+
+        ctx = info.context
+        outcome = await auth.set_language(ctx, input.language)
+        return ViewerLanguageSetPayload(
+            viewer=Viewer() if outcome.ok else None, language=outcome.value, errors=payload_errors(ctx, outcome)
+        )
 
     @strawberry.mutation(extensions=needs(Permission.SECURITY, holder_only="Only the holder sets the security PIN."))
     async def security_pin_set(

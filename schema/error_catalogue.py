@@ -393,6 +393,7 @@ MUTATION_ERRORS: dict[str, tuple[type[StrEnum], ...]] = {
     "emailChangeRequest": (EmailChangeError, InputError),
     "emailChangeCancel": (),
     "emailChangeConfirm": (EmailChangeError,),
+    "viewerLanguageSet": (),
 }
 
 # The enums each mutation's payload `warnings` come from.

@@ -1,4 +1,5 @@
-"""Everything a customer reads comes in their language: the password meter's advice and the activity history."""
+"""Everything a customer reads comes in their language: the password meter's advice, the activity history, and the
+language preference each person sets for themselves (which their emails then follow)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,19 @@ import zxcvbn
 import models
 from core import activity
 from core.passwords import PERSONAL_WARNING, SPANISH_ADVICE, advice
+from domain.auth import LANGUAGE_NAMES
 from models.enums import Language
 from settings import PROJECT_DIR
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, wait_for_mail
 
 SPANISH = {"accept-language": "es-AR,es;q=0.9"}
 ENGLISH = {"accept-language": "en-US,en;q=0.9"}
 STRENGTH = "query($p: String!, $c: [String!]) { passwordStrength(password: $p, context: $c) { warning suggestions } }"
 CHANGE = "mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code message } } }"
+SET = """mutation($i: ViewerLanguageSetInput!) { viewerLanguageSet(input: $i) {
+  language viewer { language } errors { code message } } }"""
 ACTIVITY = "{ viewer { account { activity(first: 50) { edges { node { action actor summary } } } } } }"
+NEW_PASSWORD = "Yerba-Guayaba-Cordillera-88"
 
 
 def zxcvbn_feedback_strings() -> set[str]:
@@ -201,3 +206,92 @@ async def test_the_history_reads_in_the_callers_language(client, factory) -> Non
     assert by_action["account.created"][0]["actor"] == "Staff"
     stored = {event.action: event.summary for event in await models.ActivityEvent.filter(account_id=account.id)}
     assert stored["holder.updated"] == "Datos del titular actualizados: phone"  # stored as it always was
+
+
+# viewerLanguageSet
+
+
+async def test_the_holder_sets_their_language_and_emails_follow(client, factory, smtp_sink) -> None:
+    account = await factory.account(email="idioma@example.net")
+    await client.sign_in(account.client_number)
+    result = (await client.data(SET, {"i": {"language": "EN"}}))["viewerLanguageSet"]
+    assert result == {"language": "EN", "viewer": {"language": "EN"}, "errors": []}
+    holder = await models.Holder.get(account_id=account.id)
+    assert (holder.language, holder.version) == (Language.EN, 2)
+    event = await models.ActivityEvent.get(account_id=account.id, action="language.changed")
+    assert event.summary == f"Idioma preferido: {LANGUAGE_NAMES[Language.EN]}"
+    history = (await client.data(ACTIVITY))["viewer"]["account"]["activity"]["edges"]
+    assert history[0]["node"]["summary"] == "Preferred language: English"  # no header: the new preference
+
+    assert (await client.data(CHANGE, {"i": {"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD}}))[
+        "passwordChange"
+    ]["errors"] == []
+    (notice,) = await wait_for_mail(smtp_sink, "idioma@example.net")
+    assert notice.subject == "Your password was changed"
+
+
+async def test_the_request_language_does_not_choose_the_emails(client, factory, smtp_sink) -> None:
+    account = await factory.account(email="idioma@example.net")
+    await client.sign_in(account.client_number)
+    assert (await client.data(SET, {"i": {"language": "ES"}}, headers=ENGLISH))["viewerLanguageSet"]["errors"] == []
+    await client.data(CHANGE, {"i": {"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD}}, headers=ENGLISH)
+    (notice,) = await wait_for_mail(smtp_sink, "idioma@example.net")
+    assert notice.subject == "Su clave de acceso fue cambiada"
+
+
+async def test_a_contact_without_permissions_sets_their_own_language(client, factory, smtp_sink) -> None:
+    account = await factory.account()
+    contact = await factory.contact(account, "ana@example.com", permissions=[])
+    await client.sign_in("ana@example.com")
+    result = (await client.data(SET, {"i": {"language": "EN"}}))["viewerLanguageSet"]
+    assert result == {"language": "EN", "viewer": {"language": "EN"}, "errors": []}
+    stored = await models.Contact.get(id=contact.id)
+    assert (stored.language, stored.version) == (Language.EN, contact.version + 1)
+    assert (await models.Holder.get(account_id=account.id)).language == Language.ES  # the holder's stays
+    event = await models.ActivityEvent.get(account_id=account.id, action="language.changed")
+    assert event.actor == "Ana Gómez"
+
+    assert (await client.data(CHANGE, {"i": {"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD}}))[
+        "passwordChange"
+    ]["errors"] == []
+    (notice,) = await wait_for_mail(smtp_sink, "ana@example.com")
+    assert notice.subject == "Your password was changed"
+
+
+async def test_setting_the_same_language_changes_nothing(client, factory) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    result = (await client.data(SET, {"i": {"language": "ES"}}))["viewerLanguageSet"]
+    assert result == {"language": "ES", "viewer": {"language": "ES"}, "errors": []}
+    assert (await models.Holder.get(account_id=account.id)).version == 1
+    assert not await models.ActivityEvent.filter(account_id=account.id, action="language.changed").exists()
+
+
+async def test_usable_during_a_pending_password_change(client, factory) -> None:
+    account = await factory.account()
+    await models.Account.filter(id=account.id).update(must_change_password=True)
+    await client.sign_in(account.client_number)
+    result = (await client.data(SET, {"i": {"language": "EN"}}))["viewerLanguageSet"]
+    assert result["errors"] == []
+    assert result["language"] == "EN"
+    assert (await models.Holder.get(account_id=account.id)).language == Language.EN
+
+
+async def test_an_api_token_cannot_set_its_creators_language(client, other_client, factory) -> None:
+    account = await factory.account()
+    await client.sign_in(account.client_number)
+    create = "mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { token errors { code } } }"
+    created = await client.data(create, {"i": {"name": "ERP", "permissions": ["PROFILE", "SECURITY"]}})
+    bearer = {"Authorization": f"Bearer {created['apiTokenCreate']['token']}"}
+    refused = await other_client(SET, {"i": {"language": "EN"}}, headers={**bearer, **SPANISH})
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert refused["errors"][0]["message"].startswith("Solo una persona que ingresó al panel")
+    assert (await models.Holder.get(account_id=account.id)).language == Language.ES
+    read = await other_client.data("{ viewer { language } }", headers=bearer)
+    assert read["viewer"] == {"language": "ES"}
+
+
+async def test_signed_out_it_is_refused(client) -> None:
+    refused = await client(SET, {"i": {"language": "EN"}})
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
