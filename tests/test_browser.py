@@ -89,6 +89,8 @@ async def test_sign_in_update_cancel_and_watch_live(page, factory, smtp_sink, cl
     await page.click("a[href='#mail']")
     await page.fill("[name=search]", "codigo confirmacion")
     await page.click("#mail-search")
+    # The search redraws the list: open the first row only once it is a search result.
+    await expect(page.locator("tr.mail").first).to_contain_text("Código de confirmación")
     await page.click("[data-open='0']")
     await expect(page.locator("#mail-reader")).to_contain_text("[oculto]")
     await shot(page, "mail")
