@@ -92,10 +92,14 @@ async def test_dropped_database_connections_fail_cleanly_and_recover(client, fac
     outcomes = []
     for _ in range(10):
         response = await client.post("{ viewer { account { clientNumber } } }")
-        assert response.status_code == 200
+        # A dead connection met while authenticating fails before GraphQL runs: the masked 500 the README
+        # documents (errorId, no trace); met while executing, a masked error in a 200.
+        assert response.status_code in (200, 500)
         body = response.json()
         assert "Traceback" not in response.text
         assert "SELECT" not in response.text
+        if response.status_code == 500:
+            assert body["errors"][0]["extensions"]["errorId"]
         outcomes.append("ok" if "errors" not in body else body["errors"][0]["extensions"]["code"])
     assert set(outcomes) <= {"ok", "INTERNAL_SERVER_ERROR"}
     assert outcomes[-1] == "ok", outcomes
