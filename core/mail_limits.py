@@ -1,4 +1,4 @@
-"""Outbound mail budgets, one module for every sender (issue: mail floods to outside addresses).
+"""Outbound mail budgets, one module for every sender.
 
 Each message counts against the account's hourly budget of customer-triggered mail; security
 mail (codes, links, password notices) also against its recipient's hourly budget, invitations
