@@ -29,7 +29,13 @@ from tortoise import connections
 
 from core import logs, workers
 from core.apq import PersistedQueries, PersistedQueryError
-from core.authn import InvalidCredentials, authenticate, authenticate_request, count_token_request
+from core.authn import (
+    InvalidCredentials,
+    authenticate,
+    authenticate_request,
+    count_token_request,
+    token_limit_message,
+)
 from core.clock import Clock
 from core.context import Context, Principal
 from core.csrf import (
@@ -236,8 +242,7 @@ class GraphQLApp(GraphQL[Context, None]):
             return
         headers = rate_limit_headers(quota)
         if (wait := quota.retry_after) is not None:
-            message = f"Too many requests for this API token: retry in {wait} seconds."
-            raise Refusal(429, message, headers=headers, retryAfter=wait)
+            raise Refusal(429, token_limit_message(wait), headers=headers, retryAfter=wait)
         if isinstance(response, Response):
             response.headers.update(headers)
 

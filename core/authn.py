@@ -212,6 +212,11 @@ async def end_sessions(runtime: Runtime, sessions: QuerySet[Session]) -> int:
     return len(open_sessions)
 
 
+def token_limit_message(wait: int) -> str:
+    """The refusal of a request over its token's limit, over HTTP (429) and on a socket alike."""
+    return f"Too many requests for this API token: retry in {wait} seconds."
+
+
 async def count_token_request(runtime: Runtime, principal: Principal) -> Quota | None:
     """Count one request (HTTP or socket operation) against the principal's token: None for a session, else the
     token's budget after it (`allowed` False: over the limit, retry after `retry_after` seconds)."""

@@ -29,7 +29,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from core.apq import PersistedQueries
-from core.authn import access_for, count_token_request
+from core.authn import access_for, count_token_request, token_limit_message
 from core.context import Context, Principal
 from core.errors import ApiError
 from core.loaders import Loaders
@@ -68,7 +68,7 @@ async def token_rate_limited(ctx: Context, principal: Principal) -> ApiError | N
     if quota is None or quota.retry_after is None:
         return None
     wait = quota.retry_after
-    return rate_limited(wait, f"Too many requests for this API token: retry in {wait} seconds.")
+    return rate_limited(wait, token_limit_message(wait))
 
 
 class PanelView(Protocol):
