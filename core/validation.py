@@ -8,7 +8,7 @@ shows every mistake at once and nothing is saved while any remains.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any, Generic, ParamSpec, Protocol, TypeVar
@@ -246,3 +246,15 @@ def contact_details(outcome: Outcome[Any], details: ContactDetails[Any], region:
     if details.language and details.language.value is not None:
         values["language"] = Language(details.language.value)
     return values
+
+
+def changes_to(row: object, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The validated `values` that differ from what `row` stores: a save of nothing else changes nothing (no
+    version, no activity). Lists (permissions, email categories) are sets: their order is no change."""
+    return {name: value for name, value in values.items() if _differs(getattr(row, name), value)}
+
+
+def _differs(stored: Any, value: Any) -> bool:
+    if isinstance(stored, list) and isinstance(value, list):
+        return sorted(stored) != sorted(value)
+    return bool(stored != value)

@@ -29,7 +29,7 @@ from core.outcome import Failure, Outcome, error_codes, failed, succeeded
 from core.pagination import Page, paginate
 from core.passwords import REFUSAL_MESSAGES, context_words, refusal, strength
 from core.stepup import lacks_step_up
-from core.validation import AddressT, ContactDetails, checked, contact_details, text
+from core.validation import AddressT, ContactDetails, changes_to, checked, contact_details, text
 from domain import email_changes
 from domain.auth import start_session
 from models import Account, ApiToken, Contact, Session
@@ -198,7 +198,7 @@ async def update(ctx: Context, contact_id: str, expected_version: int, given: Co
         return failed(ContactError.STALE_VERSION, VERSION_PATH)
     outcome: Outcome[Contact] = Outcome()
     values = _validated(outcome, given, current.country_code)
-    changed = {name: value for name, value in values.items() if _differs(getattr(current, name), value)}
+    changed = changes_to(current, values)
     after = changed.get("permissions", current.permissions)
     if missing := _not_held(ctx.acting, current.permissions, after):
         outcome.fail(ContactError.PERMISSION_NOT_HELD, PERMISSIONS_PATH, permissions=", ".join(missing))
@@ -219,13 +219,6 @@ async def update(ctx: Context, contact_id: str, expected_version: int, given: Co
     except IntegrityError:
         return failed(ContactError.DUPLICATE, EMAIL_PATH)
     return succeeded(await Contact.get(id=current.id))
-
-
-def _differs(stored: Any, value: Any) -> bool:
-    """Is `value` a change? Lists (permissions, email categories) are sets: their order is no change."""
-    if isinstance(stored, list) and isinstance(value, list):
-        return sorted(stored) != sorted(value)
-    return bool(stored != value)
 
 
 async def _divert_own_email(ctx: Context, current: Contact, changed: dict[str, Any]) -> list[Failure]:

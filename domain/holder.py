@@ -16,7 +16,7 @@ from core import activity
 from core.context import Context
 from core.outcome import Failure, Outcome, error_codes, failed
 from core.runtime import Runtime
-from core.validation import AddressT, ContactDetails, Invalid, contact_details, national_id
+from core.validation import AddressT, ContactDetails, Invalid, changes_to, contact_details, national_id
 from domain import email_changes
 from domain.email_changes import EmailChangeError
 from models import Account, Holder, Service
@@ -90,7 +90,7 @@ async def update_holder(ctx: Context, changes: HolderChanges) -> Outcome[Holder]
         return outcome
     if current.version != changes.expected_version:  # before any side effect (the email link)
         return _stale()
-    changed = {name: value for name, value in values.items() if getattr(current, name) != value}
+    changed = changes_to(current, values)
     new_email = changed.pop("email", None)
     if new_email is not None and (refused := await _ask_for_new_email(ctx, new_email)):
         return outcome.extend(refused)
