@@ -15,33 +15,16 @@ from domain.cancellation_completion import complete_due
 from domain.recovery_worker import process_due
 from models.enums import PaymentMethod
 from settings import PROJECT_DIR
-from tests.conftest import BROWSER_PORT
 from tests.helpers import PASSWORD, emailed_code, wait_for_mail
-from tests.live_server import uvicorn_server
+from tests.panel import DESKTOP, open_panel, shot, sign_in
 
-SCREENSHOTS = PROJECT_DIR / "screenshots"
 HOLDER = "navegador@example.net"
-DESKTOP = {"width": 1366, "height": 768}
 
 
 @pytest.fixture
 async def page(app, browser: Browser) -> AsyncIterator[Page]:
-    async with uvicorn_server(app, BROWSER_PORT):
-        context = await browser.new_context(base_url=f"http://127.0.0.1:{BROWSER_PORT}", viewport=DESKTOP)
-        yield await context.new_page()
-        await context.close()
-
-
-async def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-async def sign_in(page: Page, login: str, password: str = PASSWORD) -> None:
-    await page.goto("/")
-    await page.fill("[name=login]", login)
-    await page.fill("[name=password]", password)
-    await page.click("#signin-button")
+    async with open_panel(app, browser, DESKTOP) as page:
+        yield page
 
 
 async def test_sign_in_update_cancel_and_watch_live(page, factory, smtp_sink, clock, runtime) -> None:

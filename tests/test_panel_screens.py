@@ -12,29 +12,21 @@ server, real GraphQL and the real SMTP sink.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Browser, Page, expect
 from tortoise.transactions import in_transaction
 
 import models
 from core.mail import queue_mail
 from models.enums import EmailCategory, Permission
-from tests.conftest import BROWSER_PORT
 from tests.helpers import PASSWORD, emailed_code
-from tests.live_server import uvicorn_server
+from tests.panel import DESKTOP, assert_clean, in_viewport_with_role, open_panel, sign_in
 
-DESKTOP = {"width": 1366, "height": 768}
 HOLDER = "pantallas@example.net"
 CONTACT = "colaboradora@example.com"
-# Text that must never reach the screen: refusals meant for developers and the API's raw codes.
-RAW = re.compile(
-    r"FORBIDDEN|UNAUTHENTICATED|PASSWORD_CHANGE_REQUIRED|not allowed|no tiene permiso|"
-    r"\b(PROFILE|CONTACTS|SERVICES|MANAGE_SERVICES|MAIL|SECURITY|GENERAL|SUPPORT|AWAITING_CONFIRMATION|SCHEDULED)\b"
-)
 # Each menu link and an element its screen always shows once loaded.
 SCREENS = {
     "#home": "#may-list",
@@ -43,41 +35,15 @@ SCREENS = {
     "#contacts": ".contact",
     "#mail": "#mail-search",
     "#security": "#sessions-title",
+    "#tokens": "#tokens",
 }
-NEEDS = {"#holder": "PROFILE", "#services": "SERVICES", "#contacts": "CONTACTS"}
+NEEDS = {"#holder": "PROFILE", "#services": "SERVICES", "#contacts": "CONTACTS", "#tokens": "SECURITY"}
 
 
 @pytest.fixture
 async def page(app, browser: Browser) -> AsyncIterator[Page]:
-    async with uvicorn_server(app, BROWSER_PORT):
-        context = await browser.new_context(base_url=f"http://127.0.0.1:{BROWSER_PORT}", viewport=DESKTOP)
-        page = await context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
+    async with open_panel(app, browser, DESKTOP) as page:
         yield page
-        await context.close()
-        assert not errors, errors  # no script error on any screen
-
-
-async def sign_in(page: Page, login: str, password: str = PASSWORD) -> None:
-    await page.goto("/")
-    await page.fill("[name=login]", login)
-    await page.fill("[name=password]", password)
-    await page.click("#signin-button")
-
-
-async def assert_clean(page: Page) -> None:
-    text = await page.locator("body").inner_text()
-    assert not RAW.search(text), RAW.search(text)
-    await expect(page.get_by_role("alert")).to_have_count(0)
-
-
-async def in_viewport_with_role(locator: Locator, role: str) -> str:
-    """The message is on screen (not below the fold), has its role, and its computed colour."""
-    await expect(locator).to_be_visible()
-    await expect(locator).to_be_in_viewport()
-    assert await locator.get_attribute("role") == role
-    return await locator.evaluate("element => getComputedStyle(element).color")
 
 
 async def mail_to(runtime, account: models.Account, **values: str) -> None:

@@ -11,13 +11,13 @@ export function setLang(value) {
 const COMMON = {
   es: {
     title: "Panel de Clientes", signOut: "Salir", navHome: "Inicio", navHolder: "Datos del titular", navServices: "Servicios",
-    navContacts: "Contactos", navMail: "Emails Recibidos", navSecurity: "Seguridad", clientNumber: "Número de cliente",
+    navContacts: "Contactos", navMail: "Emails Recibidos", navSecurity: "Seguridad", navTokens: "Acceso para integraciones", clientNumber: "Número de cliente",
     email: "Email", none: "Nada por aquí.", stepUp: "Por seguridad, confirme su clave actual para hacer este cambio:",
     mustChange: "Debe elegir una clave nueva antes de continuar.",
   },
   en: {
     title: "Client Panel", signOut: "Sign out", navHome: "Home", navHolder: "Holder data", navServices: "Services",
-    navContacts: "Contacts", navMail: "Received emails", navSecurity: "Security", clientNumber: "Client number",
+    navContacts: "Contacts", navMail: "Received emails", navSecurity: "Security", navTokens: "Integration access", clientNumber: "Client number",
     email: "Email", none: "Nothing here.", stepUp: "For your security, confirm your current password to make this change:",
     mustChange: "Choose a new password before going on.",
   },

@@ -5,6 +5,7 @@ import { homeView } from "./home.js";
 import { mailView } from "./mail.js";
 import { securityView } from "./security.js";
 import { servicesView } from "./services.js";
+import { tokensView } from "./tokens.js";
 
 export const SCREENS = {
   home: { needs: null, show: homeView },
@@ -13,4 +14,5 @@ export const SCREENS = {
   contacts: { needs: "CONTACTS", show: contactsView },
   mail: { needs: null, show: () => mailView() },
   security: { needs: null, show: securityView },
+  tokens: { needs: "SECURITY", show: tokensView },
 };
