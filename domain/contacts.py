@@ -355,7 +355,10 @@ async def accept_invitation(ctx: Context, token: str, password: str) -> Outcome[
         return Outcome(failures=[refusal(ContactError.TOO_WEAK, ("input", "password"), verdict)])
     password_hash = await runtime.secrets.hash_password(password)
     claimed = await Contact.filter(id=contact.id, invitation_token_hash=contact.invitation_token_hash).update(
-        password_hash=password_hash, invitation_token_hash=None, invitation_expires_at=None
+        password_hash=password_hash,
+        password_changed_at=runtime.clock.now(),
+        invitation_token_hash=None,
+        invitation_expires_at=None,
     )
     if not claimed:
         return failed(ContactError.INVALID_CODE, TOKEN_PATH)

@@ -135,7 +135,9 @@ async def _hand_over(ctx: Context, found: RecoveryRequest, password: str, passwo
     account = await Account.get(id=found.account_id)
     if found.contact_id is not None:
         login = (await Contact.get(id=found.contact_id)).email
-        await Contact.filter(id=found.contact_id).update(password_hash=password_hash, must_change_password=True)
+        await Contact.filter(id=found.contact_id).update(
+            password_hash=password_hash, must_change_password=True, password_changed_at=now
+        )
     else:
         login = account.client_number
         await Account.filter(id=account.id).update(
