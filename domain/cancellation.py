@@ -71,6 +71,10 @@ MESSAGES: Messages = {
         "El código de confirmación no es correcto. Le quedan {attempts} intentos.",
         "The confirmation code is not correct. {attempts} attempts left.",
     ),
+    "INVALID_CODE_ONE_LEFT": (
+        "El código de confirmación no es correcto. Le queda 1 intento.",
+        "The confirmation code is not correct. 1 attempt left.",
+    ),
     "CODE_EXPIRED": (
         "El código de confirmación venció. Solicite la baja nuevamente.",
         "The confirmation code has expired. Request the cancellation again.",
@@ -455,7 +459,14 @@ async def _compare_code(runtime: Runtime, cancellation: Cancellation, code: str)
     left = (await Cancellation.get(id=cancellation.id)).attempts_left
     if left <= 0:
         return failed(CancellationError.TOO_MANY_ATTEMPTS, CODE)
-    return failed(CancellationError.INVALID_CODE, CODE, attempts=left)
+    return _wrong_code(left)
+
+
+def _wrong_code(left: int) -> Outcome[Cancellation]:
+    """INVALID_CODE with the attempts left: "1 intento", singular, for the last one."""
+    return failed(
+        CancellationError.INVALID_CODE, CODE, key="INVALID_CODE_ONE_LEFT" if left == 1 else None, attempts=left
+    )
 
 
 async def _schedule(ctx: Context, cancellation: Cancellation) -> Outcome[Cancellation]:
@@ -508,7 +519,7 @@ async def _not_compared(cancellation: Cancellation) -> Outcome[Cancellation]:
         return failed(CancellationError.INVALID_STATE, CANCELLATION_ID)
     if current.attempts_left <= 0:
         return failed(CancellationError.TOO_MANY_ATTEMPTS, CODE)
-    return failed(CancellationError.INVALID_CODE, CODE, attempts=current.attempts_left)
+    return _wrong_code(current.attempts_left)
 
 
 async def resend_code(ctx: Context, cancellation_id: str) -> Outcome[Cancellation]:
