@@ -10,6 +10,7 @@ import strawberry
 import models
 from core.context import Context
 from core.ids import to_global_id
+from core.mail_html import displayable
 from core.pagination import Page
 from domain import mail
 from models import enums
@@ -35,7 +36,6 @@ class MailMessage(Node):
     text_body: str = strawberry.field(
         description="Plain-text body as sent, with one-time secrets (codes, passwords, links) redacted."
     )
-    html_body: str | None
     delivery_status: DeliveryStatus
     queued_at: datetime
     sent_at: datetime | None
@@ -48,11 +48,18 @@ class MailMessage(Node):
             category=message.category,
             subject=message.subject,
             text_body=message.text_body,
-            html_body=message.html_body,
             delivery_status=message.delivery_status,
             queued_at=message.queued_at,
             sent_at=message.sent_at,
         )
+
+    @strawberry.field(
+        description="HTML body as sent (secrets redacted as in textBody), made safe to show: no scripts, styles, "
+        "forms, event handlers or remote images (a remote image tells the sender who read the mail); links only to "
+        "http(s) and mailto addresses. Null when the message had no HTML part."
+    )
+    def html_body(self) -> str | None:
+        return displayable(self.model.html_body) if self.model.html_body else None
 
     @strawberry.field
     async def recipients(self, info: strawberry.Info[Context, None]) -> list[str]:
