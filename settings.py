@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 from urllib.parse import urlsplit
 
+from core.branding import Branding, BrandingError, load_branding
+
 PROJECT_DIR = Path(__file__).resolve().parent
 ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_KEY = "development-only-secret-key-do-not-use-in-production"  # production refuses it
@@ -109,6 +111,10 @@ def _is_time_zone(name: str) -> bool:
 
 def _is_file_if_set(path: str) -> bool:
     return not path or Path(path).is_file()
+
+
+def _is_file(path: str) -> bool:
+    return Path(path).is_file()
 
 
 def _is_keyring_entry(entry: str) -> bool:
@@ -351,6 +357,14 @@ class Settings:
         "the provider's time zone: due dates and cancellation deadlines are computed in it",
         Rule(_is_time_zone, "unknown time zone {value!r}", "an IANA time zone name"),
     )
+    branding_file: str = setting(
+        "BRANDING_FILE",
+        str(PROJECT_DIR / "branding.demo.toml"),
+        "the provider's brand, one TOML file for the panel and the emails: name, logo, colours, support contacts,"
+        " legal footer, links to its billing and help-desk systems (the default is a fictional demo provider: copy"
+        " it and write your own); a wrong key or value stops start-up saying which",
+        Rule(_is_file, "no such file {value!r}", "the path of a TOML file like `branding.demo.toml`"),
+    )
     graphiql: bool = setting("GRAPHIQL", True, "serve GraphiQL at `/graphql`", in_production=False)
     introspection: bool = setting("INTROSPECTION", True, "allow schema introspection", in_production=False)
     rate_limit_url: str = setting(
@@ -491,6 +505,11 @@ class Settings:
         return zoneinfo.ZoneInfo(self.timezone)
 
     @property
+    def branding(self) -> Branding:
+        """The provider's brand from BRANDING_FILE (checked with the other settings)."""
+        return load_branding(self.branding_file)
+
+    @property
     def origins(self) -> frozenset[str]:
         """Origins allowed to use cookie sessions: the public base URL's own, plus the allowlist.
 
@@ -564,7 +583,15 @@ def _validated(settings: Settings) -> Settings:
     for each in SETTINGS:
         each.check(getattr(settings, each.attribute))
     _check_together(settings)
+    _check_branding(settings)
     return settings
+
+
+def _check_branding(settings: Settings) -> None:
+    try:
+        load_branding(settings.branding_file)
+    except BrandingError as exc:
+        raise SettingsError(f"BRANDING_FILE ({settings.branding_file}): {exc}") from exc
 
 
 def _check_together(settings: Settings) -> None:

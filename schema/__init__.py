@@ -15,7 +15,7 @@ from strawberry.types.graphql import OperationType
 from core.context import Context
 from core.limits import Budget, QueryLimits, TokenLimit
 from core.logs import OperationLog
-from schema import api_tokens, auth, contacts, email_changes, holder, mail, nodes, recovery, services
+from schema import api_tokens, auth, contacts, email_changes, holder, mail, nodes, provider, recovery, services
 from schema.account import Viewer, viewer_of
 from schema.masking import MaskUnexpectedErrors, add_codes, hide_suggestions
 from schema.scalars import SCALARS
@@ -33,6 +33,7 @@ class Query(
     mail.Query,
     recovery.Query,
     api_tokens.Query,
+    provider.Query,
 ):
     @strawberry.field(description="Null when nobody is signed in.")
     def viewer(self, info: strawberry.Info[Context, None]) -> Viewer | None:

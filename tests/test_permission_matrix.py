@@ -124,6 +124,7 @@ def test_public_root_fields_are_the_known_ones() -> None:
         "contactInvitationAccept",
         "emailChangeConfirm",
         "passwordStrength",
+        "provider",
         "signIn",
         "viewer",
     ]
