@@ -44,6 +44,13 @@ MATRIX: dict[str, Row] = {
         "query($id: ID!) { node(id: $id) { ... on Service { cancellationPreview { canRequest } } } }",
         lambda ids: {"id": ids["Service"]},
     ),
+    "Service.renewal": (
+        "query($id: ID!) { node(id: $id) { ... on Service { renewal { renews } } } }",
+        lambda ids: {"id": ids["Service"]},
+    ),
+    "Mutation.serviceRenewalSet": _mutation(
+        "serviceRenewalSet", "ServiceRenewalSetInput", lambda ids: {"serviceId": ids["Service"], "renew": False}
+    ),
     "Mutation.serviceCancellationRequest": _mutation(
         "serviceCancellationRequest",
         "ServiceCancellationRequestInput",
@@ -123,6 +130,7 @@ def test_public_root_fields_are_the_known_ones() -> None:
         "accessRecoveryRequest",
         "contactInvitationAccept",
         "emailChangeConfirm",
+        "passwordPolicy",
         "passwordStrength",
         "provider",
         "signIn",
