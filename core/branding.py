@@ -66,12 +66,6 @@ class Branding:
     legal_footer: Localized
     links: Links
 
-    def logo_url(self, base_url: str) -> str | None:
-        """The logo as an absolute URL (emails need one)."""
-        if self.logo is None or "://" in self.logo:
-            return self.logo
-        return base_url.rstrip("/") + self.logo
-
 
 # Checks: each returns a problem (what to write instead) or None.
 Check = Callable[[Any], str | None]

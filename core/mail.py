@@ -6,7 +6,9 @@ the message with one-time secrets redacted; the outbox keeps the real text until
 
 Templates live in templates/mail/<lang>/<name>.j2 and define the blocks `subject`, `text`
 and `html`; they extend `_layout.j2`, which shows the client number in every message (seed
-001). Mark secrets with the `secret` filter: `{{ code | secret }}`.
+001) and the provider's name, support contacts and legal footer from its branding file (`provider`; its
+texts in the message's language with the `localized` filter). Mark secrets with the `secret` filter:
+`{{ code | secret }}`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context as TemplateContext
 
 from core.activity import fit
+from core.i18n import Localized
 from core.runtime import Runtime
 from models import Account, Contact, Holder, MailMessage, MailRecipient, OutboxMessage
 from models.enums import EmailCategory, Language
@@ -35,6 +38,12 @@ def _secret(context: TemplateContext, value: object) -> str:
     return REDACTED[context["language"]] if context["redact"] else str(value)
 
 
+@pass_context
+def _localized(context: TemplateContext, value: Localized) -> str:
+    """A text of the branding file (the legal footer, support hours) in the message's language."""
+    return value.in_language(context["language"])
+
+
 def _environment(html: bool) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -43,6 +52,7 @@ def _environment(html: bool) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["secret"] = _secret
+    env.filters["localized"] = _localized
     return env
 
 
@@ -136,6 +146,7 @@ async def queue_mail(
             **(values or {}),
             "client_number": account.client_number,
             "base_url": runtime.settings.public_base_url,
+            "provider": runtime.settings.branding,
         }
         archived = render(template, language, context, redact=True)
         real = render(template, language, context, redact=False)
