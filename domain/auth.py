@@ -165,24 +165,57 @@ async def revoke_session(ctx: Context, session_id: str) -> Outcome[None]:
     return succeeded(None)
 
 
+def _own_words(person: Holder | Contact, client_number: str) -> list[str]:
+    return context_words(person.first_name, person.last_name, person.email, client_number)
+
+
 async def person_words(principal: Principal) -> list[str]:
     """Context words of whoever is signed in: names, email and the client number."""
     account = await Account.get(id=principal.account_id).only("id", "client_number")
     if principal.contact_id is not None:
-        contact = await Contact.get(id=principal.contact_id)
-        return context_words(contact.first_name, contact.last_name, contact.email, account.client_number)
-    holder = await Holder.get(account_id=principal.account_id)
-    return context_words(holder.first_name, holder.last_name, holder.email, account.client_number)
+        return _own_words(await Contact.get(id=principal.contact_id), account.client_number)
+    return _own_words(await Holder.get(account_id=principal.account_id), account.client_number)
 
 
-async def password_strength(ctx: Context, password: str, context: list[str] | None) -> Strength:
+async def invitee_words(runtime: Runtime, token: str) -> list[str]:
+    """Context words of the contact a pending invitation link is for, so the invitation page's meter judges the
+    password as accepting it will. Any other link (unknown, used, expired, of an inactive contact) gives none: the
+    meter then answers exactly as without a link. Looked up by the link's keyed hash, like the acceptance."""
+    if not token.strip():
+        return []
+    invited = await Contact.get_or_none(
+        invitation_token_hash__in=runtime.secrets.digests(token.strip()),
+        invitation_expires_at__gt=runtime.clock.now(),
+        active=True,
+        password_hash=None,
+    ).select_related("account")
+    return [] if invited is None else _own_words(invited, invited.account.client_number)
+
+
+async def password_strength(
+    ctx: Context, password: str, context: list[str] | None, invitation_token: str | None = None
+) -> Strength:
     """The meter; rate-limited per IP since it is public (a query: the refusal is a top-level error)."""
     if wait := await ctx.runtime.limiter.hit(STRENGTH_CHECKS_PER_IP, "strength", ctx.ip_address or "?"):
         raise rate_limited(wait, i18n.translate("RATE_LIMITED", ctx.language, seconds=wait))
     words = context_words(*(context or []))
     if ctx.principal is not None:
         words += await person_words(ctx.principal)
+    if invitation_token:
+        words += await invitee_words(ctx.runtime, invitation_token)
     return strength(password, words)
+
+
+async def password_changed_at(principal: Principal) -> datetime | None:
+    """When the signed-in person last set their password (seed 002: shown so they notice a change they did not
+    make); None for an API token, which has no password, and before the first change."""
+    if principal.session_id is None:
+        return None
+    if principal.contact_id is not None:
+        contact = await Contact.get(id=principal.contact_id).only("id", "password_changed_at")
+        return contact.password_changed_at
+    account = await Account.get(id=principal.account_id).only("id", "password_changed_at")
+    return account.password_changed_at
 
 
 async def _stored_password_hash(principal: Principal) -> str | None:
@@ -262,7 +295,9 @@ async def _replace_password(ctx: Context, principal: Principal, new_hash: str) -
     """Store the new password; the person's other sessions and pending email change end, a notice is sent."""
     now = ctx.runtime.clock.now()
     if principal.contact_id is not None:
-        await Contact.filter(id=principal.contact_id).update(password_hash=new_hash, must_change_password=False)
+        await Contact.filter(id=principal.contact_id).update(
+            password_hash=new_hash, must_change_password=False, password_changed_at=now
+        )
     else:
         await Account.filter(id=principal.account_id).update(
             password_hash=new_hash, must_change_password=False, password_changed_at=now

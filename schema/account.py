@@ -12,6 +12,7 @@ import strawberry
 import models
 from core.context import Context
 from core.ids import to_global_id
+from domain import auth as auth_domain
 from schema import api_tokens, auth, contacts, holder, mail, services
 from schema.common import Language, Node, Permission
 from schema.permissions import needs
@@ -77,6 +78,16 @@ class Viewer:
     )
     def must_change_password(self, info: strawberry.Info[Context, None]) -> bool:
         return info.context.acting.must_change_password
+
+    @strawberry.field(
+        description=(
+            "When the signed-in person (the holder or the contact) last set their password: a change, access "
+            "recovery or an accepted invitation. Null before the first one, and for an API token."
+        ),
+        extensions=needs(during_password_change=True),
+    )
+    async def password_changed_at(self, info: strawberry.Info[Context, None]) -> datetime | None:
+        return await auth_domain.password_changed_at(info.context.acting)
 
     @strawberry.field(
         description="Null when the request is authenticated by an API token rather than a session.",

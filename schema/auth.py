@@ -11,7 +11,7 @@ import models
 from core.context import Context
 from core.ids import to_global_id
 from core.outcome import Outcome
-from core.passwords import Strength, advice
+from core.passwords import MAX_LENGTH, MIN_LENGTH, MIN_SCORE, Strength, advice
 from domain import auth, sign_in
 from models.enums import Language, Permission
 from schema.activity import ActivityConnection
@@ -65,6 +65,13 @@ class PasswordStrength:
             warning=advice(verdict.warning, language) if verdict.warning else None,
             suggestions=[advice(suggestion, language) for suggestion in verdict.suggestions],
         )
+
+
+@strawberry.type(description="What a new password needs, to state it before the person types one (seed 002).")
+class PasswordPolicy:
+    min_length: int = strawberry.field(description="The fewest characters accepted.")
+    max_length: int = strawberry.field(description="The most characters accepted.")
+    min_score: int = strawberry.field(description="The least passwordStrength score accepted (0 to 4).")
 
 
 def account_choices(outcome: Outcome[None]) -> list[str] | None:
@@ -200,10 +207,28 @@ class Query:
         description="Strength of a candidate password, for a meter; context words (names, email) count against it."
     )
     async def password_strength(
-        self, info: strawberry.Info[Context, None], password: str, context: list[str] | None = None
+        self,
+        info: strawberry.Info[Context, None],
+        password: str,
+        context: list[str] | None = None,
+        invitation_token: Annotated[
+            str | None,
+            strawberry.argument(
+                description=(
+                    "The token of a contact's invitation link: the invitee's names, email and client number then "
+                    "count against the password, as when the invitation is accepted. An unknown, used or expired "
+                    "token changes nothing (the same answer as without one)."
+                )
+            ),
+        ] = None,
     ) -> PasswordStrength:
         ctx = info.context
-        return PasswordStrength.of(await auth.password_strength(ctx, password, context), ctx.language)
+        verdict = await auth.password_strength(ctx, password, context, invitation_token)
+        return PasswordStrength.of(verdict, ctx.language)
+
+    @strawberry.field(description="The password policy: no composition rules, a minimum length and strength.")
+    def password_policy(self) -> PasswordPolicy:
+        return PasswordPolicy(min_length=MIN_LENGTH, max_length=MAX_LENGTH, min_score=MIN_SCORE)
 
 
 @strawberry.type
