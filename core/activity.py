@@ -82,6 +82,15 @@ SUMMARIES: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("Baja completada ({deleted}): {service}", "Cancellation completed ({deleted}): {service}"),
         ("Baja completada: {service}", "Cancellation completed: {service}"),
     ),
+    "renewal.off": (("Renovación desactivada: {service}", "Renewal turned off: {service}"),),
+    "renewal.on": (("Renovación reactivada: {service}", "Renewal turned back on: {service}"),),
+    "renewal.ended": (
+        (
+            "Servicio terminado sin renovar ({deleted}): {service}",
+            "Service ended without renewal ({deleted}): {service}",
+        ),
+        ("Servicio terminado sin renovar: {service}", "Service ended without renewal: {service}"),
+    ),
 }
 
 # Codes stored inside summaries -> (Spanish, English) words.

@@ -6,5 +6,6 @@ from core.mail_delivery import deliver_forever
 from core.workers import Worker
 from domain.cancellation_completion import complete_forever
 from domain.recovery_worker import recover_forever
+from domain.renewal_worker import end_forever
 
-WORKERS: list[Worker] = [deliver_forever, complete_forever, recover_forever]
+WORKERS: list[Worker] = [deliver_forever, complete_forever, recover_forever, end_forever]

@@ -24,6 +24,11 @@ class Service(Model):
     started_at = fields.DatetimeField()
     next_due_date = fields.DateField(null=True)
     cancelled_at = fields.DatetimeField(null=True)
+    # Renewal (seed 003 "no renovar"): off, the service ends at its due date; when it was last switched
+    # (the automatic-debit cutoff is judged at that moment); the ending worker's claim (a lease).
+    renews = fields.BooleanField(default=True)
+    renewal_changed_at = fields.DatetimeField(null=True)
+    renewal_ending_started_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "service"

@@ -22,6 +22,7 @@ from domain.email_changes import EmailChangeError
 from domain.holder import HolderError, HolderWarning
 from domain.mail import MailError
 from domain.recovery import RecoveryError
+from domain.renewal import RenewalError
 
 
 class Kind(StrEnum):
@@ -281,7 +282,11 @@ PAYLOAD_CODES = _entries(
             "already set up, a personal message whose recipient no longer uses that address).",
             Retry.NO,
         ),
-        ("DEADLINE_PASSED", "Too late: a cancellation must be requested before the service's due date.", Retry.NO),
+        (
+            "DEADLINE_PASSED",
+            "Too late: a cancellation must be requested, and renewal switched, before the service's due date.",
+            Retry.NO,
+        ),
         (
             "ACKNOWLEDGEMENT_REQUIRED",
             "The request must acknowledge what it implies (`acknowledgeDataDeletion: true`).",
@@ -319,7 +324,8 @@ WARNING_CODES = _entries(
         ),
         (
             "AUTOMATIC_DEBIT_WILL_BE_CHARGED",
-            "The cancellation came after the automatic-debit cutoff: the coming debit is charged and not refunded.",
+            "The cancellation (or turning renewal off) came after the automatic-debit cutoff: the coming debit is "
+            "charged and not refunded.",
             Retry.NOT_NEEDED,
         ),
     ],
@@ -380,6 +386,7 @@ MUTATION_ERRORS: dict[str, tuple[type[StrEnum], ...]] = {
     "serviceCancellationConfirm": (CancellationError,),
     "serviceCancellationWithdraw": (CancellationError,),
     "serviceCancellationCodeResend": (CancellationError,),
+    "serviceRenewalSet": (RenewalError,),
     "contactCreate": (ContactError, InputError),
     "contactUpdate": (ContactError, InputError),
     "contactDelete": (ContactError,),
@@ -400,6 +407,7 @@ MUTATION_ERRORS: dict[str, tuple[type[StrEnum], ...]] = {
 MUTATION_WARNINGS: dict[str, tuple[type[StrEnum], ...]] = {
     "holderUpdate": (HolderWarning,),
     "serviceCancellationRequest": (CancellationError,),
+    "serviceRenewalSet": (RenewalError,),
 }
 
 

@@ -1,4 +1,4 @@
-"""Services and their cancellation (seed 003)."""
+"""Services, their cancellation and their renewal (seed 003)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from core.context import Context
 from core.ids import to_global_id
 from core.outcome import Outcome
 from core.pagination import Page
-from domain import cancellation, services
+from domain import cancellation, renewal, services
 from models import enums
 from models.enums import Permission
 from schema.common import (
@@ -30,9 +30,10 @@ from schema.permissions import needs
 ServiceStatus = enums.ServiceStatus
 CancellationStatus = enums.CancellationStatus
 CancellationBlocker = cancellation.CancellationBlocker
+RenewalBlocker = renewal.RenewalBlocker
 ServiceKind = enums.ServiceKind
 PaymentMethod = enums.PaymentMethod
-for exposed in (ServiceStatus, CancellationStatus, CancellationBlocker, ServiceKind, PaymentMethod):
+for exposed in (ServiceStatus, CancellationStatus, CancellationBlocker, RenewalBlocker, ServiceKind, PaymentMethod):
     strawberry.enum(exposed)
 
 
@@ -74,6 +75,22 @@ class Service(Node):
             next_debit_will_be_charged=preview.next_debit_will_be_charged,
             data_deleted=preview.data_deleted,
             effective_within_hours=preview.effective_within_hours,
+        )
+
+    @strawberry.field(
+        description='Whether the service renews at its due date, and whether the caller may switch that now ("no '
+        'renovar", seed 003); no side effects.',
+        extensions=needs(Permission.SERVICES),
+    )
+    def renewal(self, info: strawberry.Info[Context, None]) -> ServiceRenewal:
+        found = renewal.state(info.context, self.model)
+        return ServiceRenewal(
+            renews=found.renews,
+            can_change=found.can_change,
+            blockers=found.blockers,
+            change_deadline=found.change_deadline,
+            ends_at=found.ends_at,
+            next_debit_will_be_charged=found.next_debit_will_be_charged,
         )
 
     @classmethod
@@ -156,6 +173,30 @@ class CancellationPreview:
     effective_within_hours: int
 
 
+@strawberry.type(description="A service's renewal: with it off, the service ends at its due date.")
+class ServiceRenewal:
+    renews: bool = strawberry.field(
+        description="True while the service renews at its due date (false once cancelled or with a confirmed "
+        "cancellation)."
+    )
+    can_change: bool = strawberry.field(
+        description="The caller may switch renewal now (MANAGE_SERVICES, before the deadline, the service open)."
+    )
+    blockers: list[RenewalBlocker] = strawberry.field(description="Why renewal cannot be switched now.")
+    change_deadline: datetime | None = strawberry.field(
+        description="Last moment to switch renewal: the start of the due date in the provider's time zone (the "
+        "cancellation request deadline)."
+    )
+    ends_at: datetime | None = strawberry.field(
+        description="With renewal off: when the service ends (the start of its due date in the provider's time "
+        "zone); null while it renews."
+    )
+    next_debit_will_be_charged: bool = strawberry.field(
+        description="Automatic debit only: true when turning renewal off now (or when it was turned off) no longer "
+        "stops the next debit, which is processed and not refunded (from the 1st of the month of the due date)."
+    )
+
+
 @strawberry.type
 class ServiceEdge:
     cursor: str
@@ -229,6 +270,22 @@ class ServiceCancellationCodeResendInput:
 class ServiceCancellationCodeResendPayload:
     cancellation: Cancellation | None = strawberry.field(description=PAYLOAD_CANCELLATION)
     errors: list[UserError]
+
+
+@strawberry.input(description='Turn a service\'s renewal off ("no renovar": it ends at its due date) or back on.')
+class ServiceRenewalSetInput:
+    service_id: strawberry.ID = strawberry.field(description="The service's global id (Service.id).")
+    renew: bool = strawberry.field(description="False: the service ends at its due date; true: it renews.")
+
+
+@strawberry.type
+class ServiceRenewalSetPayload:
+    service: Service | None = strawberry.field(
+        description="The service as it is now; null when the change failed, or when the caller does not hold "
+        "SERVICES (MANAGE_SERVICES alone acts on a service without reading it)."
+    )
+    errors: list[UserError]
+    warnings: list[PayloadWarning]
 
 
 def _cancellation(ctx: Context, outcome: Outcome[models.Cancellation]) -> Cancellation | None:
@@ -318,4 +375,22 @@ class Mutation:
         outcome = await cancellation.resend_code(info.context, input.cancellation_id)
         return ServiceCancellationCodeResendPayload(
             cancellation=_cancellation(info.context, outcome), errors=payload_errors(info.context, outcome)
+        )
+
+    @strawberry.mutation(
+        description='Turn a service\'s renewal off ("no renovar": it ends at its due date, its content deleted) or '
+        "back on, until the start of its due date in the provider's time zone. The holder and the contacts "
+        "subscribed to general mail are told; asking for the current state changes nothing.",
+        extensions=needs(Permission.MANAGE_SERVICES),
+    )
+    async def service_renewal_set(
+        self, info: strawberry.Info[Context, None], input: ServiceRenewalSetInput
+    ) -> ServiceRenewalSetPayload:
+        ctx = info.context
+        outcome = await renewal.set_renewal(ctx, input.service_id, input.renew)
+        readable = outcome.ok and outcome.value is not None and Permission.SERVICES in ctx.acting.permissions
+        return ServiceRenewalSetPayload(
+            service=Service.of(outcome.value) if readable and outcome.value is not None else None,
+            errors=payload_errors(ctx, outcome),
+            warnings=payload_warnings(ctx, outcome),
         )

@@ -185,7 +185,7 @@ def test_codes_a_domain_uses_have_their_mutations() -> None:
     rate_limited = next(entry for entry in entries(Kind.PAYLOAD) if entry.code == "RATE_LIMITED")
     assert {"signIn", "mailResend", "accessRecoveryRequest"} <= set(operations_of(rate_limited) or [])
     warning_entry = next(entry for entry in entries(Kind.WARNING) if entry.code == "AUTOMATIC_DEBIT_WILL_BE_CHARGED")
-    assert operations_of(warning_entry) == ["serviceCancellationRequest"]
+    assert operations_of(warning_entry) == ["serviceCancellationRequest", "serviceRenewalSet"]
 
 
 def test_every_code_the_server_answers_is_in_the_catalogue() -> None:

@@ -1,0 +1,320 @@
+"""Renewal of a service (seed 003 "no renovar"): off and back on before the deadline, with notices; the automatic
+debit's cutoff; the worker ending an unrenewed service at its due date; who may switch it; a concurrent burst."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+import models
+from core.activity import summary_in
+from core.ids import to_global_id
+from core.runtime import Runtime
+from domain.renewal_worker import end, end_due
+from models.enums import CancellationStatus, Language, PaymentMethod, ServiceStatus
+from tests.conftest import HOLDER
+from tests.helpers import emailed_code, wait_for_mail
+from tests.test_real_clients import partner_token
+from tests.test_subscriptions import CONFIRM, REQUEST
+
+DUE = date(2026, 4, 15)
+# The start of DUE in Argentina (UTC-3, no daylight saving time) and in Mexico City (UTC-6 since 2022).
+ARGENTINA_DEADLINE = datetime(2026, 4, 15, 3, 0, tzinfo=UTC)
+MEXICO_DEADLINE = datetime(2026, 4, 15, 6, 0, tzinfo=UTC)
+# The automatic debit's cutoff: the 1st of April, in Argentina.
+ARGENTINA_CUTOFF = datetime(2026, 4, 1, 3, 0, tzinfo=UTC)
+SECOND = timedelta(seconds=1)
+
+SET = """mutation($i: ServiceRenewalSetInput!) { serviceRenewalSet(input: $i) {
+  service { id renewal { renews } } errors { code field message } warnings { code message } } }"""
+RENEWAL = """query($id: ID!) { node(id: $id) { ... on Service { status renewal {
+  renews canChange blockers changeDeadline endsAt nextDebitWillBeCharged } } } }"""
+CONTACT_EN = "contacto.en@example.com"
+
+
+def gid(service: models.Service) -> str:
+    return to_global_id("Service", service.id)
+
+
+async def switch(client, service: models.Service, renew: bool, **kwargs) -> dict:
+    body = await client(SET, {"i": {"serviceId": gid(service), "renew": renew}}, **kwargs)
+    assert "errors" not in body, body["errors"]
+    return body["data"]["serviceRenewalSet"]
+
+
+async def renewal(client, service: models.Service) -> dict:
+    node = (await client.data(RENEWAL, {"id": gid(service)}))["node"]
+    return {**node["renewal"], "status": node["status"]}
+
+
+def sent(smtp_sink, address: str, subject: str) -> list:
+    return [m for m in smtp_sink.to(address) if subject in m.subject]
+
+
+async def actions(account: models.Account) -> list[str]:
+    rows = models.ActivityEvent.filter(account_id=account.id, action__startswith="renewal.").order_by("id")
+    return list(await rows.values_list("action", flat=True))
+
+
+async def at(clock, client, account: models.Account, moment: datetime) -> None:
+    """The clock set to `moment` and the holder signed in again (a jump of weeks outlives any session)."""
+    clock.set(moment)
+    await client.sign_in(account.client_number)
+
+
+@pytest.fixture
+def in_zone(runtime: Runtime, monkeypatch):
+    """The provider's time zone set for one test."""
+
+    def use(name: str) -> None:
+        monkeypatch.setattr(runtime, "settings", runtime.settings.with_(timezone=name))
+
+    return use
+
+
+async def test_off_and_back_on_with_notices_in_each_language(client, factory, holder, smtp_sink) -> None:
+    await factory.contact(holder, CONTACT_EN, email_categories=["GENERAL"])
+    await models.Contact.filter(email=CONTACT_EN).update(language=Language.EN)
+    service = await factory.service(holder, next_due_date=DUE)
+    before = await renewal(client, service)
+    assert before == {
+        "renews": True,
+        "canChange": True,
+        "blockers": [],
+        "changeDeadline": "2026-04-15T03:00:00+00:00",
+        "endsAt": None,
+        "nextDebitWillBeCharged": False,
+        "status": "ACTIVE",
+    }
+
+    off = await switch(client, service, renew=False)
+    assert off == {"service": {"id": gid(service), "renewal": {"renews": False}}, "errors": [], "warnings": []}
+    after = await renewal(client, service)
+    assert (after["renews"], after["endsAt"], after["canChange"]) == (False, "2026-04-15T03:00:00+00:00", True)
+    [spanish] = await wait_for_mail(smtp_sink, HOLDER)
+    assert spanish.subject == "Renovación desactivada: Hosting Pyme"
+    assert "vence el 15/4/2026 y no se renovará" in spanish.text
+    assert "hasta el 14/4/2026 inclusive" in spanish.text
+    assert "Débito automático" not in spanish.text
+    [english] = await wait_for_mail(smtp_sink, CONTACT_EN)
+    assert english.subject == "Renewal turned off: Hosting Pyme"
+    assert "until 14/4/2026 inclusive" in english.text
+
+    again = await switch(client, service, renew=False)
+    assert again["errors"] == []
+    assert again["service"]["renewal"] == {"renews": False}
+    assert await actions(holder) == ["renewal.off"], "off twice is one change"
+
+    on = await switch(client, service, renew=True)
+    assert on["errors"] == []
+    assert on["service"]["renewal"] == {"renews": True}
+    assert (await renewal(client, service))["endsAt"] is None
+    await wait_for_mail(smtp_sink, HOLDER, 2)
+    assert [m.subject for m in sent(smtp_sink, HOLDER, "Renovación")] == [
+        "Renovación desactivada: Hosting Pyme",
+        "Renovación reactivada: Hosting Pyme",
+    ]
+    await wait_for_mail(smtp_sink, CONTACT_EN, 2)
+    [back_on] = sent(smtp_sink, CONTACT_EN, "back on")
+    assert back_on.subject == "Renewal turned back on: Hosting Pyme"
+    assert await actions(holder) == ["renewal.off", "renewal.on"]
+    stored = await models.ActivityEvent.filter(account_id=holder.id, action="renewal.off").first()
+    assert stored is not None
+    assert summary_in("renewal.off", stored.summary, Language.EN) == "Renewal turned off: Hosting Pyme"
+
+
+async def test_messages_follow_the_request_language(client, factory, holder) -> None:
+    service = await factory.service(holder)  # no due date: nothing to renew
+    state = await renewal(client, service)
+    assert (state["canChange"], state["blockers"]) == (False, ["NO_DUE_DATE"])
+    [error] = (await switch(client, service, renew=False, headers={"Accept-Language": "en"}))["errors"]
+    assert error == {
+        "code": "INVALID_STATE",
+        "field": ["input", "serviceId"],
+        "message": "The service has no due date: there is no renewal to change.",
+    }
+    [spanish] = (await switch(client, service, renew=False))["errors"]
+    assert spanish["message"] == "El servicio no tiene fecha de vencimiento: no hay renovación que cambiar."
+
+
+@pytest.mark.parametrize(
+    ("zone", "deadline"),
+    [("America/Argentina/Buenos_Aires", ARGENTINA_DEADLINE), ("America/Mexico_City", MEXICO_DEADLINE)],
+)
+async def test_the_deadline_is_the_start_of_the_due_date_in_the_provider_zone(
+    client, factory, holder, clock, in_zone, zone, deadline
+) -> None:
+    in_zone(zone)
+    service = await factory.service(holder, next_due_date=DUE)
+    await at(clock, client, holder, deadline - SECOND)
+    state = await renewal(client, service)
+    assert (state["canChange"], state["changeDeadline"]) == (True, deadline.isoformat())
+    assert (await switch(client, service, renew=False))["errors"] == []
+    await at(clock, client, holder, deadline)
+    state = await renewal(client, service)
+    assert (state["canChange"], state["blockers"], state["renews"]) == (False, ["PAST_DEADLINE"], False)
+    [error] = (await switch(client, service, renew=True))["errors"]
+    assert error["code"] == "DEADLINE_PASSED"
+    assert error["message"] == "La renovación debía cambiarse antes de la fecha de vencimiento del servicio."
+    assert (await switch(client, service, renew=False))["errors"] == [], "asking for the current state is no change"
+
+
+async def test_automatic_debit_cutoff_at_its_edges(client, factory, holder, clock, smtp_sink) -> None:
+    before_cutoff = await factory.service(
+        holder, "Hosting Antes", next_due_date=DUE, payment_method=PaymentMethod.AUTOMATIC_DEBIT
+    )
+    at_cutoff = await factory.service(
+        holder, "Hosting Justo", next_due_date=DUE, payment_method=PaymentMethod.AUTOMATIC_DEBIT
+    )
+    await at(clock, client, holder, ARGENTINA_CUTOFF - SECOND)  # 31/3 23:59:59 in Argentina
+    assert (await renewal(client, before_cutoff))["nextDebitWillBeCharged"] is False
+    assert (await switch(client, before_cutoff, renew=False))["warnings"] == []
+    [in_time] = await wait_for_mail(smtp_sink, HOLDER)
+    assert "Débito automático" not in in_time.text
+
+    await at(clock, client, holder, ARGENTINA_CUTOFF)  # 1/4 00:00 in Argentina
+    assert (await renewal(client, before_cutoff))["nextDebitWillBeCharged"] is False, "judged when it was turned off"
+    assert (await renewal(client, at_cutoff))["nextDebitWillBeCharged"] is True
+    late = await switch(client, at_cutoff, renew=False)
+    assert late["errors"] == []
+    [warning] = late["warnings"]
+    assert warning["code"] == "AUTOMATIC_DEBIT_WILL_BE_CHARGED"
+    assert "no será reintegrado" in warning["message"]
+    [too_late] = [m for m in await wait_for_mail(smtp_sink, HOLDER, 2) if "Hosting Justo" in m.subject]
+    assert "el débito automático correspondiente será procesado" in too_late.text
+
+
+async def test_the_worker_ends_an_unrenewed_service_at_its_due_date_once(
+    client, factory, holder, clock, runtime, smtp_sink
+) -> None:
+    unrenewed = await factory.service(holder, "Hosting Fin", next_due_date=DUE)
+    renewing = await factory.service(holder, "Hosting Sigue", next_due_date=DUE)
+    assert (await switch(client, unrenewed, renew=False))["errors"] == []
+    await at(clock, client, holder, ARGENTINA_DEADLINE - SECOND)
+    assert await end_due(runtime) == 0, "not before its due date"
+    await at(clock, client, holder, ARGENTINA_DEADLINE)
+    assert await end_due(runtime) == 1
+    assert await end_due(runtime) == 0, "twice is once"
+    await unrenewed.refresh_from_db()
+    await renewing.refresh_from_db()
+    assert (unrenewed.status, unrenewed.cancelled_at) == (ServiceStatus.CANCELLED, ARGENTINA_DEADLINE)
+    assert renewing.status == ServiceStatus.ACTIVE
+    state = await renewal(client, unrenewed)
+    assert (state["status"], state["renews"], state["blockers"]) == ("CANCELLED", False, ["ALREADY_CANCELLED"])
+    ended = await models.ActivityEvent.get(account_id=holder.id, action="renewal.ended")
+    assert ended.actor == "Sistema"
+    assert "site content of sitio" in ended.summary, "the deprovisioning hook ran"
+    assert "contenido del sitio de sitio" in summary_in("renewal.ended", ended.summary, Language.ES)
+    await wait_for_mail(smtp_sink, HOLDER, 2)
+    [notice] = sent(smtp_sink, HOLDER, "no renovación")
+    assert notice.subject == "Servicio dado de baja por no renovación: Hosting Fin"
+    assert "venció el 15/4/2026 sin renovarse" in notice.text
+    [error] = (await switch(client, unrenewed, renew=True))["errors"]
+    assert (error["code"], error["message"]) == (
+        "INVALID_STATE",
+        "El servicio ya fue dado de baja: no hay renovación que cambiar.",
+    )
+
+
+async def test_concurrent_and_crashed_endings_end_once(client, factory, holder, clock, runtime) -> None:
+    service = await factory.service(holder, next_due_date=DUE)
+    assert (await switch(client, service, renew=False))["errors"] == []
+    await at(clock, client, holder, ARGENTINA_DEADLINE)
+    # A worker claimed it and died before finishing: taken over once its lease lapses.
+    await models.Service.filter(id=service.id).update(renewal_ending_started_at=clock.now())
+    assert await end_due(runtime) == 0
+    clock.advance(timedelta(minutes=11))
+    results = await asyncio.gather(*(end(runtime, service.id) for _ in range(4)))
+    assert results.count(True) == 1
+    assert await models.ActivityEvent.filter(account_id=holder.id, action="renewal.ended").count() == 1
+
+
+async def test_cancellation_interplay(client, factory, holder, clock, runtime, smtp_sink) -> None:
+    service = await factory.service(holder, next_due_date=DUE)
+    assert (await switch(client, service, renew=False))["errors"] == []
+    requested = await client.data(
+        REQUEST, {"i": {"serviceId": gid(service), "reason": "Me mudo", "acknowledgeDataDeletion": True}}
+    )
+    assert requested["serviceCancellationRequest"]["errors"] == [], "a cancellation may still be requested"
+    cancellation_id = requested["serviceCancellationRequest"]["cancellation"]["id"]
+    confirmed = await client.data(
+        CONFIRM, {"i": {"cancellationId": cancellation_id, "code": await emailed_code(smtp_sink, HOLDER)}}
+    )
+    assert confirmed["serviceCancellationConfirm"]["errors"] == []
+    state = await renewal(client, service)
+    assert (state["renews"], state["canChange"], state["blockers"]) == (False, False, ["CANCELLATION_PENDING"])
+    [error] = (await switch(client, service, renew=True))["errors"]
+    assert error["code"] == "INVALID_STATE"
+    await at(clock, client, holder, ARGENTINA_DEADLINE)
+    assert await end_due(runtime) == 0, "the confirmed cancellation ends it, not the renewal worker"
+
+
+async def test_an_unconfirmed_cancellation_lapses_when_the_service_ends(
+    client, factory, holder, clock, runtime
+) -> None:
+    service = await factory.service(holder, next_due_date=DUE)
+    assert (await switch(client, service, renew=False))["errors"] == []
+    await at(clock, client, holder, ARGENTINA_DEADLINE - timedelta(hours=1))
+    requested = await client.data(
+        REQUEST, {"i": {"serviceId": gid(service), "reason": "Me mudo", "acknowledgeDataDeletion": True}}
+    )
+    assert requested["serviceCancellationRequest"]["errors"] == []
+    await at(clock, client, holder, ARGENTINA_DEADLINE)
+    assert await end_due(runtime) == 1
+    cancellation = await models.Cancellation.get(service_id=service.id)
+    assert (cancellation.status, cancellation.code_hash) == (CancellationStatus.EXPIRED, None)
+
+
+async def test_who_may_read_and_switch_renewal(client, other_client, factory, holder, runtime) -> None:
+    service = await factory.service(holder, next_due_date=DUE)
+    await factory.contact(holder, "lee@example.com", permissions=["SERVICES"])
+    await factory.contact(holder, "gestiona@example.com", permissions=["MANAGE_SERVICES"])
+
+    await other_client.sign_in("lee@example.com")
+    state = await renewal(other_client, service)
+    assert (state["canChange"], state["blockers"]) == (False, ["NOT_ALLOWED"])
+    refused = await other_client(SET, {"i": {"serviceId": gid(service), "renew": False}})
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    await other_client.sign_in("gestiona@example.com")
+    managed = await switch(other_client, service, renew=False)
+    assert managed == {"service": None, "errors": [], "warnings": []}, "acts without reading the service"
+    await service.refresh_from_db()
+    assert service.renews is False
+
+    token = await partner_token(runtime, holder, ["SERVICES"])
+    bearer = {"Authorization": f"Bearer {token}"}
+    by_token = await client(SET, {"i": {"serviceId": gid(service), "renew": True}}, headers=bearer)
+    assert by_token["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    stranger = await factory.account()
+    theirs = await factory.service(stranger, "Hosting Ajeno", next_due_date=DUE)
+    [missing] = (await switch(client, theirs, renew=False))["errors"]
+    assert missing["code"] == "NOT_FOUND"
+    await theirs.refresh_from_db()
+    assert theirs.renews is True
+    assert await models.ActivityEvent.filter(account_id=stranger.id, action__startswith="renewal.").count() == 0
+
+    await client.data("mutation { signOut { errors { code } } }")
+    anonymous = await client(SET, {"i": {"serviceId": gid(service), "renew": True}})
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    await service.refresh_from_db()
+    assert service.renews is False
+
+
+async def test_a_concurrent_burst_of_toggles_applies_each_change_once(client, factory, holder, smtp_sink) -> None:
+    service = await factory.service(holder, next_due_date=DUE)
+    wanted = [index % 2 == 1 for index in range(10)]  # off, on, off, ...
+    results = await asyncio.gather(*(switch(client, service, renew=renew) for renew in wanted))
+    assert all(result["errors"] == [] for result in results)
+    changes = await actions(holder)
+    assert changes, "at least one change applied"
+    # Each applied change flipped the stored state: they alternate, starting from on, and the last one stands.
+    assert changes == ["renewal.off", "renewal.on"] * (len(changes) // 2) + ["renewal.off"] * (len(changes) % 2)
+    await service.refresh_from_db()
+    assert service.renews is (changes[-1] == "renewal.on")
+    notices = await models.MailMessage.filter(service_id=service.id, template__startswith="renewal_").count()
+    assert notices == len(changes), "one notice per change"
+    await wait_for_mail(smtp_sink, HOLDER, len(changes))
