@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from cross_web import HTTPException
@@ -51,6 +52,7 @@ from core.http import (
     RequestId,
     SecurityHeaders,
     error_response,
+    panel_policy,
     rate_limit_headers,
 )
 from core.runtime import Runtime
@@ -95,6 +97,13 @@ def graphiql_policy(nonce: str) -> str:
         f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; font-src data:; "
         "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
+
+
+def logo_origins(logo: str | None) -> list[str]:
+    """The host of the provider's logo when the branding file names it by URL (else it is served from here): the
+    panel's policy lets images come from there."""
+    parts = urlsplit(logo or "")
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
 
 
 def not_started(response_data: Any) -> bool:
@@ -300,7 +309,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         CredentialAwareCORS, cookie_origins=settings.allowed_origins, token_origins=settings.token_origins
     )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
+    policy = panel_policy(logo_origins(settings.branding.logo))
+    app.add_middleware(SecurityHeaders, https=settings.secure_cookies, policy=policy)
     app.add_middleware(RequestId)
     return app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -20,6 +20,19 @@ request_id: ContextVar[str] = ContextVar("request_id", default="-")
 # Response headers a cross-origin page must be allowed to read (Access-Control-Expose-Headers) to follow the
 # contracts: the 401 challenge, the wait after a 429 and the rate-limit budget.
 CONTRACT_HEADERS = ("www-authenticate", "retry-after", "ratelimit", "ratelimit-policy")
+
+
+def panel_policy(image_origins: Iterable[str] = ()) -> str:
+    """The panel's Content-Security-Policy, the default of every answer (GraphiQL sets its own): scripts, styles,
+    fonts and fetches from this origin only (WebSockets included), images also as data: URIs and from
+    `image_origins` (the provider's logo host), nothing inline (no `style="..."`, no handlers, no <script> in the
+    page), no plugins, no framed URL (a srcdoc iframe needs none, and inherits this policy: a mail shown in one
+    cannot load remote images), no <base>, forms posted only here, and no page of another site may frame the panel."""
+    images = " ".join(["'self'", "data:", *sorted(set(image_origins))])
+    return (
+        f"default-src 'none'; script-src 'self'; style-src 'self'; img-src {images}; font-src 'self'; "
+        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def error_response(
@@ -68,9 +81,10 @@ class RequestId:
 
 
 class SecurityHeaders:
-    """Headers that keep browsers from sniffing, framing or leaking; HSTS on https."""
+    """Headers that keep browsers from sniffing, framing, leaking or running what the page did not ship; HSTS on
+    https. Each is a default: an answer that sets its own (GraphiQL's policy) keeps it."""
 
-    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool, policy: str) -> None:
         self.app = app
         self.headers = {
             "x-content-type-options": "nosniff",
@@ -78,6 +92,7 @@ class SecurityHeaders:
             "x-frame-options": "DENY",
             "permissions-policy": "camera=(), microphone=(), geolocation=()",
             "cross-origin-opener-policy": "same-origin",
+            "content-security-policy": policy,
         }
         if https:
             self.headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"

@@ -1,70 +1,111 @@
 // A small reference client for the Panel de Clientes API: public GraphQL only, cookie session,
 // automatic persisted queries, and the live cancellation status over graphql-transport-ws.
-// This module is the shell (menu, language, routing); each screen lives in screens/, shared pieces in lib/.
+// This module is the shell (routing, language, the person's name); the menus are in lib/menus.js, each screen lives
+// in screens/, shared pieces in lib/.
 import { gql } from "./lib/api.js";
-import { lang, setLang, t } from "./lib/i18n.js";
+import { applyBranding } from "./lib/branding.js";
+import { lang, languageChosen, setLang, t } from "./lib/i18n.js";
 import { stopWatching } from "./lib/live.js";
-import { may, remember } from "./lib/session.js";
-import { $, clearMessages, flash, view } from "./lib/ui.js";
+import { closeMenus, showMenus } from "./lib/menus.js";
+import { may, me, remember } from "./lib/session.js";
+import { $, clearMessages, flash, say, view } from "./lib/ui.js";
 import { SCREENS } from "./screens/index.js";
 import { invitationView } from "./screens/invitation.js";
 import { passwordForm } from "./screens/security.js";
 import { emailConfirmView, recoveryConfirmView, recoveryView, signInView } from "./screens/signed-out.js";
 
 const SIGNED_OUT_PAGES = { "/recuperar": recoveryConfirmView, "/invitacion": invitationView, "/confirmar-email": emailConfirmView };
+// Only what is always readable: the permissions say what else to ask for.
+const VIEWER = `query Viewer { viewer { mustChangePassword permissions language account { clientNumber } contact { firstName lastName email } } }`;
+const HOLDER_NAME = `query HolderName { viewer { account { holder { firstName lastName } } } }`;
+const holderNames = new Map(); // client number -> the holder's name, asked once
 
-function showMenu(signedIn) {
-  $("#menu").hidden = !signedIn;
-  $("#signout").hidden = !signedIn;
-  document.querySelectorAll("#menu a").forEach((link) => {
-    link.hidden = Boolean(link.dataset.needs) && !may(link.dataset.needs);
-    if (link.getAttribute("href") === location.hash) link.setAttribute("aria-current", "page");
-    else link.removeAttribute("aria-current");
-  });
+// The name top right: the contact's, or the holder's (the client number until it may be read).
+async function nameOf(viewer) {
+  if (viewer.contact) return `${viewer.contact.firstName} ${viewer.contact.lastName}`.trim() || viewer.contact.email;
+  const number = viewer.account.clientNumber;
+  if (viewer.mustChangePassword || !may("PROFILE")) return `${t("clientNumber")} ${number}`;
+  if (!holderNames.has(number)) {
+    const { firstName, lastName } = (await gql(HOLDER_NAME)).viewer.account.holder;
+    holderNames.set(number, `${firstName} ${lastName}`.trim());
+  }
+  return holderNames.get(number);
+}
+
+// Without a choice made on this browser, the panel speaks the signed-in person's stored language.
+function followPreference(viewer) {
+  const preferred = viewer.language.toLowerCase();
+  if (languageChosen() || preferred === lang) return;
+  setLang(preferred, false);
+  translateStatic();
 }
 
 async function route() {
   const params = new URLSearchParams(location.search);
   const signedOutPage = SIGNED_OUT_PAGES[location.pathname];
-  if (signedOutPage && params.get("token")) { showMenu(false); return signedOutPage(params.get("token"), route); }
-  // Only what is always readable: the permissions say what else to ask for.
-  const { viewer } = await gql(`query Viewer { viewer { mustChangePassword permissions account { clientNumber } contact { firstName lastName email } } }`);
+  if (signedOutPage && params.get("token")) { showMenus("out", SCREENS); return signedOutPage(params.get("token"), route); }
+  const { viewer } = await gql(VIEWER);
   remember(viewer);
-  $("#who").textContent = viewer ? (viewer.contact?.email || `${t("clientNumber")} ${viewer.account.clientNumber}`) : "";
-  if (!viewer) { showMenu(false); return location.hash === "#recover" ? recoveryView() : signInView(route); }
+  if (!viewer) { showMenus("out", SCREENS); return location.hash === "#recover" ? recoveryView() : signInView(route); }
+  followPreference(viewer);
+  me.name = await nameOf(viewer);
+  $("#who").textContent = me.name;
   if (viewer.mustChangePassword) {
-    showMenu(false);
-    $("#signout").hidden = false;
+    showMenus("password", SCREENS);
     view().replaceChildren(passwordForm(route));
     return flash(t("mustChange"), "warning");
   }
-  const chosen = SCREENS[location.hash.slice(1)];
-  const allowed = (screen) => screen && (!screen.needs || may(screen.needs));
-  const screen = allowed(chosen) ? chosen : (may("PROFILE") ? SCREENS.holder : SCREENS.home);
-  showMenu(true);
-  return screen.show();
+  const chosen = location.hash.slice(1);
+  const allowed = (key) => SCREENS[key] && (!SCREENS[key].needs || may(SCREENS[key].needs));
+  const key = allowed(chosen) ? chosen : (may("PROFILE") ? "holder" : "home");
+  showMenus("in", SCREENS, key);
+  return SCREENS[key].show();
 }
 
 function translateStatic() {
   document.documentElement.lang = lang;
   document.querySelectorAll("[data-t]").forEach((element) => { element.textContent = t(element.dataset.t); });
-  $("#lang").textContent = lang === "es" ? "English" : "Español";
+  document.querySelectorAll("[data-t-label]").forEach((element) => element.setAttribute("aria-label", t(element.dataset.tLabel)));
+  const other = lang === "es" ? "en" : "es";
+  $("#lang").textContent = other === "en" ? "English" : "Español";
+  $("#lang").lang = other;
 }
 
-// Another screen: the messages of the last one go.
-const navigate = () => { clearMessages(); return route().catch((error) => flash(error.message, "error")); };
+// Another screen: the messages of the last one go, and so do open menus.
+const navigate = () => { clearMessages(); closeMenus(); return route().catch((error) => flash(error.message, "error")); };
 
+// The switch: this browser keeps the choice, and the signed-in person's preference (their emails follow it) too.
 $("#lang").addEventListener("click", async () => {
-  setLang(lang === "es" ? "en" : "es");
+  const chosen = lang === "es" ? "en" : "es";
+  setLang(chosen);
   translateStatic();
+  const saved = me.viewer && (await gql(`mutation LanguageSet($i: ViewerLanguageSetInput!) { viewerLanguageSet(input: $i) { errors { message } } }`,
+    { i: { language: chosen.toUpperCase() } })).viewerLanguageSet;
   await navigate();
+  if (saved?.errors.length) say("#lang", saved.errors.map((e) => e.message).join(" "), "error");
 });
+
+function signedOut() {
+  remember(null);
+  stopWatching();
+  holderNames.clear();
+  if (!languageChosen()) { setLang("es", false); translateStatic(); }
+}
+
 $("#signout").addEventListener("click", async () => {
   await gql(`mutation SignOut { signOut { errors { message } } }`);
-  stopWatching();
-  location.hash = "";
+  signedOut();
+  history.replaceState(null, "", "/");
   await navigate();
+});
+// The session ended while the page was open (idle, or ended elsewhere): back to the sign-in form, saying why.
+window.addEventListener("panel:signed-out", async () => {
+  if (!me.viewer) return;
+  signedOut();
+  await navigate();
+  flash(t("sessionEnded"), "warning");
 });
 window.addEventListener("hashchange", navigate);
 translateStatic();
+applyBranding().catch((error) => flash(error.message, "error"));
 route().catch((error) => flash(error.message, "error"));

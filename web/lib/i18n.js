@@ -1,25 +1,38 @@
 // The panel's language and its words. Each screen keeps its own words (`texts`); the shared ones are here.
 
+// The choice made with the switch on this browser; without one, the signed-in person's stored preference, else Spanish.
 export let lang = localStorage.getItem("lang") || "es";
+export const languageChosen = () => Boolean(localStorage.getItem("lang"));
 
-export function setLang(value) {
+// `remember`: the switch was used (kept on this browser); otherwise only this page follows the person's preference.
+export function setLang(value, remember = true) {
   lang = value;
-  localStorage.setItem("lang", value);
+  if (remember) localStorage.setItem("lang", value);
 }
 
 // Words used across screens; a screen's own words live in its module.
 const COMMON = {
   es: {
-    title: "Panel de Clientes", signOut: "Salir", navHome: "Inicio", navHolder: "Datos del titular", navServices: "Servicios",
+    title: "Panel de Clientes", signOut: "Salir", menu: "Menú", sections: "Secciones", accountMenu: "Menú de la cuenta",
+    editAccount: "Editar detalles de la cuenta", contactsMenu: "Contactos/Sub-cuentas", changePasswordMenu: "Cambiar Contraseña",
+    navHome: "Inicio", navHolder: "Datos del titular", navServices: "Servicios",
     navContacts: "Contactos", navMail: "Emails Recibidos", navSecurity: "Seguridad", navTokens: "Acceso para integraciones", clientNumber: "Número de cliente",
-    email: "Email", none: "Nada por aquí.", stepUp: "Por seguridad, confirme su clave actual para hacer este cambio:",
-    mustChange: "Debe elegir una clave nueva antes de continuar.",
+    email: "Email", none: "Nada por aquí.", stepUpTitle: "Confirme su clave",
+    stepUp: "Por seguridad, confirme su clave actual para hacer este cambio.", stepUpPassword: "Clave actual",
+    stepUpConfirm: "Confirmar", stepUpCancel: "Cancelar", stepUpCancelled: "No se hizo el cambio: hace falta confirmar su clave.",
+    mustChange: "Debe elegir una clave nueva antes de continuar.", sessionEnded: "Su sesión terminó. Ingrese de nuevo para continuar.",
+    unreachable: "No pudimos comunicarnos con el panel. Revise su conexión y vuelva a intentarlo.",
   },
   en: {
-    title: "Client Panel", signOut: "Sign out", navHome: "Home", navHolder: "Holder data", navServices: "Services",
+    title: "Client Panel", signOut: "Sign out", menu: "Menu", sections: "Sections", accountMenu: "Account menu",
+    editAccount: "Edit account details", contactsMenu: "Contacts/Sub-accounts", changePasswordMenu: "Change Password",
+    navHome: "Home", navHolder: "Holder data", navServices: "Services",
     navContacts: "Contacts", navMail: "Received emails", navSecurity: "Security", navTokens: "Integration access", clientNumber: "Client number",
-    email: "Email", none: "Nothing here.", stepUp: "For your security, confirm your current password to make this change:",
-    mustChange: "Choose a new password before going on.",
+    email: "Email", none: "Nothing here.", stepUpTitle: "Confirm your password",
+    stepUp: "For your security, confirm your current password to make this change.", stepUpPassword: "Current password",
+    stepUpConfirm: "Confirm", stepUpCancel: "Cancel", stepUpCancelled: "Nothing was changed: your password must be confirmed.",
+    mustChange: "Choose a new password before going on.", sessionEnded: "Your session ended. Sign in again to go on.",
+    unreachable: "We could not reach the panel. Check your connection and try again.",
   },
 };
 

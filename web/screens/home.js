@@ -1,4 +1,6 @@
-// Home: what this person may do here, and what needs a permission the holder can give.
+// Home: what this person may do here, what needs a permission the holder can give, and the notice of seed 000 (keep
+// the data current: the provider is not responsible for notices lost to a wrong or dead email address).
+import { provider } from "../lib/branding.js";
 import { texts } from "../lib/i18n.js";
 import { may, me } from "../lib/session.js";
 import { esc, view } from "../lib/ui.js";
@@ -11,6 +13,10 @@ const t = texts({
     mayContacts: "Ver los contactos de la cuenta.", mayMailAll: "Ver todos los emails enviados a la cuenta.",
     mayMailOwn: "Ver los emails que le enviamos a usted.", maySecurity: "Ver el historial de movimientos de la cuenta.",
     mayPin: "Elegir el PIN de seguridad.", alwaysYours: "Cambiar su clave y ver o cerrar sus sesiones abiertas.",
+    noticeTitle: "Mantenga sus datos al día",
+    notice: "Es importante mantener los datos de la cuenta actualizados en todo momento. {provider} no se responsabiliza por la falta de recepción de avisos de vencimiento u otras notificaciones debido a direcciones de email incorrectas o fuera de funcionamiento.",
+    externalEmail: "Le recomendamos usar un email de un proveedor externo (Gmail, Outlook, Yahoo...): si un servicio de la cuenta se suspende, el correo de su propio dominio también puede dejar de funcionar.",
+    updateNow: "Revisar y actualizar los datos del titular", askHolder: "Si su email cambia, pida al titular de la cuenta que lo actualice.",
   },
   en: {
     hello: "Hello, {name}.", youMay: "With your access you may:", notGranted: "These need a permission the account holder can give you:",
@@ -19,12 +25,23 @@ const t = texts({
     mayContacts: "See the account's contacts.", mayMailAll: "See every email sent to the account.",
     mayMailOwn: "See the emails we sent to you.", maySecurity: "See the account's history.",
     mayPin: "Choose the security PIN.", alwaysYours: "Change your password and see or end your open sessions.",
+    noticeTitle: "Keep your data up to date",
+    notice: "It is important to keep the account's data up to date at all times. {provider} is not responsible for due-date notices or other notifications that do not arrive because an email address is wrong or no longer works.",
+    externalEmail: "We recommend an email address at an external provider (Gmail, Outlook, Yahoo...): if a service of the account is suspended, the email of your own domain may stop working too.",
+    updateNow: "Review and update the holder's data", askHolder: "If your email changes, ask the account holder to update it.",
   },
 });
 
-export function homeView() {
-  const viewer = me.viewer;
-  const name = viewer.contact ? `${viewer.contact.firstName} ${viewer.contact.lastName}`.trim() : `${t("clientNumber")} ${viewer.account.clientNumber}`;
+// The notice of seed 000, with where to act on it: the holder's data, or the holder for a contact.
+function keepCurrent(providerName) {
+  const act = may("PROFILE") ? `<a href="#holder">${esc(t("updateNow"))}</a>` : esc(t("askHolder"));
+  return `<section class="notice" id="keep-current" aria-labelledby="keep-current-title"><h3 id="keep-current-title">${esc(t("noticeTitle"))}</h3>
+    <p>${esc(t("notice").replace("{provider}", providerName))}</p><p>${esc(t("externalEmail"))}</p><p>${act}</p></section>`;
+}
+
+export async function homeView() {
+  const { name: providerName } = await provider();
+  const name = me.name;
   const item = (href, key) => `<li><a href="#${href}">${t(key)}</a></li>`;
   const granted = [
     may("PROFILE") && item("holder", "mayProfile"),
@@ -40,7 +57,7 @@ export function homeView() {
     !may("PROFILE") && "mayProfile", !may("SERVICES") && "mayServices", !may("MANAGE_SERVICES") && "mayManage",
     !may("CONTACTS") && "mayContacts", !may("MAIL") && "mayMailAll", !may("SECURITY") && "maySecurity",
   ].filter(Boolean);
-  view().innerHTML = `<section id="home"><h2>${esc(t("hello").replace("{name}", name))}</h2><p>${t("youMay")}</p>
+  view().innerHTML = `<section id="home"><h2>${esc(t("hello").replace("{name}", name))}</h2>${keepCurrent(providerName)}<p>${t("youMay")}</p>
     <ul class="home-list" id="may-list">${granted.join("")}</ul>
     ${missing.length ? `<p>${t("notGranted")}</p><ul class="home-list" id="not-granted">${missing.map((key) => `<li>${t(key)}</li>`).join("")}</ul>` : ""}</section>`;
 }

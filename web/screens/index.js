@@ -1,4 +1,5 @@
-// Every screen of the signed-in panel: its hash, the permission it needs (null: everyone signed in) and how to show it.
+// Every screen of the signed-in panel: its hash, the permission it needs (null: everyone signed in), the key of its
+// name in the left menu (lib/i18n.js) and how to show it. The left menu lists them in this order.
 import { contactsView } from "./contacts.js";
 import { holderView } from "./holder.js";
 import { homeView } from "./home.js";
@@ -8,11 +9,11 @@ import { servicesView } from "./services.js";
 import { tokensView } from "./tokens.js";
 
 export const SCREENS = {
-  home: { needs: null, show: homeView },
-  holder: { needs: "PROFILE", show: holderView },
-  services: { needs: "SERVICES", show: servicesView },
-  contacts: { needs: "CONTACTS", show: contactsView },
-  mail: { needs: null, show: () => mailView() },
-  security: { needs: null, show: securityView },
-  tokens: { needs: "SECURITY", show: tokensView },
+  home: { needs: null, label: "navHome", show: homeView },
+  holder: { needs: "PROFILE", label: "navHolder", show: holderView },
+  services: { needs: "SERVICES", label: "navServices", show: servicesView },
+  contacts: { needs: "CONTACTS", label: "navContacts", show: contactsView },
+  mail: { needs: null, label: "navMail", show: () => mailView() },
+  security: { needs: null, label: "navSecurity", show: securityView },
+  tokens: { needs: "SECURITY", label: "navTokens", show: tokensView },
 };

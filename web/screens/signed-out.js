@@ -1,19 +1,25 @@
 // Signed out: sign in, access recovery (seed 001) and the email-change link.
 import { gql } from "../lib/api.js";
 import { texts } from "../lib/i18n.js";
-import { field, flash, form, payloadErrors, say, view } from "../lib/ui.js";
+import { esc, field, flash, form, payloadErrors, say, view } from "../lib/ui.js";
 
 const t = texts({
   es: {
-    login: "Número de cliente o email", password: "Clave", signIn: "Ingresar", forgot: "¿Olvidó su número de cliente o clave?",
-    recover: "Recuperar acceso", method: "Dato", domain: "Nombre de dominio", primaryEmail: "Email primario", value: "Valor",
-    send: "Enviar", recoverySent: "Si los datos corresponden a una cuenta, le enviamos un email para confirmar.",
+    login: "Número de cliente o email", password: "Clave", signIn: "Ingresar", forgot: "¿Olvidó su número de cliente o clave? Haga clic aquí",
+    recover: "Recuperar datos de acceso", recoverIntro: "Elija uno de los tres datos, escríbalo y le enviaremos un email a la dirección primaria de la cuenta para confirmar el pedido. Al confirmarlo, un segundo email le trae su número de cliente y una clave nueva.",
+    method: "Dato de validación", DOMAIN: "Nombre de dominio", CLIENT_NUMBER: "Número de cliente", PRIMARY_EMAIL: "Dirección de email primaria",
+    value: "Dato", DOMAIN_hint: "Por ejemplo: midominio.com.ar (también sirve www.midominio.com.ar)", CLIENT_NUMBER_hint: "Por ejemplo: 9000. Figura en el encabezado de los emails que le enviamos.",
+    PRIMARY_EMAIL_hint: "El email principal de la cuenta, por ejemplo: nombre@gmail.com", send: "Enviar", back: "Volver a ingresar", valueMissing: "Escriba el dato elegido.",
+    recoverySent: "Pedido recibido. Si el dato corresponde a una cuenta, en unos minutos llegará un email a su dirección primaria con un enlace para confirmar. Si no llega, revise la carpeta de correo no deseado o pruebe con otro de los datos.",
     recoveryDone: "Listo: le enviamos por email su número de cliente y una clave nueva.", emailConfirmed: "Listo: su email cambió.",
   },
   en: {
-    login: "Client number or email", password: "Password", signIn: "Sign in", forgot: "Forgot your client number or password?",
-    recover: "Recover access", method: "Data", domain: "Domain name", primaryEmail: "Primary email", value: "Value", send: "Send",
-    recoverySent: "If the data matches an account, we sent an email to confirm.",
+    login: "Client number or email", password: "Password", signIn: "Sign in", forgot: "Forgot your client number or password? Click here",
+    recover: "Recover your access data", recoverIntro: "Choose one of the three, type it and we will email the account's primary address to confirm the request. Once you confirm, a second email brings your client number and a new password.",
+    method: "Validation data", DOMAIN: "Domain name", CLIENT_NUMBER: "Client number", PRIMARY_EMAIL: "Primary email address",
+    value: "Data", DOMAIN_hint: "For example: mydomain.com (www.mydomain.com works too)", CLIENT_NUMBER_hint: "For example: 9000. It is at the top of the emails we send you.",
+    PRIMARY_EMAIL_hint: "The account's main email, for example: name@gmail.com", send: "Send", back: "Back to sign in", valueMissing: "Type the data you chose.",
+    recoverySent: "Request received. If the data matches an account, an email with a link to confirm will reach its primary address in a few minutes. If it does not arrive, check the spam folder or try another of the three.",
     recoveryDone: "Done: we emailed your client number and a new password.", emailConfirmed: "Done: your email changed.",
   },
 });
@@ -29,17 +35,31 @@ export function signInView(route) {
   ));
 }
 
+const METHODS = ["DOMAIN", "CLIENT_NUMBER", "PRIMARY_EMAIL"];
+const KEYBOARDS = { DOMAIN: "url", CLIENT_NUMBER: "numeric", PRIMARY_EMAIL: "email" }; // phones show the fitting keys
+
+// Seed 001: one of three data, named in words; the answer is the same whether or not it matched an account.
 export function recoveryView() {
-  view().replaceChildren(form(
-    `<h2>${t("recover")}</h2>
-     <label>${t("method")}<select name="method"><option value="DOMAIN">${t("domain")}</option>
-     <option value="CLIENT_NUMBER">${t("clientNumber")}</option><option value="PRIMARY_EMAIL">${t("primaryEmail")}</option></select></label>
-     ${field(t, "value", "value")}<button id="recover-button">${t("send")}</button>`,
+  const element = form(
+    `<h2>${esc(t("recover"))}</h2><p>${esc(t("recoverIntro"))}</p>
+     <label>${esc(t("method"))}<select name="method">${METHODS.map((m) => `<option value="${m}">${esc(t(m))}</option>`).join("")}</select></label>
+     <label><span id="recover-label">${esc(t("DOMAIN"))}</span><input name="value" autocomplete="off" aria-describedby="recover-hint"></label>
+     <p id="recover-hint" class="hint"></p><button id="recover-button">${esc(t("send"))}</button><a href="#">${esc(t("back"))}</a>`,
     async ({ method, value }, _, submitter) => {
+      if (!value.trim()) return say(submitter, t("valueMissing"), "error");
       const data = await gql(`mutation RecoveryRequest($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { message } } }`, { i: { method, value } });
       if (!payloadErrors(data.accessRecoveryRequest, submitter)) say(submitter, t("recoverySent"));
     },
-  ));
+  );
+  const select = element.querySelector("[name=method]");
+  const describe = () => {
+    element.querySelector("#recover-label").textContent = t(select.value);
+    element.querySelector("#recover-hint").textContent = t(`${select.value}_hint`);
+    element.querySelector("[name=value]").inputMode = KEYBOARDS[select.value];
+  };
+  select.addEventListener("change", describe);
+  describe();
+  view().replaceChildren(element);
 }
 
 export async function recoveryConfirmView(token, route) {
