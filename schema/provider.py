@@ -42,10 +42,21 @@ class Country:
 
 @functools.cache
 def countries_in(language: Language) -> list[Country]:
-    """Every ISO 3166-1 country named in `language`, in the order its readers look for them."""
-    names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language.value.lower()])
-    named = [Country(code=c.alpha_2, name=names.gettext(c.name)) for c in pycountry.countries]
+    """Every ISO 3166-1 country by its common name in `language` (Bolivia, not "Bolivia, Estado plurinacional
+    de"), in the order its readers look for them."""
+    names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language.value.lower()], fallback=True)
+    named = [
+        Country(code=c.alpha_2, name=names.gettext(getattr(c, "common_name", c.name))) for c in pycountry.countries
+    ]
     return sorted(named, key=lambda country: searchable(country.name))
+
+
+@functools.cache
+def subdivisions_in(country_code: str, language: Language) -> list[str]:
+    """The names of a country's top-level subdivisions (provinces, states) in `language`, sorted."""
+    names = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[language.value.lower()], fallback=True)
+    found = pycountry.subdivisions.get(country_code=country_code) or []
+    return sorted((names.gettext(s.name) for s in found if s.parent_code is None), key=searchable)
 
 
 @strawberry.type(description="The hosting provider: its name, brand and contacts, from its branding file.")
@@ -73,7 +84,7 @@ class Provider:
     def support_email(self) -> str:
         return self.brand.support.email
 
-    @strawberry.field(description="As the provider writes it, e.g. +54 11 4000-0000.")
+    @strawberry.field(description="As the provider writes it (spaces, dashes), for people to read and dial.")
     def support_phone(self) -> str | None:
         return self.brand.support.phone
 
@@ -101,6 +112,16 @@ class Provider:
     @strawberry.field(description="Countries to choose an address's from, named in the caller's language.")
     def countries(self) -> list[Country]:
         return countries_in(self.language)
+
+    @strawberry.field(
+        description="Names of a country's provinces or states (ISO 3166-2, top level), to suggest for an address's "
+        "`state` (which stays free text); empty for a code that names no country."
+    )
+    def subdivisions(self, country_code: str) -> list[str]:
+        code = country_code.strip().upper()
+        if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+            return []
+        return subdivisions_in(code, self.language)
 
 
 @strawberry.type

@@ -8,11 +8,11 @@ import { $, esc } from "./ui.js";
 const t = texts({
   es: {
     changeHolderUrl: "Cambiar titularidad", billingUrl: "Facturas", paymentsUrl: "Pagos", couponsUrl: "Cupones de pago",
-    ticketsUrl: "Tickets de soporte", plansUrl: "Contratar planes", support: "Soporte", providerLinks: "Enlaces del proveedor",
+    ticketsUrl: "Tickets de soporte", plansUrl: "Contratar planes", support: "Soporte",
   },
   en: {
     changeHolderUrl: "Change of holder", billingUrl: "Invoices", paymentsUrl: "Payments", couponsUrl: "Payment coupons",
-    ticketsUrl: "Support tickets", plansUrl: "Order plans", support: "Support", providerLinks: "Provider links",
+    ticketsUrl: "Support tickets", plansUrl: "Order plans", support: "Support",
   },
 });
 
@@ -25,6 +25,13 @@ const asked = {}; // language -> the promise of its answer (prose such as the le
 export function provider() {
   asked[lang] ??= gql(PROVIDER).then((data) => data.provider);
   return asked[lang];
+}
+
+// The countries an address may name, by name in the panel's language (asked once per language; screens share it).
+const countryLists = {};
+export function countries() {
+  countryLists[lang] ??= gql(`query Countries { provider { countries { code name } } }`).then((data) => data.provider.countries);
+  return countryLists[lang];
 }
 
 const telephone = (phone) => `tel:${phone.replace(/[^+0-9]/g, "")}`;
@@ -49,13 +56,12 @@ function fillPlaceholders(p) {
   if (logo) {
     logo.hidden = !p.logoUrl;
     if (p.logoUrl) logo.src = p.logoUrl;
-    logo.alt = p.name;
+    logo.alt = name ? "" : p.name; // beside the name, the logo says nothing more (axe: image-redundant-alt)
   }
   const legal = $("#legal");
   if (legal) legal.innerHTML = `<p>${esc(p.legalFooter)}</p><p>${supportContacts(p)}</p>`;
   const nav = $("#provider-links");
   if (nav) {
-    nav.setAttribute("aria-label", t("providerLinks"));
     nav.replaceChildren(...linkList(p).map(({ key, href, text }) => {
       const link = document.createElement("a");
       link.href = href;
