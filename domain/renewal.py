@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from core import activity, events
+from core import activity
 from core.context import Context
 from core.i18n import Messages
 from core.mail import Recipient, queue_mail, recipients_for
@@ -21,6 +21,7 @@ from core.mail_limits import MailKind, mail_wait
 from core.outcome import Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
 from domain.cancellation_rules import ENDED_OR_ENDING, RenewalRefusal, RenewalVerdict, decide_renewal
+from domain.live_cancellations import publish_service
 from domain.services import own_service
 from models import Service
 from models.enums import EmailCategory, Permission, ServiceStatus
@@ -28,8 +29,6 @@ from models.enums import EmailCategory, Permission, ServiceStatus
 SERVICE_ID = ("input", "serviceId")
 # The states in which a service still renews or ends at its due date.
 RUNNING = [ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED]
-# Published when a service changes without a cancellation (renewal switched, the service ended unrenewed).
-SERVICE_CHANGED = "service"
 
 # NOT_FOUND comes from the shared table (core/i18n).
 MESSAGES: Messages = {
@@ -160,8 +159,9 @@ async def set_renewal(ctx: Context, service_id: str, renew: bool) -> Outcome[Ser
 
 async def _switch(ctx: Context, service: Service, renew: bool) -> Service | None:
     """The change itself, if the row still holds the opposite state: with its activity entry, its notice and its
-    live event, all committed together. Turning renewal off over the mail budget is refused (MailRefused, rolled
-    back); turning it back on stops the service's ending, so it is never refused and goes without its notice."""
+    live event (domain/live_cancellations), all committed together. Turning renewal off over the mail budget is
+    refused (MailRefused, rolled back); turning it back on stops the service's ending, so it is never refused and
+    goes without its notice."""
     runtime = ctx.runtime
     now = runtime.clock.now()
     async with runtime.events.transaction():
@@ -216,8 +216,3 @@ async def queue_notice(runtime: Runtime, service: Service, template: str, *, act
         },
         service_id=service.id,
     )
-
-
-def publish_service(service: Service) -> None:
-    """Inside the transaction of a change: subscribers see the service as committed."""
-    events.publish(SERVICE_CHANGED, service.account_id, service_id=service.id)

@@ -16,8 +16,8 @@ from tortoise.expressions import Q
 from core import activity
 from core.deprovision import hook_named
 from core.runtime import Runtime
-from domain.live_cancellations import publish_cancellation
-from domain.renewal import RUNNING, publish_service, queue_notice
+from domain.live_cancellations import publish_cancellation, publish_service
+from domain.renewal import RUNNING, queue_notice
 from models import Cancellation, Service
 from models.enums import CancellationStatus, ServiceStatus
 

@@ -104,6 +104,7 @@ MATRIX: dict[str, Row] = {
 # (a contact holding SECURITY is refused by that rule too).
 ELSEWHERE = {
     "Subscription.cancellationStatusChanged": "test_the_subscription_enforces_its_declaration (below)",
+    "Subscription.serviceStatusChanged": "test_the_subscription_enforces_its_declaration (below)",
     "Mutation.securityPinSet": "tests/test_security_auth.py",
 }
 
@@ -212,10 +213,17 @@ async def test_a_pending_password_change_holds_back_every_declared_field(client,
 
 
 @pytest.mark.parametrize(
+    "document",
+    [
+        "subscription { cancellationStatusChanged { cancellation { id } } }",
+        "subscription { serviceStatusChanged { id } }",
+    ],
+)
+@pytest.mark.parametrize(
     ("permissions", "must_change", "code"),
     [((), False, "FORBIDDEN"), ((Permission.SERVICES,), True, "PASSWORD_CHANGE_REQUIRED")],
 )
-async def test_the_subscription_enforces_its_declaration(runtime, permissions, must_change, code) -> None:
+async def test_the_subscription_enforces_its_declaration(runtime, document, permissions, must_change, code) -> None:
     """The socket closes before this can happen (core/sockets); the declaration still refuses on its own."""
     principal = Principal(
         account_id=1,
@@ -229,9 +237,7 @@ async def test_the_subscription_enforces_its_declaration(runtime, permissions, m
     )
     request = HTTPConnection({"type": "websocket", "headers": [], "path": "/graphql"})
     context = Context(runtime=runtime, request=request, response=None, principal=principal)
-    result = await build_schema().subscribe(
-        "subscription { cancellationStatusChanged { cancellation { id } } }", context_value=context
-    )
+    result = await build_schema().subscribe(document, context_value=context)
     first = await anext(aiter(result)) if hasattr(result, "__aiter__") else result
     assert first.errors[0].extensions["code"] == code
 

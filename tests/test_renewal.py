@@ -15,7 +15,8 @@ from core.runtime import Runtime
 from domain.renewal_worker import end, end_due
 from models.enums import CancellationStatus, Language, PaymentMethod, ServiceStatus
 from tests.conftest import HOLDER
-from tests.helpers import emailed_code, wait_for_mail
+from tests.helpers import emailed_code, session_cookie, wait_for_mail
+from tests.live_server import graphql_socket
 from tests.test_real_clients import partner_token
 from tests.test_subscriptions import CONFIRM, REQUEST
 
@@ -318,3 +319,32 @@ async def test_a_concurrent_burst_of_toggles_applies_each_change_once(client, fa
     notices = await models.MailMessage.filter(service_id=service.id, template__startswith="renewal_").count()
     assert notices == len(changes), "one notice per change"
     await wait_for_mail(smtp_sink, HOLDER, len(changes))
+
+
+async def test_subscribers_see_renewal_switched_and_the_service_ended(port, client, factory, clock, runtime) -> None:
+    account = await factory.account(email="vivo.renovacion@example.net")
+    service = await factory.service(account, next_due_date=DUE)
+    ending = await factory.service(account, "Dominio extra", next_due_date=DUE)
+    await at(clock, client, account, ARGENTINA_DEADLINE - timedelta(minutes=30))
+    assert (await switch(client, ending, renew=False))["errors"] == []
+    subscription = "subscription($s: ID) { serviceStatusChanged(serviceId: $s) { id status renewal { renews } } }"
+    async with (
+        graphql_socket(port, cookie=session_cookie(client)) as everything,
+        graphql_socket(port, cookie=session_cookie(client)) as one,
+    ):
+        for socket, scope in ((everything, None), (one, gid(service))):
+            assert (await socket.init())["type"] == "connection_ack"
+            await socket.subscribe(subscription, {"s": scope})
+        first = (await everything.next_data())["serviceStatusChanged"]
+        assert first == {"id": gid(ending), "status": "ACTIVE", "renewal": {"renews": False}}, "current state first"
+        assert (await switch(client, service, renew=False))["errors"] == []
+        off = {"id": gid(service), "status": "ACTIVE", "renewal": {"renews": False}}
+        assert (await everything.next_data())["serviceStatusChanged"] == off
+        assert (await one.next_data())["serviceStatusChanged"] == off, "its service only, nothing before"
+        clock.set(ARGENTINA_DEADLINE)
+        assert await end_due(runtime) == 2
+        ended = {"id": gid(service), "status": "CANCELLED", "renewal": {"renews": False}}
+        assert (await one.next_data())["serviceStatusChanged"] == ended
+        both = [(await everything.next_data())["serviceStatusChanged"] for _ in range(2)]
+        assert sorted(event["id"] for event in both) == sorted([gid(service), gid(ending)])
+        assert {event["status"] for event in both} == {"CANCELLED"}
