@@ -1,6 +1,6 @@
 // Received emails (seed 004 5.3): search, the list, the open message beside it, its HTML on request, resending.
 import { gql } from "../lib/api.js";
-import { dateTime, label, texts } from "../lib/i18n.js";
+import { dateTime, label, lang, texts } from "../lib/i18n.js";
 import { may } from "../lib/session.js";
 import { button, clearMessages, esc, field, form, payloadErrors, say, view } from "../lib/ui.js";
 
@@ -35,13 +35,15 @@ const MESSAGE = "id subject category queuedAt textBody deliveryStatus recipients
 // sandboxed without scripts or same origin, and its own policy allows embedded images and inline styles only.
 const FRAME_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'";
 
+// In the list, the day and the minute are enough; the open message shows the full time.
+const shortDate = (value) => new Date(value).toLocaleString(lang, { dateStyle: "short", timeStyle: "short" });
 const countText = (n) => (n === 1 ? t("countOne") : t("count").replace("{n}", n));
 
 function row(message, index) {
   const tr = document.createElement("tr");
   tr.className = "mail";
-  tr.innerHTML = `<td class="mail-date">${esc(dateTime(message.queuedAt))}</td><td>${esc(message.subject || t("noSubject"))}</td>
-    <td>${esc(label(message.category))}</td><td><button type="button" data-open="${index}">${t("view")}</button></td>`;
+  tr.innerHTML = `<td class="mail-date">${esc(shortDate(message.queuedAt))}</td><td class="mail-subject">${esc(message.subject || t("noSubject"))}</td>
+    <td class="mail-kind">${esc(label(message.category))}</td><td class="mail-open"><button type="button" data-open="${index}">${t("view")}</button></td>`;
   return tr;
 }
 
@@ -152,10 +154,11 @@ export async function mailView(search = "") {
   panel.setAttribute("aria-live", "polite");
   panel.innerHTML = `<p>${t("chooseMessage")}</p>`;
   // A re-sent copy is the newest message: it goes first in the list (its index is the next free one).
+  let total = page.totalCount;
   const resent = (message) => {
     messages.push(message);
+    count.textContent = countText(++total);
     body.prepend(row(message, messages.length - 1));
-    list.hidden = false;
   };
   list.addEventListener("click", (event) => {
     const n = event.target.dataset?.open;
