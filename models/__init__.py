@@ -12,6 +12,9 @@ from models.outbox import OutboxMessage
 from models.recovery import RecoveryRequest
 from models.service import Service
 from models.session import Session
+from models.webhook_delivery import WebhookDelivery
+from models.webhook_endpoint import WebhookEndpoint
+from models.webhook_event import WebhookEvent
 
 __all__ = [
     "Account",
@@ -27,4 +30,7 @@ __all__ = [
     "RecoveryRequest",
     "Service",
     "Session",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

@@ -12,6 +12,9 @@ class Account(Model):
     pin_hash = fields.CharField(max_length=255, null=True)
     created_at = fields.DatetimeField()
     password_changed_at = fields.DatetimeField(null=True)
+    # The last webhook event's number (core/webhook_events): raised in the transaction of each event, so the
+    # account's events are numbered in commit order, without gaps or repeats.
+    webhook_sequence = fields.IntField(default=0)
 
     class Meta:
         table = "account"

@@ -79,3 +79,9 @@ class DeliveryStatus(StrEnum):
 
 
 ALL_PERMISSIONS = frozenset(Permission)
+
+
+class WebhookDeliveryStatus(StrEnum):
+    PENDING = "PENDING"
+    DELIVERED = "DELIVERED"
+    FAILED = "FAILED"
