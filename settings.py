@@ -127,6 +127,14 @@ def _is_keyring_entry(entry: str) -> bool:
     return bool(KEY_ID.fullmatch(key_id)) and len(raw) == 32 and len(key) == 44
 
 
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
 def registrable_domain(host: str) -> str:
     """The part of a host name that browsers treat as its site, by a simple rule instead of the public
     suffix list: the last two labels (proveedor.com), or three when the second-to-last is a generic
@@ -480,6 +488,47 @@ class Settings:
         30,
         "emails that a customer's actions may trigger per account and hour",
         POSITIVE,
+    )
+
+    webhook_timeout_seconds: int = setting(
+        "WEBHOOK_TIMEOUT_SECONDS", 10, "how long a webhook delivery waits for the receiver's answer", POSITIVE
+    )
+    webhook_first_retry_seconds: int = setting(
+        "WEBHOOK_FIRST_RETRY_SECONDS",
+        30,
+        "the wait after a webhook delivery's first failure; each later wait doubles (with up to 20% jitter either"
+        " way)",
+        POSITIVE,
+    )
+    webhook_max_retry_minutes: int = setting(
+        "WEBHOOK_MAX_RETRY_MINUTES", 240, "the longest wait between two attempts of a webhook delivery", POSITIVE
+    )
+    webhook_retry_hours: int = setting(
+        "WEBHOOK_RETRY_HOURS",
+        72,
+        "how long after its event a webhook delivery is still retried; then it is marked failed",
+        POSITIVE,
+    )
+    webhook_disable_after_days: int = setting(
+        "WEBHOOK_DISABLE_AFTER_DAYS",
+        5,
+        "a webhook endpoint whose every delivery failed for this long is disabled (an operator log line says so)",
+        POSITIVE,
+    )
+    webhook_secret_overlap_hours: int = setting(
+        "WEBHOOK_SECRET_OVERLAP_HOURS",
+        24,
+        "after `cli.py webhook-rotate`, how long deliveries are also signed with the previous secret",
+        POSITIVE,
+    )
+    webhook_allowed_networks: tuple[str, ...] = setting(
+        "WEBHOOK_ALLOWED_NETWORKS",
+        (),
+        "networks that webhooks may be delivered to although they are not public (loopback, private, link-local,"
+        " CGNAT, metadata, ... are refused otherwise, also in their IPv4-mapped, 6to4 and NAT64 forms), e.g."
+        " `10.0.5.0/24` for a billing system on the provider's own network",
+        Rule(_is_network, "{value!r} is not a network (e.g. 10.0.5.0/24)", "comma-separated networks (CIDR)"),
+        read=_comma_list,
     )
 
     @property
