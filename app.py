@@ -46,6 +46,7 @@ from core.csrf import (
     CrossSiteRequestGuard,
 )
 from core.db import close_database, open_database
+from core.errors import message_language
 from core.http import (
     BodyLimit,
     PrivateToCredentials,
@@ -168,7 +169,8 @@ class GraphQLApp(GraphQL[Context, None]):
             return error_response(refused.status_code, code, refused.reason)
         except Exception as exc:
             error_id = report_unexpected(exc, request.url.path)
-            return error_response(500, "INTERNAL_SERVER_ERROR", unexpected_message(error_id), errorId=error_id)
+            message = unexpected_message(error_id, message_language(request.headers.get("accept-language")))
+            return error_response(500, "INTERNAL_SERVER_ERROR", message, errorId=error_id)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """The vendored GraphiQL with a fresh nonce for its bootstrap and the policy that allows only it."""

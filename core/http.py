@@ -12,6 +12,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.errors import message_language
+from core.i18n import Localized
 from core.ratelimit import Quota
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -173,7 +175,9 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        refusal = error_response(413, "REQUEST_TOO_LARGE", f"Request body over {self.limit} bytes.")
+        language = message_language(Headers(scope=scope).get("accept-language"))
+        message = Localized(f"El pedido supera los {self.limit} bytes.", f"Request body over {self.limit} bytes.")
+        refusal = error_response(413, "REQUEST_TOO_LARGE", message.in_language(language))
         await refusal(scope, receive, send)
 
 

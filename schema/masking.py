@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Iterator
 
 from graphql import GraphQLError, GraphQLSyntaxError, VariableDefinitionNode
 from strawberry.extensions import MaskErrors
 
-from core.errors import ApiError
+from core.context import Context
+from core.errors import ApiError, localize, message_language
+from core.i18n import Localized
 from core.logs import scrubbed_trace
+from models.enums import Language
 
 log = logging.getLogger("clientpanel.errors")
-UNEXPECTED = "Unexpected error."
+UNEXPECTED = Localized("Error inesperado.", "Unexpected error.")
 SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")  # up to its question mark: the names it lists have none
 
 
@@ -65,20 +69,32 @@ def report_unexpected(exc: BaseException, where: object) -> str:
     return error_id
 
 
-def unexpected_message(error_id: str) -> str:
-    return f"{UNEXPECTED} (id {error_id})"
+def unexpected_message(error_id: str, language: Language = Language.EN) -> str:
+    return f"{UNEXPECTED.in_language(language)} (id {error_id})"
 
 
 class MaskUnexpectedErrors(MaskErrors):
-    """Replaces unexpected exceptions with "Unexpected error." plus an id that is also logged."""
+    """Replaces unexpected exceptions with "Unexpected error." plus an id that is also logged; top-level messages
+    leave in the request's language (core/errors)."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=lambda error: not is_expected(error), error_message=UNEXPECTED)
+        super().__init__(should_mask_error=lambda error: not is_expected(error), error_message=UNEXPECTED.english)
+
+    @property
+    def language(self) -> Language:
+        context = self.execution_context.context
+        asked = context.request.headers.get("accept-language") if isinstance(context, Context) else None
+        return message_language(asked)
+
+    def on_operation(self) -> Iterator[None]:
+        yield from super().on_operation()
+        result = self.execution_context.result
+        localize(list(getattr(result, "errors", None) or []), self.language)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         error_id = report_unexpected(error.original_error or error, error.path)
         return GraphQLError(
-            message=unexpected_message(error_id),
+            message=unexpected_message(error_id, self.language),
             nodes=error.nodes,
             path=error.path,
             extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},

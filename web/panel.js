@@ -43,22 +43,22 @@ function followPreference(viewer) {
 async function route() {
   const params = new URLSearchParams(location.search);
   const signedOutPage = SIGNED_OUT_PAGES[location.pathname];
-  if (signedOutPage && params.get("token")) { showMenus("out", SCREENS); return signedOutPage(params.get("token"), route); }
+  if (signedOutPage && params.get("token")) { showMenus("out", SCREENS, signOut); return signedOutPage(params.get("token"), route); }
   const { viewer } = await gql(VIEWER);
   remember(viewer);
-  if (!viewer) { showMenus("out", SCREENS); return location.hash === "#recover" ? recoveryView() : signInView(route); }
+  if (!viewer) { showMenus("out", SCREENS, signOut); return location.hash === "#recover" ? recoveryView() : signInView(route); }
   followPreference(viewer);
   me.name = await nameOf(viewer);
   $("#who").textContent = me.name;
   if (viewer.mustChangePassword) {
-    showMenus("password", SCREENS);
+    showMenus("password", SCREENS, signOut);
     view().replaceChildren(passwordForm(route));
     return flash(t("mustChange"), "warning");
   }
   const chosen = location.hash.slice(1);
   const allowed = (key) => SCREENS[key] && (!SCREENS[key].needs || may(SCREENS[key].needs));
   const key = allowed(chosen) ? chosen : (may("PROFILE") ? "holder" : "home");
-  showMenus("in", SCREENS, key);
+  showMenus("in", SCREENS, signOut, key);
   return SCREENS[key].show();
 }
 
@@ -92,12 +92,14 @@ function signedOut() {
   if (!languageChosen()) { setLang("es", false); translateStatic(); }
 }
 
-$("#signout").addEventListener("click", async () => {
+// "Salir" (seed 004): the session ends here and on the server.
+async function signOut() {
   await gql(`mutation SignOut { signOut { errors { message } } }`);
   signedOut();
   history.replaceState(null, "", "/");
   await navigate();
-});
+}
+
 // The session ended while the page was open (idle, or ended elsewhere): back to the sign-in form, saying why.
 window.addEventListener("panel:signed-out", async () => {
   if (!me.viewer) return;

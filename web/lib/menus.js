@@ -3,7 +3,11 @@
 // from a disclosure button (aria-expanded); Escape closes it and gives the focus back to its button.
 import { t } from "./i18n.js";
 import { may } from "./session.js";
-import { $ } from "./ui.js";
+import { $, button } from "./ui.js";
+
+// The account menu of seed 004: the screen each item opens (shown only when permitted) and its words; then "Salir".
+const ACCOUNT_ITEMS = [["holder", "editAccount"], ["contacts", "contactsMenu"], ["security", "changePasswordMenu"], ["mail", "navMail"]];
+const shown = { screens: {}, current: null, signOut: () => {} };
 
 // Opens and closes `panel` from `button`; `setOpen(open)` shows it. A click outside closes it, and so does focus
 // moving elsewhere when `focusBound` (a phone's left menu stays open while the person tabs towards it).
@@ -23,7 +27,34 @@ function disclosure(button, panel, setOpen, focusBound) {
   return open;
 }
 
-const accountMenu = disclosure($("#account-button"), $("#account-menu"), (open) => { $("#account-menu").hidden = !open; }, true);
+const permitted = (hash) => shown.screens[hash] && (!shown.screens[hash].needs || may(shown.screens[hash].needs));
+
+function link(hash, words) {
+  const element = document.createElement("a");
+  element.href = `#${hash}`;
+  element.textContent = words;
+  if (hash === shown.current) element.setAttribute("aria-current", "page");
+  return element;
+}
+
+const listItem = (content) => {
+  const item = document.createElement("li");
+  item.append(content);
+  return item;
+};
+
+// The account menu's items exist only while it is open (a closed menu leaves no hidden links behind).
+function fillAccountMenu(open) {
+  const menu = $("#account-menu");
+  menu.hidden = !open;
+  if (!open) return menu.replaceChildren();
+  const signOut = button(t("signOut"), "sign-out", () => shown.signOut());
+  signOut.id = "signout";
+  const items = shown.current === null ? [] : ACCOUNT_ITEMS.filter(([hash]) => permitted(hash)).map(([hash, key]) => link(hash, t(key)));
+  return menu.replaceChildren(...[...items, signOut].map(listItem));
+}
+
+const accountMenu = disclosure($("#account-button"), $("#account-menu"), fillAccountMenu, true);
 // On a wide screen the left menu is always shown (CSS); on a phone only while open.
 const sectionsMenu = disclosure($("#menu-toggle"), $("#sidebar"), (open) => $("#sidebar").classList.toggle("open", open), false);
 
@@ -33,30 +64,14 @@ export function closeMenus() {
   sectionsMenu(false);
 }
 
-function markCurrent(link, current) {
-  if (link.getAttribute("href") === `#${current}`) link.setAttribute("aria-current", "page");
-  else link.removeAttribute("aria-current");
-}
-
-// The menus for `state`: "out" (none), "password" (only "Salir": a new password comes first) or "in"; `screens`
-// (SCREENS) make the left menu, each shown only when permitted, `current` is the screen on show.
-export function showMenus(state, screens, current = null) {
+// The menus for `state`: "out" (none), "password" (only "Salir": a new password comes first) or "in" with `current`,
+// the screen on show. The left menu lists `screens` (SCREENS) that are permitted; `signOut` is what "Salir" does.
+export function showMenus(state, screens, signOut, current = null) {
+  Object.assign(shown, { screens, signOut, current: state === "in" ? current : null });
   $("#sidebar").hidden = state !== "in";
   $("#menu-toggle").hidden = state !== "in";
   $("#account").hidden = state === "out";
   closeMenus();
-  const allowed = Object.entries(screens).filter(([, screen]) => !screen.needs || may(screen.needs));
-  $("#sections").replaceChildren(...(state === "in" ? allowed : []).map(([hash, screen]) => {
-    const item = document.createElement("li");
-    const link = document.createElement("a");
-    link.href = `#${hash}`;
-    link.textContent = t(screen.label);
-    markCurrent(link, current);
-    item.append(link);
-    return item;
-  }));
-  document.querySelectorAll("#account-menu a").forEach((link) => {
-    link.parentElement.hidden = state !== "in" || (Boolean(link.dataset.needs) && !may(link.dataset.needs));
-    markCurrent(link, current);
-  });
+  const sections = state === "in" ? Object.keys(screens).filter(permitted) : [];
+  $("#sections").replaceChildren(...sections.map((hash) => listItem(link(hash, t(screens[hash].label)))));
 }

@@ -33,21 +33,26 @@ export function payloadErrors(payload, anchor = null) {
   return Boolean(text);
 }
 
-// A form whose messages go next to its submit button; `onSubmit(values, form, button)`.
+// A form whose messages go next to its submit button; `onSubmit(values, form, button)`. While it is sent, another
+// submit is ignored and the button says it is busy (aria-disabled: a disabled button would lose the focus).
 export function form(html, onSubmit) {
   const element = document.createElement("form");
   element.innerHTML = html;
+  let busy = false;
   element.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (busy) return;
+    busy = true;
     clearMessages();
     const submitter = event.submitter || element.querySelector("button");
-    if (submitter) submitter.disabled = true;
+    submitter?.setAttribute("aria-disabled", "true");
     try {
       await onSubmit(Object.fromEntries(new FormData(element)), element, submitter);
     } catch (error) {
       say(submitter, error.message, "error");
     } finally {
-      if (submitter) submitter.disabled = false;
+      busy = false;
+      submitter?.removeAttribute("aria-disabled");
     }
   });
   return element;
