@@ -24,6 +24,8 @@ class WebhookDelivery(Model):
     endpoint_id: int
     status = fields.CharEnumField(WebhookDeliveryStatus, max_length=10, default=WebhookDeliveryStatus.PENDING)
     attempts = fields.IntField(default=0)
+    # When it was (re)scheduled: it is retried until WEBHOOK_RETRY_HOURS after, then it has failed.
+    scheduled_at = fields.DatetimeField()
     next_attempt_at = fields.DatetimeField()
     lease_until = fields.DatetimeField(null=True)
     claim_token = fields.CharField(max_length=32, null=True)

@@ -6,54 +6,54 @@ RUN_IN_TRANSACTION = True
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return """
         CREATE TABLE IF NOT EXISTS "webhook_endpoint" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "url" VARCHAR(2000) NOT NULL,
-    "event_types" JSONB NOT NULL,
+    "event_types" JSON NOT NULL,
     "secret" VARCHAR(300) NOT NULL,
     "previous_secret" VARCHAR(300),
-    "previous_secret_until" TIMESTAMPTZ,
-    "enabled" BOOL NOT NULL,
-    "failing_since" TIMESTAMPTZ,
-    "disabled_at" TIMESTAMPTZ,
-    "created_at" TIMESTAMPTZ NOT NULL
+    "previous_secret_until" TIMESTAMP,
+    "enabled" INT NOT NULL,
+    "failing_since" TIMESTAMP,
+    "disabled_at" TIMESTAMP,
+    "created_at" TIMESTAMP NOT NULL
 );
         CREATE TABLE IF NOT EXISTS "webhook_event" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "webhook_id" VARCHAR(40) NOT NULL UNIQUE,
     "sequence" INT NOT NULL,
     "type" VARCHAR(60) NOT NULL,
     "resource_id" VARCHAR(100) NOT NULL,
     "resource_version" INT,
     "payload" TEXT NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
     "account_id" INT NOT NULL REFERENCES "account" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_webhook_eve_account_c628d6" UNIQUE ("account_id", "sequence")
 );
         CREATE TABLE IF NOT EXISTS "webhook_delivery" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
-    "status" VARCHAR(10) NOT NULL,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "status" VARCHAR(10) NOT NULL /* PENDING: PENDING\nDELIVERED: DELIVERED\nFAILED: FAILED */,
     "attempts" INT NOT NULL,
-    "next_attempt_at" TIMESTAMPTZ NOT NULL,
-    "lease_until" TIMESTAMPTZ,
+    "scheduled_at" TIMESTAMP NOT NULL,
+    "next_attempt_at" TIMESTAMP NOT NULL,
+    "lease_until" TIMESTAMP,
     "claim_token" VARCHAR(32),
     "last_status_code" INT,
     "last_error" VARCHAR(200),
-    "delivered_at" TIMESTAMPTZ,
+    "delivered_at" TIMESTAMP,
     "endpoint_id" INT NOT NULL REFERENCES "webhook_endpoint" ("id") ON DELETE CASCADE,
     "event_id" INT NOT NULL REFERENCES "webhook_event" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_webhook_del_event_i_4cd663" UNIQUE ("event_id", "endpoint_id")
 );
 CREATE INDEX IF NOT EXISTS "idx_webhook_del_status_5b6f00" ON "webhook_delivery" ("status", "next_attempt_at");
-COMMENT ON COLUMN "webhook_delivery"."status" IS 'PENDING: PENDING\nDELIVERED: DELIVERED\nFAILED: FAILED';
         ALTER TABLE "account" ADD "webhook_sequence" INT NOT NULL DEFAULT 0;"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
         ALTER TABLE "account" DROP COLUMN "webhook_sequence";
-        DROP TABLE IF EXISTS "webhook_delivery";
         DROP TABLE IF EXISTS "webhook_event";
-        DROP TABLE IF EXISTS "webhook_endpoint";"""
+        DROP TABLE IF EXISTS "webhook_endpoint";
+        DROP TABLE IF EXISTS "webhook_delivery";"""
 
 
 MODELS_STATE = (
@@ -140,18 +140,18 @@ MODELS_STATE = (
     "sxq9XAHomUbNeU2jl+orzxzn6ISenNgNshnWO8GVppMTmWcOmxutRhWILBXHQTU1hd6Lbg"
     "Wh96JbKPTiV1mh13eBoyFllGaLKsY5SyUezo0UZ5emVXkYiXNYpcVankbiG1p+TyN9BYuV"
     "bX+/jmradyg2XLLJSZkt9ylsjH9g0nqvRt1fO+Ax2sKRYLyxMeq/EZbeX1MR6mRG8N+kGf"
-    "iQZuAWHjSIIr47bIh3tuHj24jxa3U4+KJOcMT49nYf9TpOq8h5p8Vi3mleypNlDPYr3sky"
-    "Bq9M9ZfpPl8Hn2W6z4OWMYgOoBlI0mTYm2ikUlvO71KyUsTBDqBHClEtBwBJK3cInneIWC"
-    "tlM+0RVNJmSlmuAsWfEdYUicT0ZYPp1rayo0kvMhqpcXctQ7mqYS89vF62mG7tVfvDN9Wj"
-    "qBBnF0YOjadbJhQbT9N8etl4mh4nMiK2VUvrSYkp1HcopoESd7VDMwdwlXWovoBdUcIuFb"
-    "FzMna4Goed5YD++3Q8KpMRtmSkdG0anvK7YpluY6ts5+d7HxoYU2Xhm5ZnQvct/ry/MZqg"
-    "9yFuY5gyknauSi5ZEJcQoXEHZJVcFxgOYIrVSCgEHP+NBGpsHPBo2r6rsYNNIRVPqz8E6P"
-    "Xsv4WdSD2fbz0fY0wRlEqP9qeo5Nn+6mf773XTCk5lm5FaxDLBcsRyYvE8sZamG8yROpbS"
-    "LKnkM898lkfXhGVzzsJY5ah75OYwadobywluSsBaO9l/2GPcGZNtiSkrNulWsGNtm+45Aj"
-    "AV1uvi6s94WydjAKVt65C2rZjlNHCLFc8slXCnvS+qaJwXxQpnPo/ldrRXH8FpEukBo6gW"
-    "ARoMgzZuL6Bh6rLKgL0sHrCXuQGL5AjbdwzAuDAQZAJCfVrJHHVaYo46zZujtrAhuSdOqV"
-    "JxmaCRypCp/Gqx0Z8tW6cM5hn4UQBtikSIgVymnKjfZuXeg61uMhyPPsXNSZeCTHHySvRE"
-    "edK0mRVLHonkKomftGwc1bLRQ9Abqw7FphG9OSmzZuhJGxmL06ZF8KTEXlEoIBfrJMWCcT"
-    "vFOLLKVJUsHahVSZWpXJ4OPKkYEI6aC4huI9oePlVOjdYtDnVKkRw+zOk4cvDeApoYfBr7"
-    "38z++D9uEDVK"
+    "iQZuAWHjSIIr47bIh3tuHj24jxa3U4+KJOcMT49nYf9TpOq8h5p8Vi3mleypNlDPYr3rnG"
+    "Ciz9egF+JK0063Ct9MuKFa+M4TKz6+vgs8zsetCKFdFZQwMpFQxiCI1UGkbyAoksCnKwXA"
+    "OR7ltL9iNp5Q7B8w4RGyDYrLgElTSPU5arwMbDCGuKRGL6sm18a0bb0Xob2QfVuLuWoVzV"
+    "hpseXi8bx7emyf3hm+pRVIizCyOHdvItE4rt5Gk+vWwnT48TGfzcqqX1pMTq7TsU00BJZI"
+    "JDMwdwlWCqvoBdUcIuFbFzMna4Goed5YD++3Q8KpMRtmSkdG0anvK7YpluY6ts5+d7HxoY"
+    "U2Xhm5ZnQvct/ry/MXob9iFuY5gyknauIDJZ+5gQoXEHZEFkFxgOYArLSSgEHP+NxORsHP"
+    "Bo2r6rsYNNIRVPqz8E6PXsv4WdSD2fbz0fY0wRlEqzOKSoZBqH6mkc7nXTCg7gm5FaxDLB"
+    "csRyYvE8sZamG8yROpbSLKnkM898lqcUhWVzzsJYJatB5OYwadoby2F9SmxiO9l/2BP7GZ"
+    "NtiSkrNulWsGNtm+452DMVwe3iQt94WyfDPaVt65C2rZjlNHCLFc8slXAH+y+qaJwXxQpn"
+    "PmXpdrRXH8FpEukBo6gWARoMgzZuL6Bh6rLKgL0sHrCXuQGL5AjbdwzAuDAQZAJCfVrJHH"
+    "VaYo46zZujtrAhuSfOnlNxmaCRypCp/Gqx0Z8tW6cM5hn4UQBtikSIgVymnKjfZuXeg61u"
+    "MhyPPsXNSZeCzGbzSvREeai4mRVLnn7lKl+jtGwc1bLRQ9Abqw7FphG9OSmzZuhJGxmL06"
+    "ZF8KTEXlEoIBfrJMWCcTvFOLKgWJWELKhVSUGxXEoWPKkYEI6aC4huI9oeTiBAjdYtDnVK"
+    "kRw+zOk4cvDeApoYfBr738z++D/j59Hs"
 )
