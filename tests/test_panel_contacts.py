@@ -8,6 +8,7 @@ and the real SMTP sink.
 - A contact with CONTACTS sees every contact but edits only those whose permissions they hold, can only give
   permissions they hold (the others disabled, saying why), and is offered nothing that would end or narrow their
   own access.
+- Giving a permission long after signing in asks for the password in the page's dialog; taking one away does not.
 - Every state passes axe-core, shows no raw code or refusal, and fits a phone without sideways scrolling.
 """
 
@@ -15,14 +16,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
 import models
 from tests.conftest import BROWSER_PORT
-from tests.helpers import emailed_token
+from tests.helpers import PASSWORD, emailed_token
 from tests.panel import (
+    DESKTOP,
     VIEWPORTS,
     assert_accessible,
     assert_clean,
@@ -245,3 +248,31 @@ async def test_a_contact_with_contacts_acts_only_within_their_own_permissions(pa
     await expect(page.locator(".contact-add + .msg")).to_have_text("Contacto Pedro Gómez eliminado.")
     await assert_fine(page)
     assert not await models.Contact.filter(email="debil@example.com").exists()
+
+
+async def test_giving_a_permission_long_after_sign_in_asks_for_the_password_in_the_page(
+    app, browser, factory, clock
+) -> None:
+    account = await factory.account(email=HOLDER)
+    pedro = await factory.contact(account, "pedro@example.com", first_name="Pedro", permissions=["SERVICES", "MAIL"])
+    async with open_panel(app, browser, DESKTOP) as page:
+        await open_contacts(page, account.client_number)
+        clock.advance(timedelta(minutes=6))  # the sign-in no longer proves who is there (STEP_UP_MINUTES is 5)
+        await edit(page, "pedro@example.com")
+        await page.uncheck("#contact-permissions-MAIL")
+        await save_says(page, "Cambios guardados.")  # taking a permission away needs no proof
+        await expect(page.get_by_role("dialog")).to_have_count(0)
+
+        await page.check("#contact-permissions-SECURITY")
+        await page.click("#contact-save")
+        dialog = page.get_by_role("dialog")
+        await expect(dialog).to_be_visible()
+        await assert_accessible(page)
+        await dialog.locator("input[type=password]").fill(PASSWORD)
+        await page.keyboard.press("Enter")
+        await expect(dialog).to_have_count(0)
+        saved = page.locator("#contact-save + .msg")
+        await in_viewport_with_role(saved, "status")
+        await expect(saved).to_have_text("Cambios guardados.")
+        await assert_clean(page)
+    assert sorted((await models.Contact.get(id=pedro.id)).permissions) == ["SECURITY", "SERVICES"]

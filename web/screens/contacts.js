@@ -4,6 +4,7 @@
 // it holds, and only permissions the viewer holds can be granted. Nobody is offered to end or narrow their own access
 // here (the holder does that), so the screen never pulls the ground from under the person using it.
 import { gql, withStepUp } from "../lib/api.js";
+import { countries } from "../lib/branding.js";
 import { label, lang, texts } from "../lib/i18n.js";
 import { may } from "../lib/session.js";
 import { button, esc, form, payloadErrors, say, view } from "../lib/ui.js";
@@ -114,7 +115,6 @@ const FIELDS = `id firstName lastName companyName email phone active permissions
   version address { street neighborhood city state postalCode countryCode }`;
 const CONTACTS = `query Contacts($after: String) { viewer { contact { id } account { contacts(first: 100, after: $after) {
   pageInfo { hasNextPage endCursor } edges { node { ${FIELDS} } } } } } }`;
-const COUNTRIES = `query Countries { provider { countries { code name } } }`;
 const CREATE = `mutation ContactCreate($i: ContactCreateInput!) { contactCreate(input: $i) { contact { ${FIELDS} } errors { code field message } } }`;
 const UPDATE = `mutation ContactUpdate($i: ContactUpdateInput!) { contactUpdate(input: $i) { contact { ${FIELDS} } errors { code field message } } }`;
 const DELETE = `mutation ContactDelete($i: ContactDeleteInput!) { contactDelete(input: $i) { errors { code field message } } }`;
@@ -122,13 +122,13 @@ const RESEND = `mutation ContactInvitationResend($i: ContactInvitationResendInpu
 
 // What the screen shows: the account's contacts, who is looking, and the countries an address may name.
 const state = { contacts: [], selfId: null, countries: [] };
-const countriesByLang = {};
 
 const fullName = (c) => `${c.firstName} ${c.lastName}`.trim();
 const unheld = (c) => c.permissions.filter((p) => !may(p));
 const fill = (key, values) => Object.entries(values).reduce((text, [name, value]) => text.replace(`{${name}}`, value), t(key));
 
 async function load() {
+  const countryList = countries();
   const contacts = [];
   let after = null;
   do {
@@ -138,9 +138,8 @@ async function load() {
     state.selfId = viewer.contact?.id ?? null;
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after);
-  countriesByLang[lang] ??= (await gql(COUNTRIES)).provider.countries;
   state.contacts = contacts;
-  state.countries = countriesByLang[lang];
+  state.countries = await countryList;
 }
 
 export async function contactsView() {
@@ -158,6 +157,7 @@ function render(chosen) {
   section.querySelectorAll("tr.contact").forEach((row) => {
     const contact = state.contacts.find((c) => c.id === row.dataset.contact);
     if (!unheld(contact).length) row.querySelector(".contact-actions").append(editButton(contact));
+    row.classList.toggle("contact-chosen", contact === chosen);
   });
   if (chosen) section.append(editor(chosen === "new" ? null : chosen));
   view().replaceChildren(section);
