@@ -90,6 +90,7 @@ async def test_security_page_meter_pin_and_sessions(page, factory) -> None:
     await shot(page, "security")
     await page.click("#lang")
     await expect(page.locator("a[href='#security']")).to_have_text("Security")
+    await page.click("#account-button")
     await page.click("#signout")
     await expect(page.locator("#signin-button")).to_be_visible()
 
@@ -101,7 +102,7 @@ async def test_recover_access_from_the_sign_in_page(page, factory, smtp_sink, ru
     await page.select_option("[name=method]", "CLIENT_NUMBER")
     await page.fill("[name=value]", account.client_number)
     await page.click("#recover-button")
-    await expect(page.locator("#recover-button + [role=status]")).to_contain_text("le enviamos un email")
+    await expect(page.locator("#recover-button + [role=status]")).to_contain_text("llegará un email")
     await process_due(runtime)  # the recovery worker's pass: it matches the request and mails the link
     [link_mail] = await wait_for_mail(smtp_sink, HOLDER)
     token = re.search(r"/recuperar\?token=([\w-]+)", link_mail.text).group(1)
@@ -124,10 +125,10 @@ def test_readme_shows_a_screenshot() -> None:
 
 async def test_sensitive_changes_long_after_sign_in_ask_for_the_password_again(page, factory, smtp_sink, clock) -> None:
     """Step-up in the panel: the PIN form re-proves identity with the password it already asks for;
-    a new primary email asks for it in a prompt, then a link goes to the new address."""
+    a new primary email asks for it in a dialog, then a link goes to the new address."""
     account = await factory.account(email=HOLDER)
     await sign_in(page, account.client_number)
-    await expect(page.locator("#signout")).to_be_visible()
+    await expect(page.locator("#account-button")).to_be_visible()
     clock.advance(timedelta(minutes=10))
     await page.click("a[href='#security']")
     await page.fill("#pin-submit >> xpath=.. >> [name=currentPassword]", PASSWORD)
@@ -137,18 +138,13 @@ async def test_sensitive_changes_long_after_sign_in_ask_for_the_password_again(p
     assert (await models.Account.get(id=account.id)).pin_hash is not None
 
     clock.advance(timedelta(minutes=10))
-    prompts: list[str] = []
-
-    async def answer(dialog) -> None:
-        prompts.append(dialog.message)
-        await dialog.accept(PASSWORD)
-
-    page.on("dialog", answer)
     await page.click("a[href='#holder']")
     await page.fill("[name=email]", "nuevo.titular@example.net")
     await page.click("#holder-save")
+    dialog = page.get_by_role("dialog")
+    await expect(dialog).to_contain_text("confirme su clave actual")
+    await dialog.get_by_label("Clave actual").fill(PASSWORD)
+    await dialog.get_by_role("button", name="Confirmar").click()
     await expect(page.locator("#holder-save + [role=status]")).to_contain_text("nuevo.titular@example.net")
-    assert prompts
-    assert "clave" in prompts[0]
     assert (await models.Holder.get(account_id=account.id)).email == HOLDER
     await wait_for_mail(smtp_sink, "nuevo.titular@example.net")
