@@ -76,10 +76,19 @@ async def test_the_account_menu_hangs_from_the_name_by_mouse_and_keyboard(deskto
     # The sections are in the left menu, always shown on a wide screen.
     menu = page.locator("#menu")
     await expect(menu.get_by_role("link")).to_have_text(
-        ["Inicio", "Datos del titular", "Servicios", "Contactos", "Emails Recibidos", "Seguridad", "Acceso para integraciones"]
+        [
+            "Inicio",
+            "Datos del titular",
+            "Servicios",
+            "Contactos",
+            "Emails Recibidos",
+            "Seguridad",
+            "Acceso para integraciones",
+        ]
     )
     menu_box, view_box = await menu.bounding_box(), await page.locator("#view").bounding_box()
-    assert menu_box is not None and view_box is not None
+    assert menu_box is not None
+    assert view_box is not None
     assert menu_box["x"] < view_box["x"]  # on the left of the screen
 
     await button.click()
