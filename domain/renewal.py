@@ -20,6 +20,8 @@ from core.mail import Recipient, queue_mail, recipients_for
 from core.mail_limits import MailKind, mail_wait
 from core.outcome import Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
+from domain import cancellation
+from domain.cancellation import MailRefused
 from domain.cancellation_rules import ENDED_OR_ENDING, RenewalRefusal, RenewalVerdict, decide_renewal
 from domain.live_cancellations import publish_service
 from domain.services import own_service
@@ -52,10 +54,7 @@ MESSAGES: Messages = {
         "La renovación debía cambiarse antes de la fecha de vencimiento del servicio.",
         "Renewal had to be changed before the service's due date.",
     ),
-    "RATE_LIMITED": (
-        "Demasiados pedidos o emails enviados. Vuelva a intentarlo en {seconds} segundos.",
-        "Too many requests or emails sent. Try again in {seconds} seconds.",
-    ),
+    "RATE_LIMITED": cancellation.MESSAGES["RATE_LIMITED"],
     "AUTOMATIC_DEBIT_WILL_BE_CHARGED": (
         "La renovación se desactivó después del día 1° del mes en que vence el servicio: el débito automático "
         "correspondiente será procesado y el importe debitado no será reintegrado.",
@@ -103,14 +102,6 @@ class RenewalState:
     change_deadline: datetime | None
     ends_at: datetime | None
     next_debit_will_be_charged: bool
-
-
-class MailRefused(Exception):
-    """Rolls a change back when its notice is over the account's mail budget."""
-
-    def __init__(self, wait: int) -> None:
-        super().__init__(wait)
-        self.wait = wait
 
 
 def _verdict_now(runtime: Runtime, service: Service) -> RenewalVerdict:
@@ -171,7 +162,7 @@ async def _switch(ctx: Context, service: Service, renew: bool) -> Service | None
         if not updated:
             return None
         # Counted once this request holds the change: a duplicate in a burst counts no mail.
-        notice_to = [r.address for r in await notice_recipients(service.account_id)]
+        notice_to = [r.address for r in await _notice_recipients(service.account_id)]
         wait = await mail_wait(runtime, account_id=service.account_id, kind=MailKind.CUSTOMER, addresses=notice_to)
         if wait is not None and not renew:
             raise MailRefused(wait)
@@ -186,7 +177,7 @@ async def _switch(ctx: Context, service: Service, renew: bool) -> Service | None
     return changed
 
 
-async def notice_recipients(account_id: int) -> list[Recipient]:
+async def _notice_recipients(account_id: int) -> list[Recipient]:
     """The holder and the contacts subscribed to general mail, as for cancellation notices."""
     return await recipients_for(account_id, EmailCategory.GENERAL, contact_id=None, personal=False)
 

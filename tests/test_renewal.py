@@ -348,3 +348,19 @@ async def test_subscribers_see_renewal_switched_and_the_service_ended(port, clie
         both = [(await everything.next_data())["serviceStatusChanged"] for _ in range(2)]
         assert sorted(event["id"] for event in both) == sorted([gid(service), gid(ending)])
         assert {event["status"] for event in both} == {"CANCELLED"}
+
+
+async def test_past_the_mail_budget_off_is_refused_and_on_goes_without_its_notice(
+    client, factory, holder, runtime, monkeypatch
+) -> None:
+    monkeypatch.setattr(runtime, "settings", runtime.settings.with_(customer_mail_per_account_hour=1))
+    service = await factory.service(holder, next_due_date=DUE)
+    assert (await switch(client, service, renew=False))["errors"] == []
+    assert (await switch(client, service, renew=True))["errors"] == [], "turning it back on is never refused"
+    [refused] = (await switch(client, service, renew=False))["errors"]
+    assert refused["code"] == "RATE_LIMITED"
+    await service.refresh_from_db()
+    assert service.renews is True, "the refused change was rolled back"
+    assert await actions(holder) == ["renewal.off", "renewal.on"]
+    templates = await models.MailMessage.filter(service_id=service.id).values_list("template", flat=True)
+    assert list(templates) == ["renewal_off"]
