@@ -17,19 +17,22 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import NoReturn, TypeVar
 
 from core.db import close_database, open_database
 from core.keyring import Keyring
 from core.migrations import drift, make_migration, upgrade
+from core.outcome import Outcome
 from core.runtime import Runtime
 from core.security import Secrets
 from core.validation import Invalid
-from domain import auth, holder, staff
+from domain import auth, holder, staff, webhooks
 from domain.workers import WORKERS
 from models import Account
 from models.enums import HolderKind, Language, NationalIdType, PaymentMethod, ServiceKind, ServiceStatus
 from settings import PROJECT_DIR, Settings, SettingsError
 
+T = TypeVar("T")
 DEMO_CLIENT_NUMBER = "9000"
 DEMO_PASSWORD = "Mate-Cocido-Bariloche-2026"  # noqa: S105  # the README's published demo password
 DEMO_CONTACT_EMAIL = "ana.gomez@example.com"
@@ -277,14 +280,88 @@ def cmd_correct_identity(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_rotate_encryption(settings: Settings, args: argparse.Namespace) -> None:
-    """Re-encrypt what older ENCRYPTION_KEYS encrypted under the first key (docs/operations.md).
-
-    Nothing is stored encrypted yet: each column that stores Keyring values is re-encrypted here with
-    `keyring.rotate(value)` where `keyring.needs_rotation(value)`, once it exists."""
+    """Re-encrypt what older ENCRYPTION_KEYS encrypted under the first key (docs/operations.md): the webhook
+    endpoints' signing secrets, the only values stored encrypted."""
     keyring = Keyring.from_settings(settings)
     older = ", ".join(keyring.key_ids[1:]) or "none"
     print(f"encrypting key: {keyring.primary_id}; older keys: {older}")
-    print("re-encrypted 0 values: nothing is stored encrypted yet; older keys may be dropped")
+
+    async def work(runtime: Runtime) -> None:
+        count = await webhooks.reencrypt_secrets(runtime)
+        print(f"re-encrypted {count} values; older keys may be dropped")
+
+    run_with_database(settings, work)
+
+
+def refuse(message: str) -> NoReturn:
+    """Bad input: one line on stderr, exit code 2."""
+    print(message, file=sys.stderr)
+    sys.exit(2)
+
+
+def value_of(outcome: Outcome[T]) -> T:
+    """A webhook command's result, or its first failure as one line (English) and exit code 2."""
+    if outcome.value is None:
+        failure = outcome.failures[0]
+        refuse(f"{'.'.join(failure.path or ())}: {webhooks.message_of(failure, Language.EN)}")
+    return outcome.value
+
+
+def cmd_webhook_add(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        added = value_of(await webhooks.add_endpoint(runtime, args.url, args.events.split(",")))
+        print(f"webhook endpoint {added.endpoint.id} added: {', '.join(added.endpoint.event_types)}")
+        print(f"signing secret (shown once, give it to the receiver): {added.secret}")
+
+    run_with_database(settings, work)
+
+
+def cmd_webhook_list(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        for summary in await webhooks.summaries():
+            endpoint = summary.endpoint
+            state = "enabled" if endpoint.enabled else f"DISABLED since {endpoint.disabled_at:%Y-%m-%d %H:%M} UTC"
+            failing = f", failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC" if endpoint.failing_since else ""
+            print(
+                f"{endpoint.id}  {endpoint.url}  [{', '.join(endpoint.event_types)}]  {state}{failing};"
+                f" {summary.pending} pending, {summary.failed} failed"
+            )
+
+    run_with_database(settings, work)
+
+
+def cmd_webhook_rotate(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        rotated = value_of(await webhooks.rotate_secret(runtime, args.id))
+        print(f"new signing secret of endpoint {args.id} (shown once): {rotated.secret}")
+        print(
+            f"the previous secret also signs for {settings.webhook_secret_overlap_hours} hours"
+            " (WEBHOOK_SECRET_OVERLAP_HOURS): switch the receiver meanwhile"
+        )
+
+    run_with_database(settings, work)
+
+
+def cmd_webhook_remove(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        print(f"webhook endpoint {value_of(await webhooks.remove_endpoint(args.id))} removed")
+
+    run_with_database(settings, work)
+
+
+def cmd_webhook_enable(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        print(f"webhook endpoint {value_of(await webhooks.enable_endpoint(args.id))} enabled")
+
+    run_with_database(settings, work)
+
+
+def cmd_webhook_redeliver(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        count = value_of(await webhooks.redeliver(runtime, args.event_id))
+        print(f"event {args.event_id.strip()} scheduled for {count} endpoint(s)")
+
+    run_with_database(settings, work)
 
 
 def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
@@ -412,6 +489,22 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "rotate-encryption", help="re-encrypt stored secrets under the first key of ENCRYPTION_KEYS"
     ).set_defaults(run=cmd_rotate_encryption)
+    hook = sub.add_parser("webhook-add", help="register a webhook endpoint; prints its signing secret once")
+    hook.add_argument("url")
+    hook.add_argument("--events", required=True, help="comma-separated event types, e.g. cancellation.confirmed")
+    hook.set_defaults(run=cmd_webhook_add)
+    sub.add_parser("webhook-list", help="the webhook endpoints and their deliveries").set_defaults(run=cmd_webhook_list)
+    for name, run, meaning in (
+        ("webhook-rotate", cmd_webhook_rotate, "a new signing secret (the previous one signs too for a while)"),
+        ("webhook-remove", cmd_webhook_remove, "delete a webhook endpoint and its deliveries"),
+        ("webhook-enable", cmd_webhook_enable, "deliver again to an endpoint disabled for failing"),
+    ):
+        one_endpoint = sub.add_parser(name, help=meaning)
+        one_endpoint.add_argument("id", type=int)
+        one_endpoint.set_defaults(run=run)
+    again = sub.add_parser("webhook-redeliver", help="send a webhook event again (same webhook-id)")
+    again.add_argument("event_id", help="the event's webhook-id (msg_...)")
+    again.set_defaults(run=cmd_webhook_redeliver)
     exp = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     exp.add_argument("path", nargs="?", default=str(PROJECT_DIR / "schema.graphql"))
     exp.set_defaults(run=cmd_export_schema)

@@ -295,8 +295,10 @@ def test_demo_is_refused_in_production(tmp_path: Path) -> None:
 
 def test_rotate_encryption_names_the_keys_and_never_shows_them(tmp_path: Path) -> None:
     new, old = fernet_key(), fernet_key()
+    assert cli(tmp_path, "migrate").returncode == 0
     ran = cli(tmp_path, "rotate-encryption", ENCRYPTION_KEYS=f"2026-12:{new},2026-06:{old}")
     assert ran.returncode == 0, ran.stderr
     assert "encrypting key: 2026-12; older keys: 2026-06" in ran.stdout
+    assert "re-encrypted 0 values" in ran.stdout
     assert new not in ran.stdout + ran.stderr
     assert old not in ran.stdout + ran.stderr

@@ -1,0 +1,115 @@
+"""Outgoing HTTP requests to URLs that staff configure (webhook endpoints), guarded against SSRF.
+
+The host is resolved at every request; each address it resolves to must be public, or inside
+WEBHOOK_ALLOWED_NETWORKS. Refused: loopback, private, link-local, CGNAT (100.64.0.0/10), cloud metadata
+(169.254.169.254, fd00:ec2::254), unspecified, multicast and reserved addresses, also when an IPv6 address
+embeds one (IPv4-mapped, 6to4, NAT64, Teredo). The connection goes to the vetted address itself while the
+Host header and TLS (SNI and the certificate check) still name the host, so a DNS answer that changes
+between the check and the connection (rebinding) cannot send the request elsewhere. Redirects are not
+followed, proxies from the environment are not used, and the response body is never read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+METADATA = (ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"))
+CGNAT = ipaddress.ip_network("100.64.0.0/10")
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class Refused(Exception):
+    """The destination may not be reached; the message says why (it names no secret)."""
+
+
+def networks(texts: Iterable[str]) -> tuple[IPNetwork, ...]:
+    """WEBHOOK_ALLOWED_NETWORKS as networks."""
+    return tuple(ipaddress.ip_network(text, strict=False) for text in texts)
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one stands for (IPv4-mapped, 6to4, NAT64, Teredo's client), if any."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address.teredo is not None:
+        return address.teredo[1]
+    return None
+
+
+def refusal(address: IPAddress, allowed: tuple[IPNetwork, ...] = ()) -> str | None:
+    """Why `address` may not be reached, or None when it may."""
+    if any(address.version == network.version and address in network for network in allowed):
+        return None
+    embedded = _embedded_ipv4(address) if isinstance(address, ipaddress.IPv6Address) else None
+    if embedded is not None:
+        return refusal(embedded, allowed)
+    checks = (
+        (address in METADATA, "a cloud metadata address"),
+        (address.is_loopback, "a loopback address"),
+        (address.is_unspecified, "an unspecified address"),
+        (address.is_multicast, "a multicast address"),
+        (address.is_link_local, "a link-local address"),
+        (address.version == 4 and address in CGNAT, "a shared (CGNAT) address"),
+        (address.is_private, "a private address"),
+        (address.is_reserved or not address.is_global, "not a public address"),
+    )
+    return next((reason for refused, reason in checks if refused), None)
+
+
+async def vetted_address(host: str, port: int, allowed: tuple[IPNetwork, ...]) -> IPAddress:
+    """The address to connect to for `host`: resolved now, refused if any of its addresses is."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise Refused("the host name does not resolve") from exc
+    addresses = [ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in infos]
+    if not addresses:
+        raise Refused("the host name does not resolve")
+    for address in addresses:
+        if reason := refusal(address, allowed):
+            raise Refused(f"the host resolves to {reason}")
+    return addresses[0]
+
+
+async def post(
+    client: httpx.AsyncClient,
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    allowed: tuple[IPNetwork, ...],
+) -> int:
+    """POST `body` to `url` through a vetted address; the answer's status code (Refused, or httpx's errors)."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if parts.scheme not in ("http", "https") or not host:
+        raise Refused("not an http(s) URL")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = await vetted_address(host, port, allowed)
+    shown = f"[{address}]" if address.version == 6 else str(address)
+    target = urlunsplit((parts.scheme, f"{shown}:{port}", parts.path or "/", parts.query, ""))
+    host_header = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        host_header += f":{parts.port}"
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    async with client.stream(
+        "POST", target, content=body, headers={**headers, "Host": host_header}, extensions=extensions
+    ) as response:
+        return response.status_code
+
+
+def client(timeout: float) -> httpx.AsyncClient:
+    """The HTTP client of outgoing requests: no redirects, no proxies or netrc from the environment."""
+    return httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False)
