@@ -207,7 +207,7 @@ def test_a_logo_on_another_host_is_allowed_as_an_image_and_nothing_else() -> Non
     assert policy.count("cdn.proveedor.example") == 1
 
 
-# The step-up dialog
+# The step-up dialog, and a session that ends while the page is open
 
 
 async def test_a_sensitive_change_long_after_sign_in_asks_for_the_password_in_a_dialog(
@@ -247,6 +247,15 @@ async def test_a_sensitive_change_long_after_sign_in_asks_for_the_password_in_a_
     await expect(saved).to_contain_text("nuevo.shell@example.net")
     await wait_for_mail(smtp_sink, "nuevo.shell@example.net")
     await assert_clean(page)
+
+    # The session ends while the page is open: the next action leads to the sign-in form, which says why.
+    clock.advance(timedelta(minutes=61))  # SESSION_IDLE_MINUTES is 60
+    await page.click("#holder-save")
+    await expect(page.locator("#signin-button")).to_be_visible()
+    ended = page.locator("#flash .msg")
+    await in_viewport_with_role(ended, "status")
+    await expect(ended).to_have_text("Su sesión terminó. Ingrese de nuevo para continuar.")
+    await expect(page.locator("#account")).to_be_hidden()
 
 
 # Language

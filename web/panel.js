@@ -45,8 +45,14 @@ async function route() {
   const signedOutPage = SIGNED_OUT_PAGES[location.pathname];
   if (signedOutPage && params.get("token")) { showMenus("out", SCREENS, signOut); return signedOutPage(params.get("token"), route); }
   const { viewer } = await gql(VIEWER);
+  const ended = !viewer && me.viewer; // the session ended while the page was open (idle, or ended elsewhere)
+  if (ended) signedOut();
   remember(viewer);
-  if (!viewer) { showMenus("out", SCREENS, signOut); return location.hash === "#recover" ? recoveryView() : signInView(route); }
+  if (!viewer) {
+    showMenus("out", SCREENS, signOut);
+    await (location.hash === "#recover" ? recoveryView() : signInView(route));
+    return ended && flash(t("sessionEnded"), "warning");
+  }
   followPreference(viewer);
   me.name = await nameOf(viewer);
   $("#who").textContent = me.name;
@@ -100,13 +106,8 @@ async function signOut() {
   await navigate();
 }
 
-// The session ended while the page was open (idle, or ended elsewhere): back to the sign-in form, saying why.
-window.addEventListener("panel:signed-out", async () => {
-  if (!me.viewer) return;
-  signedOut();
-  await navigate();
-  flash(t("sessionEnded"), "warning");
-});
+// A request found the session ended: back to the sign-in form, which says why.
+window.addEventListener("panel:signed-out", () => me.viewer && navigate());
 window.addEventListener("hashchange", navigate);
 translateStatic();
 applyBranding().catch((error) => flash(error.message, "error"));
