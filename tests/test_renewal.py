@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +13,7 @@ import models
 from core.activity import summary_in
 from core.ids import to_global_id
 from core.runtime import Runtime
+from domain.cancellation_rules import RenewalRefusal, decide_renewal
 from domain.renewal_worker import end, end_due
 from models.enums import CancellationStatus, Language, PaymentMethod, ServiceStatus
 from tests.conftest import HOLDER
@@ -364,3 +366,26 @@ async def test_past_the_mail_budget_off_is_refused_and_on_goes_without_its_notic
     assert await actions(holder) == ["renewal.off", "renewal.on"]
     templates = await models.MailMessage.filter(service_id=service.id).values_list("template", flat=True)
     assert list(templates) == ["renewal_off"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "now", "refusals", "charged"),
+    [
+        ("America/Argentina/Buenos_Aires", ARGENTINA_CUTOFF - SECOND, (), False),
+        ("America/Argentina/Buenos_Aires", ARGENTINA_CUTOFF, (), True),
+        ("America/Argentina/Buenos_Aires", ARGENTINA_DEADLINE, (RenewalRefusal.PAST_DEADLINE,), True),
+        ("America/Mexico_City", datetime(2026, 4, 1, 5, 59, 59, tzinfo=UTC), (), False),  # still March 31st there
+        ("America/Mexico_City", datetime(2026, 4, 1, 6, 0, tzinfo=UTC), (), True),
+        ("America/Mexico_City", MEXICO_DEADLINE - SECOND, (), True),
+        ("America/Mexico_City", MEXICO_DEADLINE, (RenewalRefusal.PAST_DEADLINE,), True),
+    ],
+)
+def test_the_rules_at_their_edges_in_each_zone(zone, now, refusals, charged) -> None:
+    renewing = models.Service(
+        name="Hosting Pyme",
+        status=ServiceStatus.ACTIVE,
+        next_due_date=DUE,
+        payment_method=PaymentMethod.AUTOMATIC_DEBIT,
+    )
+    verdict = decide_renewal(renewing, now=now, zone=ZoneInfo(zone))
+    assert (verdict.refusals, verdict.debit_will_be_charged, verdict.ends_at) == (refusals, charged, None)
