@@ -20,6 +20,7 @@ from datetime import timedelta
 
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
+from tortoise.expressions import F
 
 import models
 from tests.conftest import BROWSER_PORT
@@ -202,7 +203,7 @@ async def test_the_holder_adds_invites_edits_deactivates_and_deletes_a_contact(
     assert not await models.Contact.filter(id=lucia.id).exists()
 
 
-async def test_a_contact_with_contacts_acts_only_within_their_own_permissions(page, factory) -> None:
+async def test_a_contact_with_contacts_acts_only_within_their_own_permissions(page, factory, smtp_sink) -> None:
     account = await factory.account(email=HOLDER)
     await factory.contact(account, "gestora@example.com", first_name="Marta", permissions=["CONTACTS", "SERVICES"])
     await factory.contact(account, "fuerte@example.com", first_name="Raúl", permissions=["SECURITY", "SERVICES"])
@@ -238,9 +239,12 @@ async def test_a_contact_with_contacts_acts_only_within_their_own_permissions(pa
     await expect(page.locator("#contact-permissions input:enabled")).to_have_count(0)
     await expect(page.locator(".contact-remove")).to_have_count(0)
     await page.fill("#contact-phone", "+52 55 1234 5678")
-    await save_says(page, "Cambios guardados.")
+    await page.fill("#contact-email", "marta.nueva@example.com")
+    await save_says(page, "Le enviamos un enlace a marta.nueva@example.com: su email cambiará cuando lo abra.")
+    await expect(page.locator("#contact-email")).to_have_value("gestora@example.com")  # until the link is followed
     await assert_fine(page)
     assert (await models.Contact.get(account_id=account.id, email="gestora@example.com")).phone == "+525512345678"
+    await emailed_token(smtp_sink, "marta.nueva@example.com", "/confirmar-email")
 
     await edit(page, "debil@example.com")
     await page.click(".contact-remove")
@@ -275,4 +279,17 @@ async def test_giving_a_permission_long_after_sign_in_asks_for_the_password_in_t
         await in_viewport_with_role(saved, "status")
         await expect(saved).to_have_text("Cambios guardados.")
         await assert_clean(page)
-    assert sorted((await models.Contact.get(id=pedro.id)).permissions) == ["SECURITY", "SERVICES"]
+        assert sorted((await models.Contact.get(id=pedro.id)).permissions) == ["SECURITY", "SERVICES"]
+
+        # Someone else saves Pedro meanwhile: this save is refused and "Editar" shows what is stored now.
+        await models.Contact.filter(id=pedro.id).update(company_name="Otra Empresa", version=F("version") + 1)
+        await page.fill("#contact-companyName", "Mi Empresa")
+        await page.click("#contact-save")
+        stale = page.locator("#contact-save + .msg")
+        await in_viewport_with_role(stale, "alert")
+        await expect(stale).to_contain_text("cambió mientras lo editaba")
+        await edit(page, "pedro@example.com")
+        await expect(page.locator("#contact-companyName")).to_have_value("Otra Empresa")
+        await page.fill("#contact-companyName", "Mi Empresa")
+        await save_says(page, "Cambios guardados.")
+    assert (await models.Contact.get(id=pedro.id)).company_name == "Mi Empresa"

@@ -14,7 +14,7 @@ const t = texts({
     title: "Contactos/Sub-cuentas", add: "Agregar contacto", none: "Todavía no agregó contactos.",
     intro: "Los contactos (cuentas secundarias) dan acceso a otras personas a su zona de clientes: por ejemplo, para avisar de un pago o pedir soporte técnico cuando usted no está disponible.",
     name: "Nombre", access: "Acceso", permissions: "Permisos", categories: "Emails que recibe", actions: "Acciones",
-    edit: "Editar", editWho: "Editar a {name}", you: "(usted)", nothing: "Ninguno",
+    edit: "Editar", editWho: "Editar a {name}", gone: "Ese contacto ya no existe: alguien lo eliminó.", you: "(usted)", nothing: "Ninguno",
     active: "Activo", inactive: "Inactivo", pending: "Invitación pendiente",
     notYours: "Solo puede editarlo quien tenga también estos permisos: {permissions}.",
     editing: "Editar contacto: {name}", adding: "Agregar contacto", required: "(obligatorio)",
@@ -60,7 +60,7 @@ const t = texts({
     title: "Contacts/Sub-accounts", add: "Add contact", none: "You have not added any contacts yet.",
     intro: "Contacts (secondary accounts) give other people access to your client area: for example to report a payment or ask for technical support when you are not available.",
     name: "Name", access: "Access", permissions: "Permissions", categories: "Emails received", actions: "Actions",
-    edit: "Edit", editWho: "Edit {name}", you: "(you)", nothing: "None",
+    edit: "Edit", editWho: "Edit {name}", gone: "That contact no longer exists: someone deleted it.", you: "(you)", nothing: "None",
     active: "Active", inactive: "Inactive", pending: "Invitation pending",
     notYours: "Only someone who also holds these permissions can edit them: {permissions}.",
     editing: "Edit contact: {name}", adding: "Add contact", required: "(required)",
@@ -171,8 +171,15 @@ function choose(chosen) {
   heading.scrollIntoView({ block: "start" });
 }
 
+// Editing starts from the contact as stored now (someone else may have changed it since the list was read).
 function editButton(contact) {
-  const edit = button(t("edit"), "contact-edit", () => choose(contact));
+  const edit = button(t("edit"), "contact-edit", async () => {
+    await load();
+    const current = state.contacts.find((c) => c.id === contact.id);
+    if (current) return choose(current);
+    render(null);
+    return say(".contact-add", t("gone"), "error");
+  });
   edit.setAttribute("aria-label", fill("editWho", { name: fullName(contact) }));
   return edit;
 }
