@@ -26,7 +26,7 @@ from core.pagination import Page, paginate
 from core.passwords import REFUSAL_MESSAGES, Strength, context_words, refusal, strength
 from core.ratelimit import rate_limited
 from core.runtime import Runtime
-from domain import email_changes
+from domain import email_changes, webhook_reports
 from models import Account, ActivityEvent, Contact, Holder, Session
 from models.columns import column_length
 from models.enums import EmailCategory, Language, Permission
@@ -307,6 +307,7 @@ async def _replace_password(ctx: Context, principal: Principal, new_hash: str) -
     await email_changes.void_pending(principal.account_id, principal.contact_id, now)
     access_changed(principal.account_id, contact_id=principal.contact_id, holder=principal.is_holder, force=True)
     await activity.record(ctx, "password.changed", "Clave de acceso cambiada")
+    await webhook_reports.password_changed(ctx.runtime, principal.account_id, principal.contact_id)
     await queue_mail(
         ctx.runtime,
         account_id=principal.account_id,

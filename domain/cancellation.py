@@ -25,6 +25,8 @@ from core.mail import Recipient, queue_mail, recipients_for
 from core.mail_limits import MailKind, Outgoing, mail_wait, mail_wait_all
 from core.outcome import Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
+from core.webhook_events import CANCELLATION_REQUESTED
+from domain import webhook_reports
 from domain.cancellation_rules import CancellationRefusal, Verdict, decide
 from domain.live_cancellations import publish_cancellation
 from models import Cancellation, Holder, Service
@@ -248,6 +250,8 @@ async def transition(
         else:
             await activity.record_system(runtime, service.account_id, change.action, summary)
         fresh = await Cancellation.get(id=cancellation.id).select_related("service")
+        await webhook_reports.cancellation_changed(runtime, fresh, fresh.service)
+        await webhook_reports.service_status_changed(runtime, fresh.service, service.status)
         if change.template:
             await _mail_change(runtime, ctx, fresh, change, change.template)
         publish_cancellation(fresh, fresh.service)
@@ -395,6 +399,7 @@ async def _open(ctx: Context, service: Service, reason: str) -> Cancellation:
         )
         if holder is not None:
             await _tell_holder(runtime, holder, cancellation, principal)
+        await webhook_reports.cancellation_changed(runtime, cancellation, service, CANCELLATION_REQUESTED)
         publish_cancellation(cancellation, service)
     return cancellation
 

@@ -23,7 +23,7 @@ from core.context import Context
 from core.i18n import Messages
 from core.mail import queue_mail
 from core.outcome import Outcome, error_codes, failed, succeeded
-from domain import email_changes
+from domain import email_changes, webhook_reports
 from models import Account, ApiToken, Contact, RecoveryRequest, Session
 from models.columns import column_length
 from models.enums import EmailCategory
@@ -150,6 +150,7 @@ async def _hand_over(ctx: Context, found: RecoveryRequest, password: str, passwo
     access_changed(account.id, contact_id=found.contact_id, holder=found.contact_id is None, force=True)
     summary = "Acceso recuperado: clave temporal enviada por email, sesiones y claves de API revocadas"
     await activity.record(ctx, "recovery.confirmed", summary, account_id=account.id, actor="Recuperación de acceso")
+    await webhook_reports.access_recovered(runtime, account.id, found.contact_id)
     await queue_mail(
         runtime,
         account_id=account.id,

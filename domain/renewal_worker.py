@@ -16,6 +16,7 @@ from tortoise.expressions import Q
 from core import activity
 from core.deprovision import hook_named
 from core.runtime import Runtime
+from domain import webhook_reports
 from domain.live_cancellations import publish_cancellation, publish_service
 from domain.renewal import RUNNING, queue_notice
 from models import Cancellation, Service
@@ -57,6 +58,7 @@ async def end(runtime: Runtime, service_id: int) -> bool:
         )
         await activity.record_system(runtime, service.account_id, "renewal.ended", f"{summary}: {service.name}")
         ended = await Service.get(id=service_id)
+        await webhook_reports.service_status_changed(runtime, ended, service.status)
         await queue_notice(runtime, ended, "renewal_ended")
         await _close_unconfirmed_cancellation(runtime, ended)
         publish_service(ended)
@@ -67,9 +69,11 @@ async def _close_unconfirmed_cancellation(runtime: Runtime, service: Service) ->
     """A cancellation still awaiting its code has nothing left to cancel: it lapses (its code stops working)."""
     now = runtime.clock.now()
     for row in await Cancellation.filter(service_id=service.id, status=CancellationStatus.AWAITING_CONFIRMATION):
-        await Cancellation.filter(id=row.id, status=CancellationStatus.AWAITING_CONFIRMATION).update(
+        if await Cancellation.filter(id=row.id, status=CancellationStatus.AWAITING_CONFIRMATION).update(
             status=CancellationStatus.EXPIRED, open_service_id=None, code_hash=None, expired_at=now
-        )
+        ):
+            row.status = CancellationStatus.EXPIRED
+            await webhook_reports.cancellation_changed(runtime, row, service)
         publish_cancellation(row, service)
 
 

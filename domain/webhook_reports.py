@@ -1,0 +1,128 @@
+"""What each change tells the provider's systems by webhook (core/webhook_events.emit), one function per kind of
+resource, each called inside the transaction of the change.
+
+The data holds ids, states and the person's details as they are after the change (the provider's billing
+system keeps them in sync: the holder's contact data belongs to the panel), never a password, code, token or
+hash. Holder and contact events carry the row's version, so a receiver keeps the newest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from core.ids import to_global_id
+from core.runtime import Runtime
+from core.webhook_events import (
+    ACCOUNT_ACCESS_RECOVERED,
+    CANCELLATION_COMPLETED,
+    CANCELLATION_CONFIRMED,
+    CANCELLATION_EXPIRED,
+    CANCELLATION_WITHDRAWN,
+    HOLDER_UPDATED,
+    PASSWORD_CHANGED,
+    SERVICE_STATUS_CHANGED,
+    EventType,
+    emit,
+)
+from models import Cancellation, Contact, Holder, Service
+from models.enums import CancellationStatus, ServiceStatus
+
+ADDRESS = ("street", "neighborhood", "city", "state", "postal_code", "country_code")
+HOLDER_DATA = (
+    "kind",
+    "first_name",
+    "last_name",
+    "company_name",
+    "national_id_type",
+    "national_id",
+    "tax_id_type",
+    "tax_id",
+    "email",
+    "phone",
+    "language",
+    *ADDRESS,
+)
+CONTACT_DATA = (
+    "first_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "active",
+    "permissions",
+    "email_categories",
+    "language",
+    *ADDRESS,
+)
+# The event of each state a cancellation moves to (a new code moves it nowhere: no event).
+CANCELLATION_EVENTS: dict[CancellationStatus, EventType] = {
+    CancellationStatus.SCHEDULED: CANCELLATION_CONFIRMED,
+    CancellationStatus.WITHDRAWN: CANCELLATION_WITHDRAWN,
+    CancellationStatus.EXPIRED: CANCELLATION_EXPIRED,
+    CancellationStatus.COMPLETED: CANCELLATION_COMPLETED,
+}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+def _snapshot(row: Any, names: Iterable[str]) -> dict[str, Any]:
+    return {_camel(name): getattr(row, name) for name in names}
+
+
+async def cancellation_changed(
+    runtime: Runtime, cancellation: Cancellation, service: Service, event_type: EventType | None = None
+) -> None:
+    """The cancellation's event (`event_type`, else the one of the state it reached, if any)."""
+    event_type = event_type or CANCELLATION_EVENTS.get(cancellation.status)
+    if event_type is None:
+        return
+    data = {
+        "status": cancellation.status,
+        "serviceId": to_global_id("Service", service.id),
+        "effectiveBy": cancellation.effective_by.isoformat() if cancellation.effective_by else None,
+    }
+    await emit(runtime, event_type, service.account_id, ("Cancellation", cancellation.id), data=data)
+
+
+async def service_status_changed(runtime: Runtime, service: Service, previous: ServiceStatus) -> None:
+    """`service` (as it is now) left the `previous` status; nothing when it did not."""
+    if service.status == previous:
+        return
+    data = {"status": service.status, "previousStatus": previous, "domain": service.domain}
+    await emit(runtime, SERVICE_STATUS_CHANGED, service.account_id, ("Service", service.id), data=data)
+
+
+async def holder_updated(runtime: Runtime, account_id: int, changed: Iterable[str]) -> None:
+    """The holder's new details (and the names of those that changed), with the holder's version."""
+    holder = await Holder.get(account_id=account_id)
+    data = {"changed": [_camel(name) for name in sorted(changed)], "holder": _snapshot(holder, HOLDER_DATA)}
+    await emit(runtime, HOLDER_UPDATED, account_id, ("Holder", holder.id), version=holder.version, data=data)
+
+
+async def contact_changed(
+    runtime: Runtime, event_type: EventType, contact: Contact, changed: Iterable[str] = ()
+) -> None:
+    """A contact created, updated (the names of what changed) or deleted: its details as they are (were)."""
+    data = {"changed": [_camel(name) for name in sorted(changed)], "contact": _snapshot(contact, CONTACT_DATA)}
+    resource = ("Contact", contact.id)
+    await emit(runtime, event_type, contact.account_id, resource, version=contact.version, data=data)
+
+
+async def _person_event(runtime: Runtime, event_type: EventType, account_id: int, contact_id: int | None) -> None:
+    resource = ("Contact", contact_id) if contact_id is not None else ("Account", account_id)
+    data = {"person": "contact" if contact_id is not None else "holder"}
+    await emit(runtime, event_type, account_id, resource, data=data)
+
+
+async def password_changed(runtime: Runtime, account_id: int, contact_id: int | None) -> None:
+    """The holder's (contact_id None) or a contact's password changed."""
+    await _person_event(runtime, PASSWORD_CHANGED, account_id, contact_id)
+
+
+async def access_recovered(runtime: Runtime, account_id: int, contact_id: int | None) -> None:
+    """The holder or a contact recovered access (a temporary password; sessions and tokens ended)."""
+    await _person_event(runtime, ACCOUNT_ACCESS_RECOVERED, account_id, contact_id)
