@@ -96,6 +96,7 @@ async def test_a_forced_password_change_continues_into_the_panel(page, factory) 
     await expect(page.locator("#menu")).to_be_hidden()
     await page.fill("[name=currentPassword]", PASSWORD)
     await page.fill("[name=newPassword]", "Yerba-Guayaba-Cordillera-88")
+    await page.fill("[name=confirmPassword]", "Yerba-Guayaba-Cordillera-88")
     await page.click("#password-submit")
     await expect(page.locator("#may-list")).to_be_visible()
     await in_viewport_with_role(page.locator("#flash .msg"), "status")
@@ -110,6 +111,7 @@ async def test_password_and_pin_answer_next_to_the_form_errors_look_different(pa
 
     await page.fill("#password-submit >> xpath=.. >> [name=currentPassword]", "no-es-la-clave")
     await page.fill("[name=newPassword]", "Yerba-Guayaba-Cordillera-88")
+    await page.fill("[name=confirmPassword]", "Yerba-Guayaba-Cordillera-88")
     await page.click("#password-submit")
     error = page.locator("#password-submit + .msg")
     error_colour = await in_viewport_with_role(error, "alert")
@@ -125,6 +127,7 @@ async def test_password_and_pin_answer_next_to_the_form_errors_look_different(pa
 
     await page.fill("#password-submit >> xpath=.. >> [name=currentPassword]", PASSWORD)
     await page.fill("[name=newPassword]", "Yerba-Guayaba-Cordillera-88")
+    await page.fill("[name=confirmPassword]", "Yerba-Guayaba-Cordillera-88")
     await page.click("#password-submit")
     changed = page.locator("#password-submit + .msg")
     await in_viewport_with_role(changed, "status")
