@@ -30,7 +30,7 @@ from core.pagination import Page, paginate
 from core.passwords import REFUSAL_MESSAGES, context_words, refusal, strength
 from core.stepup import lacks_step_up
 from core.validation import AddressT, ContactDetails, changes_to, checked, contact_details, text
-from domain import email_changes
+from domain import email_changes, webhook_reports
 from domain.auth import start_session
 from models import Account, ApiToken, Contact, Session
 from models.enums import EmailCategory, Language, Permission
@@ -182,6 +182,7 @@ async def create(ctx: Context, given: ContactChanges[Any]) -> Outcome[Contact]:
             await activity.record(
                 ctx, "contact.created", f"Contacto creado: {contact.first_name} {contact.last_name} <{contact.email}>"
             )
+            await webhook_reports.contact_created(ctx.runtime, contact)
             if contact.active:
                 await _invite(ctx, contact)
     except IntegrityError:
@@ -250,6 +251,7 @@ async def _store_update(
         await activity.record(
             ctx, "contact.updated", f"Contacto {current.email} actualizado: " + ", ".join(sorted(changed))
         )
+        await webhook_reports.contact_updated(ctx.runtime, current.id, changed)
         if "email" in changed:
             await _move_to_new_address(ctx, current, changed["email"])
         elif changed.get("active") is False:
@@ -317,6 +319,7 @@ async def delete(ctx: Context, contact_id: str) -> Outcome[Contact]:
         await activity.record(
             ctx, "contact.deleted", f"Contacto eliminado: {contact.first_name} {contact.last_name} <{contact.email}>"
         )
+        await webhook_reports.contact_deleted(ctx.runtime, contact)
         access_changed(contact.account_id, contact_id=contact.id)
     return succeeded(contact)
 

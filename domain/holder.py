@@ -17,7 +17,7 @@ from core.context import Context
 from core.outcome import Failure, Outcome, error_codes, failed
 from core.runtime import Runtime
 from core.validation import AddressT, ContactDetails, Invalid, changes_to, contact_details, national_id
-from domain import email_changes
+from domain import email_changes, webhook_reports
 from domain.email_changes import EmailChangeError
 from models import Account, Holder, Service
 from models.enums import NationalIdType, ServiceStatus
@@ -122,6 +122,7 @@ async def _save(ctx: Context, changed: dict[str, Any], expected_version: int) ->
             await activity.record(
                 ctx, "holder.updated", "Datos del titular actualizados: " + ", ".join(sorted(changed))
             )
+            await webhook_reports.holder_updated(ctx.runtime, ctx.acting.account_id, changed)
     return bool(updated)
 
 
@@ -160,4 +161,5 @@ async def correct_identity(runtime: Runtime, client_number: str, correction: Ide
                 "Corrección de identidad por staff: " + ", ".join(changed),
                 STAFF_ACTOR,
             )
+            await webhook_reports.holder_updated(runtime, holder.account_id, changed)
     return changed

@@ -19,6 +19,9 @@ from core.webhook_events import (
     CANCELLATION_CONFIRMED,
     CANCELLATION_EXPIRED,
     CANCELLATION_WITHDRAWN,
+    CONTACT_CREATED,
+    CONTACT_DELETED,
+    CONTACT_UPDATED,
     HOLDER_UPDATED,
     PASSWORD_CHANGED,
     SERVICE_STATUS_CHANGED,
@@ -103,10 +106,23 @@ async def holder_updated(runtime: Runtime, account_id: int, changed: Iterable[st
     await emit(runtime, HOLDER_UPDATED, account_id, ("Holder", holder.id), version=holder.version, data=data)
 
 
-async def contact_changed(
+async def contact_created(runtime: Runtime, contact: Contact) -> None:
+    await _contact_event(runtime, CONTACT_CREATED, contact)
+
+
+async def contact_updated(runtime: Runtime, contact_id: int, changed: Iterable[str]) -> None:
+    """The contact as it is now, and the names of what changed."""
+    await _contact_event(runtime, CONTACT_UPDATED, await Contact.get(id=contact_id), changed)
+
+
+async def contact_deleted(runtime: Runtime, contact: Contact) -> None:
+    """The contact as it was."""
+    await _contact_event(runtime, CONTACT_DELETED, contact)
+
+
+async def _contact_event(
     runtime: Runtime, event_type: EventType, contact: Contact, changed: Iterable[str] = ()
 ) -> None:
-    """A contact created, updated (the names of what changed) or deleted: its details as they are (were)."""
     data = {"changed": [_camel(name) for name in sorted(changed)], "contact": _snapshot(contact, CONTACT_DATA)}
     resource = ("Contact", contact.id)
     await emit(runtime, event_type, contact.account_id, resource, version=contact.version, data=data)
