@@ -22,6 +22,7 @@ from core.mail_limits import MailKind, mail_wait
 from core.outcome import Outcome, error_codes, failed, succeeded
 from core.stepup import lacks_step_up
 from core.validation import checked, email
+from domain import webhook_reports
 from models import Contact, EmailChange, Holder
 from models.enums import EmailCategory, Language
 from models.recovery import void_links
@@ -209,6 +210,10 @@ async def _carry_out(ctx: Context, change: EmailChange, now: datetime) -> None:
         account_id=change.account_id,
         actor=change.new_email,
     )
+    if change.contact_id is None:
+        await webhook_reports.holder_updated(ctx.runtime, change.account_id, ["email"])
+    else:
+        await webhook_reports.contact_updated(ctx.runtime, change.contact_id, ["email"])
     await queue_mail(
         ctx.runtime,
         account_id=change.account_id,
