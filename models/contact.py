@@ -24,6 +24,7 @@ class Contact(AddressColumns):
     email_categories: list[str] = fields.JSONField(default=list)
     language = fields.CharEnumField(Language, max_length=2, default=Language.ES)
     password_hash = fields.CharField(max_length=255, null=True)
+    password_changed_at = fields.DatetimeField(null=True)
     must_change_password = fields.BooleanField(default=False)
     invitation_token_hash = fields.CharField(max_length=64, null=True, unique=True)
     invitation_expires_at = fields.DatetimeField(null=True)
