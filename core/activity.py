@@ -146,6 +146,7 @@ DELETED_ITEMS: Mapping[str, tuple[str, str]] = {
 ACTORS: Mapping[str, tuple[str, str]] = {
     SYSTEM_ACTOR: (SYSTEM_ACTOR, "System"),
     "Recuperación de acceso": ("Recuperación de acceso", "Access recovery"),
+    "Staff": ("Personal del proveedor", "Staff"),  # domain.staff's and support's PIN checks
 }
 
 

@@ -204,6 +204,7 @@ async def test_the_history_reads_in_the_callers_language(client, factory) -> Non
     assert by_action["session.signed_in"][0]["summary"] == "Signed in to the panel"
     assert by_action["service.created"][0]["summary"] == "Service Hosting Pyme created"
     assert by_action["account.created"][0]["actor"] == "Staff"
+    assert by_action["account.created"][1]["actor"] == "Personal del proveedor"
     stored = {event.action: event.summary for event in await models.ActivityEvent.filter(account_id=account.id)}
     assert stored["holder.updated"] == "Datos del titular actualizados: phone"  # stored as it always was
 
