@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
 
-.PHONY: demo test check venv lock schema bench
+.PHONY: demo test check venv lock schema bench screenshots
 
 $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
@@ -32,6 +32,10 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/run.py
+
+# The README's pictures of the panel (docs/panel-*.png) from the demo data, in Chromium; look at them, then commit.
+screenshots: $(STAMP)
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/screenshots.py
 
 schema: $(STAMP)
 	$(VENV)/bin/python cli.py export-schema

@@ -6,7 +6,7 @@ import { button, clearMessages, esc, field, form, payloadErrors, say, view } fro
 
 const t = texts({
   es: {
-    search: "Buscar", searchWords: "Palabras del asunto o del texto", view: "Ver Mensaje", sent: "Enviado", to: "Para",
+    search: "Buscar", searchWords: "Palabras del asunto o del texto", view: "Ver Mensaje", to: "Para",
     date: "Fecha", subject: "Asunto", category: "Tipo de aviso", noSubject: "(sin asunto)",
     chooseMessage: "Elija un mensaje y presione “Ver Mensaje”.", count: "{n} mensajes", countOne: "1 mensaje",
     noMatch: "Ningún mensaje coincide con la búsqueda.", more: "Ver más mensajes", html: "Ver versión HTML",
@@ -14,10 +14,10 @@ const t = texts({
     resent: "Reenviado a: {to}. La copia aparece primera en la lista.", backToList: "Volver a la lista",
     htmlTitle: "Versión HTML del mensaje (sin imágenes remotas)",
     htmlNote: "Por su privacidad no se cargan imágenes de otros sitios: revelarían cuándo y desde dónde leyó el mensaje.",
-    QUEUED: "en cola de envío", SENT: "entregado al servidor de correo", FAILED: "no se pudo entregar",
+    QUEUED: "por enviar", SENT: "enviado", FAILED: "no se pudo entregar",
   },
   en: {
-    search: "Search", searchWords: "Words in the subject or text", view: "View message", sent: "Sent", to: "To",
+    search: "Search", searchWords: "Words in the subject or text", view: "View message", to: "To",
     date: "Date", subject: "Subject", category: "Kind of notice", noSubject: "(no subject)",
     chooseMessage: "Choose a message and press “View message”.", count: "{n} messages", countOne: "1 message",
     noMatch: "No message matches the search.", more: "Show more messages", html: "View HTML version",
@@ -25,7 +25,7 @@ const t = texts({
     resent: "Resent to: {to}. The copy is first in the list.", backToList: "Back to the list",
     htmlTitle: "HTML version of the message (no remote images)",
     htmlNote: "For your privacy, images from other sites are not loaded: they would reveal when and where you read it.",
-    QUEUED: "waiting to be sent", SENT: "handed to the mail server", FAILED: "could not be delivered",
+    QUEUED: "waiting to be sent", SENT: "sent", FAILED: "could not be delivered",
   },
 });
 
@@ -78,7 +78,7 @@ async function htmlReader(message) {
 function openMessage(panel, message, onResent, opener) {
   const status = t(message.deliveryStatus);
   panel.innerHTML = `<h3 id="mail-subject">${esc(message.subject || t("noSubject"))}</h3>
-    <p class="mail-meta"><small>${t("sent")}: ${esc(dateTime(message.queuedAt))} · ${esc(label(message.category))} · ${esc(status)}</small><br>
+    <p class="mail-meta"><small>${t("date")}: ${esc(dateTime(message.queuedAt))} · ${esc(label(message.category))} · ${esc(status)}</small><br>
     <small>${t("to")}: ${esc(message.recipients.join(", "))}</small></p>`;
   const actions = document.createElement("div");
   actions.className = "mail-actions";
