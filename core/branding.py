@@ -94,11 +94,10 @@ def _url(value: Any) -> str | None:
 
 
 def _logo(value: Any) -> str | None:
-    if isinstance(value, str) and value.startswith("/") and not value.startswith("//") and " " not in value:
+    on_this_site = isinstance(value, str) and value.startswith("/") and not value.startswith("//") and " " not in value
+    if on_this_site or _url(value) is None:
         return None
-    return (
-        _url(value) and f"must be a path on this site such as /static/brand/logo.svg or an http(s) URL, not {value!r}"
-    )
+    return f"must be a path on this site such as /static/brand/logo.svg or an http(s) URL, not {value!r}"
 
 
 def _email(value: Any) -> str | None:

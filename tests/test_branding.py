@@ -52,8 +52,9 @@ tickets = "https://ayuda.proveedor-prueba.example/tickets"
 """
 
 
-def written(tmp_path: Path, text: str) -> str:
-    path = tmp_path / "branding.toml"
+def written(tmp_path: Path, text: str, name: str = "branding.toml") -> str:
+    """A branding file (each name is read once per process, as at start-up)."""
+    path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return str(path)
 
@@ -146,6 +147,15 @@ def test_a_bad_branding_file_stops_start_up_saying_what_to_fix(tmp_path, case) -
         Settings.from_env({"BRANDING_FILE": path})
     assert str(refused.value).startswith(f"BRANDING_FILE ({path}): ")
     assert problem in str(refused.value)
+
+
+def test_optional_keys_may_be_left_out_and_the_logo_may_live_elsewhere(tmp_path) -> None:
+    elsewhere = OTHER.replace('SRL"\n', 'SRL"\nlogo = "https://cdn.proveedor-prueba.example/logo.png"\n', 1)
+    path = written(tmp_path, elsewhere)
+    assert load_branding(path).logo == "https://cdn.proveedor-prueba.example/logo.png"
+    smallest = OTHER.split("[links]")[0].replace('phone = "+52 81 5555 0101"', "")
+    brand = Settings.from_env({"BRANDING_FILE": written(tmp_path, smallest, "smallest.toml")}).branding
+    assert (brand.logo, brand.support.phone, brand.support.hours, brand.links.billing) == (None, None, None, None)
 
 
 def test_every_problem_is_listed_at_once_and_a_missing_file_is_named(tmp_path) -> None:
