@@ -40,11 +40,15 @@ function followPreference(viewer) {
   translateStatic();
 }
 
+let latest = 0; // the newest route: an older one still waiting for the server gives way to it
+
 async function route() {
   const params = new URLSearchParams(location.search);
   const signedOutPage = SIGNED_OUT_PAGES[location.pathname];
   if (signedOutPage && params.get("token")) { showMenus("out", SCREENS, signOut); return signedOutPage(params.get("token"), route); }
+  const mine = ++latest;
   const { viewer } = await gql(VIEWER);
+  if (mine !== latest) return null;
   const ended = !viewer && me.viewer; // the session ended while the page was open (idle, or ended elsewhere)
   if (ended) signedOut();
   remember(viewer);
@@ -55,6 +59,7 @@ async function route() {
   }
   followPreference(viewer);
   me.name = await nameOf(viewer);
+  if (mine !== latest) return null;
   $("#who").textContent = me.name;
   if (viewer.mustChangePassword) {
     showMenus("password", SCREENS, signOut);
