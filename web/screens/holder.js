@@ -10,7 +10,7 @@ import { esc, form, say, view } from "../lib/ui.js";
 const t = texts({
   es: {
     keepCurrent: "Es importante mantener sus datos actualizados en todo momento. {provider} no se responsabiliza por la falta de recepción de avisos de vencimiento u otras notificaciones debido a direcciones de email incorrectas o fuera de funcionamiento.",
-    important: "Importante:", identity: "Identidad del titular", firstName: "Nombre", lastName: "Apellido",
+    important: "Advertencia:", identity: "Identidad del titular", firstName: "Nombre", lastName: "Apellido",
     lockedWhy: "Estos datos identifican al titular de la cuenta y no se pueden modificar aquí: cambiarlos no cambia la titularidad.",
     changeHolderLink: "Para que otra persona o empresa pase a ser titular, siga el trámite",
     changeHolderSupport: "Para cambiar el titular o corregir estos datos, comuníquese con {provider}.",
@@ -27,7 +27,7 @@ const t = texts({
   },
   en: {
     keepCurrent: "Keep your data up to date at all times. {provider} is not responsible for due-date reminders or other notices that do not reach you because an email address is wrong or no longer works.",
-    important: "Important:", identity: "Holder identity", firstName: "First name", lastName: "Last name",
+    important: "Warning:", identity: "Holder identity", firstName: "First name", lastName: "Last name",
     lockedWhy: "These data identify the account holder and cannot be changed here: changing them does not change the holder.",
     changeHolderLink: "For another person or company to become the holder, follow the procedure",
     changeHolderSupport: "To change the holder or correct these data, contact {provider}.",
@@ -50,6 +50,9 @@ const HOLDER = `query Holder { viewer { account { holder { firstName lastName co
 const UPDATE = `mutation HolderUpdate($i: HolderUpdateInput!) { holderUpdate(input: $i) { holder { pendingEmail } errors { code field message } warnings { message } } }`;
 const SUBDIVISIONS = `query Subdivisions($c: String!) { provider { subdivisions(countryCode: $c) } }`;
 const ADDRESS = ["street", "neighborhood", "city", "state", "postalCode", "countryCode"];
+// What browsers may fill in for the person (WHATWG autofill names).
+const AUTOCOMPLETE = { email: "email", phone: "tel", companyName: "organization", street: "address-line1", neighborhood: "address-line2", city: "address-level2",
+  state: "address-level1", postalCode: "postal-code" };
 
 // A locked identity field: labelled, read-only, described by why it is locked.
 const locked = (id, caption, value) => `<div class="holder-field"><label for="holder-${id}">${esc(caption)}</label>
@@ -57,15 +60,16 @@ const locked = (id, caption, value) => `<div class="holder-field"><label for="ho
 
 // An editable field; its hint and, after a refused save, its error are tied to it (aria-describedby).
 function input(name, key, value, { type = "text", hint = null, readonly = false, list = null, wide = false } = {}) {
+  const filled = AUTOCOMPLETE[name] ? ` autocomplete="${AUTOCOMPLETE[name]}"` : "";
   const id = `holder-${name}`;
   const note = hint ? `<p class="holder-hint" id="${id}-hint">${esc(t(hint))}</p>` : "";
   return `<div class="holder-field${wide ? " holder-wide" : ""}"><label for="${id}">${esc(t(key))}</label><input id="${id}" name="${name}" type="${type}"
-    value="${esc(value ?? "")}"${hint ? ` aria-describedby="${id}-hint"` : ""}${readonly ? " readonly" : ""}${list ? ` list="${list}"` : ""}>${note}</div>`;
+    value="${esc(value ?? "")}"${filled}${hint ? ` aria-describedby="${id}-hint"` : ""}${readonly ? " readonly" : ""}${list ? ` list="${list}"` : ""}>${note}</div>`;
 }
 
 function countrySelect(list, value) {
   const options = list.map((c) => `<option value="${esc(c.code)}"${c.code === value ? " selected" : ""}>${esc(c.name)}</option>`);
-  return `<div class="holder-field"><label for="holder-countryCode">${t("country")}</label><select id="holder-countryCode" name="countryCode">
+  return `<div class="holder-field"><label for="holder-countryCode">${t("country")}</label><select id="holder-countryCode" name="countryCode" autocomplete="country">
     <option value="">${t("noCountry")}</option>${options.join("")}</select></div>`;
 }
 
