@@ -123,6 +123,7 @@ function createForm(list) {
     },
   );
   element.classList.add("token-form");
+  element.querySelector("[name=name]").autocomplete = "off";  // the integration's name, not the person's
   return element;
 }
 
