@@ -12,10 +12,11 @@ followed, proxies from the environment are not used, and the response body is ne
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import socket
 from collections.abc import Iterable, Mapping
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import httpx
 
@@ -69,19 +70,19 @@ def refusal(address: IPAddress, allowed: tuple[IPNetwork, ...] = ()) -> str | No
     return next((reason for refused, reason in checks if refused), None)
 
 
-async def vetted_address(host: str, port: int, allowed: tuple[IPNetwork, ...]) -> IPAddress:
-    """The address to connect to for `host`: resolved now, refused if any of its addresses is."""
+async def vetted_addresses(host: str, port: int, allowed: tuple[IPNetwork, ...]) -> list[IPAddress]:
+    """The addresses to connect to for `host`, resolved now; Refused if any of them is refused."""
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise Refused("the host name does not resolve") from exc
-    addresses = [ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in infos]
+    addresses = list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in infos))
     if not addresses:
         raise Refused("the host name does not resolve")
     for address in addresses:
         if reason := refusal(address, allowed):
             raise Refused(f"the host resolves to {reason}")
-    return addresses[0]
+    return addresses
 
 
 async def post(
@@ -91,22 +92,36 @@ async def post(
     headers: Mapping[str, str],
     allowed: tuple[IPNetwork, ...],
 ) -> int:
-    """POST `body` to `url` through a vetted address; the answer's status code (Refused, or httpx's errors)."""
+    """POST `body` to `url` through its vetted addresses, each in turn until one connects; the answer's status
+    code (Refused, or httpx's errors)."""
     parts = urlsplit(url)
     host = parts.hostname
     if parts.scheme not in ("http", "https") or not host:
         raise Refused("not an http(s) URL")
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = await vetted_address(host, port, allowed)
-    shown = f"[{address}]" if address.version == 6 else str(address)
-    target = urlunsplit((parts.scheme, f"{shown}:{port}", parts.path or "/", parts.query, ""))
     host_header = f"[{host}]" if ":" in host else host
     if parts.port is not None:
         host_header += f":{parts.port}"
     extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
-    async with client.stream(
-        "POST", target, content=body, headers={**headers, "Host": host_header}, extensions=extensions
-    ) as response:
+    *others, last = await vetted_addresses(host, port, allowed)
+    for address in others:
+        with contextlib.suppress(httpx.ConnectError):
+            return await _post_to(client, parts, address, port, body, {**headers, "Host": host_header}, extensions)
+    return await _post_to(client, parts, last, port, body, {**headers, "Host": host_header}, extensions)
+
+
+async def _post_to(
+    client: httpx.AsyncClient,
+    parts: SplitResult,
+    address: IPAddress,
+    port: int,
+    body: bytes,
+    headers: Mapping[str, str],
+    extensions: dict[str, str],
+) -> int:
+    shown = f"[{address}]" if address.version == 6 else str(address)
+    target = urlunsplit((parts.scheme, f"{shown}:{port}", parts.path or "/", parts.query, ""))
+    async with client.stream("POST", target, content=body, headers=headers, extensions=extensions) as response:
         return response.status_code
 
 
