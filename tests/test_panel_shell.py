@@ -145,6 +145,11 @@ async def test_on_a_phone_the_left_menu_opens_behind_a_button_and_nothing_overfl
     await page.goto("/")
     await expect(page.locator("#signin-button")).to_be_visible()
     await expect(page.locator("#menu-toggle")).to_be_hidden()  # no menu while signed out
+    await page.keyboard.press("Tab")  # the keyboard's first stop skips to the content
+    await expect(page.locator("#skip")).to_be_focused()
+    await expect(page.locator("#skip")).to_be_in_viewport()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#content")).to_be_focused()
     await assert_good(page)
     await page.click("#forgot")
     await expect(page.locator("#recover-button")).to_be_visible()

@@ -114,6 +114,8 @@ async function signOut() {
 // A request found the session ended: back to the sign-in form, which says why.
 window.addEventListener("panel:signed-out", () => me.viewer && navigate());
 window.addEventListener("hashchange", navigate);
+// "Ir al contenido" moves the focus past the menus (a hash would be taken for a screen).
+$("#skip").addEventListener("click", (event) => { event.preventDefault(); $("#content").focus(); });
 translateStatic();
 applyBranding().catch((error) => flash(error.message, "error"));
 route().catch((error) => flash(error.message, "error"));

@@ -13,7 +13,7 @@ export function setLang(value, remember = true) {
 // Words used across screens; a screen's own words live in its module.
 const COMMON = {
   es: {
-    title: "Panel de Clientes", signOut: "Salir", menu: "Menú", sections: "Secciones", accountMenu: "Menú de la cuenta",
+    title: "Panel de Clientes", skip: "Ir al contenido", signOut: "Salir", menu: "Menú", sections: "Secciones", accountMenu: "Menú de la cuenta",
     editAccount: "Editar detalles de la cuenta", contactsMenu: "Contactos/Sub-cuentas", changePasswordMenu: "Cambiar Contraseña",
     navHome: "Inicio", navHolder: "Datos del titular", navServices: "Servicios",
     navContacts: "Contactos", navMail: "Emails Recibidos", navSecurity: "Seguridad", navTokens: "Acceso para integraciones", clientNumber: "Número de cliente",
@@ -24,7 +24,7 @@ const COMMON = {
     unreachable: "No pudimos comunicarnos con el panel. Revise su conexión y vuelva a intentarlo.",
   },
   en: {
-    title: "Client Panel", signOut: "Sign out", menu: "Menu", sections: "Sections", accountMenu: "Account menu",
+    title: "Client Panel", skip: "Skip to the content", signOut: "Sign out", menu: "Menu", sections: "Sections", accountMenu: "Account menu",
     editAccount: "Edit account details", contactsMenu: "Contacts/Sub-accounts", changePasswordMenu: "Change Password",
     navHome: "Home", navHolder: "Holder data", navServices: "Services",
     navContacts: "Contacts", navMail: "Received emails", navSecurity: "Security", navTokens: "Integration access", clientNumber: "Client number",
