@@ -125,7 +125,7 @@ const state = { contacts: [], selfId: null, countries: [] };
 
 const fullName = (c) => `${c.firstName} ${c.lastName}`.trim();
 const unheld = (c) => c.permissions.filter((p) => !may(p));
-const fill = (key, values) => Object.entries(values).reduce((text, [name, value]) => text.replace(`{${name}}`, value), t(key));
+const fill = (key, values) => Object.entries(values).reduce((text, [name, value]) => text.replace(`{${name}}`, () => value), t(key));
 
 async function load() {
   const countryList = countries();
@@ -185,15 +185,17 @@ function editButton(contact) {
 }
 
 const accessText = (c) => (!c.active ? t("inactive") : c.invitationPending ? t("pending") : t("active"));
+// A long address wraps after its @ and dots, not in the middle of a word.
+const breakable = (email) => esc(email).replace(/[@.]/g, "$&<wbr>");
 const words = (codes) => (codes.length ? codes.map(label).map(esc).join(", ") : t("nothing"));
 
 function listHtml() {
   const cell = (key, html) => `<td data-label="${esc(t(key))}">${html}</td>`;
   const rows = state.contacts.map((c) => `<tr class="contact" data-contact="${esc(c.id)}">
     ${cell("name", `<strong>${esc(fullName(c))}</strong>${c.id === state.selfId ? ` ${t("you")}` : ""}${c.companyName ? `<br>${esc(c.companyName)}` : ""}`)}
-    ${cell("email", esc(c.email))}${cell("access", `<span class="contact-access">${accessText(c)}</span>`)}
+    ${cell("email", breakable(c.email))}${cell("access", `<span class="contact-access">${accessText(c)}</span>`)}
     ${cell("permissions", words(c.permissions))}${cell("categories", words(c.emailCategories))}
-    <td class="contact-actions">${unheld(c).length ? `<p class="contact-hint">${esc(fill("notYours", { permissions: words(unheld(c)) }))}</p>` : ""}</td></tr>`);
+    <td class="contact-actions">${unheld(c).length ? `<p class="contact-hint">${esc(fill("notYours", { permissions: unheld(c).map(label).join(", ") }))}</p>` : ""}</td></tr>`);
   return `<table class="contact-table"><thead><tr><th scope="col">${t("name")}</th><th scope="col">${t("email")}</th>
     <th scope="col">${t("access")}</th><th scope="col">${t("permissions")}</th><th scope="col">${t("categories")}</th>
     <th scope="col"><span class="contacts-sr">${t("actions")}</span></th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
