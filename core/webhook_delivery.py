@@ -24,7 +24,7 @@ from standardwebhooks import Webhook
 from tortoise.expressions import Q
 
 from core import outbound
-from core.keyring import Keyring
+from core.keyring import Keyring, KeyringError
 from core.runtime import Runtime
 from models import WebhookDelivery, WebhookEndpoint
 from models.enums import WebhookDeliveryStatus
@@ -96,8 +96,12 @@ async def claim(runtime: Runtime, token: str, limit: int = BATCH) -> list[int]:
 async def attempt(runtime: Runtime, client: httpx.AsyncClient, delivery: WebhookDelivery) -> tuple[int | None, str]:
     """Send one delivery: the receiver's status code (None if none came) and what went wrong ("" if nothing)."""
     event, endpoint = delivery.event, delivery.endpoint
+    try:
+        secrets = secrets_of(runtime, endpoint)
+    except KeyringError:  # its key left ENCRYPTION_KEYS too early: retried once the key is back
+        return None, "the signing secret does not decrypt (ENCRYPTION_KEYS)"
     # The receiver checks the timestamp against its own clock (5 minutes): it is the real time of sending.
-    headers = signed_headers(secrets_of(runtime, endpoint), event.webhook_id, event.payload, datetime.now(UTC))
+    headers = signed_headers(secrets, event.webhook_id, event.payload, datetime.now(UTC))
     allowed = outbound.networks(runtime.settings.webhook_allowed_networks)
     try:
         async with asyncio.timeout(runtime.settings.webhook_timeout_seconds):

@@ -295,3 +295,17 @@ async def test_retries_stop_after_the_window_and_a_failing_endpoint_is_disabled(
     assert failed.event.webhook_id in receiver.processed
     assert len(receiver.processed) == 2
     assert await statuses() == Counter({WebhookDeliveryStatus.DELIVERED: 2})
+
+
+async def test_a_secret_that_does_not_decrypt_fails_the_attempt_not_the_worker(loopback, holder) -> None:
+    port = free_port()
+    added = await registered(loopback, port)
+    await WebhookEndpoint.filter(id=added.endpoint.id).update(secret="dropped-key:gAAAA")
+    await emitted(loopback, holder.id, 1)
+    receiver = Receiver(added.secret)
+    async with uvicorn_server(receiver.app, port):
+        assert await deliver_due(loopback) == 0
+    delivery = await WebhookDelivery.get()
+    assert delivery.last_error == "the signing secret does not decrypt (ENCRYPTION_KEYS)"
+    assert delivery.status == WebhookDeliveryStatus.PENDING
+    assert receiver.requests == []
