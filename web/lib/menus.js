@@ -1,7 +1,7 @@
 // The shell's two menus (seeds 000-004): the sections in the left menu, collapsible behind "Menú" on phones, and the
 // account menu hanging from the person's name top right ("Editar detalles de la cuenta", ..., "Salir"). Each opens
 // from a disclosure button (aria-expanded); Escape closes it and gives the focus back to its button.
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 import { may } from "./session.js";
 import { $, button } from "./ui.js";
 
@@ -27,6 +27,8 @@ function disclosure(button, panel, setOpen, focusBound) {
   return open;
 }
 
+// A screen's name: a key of the shared words (lib/i18n.js), or its own `{ es, en }`.
+const words = (label) => (typeof label === "string" ? t(label) : label[lang]);
 const permitted = (hash) => shown.screens[hash] && (!shown.screens[hash].needs || may(shown.screens[hash].needs));
 
 function link(hash, words) {
@@ -73,5 +75,5 @@ export function showMenus(state, screens, signOut, current = null) {
   $("#account").hidden = state === "out";
   closeMenus();
   const sections = state === "in" ? Object.keys(screens).filter(permitted) : [];
-  $("#sections").replaceChildren(...sections.map((hash) => listItem(link(hash, t(screens[hash].label)))));
+  $("#sections").replaceChildren(...sections.map((hash) => listItem(link(hash, words(screens[hash].label)))));
 }

@@ -1,5 +1,6 @@
-// Every screen of the signed-in panel: its hash, the permission it needs (null: everyone signed in), the key of its
-// name in the left menu (lib/i18n.js) and how to show it. The left menu lists them in this order.
+// Every screen of the signed-in panel: its hash, the permission it needs (null: everyone signed in), its name in the
+// left menu (a key of lib/i18n.js's shared words, or `{ es: "...", en: "..." }`) and how to show it. The left menu
+// lists them in this order.
 import { contactsView } from "./contacts.js";
 import { holderView } from "./holder.js";
 import { homeView } from "./home.js";
