@@ -496,8 +496,7 @@ class Settings:
     webhook_first_retry_seconds: int = setting(
         "WEBHOOK_FIRST_RETRY_SECONDS",
         30,
-        "the wait after a webhook delivery's first failure; each later wait doubles (with up to 20% jitter either"
-        " way)",
+        "the wait after a webhook delivery's first failure; each later wait doubles (with up to 20% jitter either way)",
         POSITIVE,
     )
     webhook_max_retry_minutes: int = setting(
