@@ -181,10 +181,11 @@ async def invitee_words(runtime: Runtime, token: str) -> list[str]:
     """Context words of the contact a pending invitation link is for, so the invitation page's meter judges the
     password as accepting it will. Any other link (unknown, used, expired, of an inactive contact) gives none: the
     meter then answers exactly as without a link. Looked up by the link's keyed hash, like the acceptance."""
-    if not token.strip():
+    token = token.strip()
+    if not token:
         return []
     invited = await Contact.get_or_none(
-        invitation_token_hash__in=runtime.secrets.digests(token.strip()),
+        invitation_token_hash__in=runtime.secrets.digests(token),
         invitation_expires_at__gt=runtime.clock.now(),
         active=True,
         password_hash=None,
@@ -193,7 +194,7 @@ async def invitee_words(runtime: Runtime, token: str) -> list[str]:
 
 
 async def password_strength(
-    ctx: Context, password: str, context: list[str] | None, invitation_token: str | None = None
+    ctx: Context, password: str, context: list[str] | None, invitation_token: str | None
 ) -> Strength:
     """The meter; rate-limited per IP since it is public (a query: the refusal is a top-level error)."""
     if wait := await ctx.runtime.limiter.hit(STRENGTH_CHECKS_PER_IP, "strength", ctx.ip_address or "?"):
