@@ -4,7 +4,7 @@ and the real SMTP sink.
 - The holder adds a contact (a bad email is refused next to its field, with the summary next to "Guardar
   Cambios"), the invitation arrives, is resent, and the invitee follows the newest link and chooses a password;
   the holder changes permissions and email categories, turns the access off, and deletes the contact after
-  confirming.
+  confirming (Escape keeps it; the confirmation works from the keyboard).
 - A contact with CONTACTS sees every contact but edits only those whose permissions they hold, can only give
   permissions they hold (the others disabled, saying why), and is offered nothing that would end or narrow their
   own access.
@@ -190,10 +190,14 @@ async def test_the_holder_adds_invites_edits_deactivates_and_deletes_a_contact(
     await expect(confirm).to_contain_text("¿Eliminar a Lucía Fernández?")
     await expect(confirm.locator(".contact-remove-no")).to_be_focused()
     await assert_fine(page)
-    await confirm.locator(".contact-remove-no").click()
+    await page.keyboard.press("Escape")  # keeps the contact
     await expect(confirm).to_be_hidden()
-    await page.click(".contact-remove")
-    await confirm.locator(".contact-remove-yes").click()
+    await expect(page.locator(".contact-remove")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(confirm.locator(".contact-remove-no")).to_be_focused()
+    await page.keyboard.press("Shift+Tab")
+    await expect(confirm.locator(".contact-remove-yes")).to_be_focused()
+    await page.keyboard.press("Enter")
     removed = page.locator(".contact-add + .msg")
     await in_viewport_with_role(removed, "status")
     await expect(removed).to_have_text("Contacto Lucía Fernández eliminado.")

@@ -342,7 +342,8 @@ function clearInvalid(element) {
   });
 }
 
-// Resending the invitation and deleting (after a confirmation in the page); never one's own record.
+// Resending the invitation and deleting (after a confirmation in the page: Cancelar or Escape keeps the contact);
+// never one's own record.
 function otherActions(contact, self) {
   const box = document.createElement("div");
   box.className = "contact-buttons contact-more";
@@ -361,6 +362,10 @@ function otherActions(contact, self) {
   confirm.setAttribute("role", "group");
   confirm.setAttribute("aria-labelledby", "contact-remove-question");
   confirm.innerHTML = `<p id="contact-remove-question">${esc(fill("confirmRemove", { name }))}</p>`;
+  const keep = () => {
+    confirm.hidden = true;
+    remove.focus();
+  };
   const remove = button(t("remove"), "contact-remove contact-danger", () => {
     confirm.hidden = false;
     confirm.querySelector(".contact-remove-no").focus();
@@ -373,11 +378,9 @@ function otherActions(contact, self) {
       render(null);
       say(".contact-add", fill("removed", { name }));
     }),
-    button(t("cancel"), "contact-remove-no", () => {
-      confirm.hidden = true;
-      remove.focus();
-    }),
+    button(t("cancel"), "contact-remove-no", keep),
   );
+  confirm.addEventListener("keydown", (event) => { if (event.key === "Escape") keep(); });
   box.append(remove, confirm);
   return box;
 }
