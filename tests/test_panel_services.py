@@ -9,8 +9,9 @@ real uvicorn server with the codes from the real SMTP sink.
   after five wrong codes (the fourth says "Le queda 1 intento") they ask for a new code and confirm with it; they
   turn renewal off and back on, its consequences stated before they confirm. A contact with SERVICES only sees all
   of it and no button.
-- The live status comes back after the socket drops: one socket at a time, subscribed again, the list read again
-  (what changed meanwhile shows), and no socket after signing out.
+- The live status comes back after the socket drops: one socket at a time, subscribed again (to cancellations and
+  to services changed without one), the list read again (what changed meanwhile shows), and no socket after
+  signing out.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ READER = "lectora@example.com"  # SERVICES only
 TOKYO = "Asia/Tokyo"  # the browser's zone: the provider's (Buenos Aires) must still decide the days shown
 DUE = date(2026, 12, 10)  # requests until 9/12/2026 inclusive; automatic debit cut off on 1/12/2026
 REQUEST = "mutation($i: ServiceCancellationRequestInput!) { serviceCancellationRequest(input: $i) { errors { code } } }"
+RENEWAL = "mutation($i: ServiceRenewalSetInput!) { serviceRenewalSet(input: $i) { errors { code } } }"
 
 
 @pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
@@ -78,8 +80,14 @@ async def seed_003_account(factory) -> models.Account:
 async def open_services(page: Page, login: str) -> None:
     await sign_in(page, login)
     await expect(page.locator("#signin-button")).to_have_count(0)
-    await page.evaluate("location.hash = '#services'")
+    await show_screen(page, "#services")
     await expect(page.locator("[data-service]").first).to_be_visible()
+
+
+async def show_screen(page: Page, href: str) -> None:
+    """Another screen, once the shell has drawn it (its menu item current, so the menus are settled)."""
+    await page.evaluate(f"location.hash = '{href}'")
+    await expect(page.locator(f"#sections a[href='{href}']")).to_have_attribute("aria-current", "page")
 
 
 def card(page: Page, domain: str):
@@ -268,6 +276,7 @@ async def until(condition, seconds: float = 5.0) -> None:
 async def test_the_live_status_comes_back_after_the_socket_drops(app, browser, factory, client) -> None:
     account = await seed_003_account(factory)
     pyme_id = to_global_id("Service", (await models.Service.get(domain="pyme.com.ar")).id)
+    plus_id = to_global_id("Service", (await models.Service.get(domain="plus.com.ar")).id)
     opened: list[WebSocketRoute] = []  # the page's sockets, each passed on to the real server
     servers: list[WebSocketRoute] = []
 
@@ -294,17 +303,20 @@ async def test_the_live_status_comes_back_after_the_socket_drops(app, browser, f
         request = {"serviceId": pyme_id, "reason": "Otro proveedor", "acknowledgeDataDeletion": True}
         await client.data(REQUEST, {"i": request})
         await expect(pyme.locator(".status")).to_have_text("Suspendido · Esperando confirmación")
+        await client.data(RENEWAL, {"i": {"serviceId": plus_id, "renew": False}})  # a change without a cancellation
+        await expect(card(page, "plus.com.ar").locator(".renewal")).to_contain_text("No se renovará")
 
         # Showing the screen again opens no second socket.
         for _ in range(2):
-            await page.evaluate("location.hash = '#home'")
-            await page.evaluate("location.hash = '#services'")
+            await show_screen(page, "#home")
+            await show_screen(page, "#services")
             await expect(pyme.locator(".status")).to_be_visible()
         assert len(opened) == 2
         await assert_clean(page)
 
         # Signed out: no socket, and none later.
         await page.click("#account-button")
+        await expect(page.locator("#account-button")).to_have_attribute("aria-expanded", "true")
         await page.click("#signout")
         await expect(page.locator("#signin-button")).to_be_visible()
         await page.clock.run_for(120_000)

@@ -1,9 +1,13 @@
-// The live cancellation status over graphql-transport-ws: `onChange({ service, cancellation })` for each event.
-// One socket at a time. When it drops it comes back after a growing wait (1 s, 2 s, 4 s ... at most 30 s, with
+// The live status of the services over graphql-transport-ws: `onChange({ service, cancellation })` for each
+// cancellation event, `onChange({ service })` for a service changed without one (renewal switched, ended unrenewed);
+// each subscription sends the current state first. One socket at a time. When it drops it comes back after a growing wait (1 s, 2 s, 4 s ... at most 30 s, with
 // jitter so a restarted server is not met by every panel at once), subscribes again and calls `onResume`:
 // events sent meanwhile were missed, so what is on screen is read again. Sign-out (`stopWatching`) ends it.
 
-const SUBSCRIPTION = "subscription { cancellationStatusChanged { cancellation { id status } service { id status } } }";
+const SUBSCRIPTIONS = {
+  cancellation: "subscription { cancellationStatusChanged { cancellation { id status } service { id status } } }",
+  service: "subscription { serviceStatusChanged { id status } }",
+};
 const FIRST_WAIT_MS = 1000;
 const LONGEST_WAIT_MS = 30000;
 // Closed for who the person is (signed out, no longer allowed): coming back would be refused the same way.
@@ -14,7 +18,7 @@ let retry = null;
 let failures = 0;
 let handlers = null;
 
-export function watchCancellations(onChange, onResume) {
+export function watchServices(onChange, onResume) {
   handlers = { onChange, onResume };
   if (!socket && !retry) connect(false);
 }
@@ -39,12 +43,13 @@ function connect(resuming) {
     const message = JSON.parse(event.data);
     if (message.type === "connection_ack") {
       failures = 0;
-      send({ id: "1", type: "subscribe", payload: { query: SUBSCRIPTION } });
+      for (const [id, query] of Object.entries(SUBSCRIPTIONS)) send({ id, type: "subscribe", payload: { query } });
       if (resuming) handlers?.onResume();
     } else if (message.type === "ping") {
       send({ type: "pong" });
     } else if (message.type === "next" && message.payload.data) {
-      handlers?.onChange(message.payload.data.cancellationStatusChanged);
+      const { cancellationStatusChanged, serviceStatusChanged } = message.payload.data;
+      handlers?.onChange(cancellationStatusChanged || { service: serviceStatusChanged });
     }
   };
   ws.onclose = (event) => {

@@ -1,16 +1,17 @@
 // Services (seed 003): each one's due date, amount and payment method, and the rules of its cancellation stated
 // before acting (the deadline in the provider's time zone, the automatic-debit cutoff, what is deleted, why not);
-// request, confirm with the emailed code (a new code once the attempts run out), withdraw; the live status.
+// request, confirm with the emailed code (a new code once the attempts run out), withdraw; "No renovar" and back,
+// its consequences stated before confirming; the live status.
 import { gql } from "../lib/api.js";
 import { lang, texts } from "../lib/i18n.js";
-import { watchCancellations } from "../lib/live.js";
+import { watchServices } from "../lib/live.js";
 import { may } from "../lib/session.js";
 import { button, esc, field, flash, form, payloadErrors, say, view } from "../lib/ui.js";
 
 const t = texts({
   es: {
     intro: "La baja se pide con el botón de cada servicio y se confirma con el código que le enviamos por email. Se hace efectiva dentro de las 24 horas de confirmada.",
-    manageNeeded: "Puede ver los servicios; para pedir, confirmar o retirar una baja necesita el permiso Gestionar servicios, que puede darle el titular de la cuenta.",
+    manageNeeded: "Puede ver los servicios; para pedir, confirmar o retirar una baja o cambiar la renovación necesita el permiso Gestionar servicios, que puede darle el titular de la cuenta.",
     status: "Estado", due: "Vence", noDue: "Sin fecha de vencimiento", amount: "Importe", payment: "Forma de pago",
     MANUAL: "Pago manual", AUTOMATIC_DEBIT: "Débito automático",
     cancelRule: "Pedido de baja", deadline: "Se puede pedir hasta el {day} inclusive ({zone}).",
@@ -38,6 +39,7 @@ const t = texts({
     offEnds: "El servicio seguirá funcionando hasta su vencimiento y terminará el {day}.", endDeletes: "Cuando termine se eliminará: {deleted}.",
     offUndo: "Podrá volver a renovarlo hasta el {day} inclusive ({zone}).",
     offDebitStops: "Débito automático: como lo decide antes del {day}, no se debitará este vencimiento.",
+    offDebitCharged: "Débito automático: ya pasó el {day}: el débito de este vencimiento se procesará igual y no será reintegrado.",
     onRenews: "El servicio se renovará el {day} y seguirá funcionando.", onCharge: "Con el vencimiento se cobrará el importe del servicio ({amount}).",
     onDebit: "Débito automático: el importe de ese vencimiento se debitará.",
     confirmOff: "Confirmar: no renovar", confirmOn: "Confirmar: renovar",
@@ -45,7 +47,7 @@ const t = texts({
   },
   en: {
     intro: "Request a cancellation with each service's button and confirm it with the code we email you. It takes effect within 24 hours of confirmation.",
-    manageNeeded: "You can see the services; to request, confirm or withdraw a cancellation you need the Manage services permission, which the account holder can give you.",
+    manageNeeded: "You can see the services; to request, confirm or withdraw a cancellation or change the renewal you need the Manage services permission, which the account holder can give you.",
     status: "Status", due: "Due", noDue: "No due date", amount: "Amount", payment: "Payment method",
     MANUAL: "Manual payment", AUTOMATIC_DEBIT: "Automatic debit",
     cancelRule: "Cancellation request", deadline: "It can be requested until {day} inclusive ({zone}).",
@@ -73,6 +75,7 @@ const t = texts({
     offEnds: "The service keeps working until its due date and ends on {day}.", endDeletes: "When it ends this is deleted: {deleted}.",
     offUndo: "You can renew it again until {day} inclusive ({zone}).",
     offDebitStops: "Automatic debit: as you decide before {day}, this due date will not be debited.",
+    offDebitCharged: "Automatic debit: {day} has passed: this due date's debit will still be processed and not refunded.",
     onRenews: "The service will renew on {day} and keep working.", onCharge: "The due date will charge the service's amount ({amount}).",
     onDebit: "Automatic debit: that due date's amount will be debited.",
     confirmOff: "Confirm: do not renew", confirmOn: "Confirm: renew",
@@ -98,7 +101,8 @@ const statusText = (service, cancellation) =>
 // Days as the seed writes them (9/12/2026; "Dec 9, 2026" in English, where 12/9 would mislead). A calendar date
 // (a due date) has no time zone; a moment (a deadline) is read in the provider's time zone, whatever the browser's.
 const DAY = { es: {}, en: { dateStyle: "medium" } };
-const MOMENT = { es: { dateStyle: "short", timeStyle: "short" }, en: { dateStyle: "medium", timeStyle: "short" } };
+const MOMENT = { es: { day: "numeric", month: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit" },
+  en: { dateStyle: "medium", timeStyle: "short" } };
 const calendarDay = (isoDate) => new Intl.DateTimeFormat(lang, { ...DAY[lang], timeZone: "UTC" }).format(new Date(`${isoDate}T00:00:00Z`));
 const dayIn = (moment, timeZone) => new Intl.DateTimeFormat(lang, { ...DAY[lang], timeZone }).format(moment);
 const momentIn = (moment, timeZone) => new Intl.DateTimeFormat(lang, { ...MOMENT[lang], timeZone }).format(new Date(moment));
@@ -118,17 +122,32 @@ const SERVICES = `query Services { provider { timeZone } viewer { account { serv
 const cardOf = (serviceId) => `[data-service="${CSS.escape(serviceId)}"]`;
 const actionsOf = (serviceId) => `${cardOf(serviceId)} .actions`;
 
-// A live event for a service on screen: its status now, then the whole list (the buttons change too).
+// Events come in bursts (each subscription starts with the current state): one reading of the list at a time,
+// and one more after it when anything arrived meanwhile.
+let reading = null;
+let again = false;
+function reread() {
+  if (reading) { again = true; return; }
+  reading = gql(SERVICES).then((data) => onScreen() && show(data)).catch((error) => flash(error.message, "error")).finally(() => {
+    reading = null;
+    if (again) { again = false; reread(); }
+  });
+}
+// The person may have gone to another screen meanwhile: a live reading never replaces it.
+const onScreen = () => Boolean(document.querySelector(".services"));
+
+// A live event for a service on screen: its status now (a cancellation's event tells both), then the whole list
+// (the facts and buttons change too).
 function refresh({ service, cancellation }) {
   const cell = document.querySelector(`${cardOf(service.id)} .status`);
   if (!cell) return;
-  cell.textContent = statusText(service, cancellation);
-  servicesView().catch((error) => flash(error.message, "error"));
+  if (cancellation) cell.textContent = statusText(service, cancellation);
+  reread();
 }
 
 // Back after the live socket dropped: events may have been missed, so the list is read again (if on screen).
 function resume() {
-  if (document.querySelector("[data-service]")) servicesView().catch((error) => flash(error.message, "error"));
+  if (onScreen()) reread();
 }
 
 const fact = (term, value, className = "") => `<div><dt>${esc(term)}</dt><dd class="${className}">${value}</dd></div>`;
@@ -203,7 +222,10 @@ function actions(s, zone) {
 }
 
 export async function servicesView() {
-  const data = await gql(SERVICES);
+  show(await gql(SERVICES));
+}
+
+function show(data) {
   const zone = data.provider.timeZone;
   const edges = data.viewer.account.services.edges;
   // A live refresh redraws the list: each service keeps its messages and its open form.
@@ -215,7 +237,7 @@ export async function servicesView() {
   section.querySelector(".services").append(...edges.map(({ node }) => card(node, zone)));
   for (const element of kept) section.querySelector(cardOf(element.closest("[data-service]").dataset.service))?.append(element);
   view().replaceChildren(section);
-  watchCancellations(refresh, resume);
+  watchServices(refresh, resume);
 }
 
 // A form opens inside the card of the service it is about, one at a time.
@@ -294,7 +316,7 @@ function renewalForm(s, zone, renew) {
   const consequences = renew
     ? [fill("onRenews", { day: due }), s.recurringAmount && fill("onCharge", { amount: money(s.recurringAmount) }), cutoff && t("onDebit")]
     : [fill("offEnds", { day: due }), fill("endDeletes", { deleted: p.dataDeleted.join("; ") }),
-      cutoff && (r.nextDebitWillBeCharged ? fill("debitCharged", cutoff) : fill("offDebitStops", cutoff)),
+      cutoff && fill(r.nextDebitWillBeCharged ? "offDebitCharged" : "offDebitStops", cutoff),
       fill("offUndo", { day: lastDay(r.changeDeadline, zone), zone: zoneText })];
   const content = form(
     `<h4>${t(renew ? "renewOn" : "renewOff")}: ${esc(s.name)}</h4>
