@@ -82,7 +82,7 @@ async def load_type(ctx: Context, node_type: NodeType, pks: set[int]) -> dict[in
         principal = node_type.declaration.enforce(ctx)
         visible = node_type.visible(ctx)
     except ApiError as refused:
-        return {pk: ApiError(refused.code, refused.message) for pk in pks}
+        return {pk: ApiError(refused.code, refused.localized or refused.message) for pk in pks}
     if visible is None:
         return {}
     return {row.id: node_type.build(row, principal) for row in await visible.filter(id__in=pks)}
