@@ -6,9 +6,9 @@ real uvicorn server with the codes from the real SMTP sink.
   debit, the cutoff and whether the next debit is still charged; what a cancellation deletes; and, for a service
   that cannot be cancelled, no button and why.
 - The holder and a contact with SERVICES and MANAGE_SERVICES request, confirm with the emailed code and withdraw;
-  after five wrong codes (the fourth says "Le queda 1 intento") they ask for a new code and confirm with it; they
-  turn renewal off and back on, its consequences stated before they confirm. A contact with SERVICES only sees all
-  of it and no button.
+  request again and, after five wrong codes (the fourth says "Le queda 1 intento"), ask for a new code and confirm
+  with it; turn renewal off and back on, its consequences stated before they confirm. A contact with SERVICES only
+  sees all of it and no button.
 - The live status comes back after the socket drops: one socket at a time, subscribed again (to cancellations and
   to services changed without one), the list read again (what changed meanwhile shows), and no socket after
   signing out.
@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from playwright.async_api import Browser, Page, WebSocketRoute, expect
+from playwright.async_api import Browser, Locator, Page, WebSocketRoute, expect
 
 import models
 from core.ids import to_global_id
@@ -90,7 +90,7 @@ async def show_screen(page: Page, href: str) -> None:
     await expect(page.locator(f"#sections a[href='{href}']")).to_have_attribute("aria-current", "page")
 
 
-def card(page: Page, domain: str):
+def card(page: Page, domain: str) -> Locator:
     return page.locator("[data-service]", has_text=domain)
 
 
@@ -134,20 +134,13 @@ async def test_request_confirm_withdraw_and_a_new_code_after_five_wrong_ones(pag
     await assert_rules_before_acting(page)
     await assert_screen_is_fine(page)
     await shot(page, f"services-{login}-{page.viewport_size['width']}")
-
     pyme = card(page, "pyme.com.ar")
-    await pyme.locator(".request-cancel").click()
-    await expect(page.locator(".service-form")).to_contain_text("hasta el 9/12/2026 inclusive")
-    await page.fill("[name=reason]", "Cerramos el local")
-    await page.check("[name=ack]")
-    await assert_accessible(page)
-    await page.click("#request-submit")
-    await in_viewport_with_role(pyme.locator(".msg"), "status")
-    await expect(pyme.locator(".msg")).to_have_text("Le enviamos un código por email.")
-    await expect(pyme.locator(".status")).to_have_text("Activo · Esperando confirmación")
-    await expect(pyme.locator(".code-rule")).to_contain_text("Le quedan 5 intentos.")
-    await assert_screen_is_fine(page)
 
+    await request_cancellation(page, pyme)
+    await pyme.locator(".confirm-cancel").click()
+    await confirm_and_withdraw(page, pyme, await emailed_code(smtp_sink, address, count=1))
+
+    await request_cancellation(page, pyme)
     await pyme.locator(".confirm-cancel").click()
     for left in (4, 3, 2):
         await page.fill("[name=code]", "000000")
@@ -178,26 +171,45 @@ async def test_request_confirm_withdraw_and_a_new_code_after_five_wrong_ones(pag
     await expect(sent).to_have_text("Le enviamos un código nuevo por email; el anterior ya no sirve.")
     await expect(pyme.locator(".code-rule")).to_contain_text("Le quedan 5 intentos.")
     await assert_screen_is_fine(page)
-
     await pyme.locator(".confirm-cancel").click()
-    await page.fill("[name=code]", await emailed_code(smtp_sink, address, count=2))
-    await page.click("#confirm-submit")
-    confirmed = pyme.locator(".msg")
-    await in_viewport_with_role(confirmed, "status")
-    await expect(confirmed).to_contain_text("Baja confirmada")
-    await expect(pyme.locator(".status")).to_have_text("Baja pendiente · Baja programada")
-    await expect(pyme.locator(".request-cancel")).to_have_count(0)
-    await assert_screen_is_fine(page)
-
-    await pyme.locator(".withdraw-cancel").click()
-    withdrawn = pyme.locator(".msg")
-    await in_viewport_with_role(withdrawn, "status")
-    await expect(withdrawn).to_have_text("Solicitud de baja retirada: el servicio sigue activo.")
-    await expect(pyme.locator(".status")).to_have_text("Activo · Solicitud retirada")
-    await expect(pyme.locator(".request-cancel")).to_be_visible()
-    await assert_screen_is_fine(page)
+    await confirm_and_withdraw(page, pyme, await emailed_code(smtp_sink, address, count=3))
 
     await switch_renewal_off_and_on(page)
+
+
+async def request_cancellation(page: Page, service: Locator) -> None:
+    """ "Solicitar baja del servicio": the deadline repeated, the reason, the deletion acknowledged; a code is sent."""
+    await service.locator(".request-cancel").click()
+    await expect(service.locator(".service-form")).to_contain_text("hasta el 9/12/2026 inclusive")
+    await page.fill("[name=reason]", "Cerramos el local")
+    await page.check("[name=ack]")
+    await assert_accessible(page)
+    await page.click("#request-submit")
+    await in_viewport_with_role(service.locator(".msg"), "status")
+    await expect(service.locator(".msg")).to_have_text("Le enviamos un código por email.")
+    await expect(service.locator(".status")).to_have_text(re.compile(r"^Activo · Esperando confirmación$"))
+    await expect(service.locator(".code-rule")).to_contain_text("Le quedan 5 intentos.")
+    await assert_screen_is_fine(page)
+
+
+async def confirm_and_withdraw(page: Page, service: Locator, code: str) -> None:
+    """ "Confirmar baja del servicio" with the emailed code, then "Retirar solicitud": each says so in the card."""
+    await page.fill("[name=code]", code)
+    await page.click("#confirm-submit")
+    confirmed = service.locator(".msg")
+    await in_viewport_with_role(confirmed, "status")
+    await expect(confirmed).to_contain_text("Baja confirmada")
+    await expect(service.locator(".status")).to_have_text("Baja pendiente · Baja programada")
+    await expect(service.locator(".request-cancel")).to_have_count(0)
+    await assert_screen_is_fine(page)
+
+    await service.locator(".withdraw-cancel").click()
+    withdrawn = service.locator(".msg")
+    await in_viewport_with_role(withdrawn, "status")
+    await expect(withdrawn).to_have_text("Solicitud de baja retirada: el servicio sigue activo.")
+    await expect(service.locator(".status")).to_have_text("Activo · Solicitud retirada")
+    await expect(service.locator(".request-cancel")).to_be_visible()
+    await assert_screen_is_fine(page)
 
 
 async def switch_renewal_off_and_on(page: Page) -> None:
