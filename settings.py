@@ -30,6 +30,7 @@ DEVELOPMENT_KEY = "development-only-secret-key-do-not-use-in-production"  # prod
 DEVELOPMENT_ENCRYPTION_KEY = "dev:" + base64.urlsafe_b64encode(b"development-only-encryption-key!").decode()
 KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+WEBHOOK_LEASE_SECONDS = 300  # how long a worker holds a webhook delivery it sends; twice its timeout at least
 # Second-level labels under which country domains register names (example.com.ar, example.co.uk): the
 # simple stand-in for the public suffix list that the same-site rule uses (see `registrable_domain`).
 SECOND_LEVEL_LABELS = frozenset({"ac", "co", "com", "edu", "gob", "gov", "int", "mil", "net", "nom", "org"})
@@ -491,7 +492,10 @@ class Settings:
     )
 
     webhook_timeout_seconds: int = setting(
-        "WEBHOOK_TIMEOUT_SECONDS", 10, "how long a webhook delivery waits for the receiver's answer", POSITIVE
+        "WEBHOOK_TIMEOUT_SECONDS",
+        10,
+        "how long a webhook delivery may take (resolving the host, connecting, the receiver's answer)",
+        between(1, WEBHOOK_LEASE_SECONDS // 2 - 1, "less than half the 5-minute lease a worker holds a delivery by"),
     )
     webhook_first_retry_seconds: int = setting(
         "WEBHOOK_FIRST_RETRY_SECONDS",
@@ -518,6 +522,13 @@ class Settings:
         "WEBHOOK_SECRET_OVERLAP_HOURS",
         24,
         "after `cli.py webhook-rotate`, how long deliveries are also signed with the previous secret",
+        POSITIVE,
+    )
+    webhook_retention_days: int = setting(
+        "WEBHOOK_RETENTION_DAYS",
+        30,
+        "how long webhook events and deliveries are kept once delivered or failed (their bodies hold customers'"
+        " details); pending ones are kept until they end",
         POSITIVE,
     )
     webhook_allowed_networks: tuple[str, ...] = setting(

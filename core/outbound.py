@@ -1,12 +1,15 @@
 """Outgoing HTTP requests to URLs that staff configure (webhook endpoints), guarded against SSRF.
 
 The host is resolved at every request; each address it resolves to must be public, or inside
-WEBHOOK_ALLOWED_NETWORKS. Refused: loopback, private, link-local, CGNAT (100.64.0.0/10), cloud metadata
-(169.254.169.254, fd00:ec2::254), unspecified, multicast and reserved addresses, also when an IPv6 address
-embeds one (IPv4-mapped, 6to4, NAT64, Teredo). The connection goes to the vetted address itself while the
-Host header and TLS (SNI and the certificate check) still name the host, so a DNS answer that changes
-between the check and the connection (rebinding) cannot send the request elsewhere. Redirects are not
-followed, proxies from the environment are not used, and the response body is never read.
+WEBHOOK_ALLOWED_NETWORKS. Refused: loopback, private, link-local, site-local, CGNAT (100.64.0.0/10),
+unspecified, multicast and reserved addresses, also when an IPv6 address embeds one (IPv4-mapped, 6to4, NAT64,
+Teredo); cloud metadata addresses always, whatever WEBHOOK_ALLOWED_NETWORKS says (no receiver lives there, and
+they hand out credentials). The connection goes to the vetted address itself while the Host header and TLS (SNI
+and the certificate check) still name the host, so a DNS answer that changes between the check and the
+connection (rebinding) cannot send the request elsewhere. For the same reason no connection is kept for
+another request: the pool knows a connection by address, not by host name, and would reuse one host's TLS
+session for another host on that address. Redirects are not followed, proxies from the environment are not
+used, and the response body is never read.
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ import httpx
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-METADATA = (ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"))
+METADATA = tuple(
+    ipaddress.ip_address(text)
+    for text in (
+        "169.254.169.254",  # AWS, Google Cloud, Azure, Oracle, DigitalOcean...
+        "fd00:ec2::254",  # AWS over IPv6
+        "100.100.100.200",  # Alibaba Cloud
+        "168.63.129.16",  # Azure's host services (WireServer)
+    )
+)
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
@@ -51,18 +62,21 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
 
 
 def refusal(address: IPAddress, allowed: tuple[IPNetwork, ...] = ()) -> str | None:
-    """Why `address` may not be reached, or None when it may."""
+    """Why `address` may not be reached, or None when it may. Metadata addresses come first: no allowed
+    network lets a request reach them."""
+    embedded = _embedded_ipv4(address) if isinstance(address, ipaddress.IPv6Address) else None
+    if address in METADATA or embedded in METADATA:
+        return "a cloud metadata address"
     if any(address.version == network.version and address in network for network in allowed):
         return None
-    embedded = _embedded_ipv4(address) if isinstance(address, ipaddress.IPv6Address) else None
     if embedded is not None:
         return refusal(embedded, allowed)
     checks = (
-        (address in METADATA, "a cloud metadata address"),
         (address.is_loopback, "a loopback address"),
         (address.is_unspecified, "an unspecified address"),
         (address.is_multicast, "a multicast address"),
         (address.is_link_local, "a link-local address"),
+        (isinstance(address, ipaddress.IPv6Address) and address.is_site_local, "a site-local address"),
         (address.version == 4 and address in CGNAT, "a shared (CGNAT) address"),
         (address.is_private, "a private address"),
         (address.is_reserved or not address.is_global, "not a public address"),
@@ -91,9 +105,13 @@ async def post(
     body: bytes,
     headers: Mapping[str, str],
     allowed: tuple[IPNetwork, ...],
+    budget: float,
 ) -> int:
     """POST `body` to `url` through its vetted addresses, each in turn until one connects; the answer's status
-    code (Refused, or httpx's errors)."""
+    code (Refused, or httpx's errors). Each address may take its share of what is left of `budget` (seconds)
+    to connect, so one that drops the connection silently leaves time for the next."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + budget
     parts = urlsplit(url)
     host = parts.hostname
     if parts.scheme not in ("http", "https") or not host:
@@ -103,11 +121,19 @@ async def post(
     if parts.port is not None:
         host_header += f":{parts.port}"
     extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    sent_headers = {**headers, "Host": host_header}
+
+    async def through(address: IPAddress, left: int) -> int:
+        """The request through `address`, with `left` addresses (this one included) still to try."""
+        share = max(deadline - loop.time(), 0) / left
+        time_limits = httpx.Timeout(budget, connect=share)
+        return await _post_to(client, parts, address, port, body, sent_headers, extensions, time_limits)
+
     *others, last = await vetted_addresses(host, port, allowed)
-    for address in others:
-        with contextlib.suppress(httpx.ConnectError):
-            return await _post_to(client, parts, address, port, body, {**headers, "Host": host_header}, extensions)
-    return await _post_to(client, parts, last, port, body, {**headers, "Host": host_header}, extensions)
+    for index, address in enumerate(others):
+        with contextlib.suppress(httpx.ConnectError, httpx.ConnectTimeout):
+            return await through(address, len(others) + 1 - index)
+    return await through(last, 1)
 
 
 async def _post_to(
@@ -118,13 +144,22 @@ async def _post_to(
     body: bytes,
     headers: Mapping[str, str],
     extensions: dict[str, str],
+    time_limits: httpx.Timeout,
 ) -> int:
     shown = f"[{address}]" if address.version == 6 else str(address)
     target = urlunsplit((parts.scheme, f"{shown}:{port}", parts.path or "/", parts.query, ""))
-    async with client.stream("POST", target, content=body, headers=headers, extensions=extensions) as response:
+    async with client.stream(
+        "POST", target, content=body, headers=headers, extensions=extensions, timeout=time_limits
+    ) as response:
         return response.status_code
 
 
 def client(timeout: float) -> httpx.AsyncClient:
-    """The HTTP client of outgoing requests: no redirects, no proxies or netrc from the environment."""
-    return httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False)
+    """The HTTP client of outgoing requests: no redirects, no proxies or netrc from the environment, and no
+    connection kept for a later request (see the module's docstring)."""
+    return httpx.AsyncClient(
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+        limits=httpx.Limits(max_keepalive_connections=0),
+    )

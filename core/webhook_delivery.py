@@ -6,9 +6,15 @@ answered and before the row is marked leaves the lease to run out, and the deliv
 same `webhook-id`, which receivers use to process it once. A 2xx answer delivers; anything else (another
 status, a redirect, a timeout, a refused address) is retried with exponential backoff and jitter until
 WEBHOOK_RETRY_HOURS after it was scheduled, then marked failed. Deliveries are independent: a failing one is
-rescheduled and the others go on. An endpoint whose every delivery failed for WEBHOOK_DISABLE_AFTER_DAYS is
-disabled, with an operator log line. Logs name deliveries, events and endpoints by id: never a URL's query,
-a body, a header or a secret.
+rescheduled and the others go on, whatever went wrong with it (an error of any kind is a failed attempt,
+recorded by its type's name). A worker whose lease ran out during an attempt records nothing: the row is
+another worker's. An endpoint whose every delivery failed for WEBHOOK_DISABLE_AFTER_DAYS is disabled, with an
+operator log line. Logs name deliveries, events and endpoints by id: never a URL's query, a body, a header or
+a secret.
+
+Retention: the bodies hold customers' details, so deliveries delivered or failed more than
+WEBHOOK_RETENTION_DAYS ago are deleted, and so are events that old with no delivery left. The worker sweeps
+every hour; the deletes are conditional and in small batches, so any number of processes may sweep at once.
 """
 
 from __future__ import annotations
@@ -21,17 +27,21 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from standardwebhooks import Webhook
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
+from tortoise.models import Model
 
 from core import outbound
 from core.keyring import Keyring, KeyringError
 from core.runtime import Runtime
-from models import WebhookDelivery, WebhookEndpoint
+from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from models.enums import WebhookDeliveryStatus
+from settings import WEBHOOK_LEASE_SECONDS
 
 log = logging.getLogger("clientpanel.webhooks")
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(seconds=WEBHOOK_LEASE_SECONDS)  # WEBHOOK_TIMEOUT_SECONDS is less than half of it
 BATCH = 20
+SWEEP_EVERY = timedelta(hours=1)
+SWEEP_BATCH = 500
 USER_AGENT = "clientpanel-webhooks"
 JITTER = 0.2
 _jitter = random.SystemRandom()
@@ -103,12 +113,13 @@ async def attempt(runtime: Runtime, client: httpx.AsyncClient, delivery: Webhook
     # The receiver checks the timestamp against its own clock (5 minutes): it is the real time of sending.
     headers = signed_headers(secrets, event.webhook_id, event.payload, datetime.now(UTC))
     allowed = outbound.networks(runtime.settings.webhook_allowed_networks)
+    budget = runtime.settings.webhook_timeout_seconds
     try:
-        async with asyncio.timeout(runtime.settings.webhook_timeout_seconds):
-            status = await outbound.post(client, endpoint.url, event.payload.encode(), headers, allowed)
+        async with asyncio.timeout(budget):
+            status = await outbound.post(client, endpoint.url, event.payload.encode(), headers, allowed, budget)
     except outbound.Refused as refused:
         return None, f"refused: {refused}"
-    except (httpx.HTTPError, OSError, TimeoutError) as exc:
+    except Exception as exc:  # any error fails this attempt only; its message may hold the URL: not kept
         return None, type(exc).__name__
     return status, "" if 200 <= status < 300 else f"HTTP {status}"
 
@@ -126,17 +137,24 @@ async def deliver(runtime: Runtime, client: httpx.AsyncClient, delivery_id: int,
 
 
 async def record(runtime: Runtime, delivery: WebhookDelivery, status: int | None, error: str) -> None:
-    """The attempt's result on the row this worker still holds, and on its endpoint's failing streak."""
+    """The attempt's result on the row this worker still holds, and on its endpoint's failing streak. A row
+    whose lease ran out meanwhile is another worker's: its result is left to that worker."""
     now = runtime.clock.now()
     mine = WebhookDelivery.filter(id=delivery.id, claim_token=delivery.claim_token)
     attempts = delivery.attempts + 1
     released = {"attempts": attempts, "last_status_code": status, "lease_until": None, "claim_token": None}
     if not error:
         await mine.update(**released, status=WebhookDeliveryStatus.DELIVERED, delivered_at=now, last_error=None)
-        await WebhookEndpoint.filter(id=delivery.endpoint_id).update(failing_since=None)
+        await WebhookEndpoint.filter(id=delivery.endpoint_id).update(failing_since=None)  # it answered, anyway
         return
-    window = timedelta(hours=runtime.settings.webhook_retry_hours)
-    if now >= delivery.scheduled_at + window:
+    final = now >= delivery.scheduled_at + timedelta(hours=runtime.settings.webhook_retry_hours)
+    changes = (
+        {"status": WebhookDeliveryStatus.FAILED} if final else {"next_attempt_at": now + retry_delay(runtime, attempts)}
+    )
+    if not await mine.update(**released, **changes, last_error=error):
+        log.warning("webhook delivery %s: the lease ran out during attempt %d (%s)", delivery.id, attempts, error)
+        return
+    if final:
         log.warning(
             "webhook delivery %s (event %s, endpoint %s) failed for good after %d attempts: %s",
             delivery.id,
@@ -145,10 +163,8 @@ async def record(runtime: Runtime, delivery: WebhookDelivery, status: int | None
             attempts,
             error,
         )
-        await mine.update(**released, status=WebhookDeliveryStatus.FAILED, last_error=error)
     else:
         log.info("webhook delivery %s attempt %d failed (%s); retrying", delivery.id, attempts, error)
-        await mine.update(**released, last_error=error, next_attempt_at=now + retry_delay(runtime, attempts))
     await _count_failure(runtime, delivery.endpoint, now)
 
 
@@ -174,18 +190,51 @@ async def _count_failure(runtime: Runtime, endpoint: WebhookEndpoint, now: datet
 
 async def deliver_due(runtime: Runtime) -> int:
     """One pass: claim what is due and send it concurrently (a slow receiver holds up no other); how many
-    were delivered."""
+    were delivered. Every delivery runs to its end before the client closes; an error that escaped one (the
+    database's) is raised afterwards, for the worker's restart to log."""
     token = uuid.uuid4().hex
     claimed = await claim(runtime, token)
     if not claimed:
         return 0
     async with outbound.client(runtime.settings.webhook_timeout_seconds) as client:
-        results = await asyncio.gather(*(deliver(runtime, client, delivery_id, token) for delivery_id in claimed))
-    return sum(results)
+        results = await asyncio.gather(
+            *(deliver(runtime, client, delivery_id, token) for delivery_id in claimed), return_exceptions=True
+        )
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return sum(result is True for result in results)
+
+
+async def sweep(runtime: Runtime) -> int:
+    """Delete what is past WEBHOOK_RETENTION_DAYS: deliveries delivered or failed before then (a failed one's
+    last attempt was due at its `next_attempt_at`), then events from before then with no delivery left;
+    how many rows."""
+    cutoff = runtime.clock.now() - timedelta(days=runtime.settings.webhook_retention_days)
+    ended = Q(status=WebhookDeliveryStatus.DELIVERED, delivered_at__lt=cutoff) | Q(
+        status=WebhookDeliveryStatus.FAILED, next_attempt_at__lt=cutoff
+    )
+    deleted = await _delete_in_batches(WebhookDelivery, ended)
+    undelivered = Subquery(WebhookDelivery.all().values("event_id"))
+    return deleted + await _delete_in_batches(WebhookEvent, Q(created_at__lt=cutoff) & ~Q(id__in=undelivered))
+
+
+async def _delete_in_batches(model: type[Model], condition: Q) -> int:
+    """The rows that meet `condition`, deleted a batch at a time (short statements, short locks); the condition
+    is checked again by each delete, so a row that changed meanwhile (a redelivery) stays."""
+    deleted = 0
+    while ids := await model.filter(condition).limit(SWEEP_BATCH).values_list("id", flat=True):
+        deleted += await model.filter(condition, id__in=ids).delete()
+    return deleted
 
 
 async def deliver_webhooks_forever(runtime: Runtime) -> None:
-    """The worker: a pass every WORKER_POLL_SECONDS."""
+    """The worker: a pass every WORKER_POLL_SECONDS, and a retention sweep every hour (at its start too)."""
+    swept_at: datetime | None = None
     while True:
         await deliver_due(runtime)
+        now = runtime.clock.now()
+        if swept_at is None or now - swept_at >= SWEEP_EVERY:
+            await sweep(runtime)
+            swept_at = now
         await asyncio.sleep(runtime.settings.worker_poll_seconds)

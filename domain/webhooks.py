@@ -1,8 +1,10 @@
 """Managing webhook endpoints: what staff do (the CLI today, the staff API later calls the same functions).
 
-An endpoint's URL is checked when it is registered (http(s), no credentials in it, https in production, an
-address literal only if deliverable) and its host again at every delivery (core/outbound), since DNS
-answers change. The signing secret is shown once, when it is made, and stored encrypted with the keyring.
+An endpoint's URL is checked when it is registered (http(s), a URL httpx sends as it is written: no spaces or
+control characters, no credentials in it, https in production, an address literal only if deliverable) and
+its host again at every delivery (core/outbound), since DNS answers change. The signing secret is shown once,
+when it is made, and stored encrypted with the keyring. `service.deprovision_requested` cannot be subscribed
+to yet: nothing emits it until the staff API's deprovisioning mode does.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+import httpx
 from tortoise.transactions import in_transaction
 
 from core import outbound
@@ -22,18 +25,25 @@ from core.i18n import Messages, translate
 from core.keyring import Keyring
 from core.outcome import Failure, Outcome, failed, succeeded
 from core.runtime import Runtime
-from core.webhook_events import EVENT_TYPES, schedule, subscribed_endpoints
+from core.webhook_events import EVENT_TYPES, SERVICE_DEPROVISION_REQUESTED, schedule, subscribed_endpoints
 from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from models.enums import Language, WebhookDeliveryStatus
 
 MAX_URL = 2000
 SIGNING_KEY_PREFIX = "whsec_"  # Standard Webhooks marks its secrets so
 SECRET_BYTES = 32  # Standard Webhooks: between 24 and 64 bytes
+# Types declared for receivers to prepare for, not emitted yet: refused at registration until they are.
+NOT_EMITTED_YET = (SERVICE_DEPROVISION_REQUESTED,)
+SUBSCRIBABLE = tuple(kind for kind in EVENT_TYPES if kind not in NOT_EMITTED_YET)
 
 MESSAGES: Messages = {
     "WEBHOOK_URL_INVALID": (
         "La URL debe ser http(s)://host/ruta, sin usuario ni clave, sin fragmento y de hasta {max} caracteres.",
         "The URL must be http(s)://host/path, without user or password, without fragment, at most {max} characters.",
+    ),
+    "WEBHOOK_URL_CHARACTERS": (
+        "La URL no puede tener espacios ni caracteres de control (codifique los espacios como %20).",
+        "The URL cannot hold spaces or control characters (encode spaces as %20).",
     ),
     "WEBHOOK_URL_INSECURE": ("En producción la URL debe ser https://.", "In production the URL must be https://."),
     "WEBHOOK_URL_NOT_PUBLIC": (
@@ -44,6 +54,11 @@ MESSAGES: Messages = {
     "WEBHOOK_EVENT_UNKNOWN": (
         "Tipo de evento desconocido: {field}. Los tipos son: {hints}.",
         "Unknown event type: {field}. The types are: {hints}.",
+    ),
+    "WEBHOOK_EVENT_NOT_EMITTED_YET": (
+        "{field} todavía no se emite: llegará con el modo de desaprovisionamiento de la API de staff. Los tipos"
+        " son: {hints}.",
+        "{field} is not emitted yet: it comes with the staff API's deprovisioning mode. The types are: {hints}.",
     ),
     "WEBHOOK_ENDPOINT_NOT_FOUND": ("No existe ese destino de webhooks.", "There is no such webhook endpoint."),
     "WEBHOOK_EVENT_NOT_FOUND": ("No existe ese evento de webhook.", "There is no such webhook event."),
@@ -75,12 +90,16 @@ def new_secret() -> str:
 
 
 def _checked_url(runtime: Runtime, url: str) -> Outcome[str]:
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    if any(character.isspace() or not character.isprintable() for character in url):
+        return failed(WebhookError.INVALID, ["url"], key="WEBHOOK_URL_CHARACTERS")
+    parts = urlsplit(url)
     try:
-        port_ok = parts.port is None or parts.port > 0
-    except ValueError:
-        port_ok = False
-    well_formed = parts.scheme in ("http", "https") and parts.hostname and port_ok
+        parses = parts.port is None or parts.port > 0
+        httpx.URL(url)  # as the worker will send it
+    except (ValueError, httpx.InvalidURL):
+        parses = False
+    well_formed = parts.scheme in ("http", "https") and parts.hostname and parses
     if not well_formed or parts.username or parts.password or parts.fragment or len(url) > MAX_URL:
         return failed(WebhookError.INVALID, ["url"], key="WEBHOOK_URL_INVALID", max=MAX_URL)
     if runtime.settings.is_production and parts.scheme != "https":
@@ -88,21 +107,23 @@ def _checked_url(runtime: Runtime, url: str) -> Outcome[str]:
     try:
         literal = ipaddress.ip_address(parts.hostname or "")
     except ValueError:
-        return succeeded(url.strip())
+        return succeeded(url)
     allowed = outbound.networks(runtime.settings.webhook_allowed_networks)
     if reason := outbound.refusal(literal, allowed):
         return failed(WebhookError.INVALID, ["url"], key="WEBHOOK_URL_NOT_PUBLIC", reason=reason)
-    return succeeded(url.strip())
+    return succeeded(url)
 
 
 def _checked_types(event_types: list[str]) -> Outcome[list[str]]:
     wanted = list(dict.fromkeys(kind.strip() for kind in event_types if kind.strip()))
     if not wanted:
         return failed(WebhookError.REQUIRED, ["events"], key="WEBHOOK_EVENTS_REQUIRED")
-    unknown = [kind for kind in wanted if kind not in EVENT_TYPES]
-    if unknown:
-        known = ", ".join(EVENT_TYPES)
+    known = ", ".join(SUBSCRIBABLE)
+    if unknown := [kind for kind in wanted if kind not in EVENT_TYPES]:
         return failed(WebhookError.INVALID, ["events"], key="WEBHOOK_EVENT_UNKNOWN", field=unknown[0], hints=known)
+    if later := [kind for kind in wanted if kind in NOT_EMITTED_YET]:
+        key = "WEBHOOK_EVENT_NOT_EMITTED_YET"
+        return failed(WebhookError.INVALID, ["events"], key=key, field=later[0], hints=known)
     return succeeded(wanted)
 
 
@@ -154,7 +175,9 @@ async def enable_endpoint(endpoint_id: int) -> Outcome[int]:
 
 async def redeliver(runtime: Runtime, webhook_id: str) -> Outcome[int]:
     """Send an event again, with its own `webhook-id`, to every enabled endpoint that receives its type now:
-    delivered or failed deliveries are scheduled afresh, endpoints without one get one; how many are due."""
+    delivered or failed deliveries are scheduled afresh (their attempts counted from 0 again, so the first
+    retry comes soon), endpoints without one get one; how many are due. An event past WEBHOOK_RETENTION_DAYS
+    with nothing pending is gone."""
     event = await WebhookEvent.get_or_none(webhook_id=webhook_id.strip())
     if event is None:
         return failed(WebhookError.NOT_FOUND, ["eventId"], key="WEBHOOK_EVENT_NOT_FOUND")
@@ -166,7 +189,7 @@ async def redeliver(runtime: Runtime, webhook_id: str) -> Outcome[int]:
             event_id=event.id,
             endpoint_id__in=wanted,
             status__in=[WebhookDeliveryStatus.DELIVERED, WebhookDeliveryStatus.FAILED],
-        ).update(status=WebhookDeliveryStatus.PENDING, next_attempt_at=now, scheduled_at=now)
+        ).update(status=WebhookDeliveryStatus.PENDING, attempts=0, next_attempt_at=now, scheduled_at=now)
         await schedule(event, [endpoint_id for endpoint_id in wanted if endpoint_id not in existing], now)
     return succeeded(len(wanted))
 

@@ -20,7 +20,7 @@ from starlette.routing import Route
 from core import webhook_delivery
 from core.runtime import Runtime
 from core.webhook_delivery import LEASE, claim, deliver_due
-from core.webhook_events import CONTACT_UPDATED, EVENT_TYPES, HOLDER_UPDATED, EventType, emit
+from core.webhook_events import CONTACT_UPDATED, HOLDER_UPDATED, EventType, emit
 from domain import webhooks
 from models import WebhookDelivery, WebhookEndpoint
 from models.enums import WebhookDeliveryStatus
@@ -65,7 +65,7 @@ def loopback(runtime: Runtime) -> Runtime:
 
 
 async def registered(runtime: Runtime, port: int, host: str = "127.0.0.1") -> webhooks.NewSecret:
-    added = await webhooks.add_endpoint(runtime, f"http://{host}:{port}/hooks", list(EVENT_TYPES))
+    added = await webhooks.add_endpoint(runtime, f"http://{host}:{port}/hooks", list(webhooks.SUBSCRIBABLE))
     assert added.value is not None, added.failures
     return added.value
 

@@ -19,19 +19,20 @@ from standardwebhooks.webhooks import WebhookVerificationError
 from core import outbound
 from core.keyring import Keyring
 from core.webhook_delivery import secrets_of, signed_headers
-from core.webhook_events import CONTACT_CREATED, EVENT_TYPES, HOLDER_UPDATED, emit
+from core.webhook_events import CONTACT_CREATED, HOLDER_UPDATED, SERVICE_DEPROVISION_REQUESTED, emit
 from domain import webhooks
 from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from models.enums import Language
-from settings import PROJECT_DIR
+from models.enums import Language, PaymentMethod
+from settings import PROJECT_DIR, Settings, SettingsError
 from tests.conftest import HOLDER
 from tests.helpers import PASSWORD, emailed_code
 from tests.test_cancellation import confirm, request
 from tests.test_holder import update
+from tests.test_renewal import ARGENTINA_CUTOFF, DUE, at, gid, switch
 
 CONTACT_CREATE = """mutation($i: ContactCreateInput!) { contactCreate(input: $i) { contact { id } errors { code } } }"""
 PASSWORD_CHANGE = """mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code message } } }"""
-EVERYTHING = list(EVENT_TYPES)
+EVERYTHING = list(webhooks.SUBSCRIBABLE)
 
 
 async def endpoint(runtime, events=None, url="https://billing.example.com/hooks") -> webhooks.NewSecret:
@@ -78,6 +79,31 @@ async def test_changes_emit_their_events_in_order_with_versions(client, factory,
     for event in events:
         assert "hash" not in event.payload
         assert "password" not in event.payload.lower()
+
+
+async def test_renewal_switched_tells_billing_whether_the_next_debit_is_charged(
+    client, factory, holder, runtime, clock
+) -> None:
+    await endpoint(runtime, ["service.renewal_changed"])
+    service = await factory.service(holder, next_due_date=DUE, payment_method=PaymentMethod.AUTOMATIC_DEBIT)
+    await at(clock, client, holder, ARGENTINA_CUTOFF)  # on the 1st of the due month: the debit goes ahead
+    assert (await switch(client, service, renew=False))["errors"] == []
+    assert (await switch(client, service, renew=False))["errors"] == [], "no change, no event"
+    assert (await switch(client, service, renew=True))["errors"] == []
+
+    events = await events_of(holder.id)
+    assert [event.type for event in events] == ["service.renewal_changed"] * 2
+    off, on = (json.loads(event.payload)["data"] for event in events)
+    assert off["resource"] == {"type": "Service", "id": gid(service), "version": None}
+    assert {key: off[key] for key in ("renews", "renewalChangedAt", "nextDueDate", "nextDebitWillBeCharged")} == {
+        "renews": False,
+        "renewalChangedAt": ARGENTINA_CUTOFF.isoformat(),
+        "nextDueDate": DUE.isoformat(),
+        "nextDebitWillBeCharged": True,
+    }
+    assert (on["renews"], on["nextDebitWillBeCharged"]) == (True, True)
+    assert [off["sequence"], on["sequence"]] == [1, 2]
+    assert await WebhookDelivery.all().count() == 2
 
 
 async def test_password_change_is_reported_without_the_password(client, factory, holder, runtime) -> None:
@@ -138,6 +164,16 @@ async def test_registration_checks_url_and_types(runtime) -> None:
     assert [f.code for f in (await webhooks.add_endpoint(runtime, "https://b.example.com/", [" "])).failures] == [
         "REQUIRED"
     ]
+    for url in (
+        "http://127.0.0.1:9/hook\x01x",
+        "https://billing.example.com/a b",
+        "https://billing.example.com/a\tb",
+        "https://billing.example.com/\x7f",
+        "https://billing.example.com/\u200bhooks",
+    ):
+        refused = await webhooks.add_endpoint(runtime, url, EVERYTHING)
+        assert [f.message_key for f in refused.failures] == ["WEBHOOK_URL_CHARACTERS"], url
+    assert "%20" in webhooks.message_of(refused.failures[0], Language.ES)
     production = runtime.settings.with_(environment="production", secret_keys=("p" * 40,))
     insecure = await webhooks.add_endpoint(
         dataclasses.replace(runtime, settings=production), "http://billing.example.com/", EVERYTHING
@@ -204,6 +240,7 @@ def test_the_verifier_rejects_a_tampered_body_and_a_stale_timestamp() -> None:
         ("fd12::1", "private"),
         ("169.254.10.10", "link-local"),
         ("fe80::1", "link-local"),
+        ("fec0::1", "site-local"),
         ("169.254.169.254", "metadata"),
         ("fd00:ec2::254", "metadata"),
         ("100.64.0.1", "CGNAT"),
@@ -225,6 +262,53 @@ def test_outgoing_requests_refuse_what_is_not_public(address: str, reason: str) 
     found = outbound.refusal(ipaddress.ip_address(address))
     assert found is not None
     assert reason in found
+
+
+def test_metadata_addresses_are_refused_whatever_the_allowed_networks() -> None:
+    everything = outbound.networks(["0.0.0.0/0", "::/0"])
+    assert outbound.refusal(ipaddress.ip_address("10.0.0.5"), everything) is None
+    for address in (
+        "169.254.169.254",
+        "fd00:ec2::254",
+        "100.100.100.200",
+        "168.63.129.16",
+        "::ffff:169.254.169.254",
+        "2002:a9fe:a9fe::1",
+        "64:ff9b::a9fe:a9fe",
+    ):
+        assert outbound.refusal(ipaddress.ip_address(address), everything) == "a cloud metadata address", address
+
+
+async def test_registration_refuses_metadata_and_site_local_literals(runtime) -> None:
+    allowed = runtime.settings.with_(webhook_allowed_networks=("0.0.0.0/0", "::/0"))
+    for literal in ("169.254.169.254", "[fd00:ec2::254]"):
+        refused = await webhooks.add_endpoint(
+            dataclasses.replace(runtime, settings=allowed), f"http://{literal}/latest/meta-data/", EVERYTHING
+        )
+        assert [f.message_key for f in refused.failures] == ["WEBHOOK_URL_NOT_PUBLIC"], literal
+    site_local = await webhooks.add_endpoint(runtime, "https://[fec0::1]/hooks", EVERYTHING)
+    assert "site-local" in webhooks.message_of(site_local.failures[0], Language.EN)
+    assert await WebhookEndpoint.all().count() == 0
+
+
+async def test_an_event_type_nothing_emits_yet_cannot_be_subscribed(runtime) -> None:
+    assert SERVICE_DEPROVISION_REQUESTED not in webhooks.SUBSCRIBABLE
+    refused = await webhooks.add_endpoint(
+        runtime, "https://billing.example.com/hooks", ["contact.created", SERVICE_DEPROVISION_REQUESTED]
+    )
+    assert [f.code for f in refused.failures] == ["INVALID"]
+    english = webhooks.message_of(refused.failures[0], Language.EN)
+    assert english.startswith("service.deprovision_requested is not emitted yet")
+    assert "staff API's deprovisioning mode" in english
+    assert "contact.created" in english
+    assert SERVICE_DEPROVISION_REQUESTED not in english.partition("The types are:")[2]
+    assert "modo de desaprovisionamiento" in webhooks.message_of(refused.failures[0], Language.ES)
+
+
+def test_the_webhook_timeout_is_less_than_half_the_lease() -> None:
+    assert Settings().with_(webhook_timeout_seconds=149).webhook_timeout_seconds == 149
+    with pytest.raises(SettingsError, match=r"^WEBHOOK_TIMEOUT_SECONDS: must be between 1 and 149"):
+        Settings().with_(webhook_timeout_seconds=150)
 
 
 def test_public_and_allowed_addresses_pass() -> None:
@@ -256,6 +340,7 @@ def test_the_cli_manages_endpoints_and_refuses_bad_input_with_code_2(tmp_path: P
     # Each command starts a Python process (seconds each): one bad input of each kind; the domain tests cover the rest.
     for bad in (
         ("webhook-add", "https://x.example.com/", "--events", "contact.created,contact.exploded"),
+        ("webhook-add", "https://x.example.com/a\x01b", "--events", "contact.created"),
         ("webhook-remove", "42"),
         ("webhook-redeliver", "msg_unknown"),
     ):
