@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import ipaddress
 import logging
+import socket
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import timedelta
 
+import httpx
 import pytest
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
@@ -17,12 +22,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from core import webhook_delivery
+from core import outbound, webhook_delivery
 from core.runtime import Runtime
-from core.webhook_delivery import LEASE, claim, deliver_due
+from core.webhook_delivery import LEASE, claim, deliver_due, deliver_webhooks_forever, sweep
 from core.webhook_events import CONTACT_UPDATED, HOLDER_UPDATED, EventType, emit
 from domain import webhooks
-from models import WebhookDelivery, WebhookEndpoint
+from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from models.enums import WebhookDeliveryStatus
 from tests.live_server import free_port, uvicorn_server
 
@@ -309,3 +314,170 @@ async def test_a_secret_that_does_not_decrypt_fails_the_attempt_not_the_worker(l
     assert delivery.last_error == "the signing secret does not decrypt (ENCRYPTION_KEYS)"
     assert delivery.status == WebhookDeliveryStatus.PENDING
     assert receiver.requests == []
+
+
+async def test_a_url_httpx_cannot_send_fails_its_own_attempt_and_the_pass_goes_on(
+    loopback, holder, clock, caplog
+) -> None:
+    port = free_port()
+    good = await registered(loopback, port)
+    poisoned = await registered(loopback, port)
+    # Stored before registration refused such URLs: httpx refuses the control character (InvalidURL).
+    await WebhookEndpoint.filter(id=poisoned.endpoint.id).update(url=f"http://127.0.0.1:{port}/hooks\x01x")
+    ids = await emitted(loopback, holder.id, 3)
+    receiver = Receiver(good.secret)
+    caplog.set_level(logging.INFO, logger="clientpanel.webhooks")
+    async with uvicorn_server(receiver.app, port):
+        assert await deliver_due(loopback) == 3
+    assert sorted(receiver.processed) == sorted(ids)
+    for delivery in await WebhookDelivery.filter(endpoint_id=poisoned.endpoint.id):
+        assert (delivery.status, delivery.attempts, delivery.last_error) == (
+            WebhookDeliveryStatus.PENDING,
+            1,
+            "InvalidURL",
+        )
+        assert (delivery.lease_until, delivery.claim_token) == (None, None)  # released, retried later
+        assert timedelta(seconds=24) <= delivery.next_attempt_at - clock.now() <= timedelta(seconds=36)
+    assert all("hooks" not in record.getMessage() for record in caplog.records)
+
+
+async def test_no_connection_is_kept_for_another_request(loopback) -> None:
+    """The pool knows a connection by address: kept, it would carry another host name's request over the TLS
+    session (SNI, certificate) of the first."""
+    peers: list[tuple[str, int]] = []
+
+    async def hook(request: Request) -> Response:
+        assert request.client is not None
+        peers.append((request.client.host, request.client.port))
+        return Response(status_code=204)
+
+    app = Starlette(routes=[Route("/hooks", hook, methods=["POST"])])
+    allowed = outbound.networks(loopback.settings.webhook_allowed_networks)
+    async with uvicorn_server(app) as port, outbound.client(5) as client:
+        assert await outbound.post(client, f"http://127.0.0.1:{port}/hooks", b"{}", {}, allowed, 5) == 204
+        for _ in range(2):  # read to the end, an answer would leave its connection reusable, if any were kept
+            assert (await client.post(f"http://127.0.0.1:{port}/hooks")).status_code == 204
+    assert len(set(peers)) == 3
+
+
+@contextmanager
+def silent_listener(host: str, port: int) -> Iterator[None]:
+    """A listener whose queue of connections is full: a new connection's handshake gets no answer."""
+    with socket.socket() as listener, ExitStack() as stack:
+        listener.bind((host, port))
+        listener.listen(0)
+        for _ in range(3):
+            filler = stack.enter_context(socket.socket())
+            filler.setblocking(False)
+            with suppress(BlockingIOError):
+                filler.connect((host, port))
+        yield
+
+
+async def test_an_address_that_never_answers_leaves_time_for_the_next(loopback, holder, monkeypatch) -> None:
+    port = free_port()
+    added = await registered(loopback, port, host="billing.test")
+    [event_id] = await emitted(loopback, holder.id, 1)
+    silent, answering = ipaddress.ip_address("127.0.0.2"), ipaddress.ip_address("127.0.0.1")
+
+    async def resolved(host: str, port: int, allowed: object) -> list[object]:
+        assert host == "billing.test"
+        return [silent, answering]
+
+    monkeypatch.setattr(outbound, "vetted_addresses", resolved)
+    budget = dataclasses.replace(loopback, settings=loopback.settings.with_(webhook_timeout_seconds=4))
+    receiver = Receiver(added.secret)
+    with silent_listener(str(silent), port):
+        async with uvicorn_server(receiver.app, port):
+            assert await deliver_due(budget) == 1  # the silent one had half the 4 seconds to connect
+    assert list(receiver.processed) == [event_id]
+
+
+async def test_a_worker_whose_lease_ran_out_during_the_attempt_records_nothing(
+    loopback, holder, clock, monkeypatch
+) -> None:
+    added = await registered(loopback, free_port())
+    await emitted(loopback, holder.id, 1)
+
+    async def slow_then_refused(*args: object) -> int:
+        clock.advance(LEASE + timedelta(seconds=1))
+        assert await claim(loopback, "b" * 32)  # another worker takes the row over meanwhile
+        raise httpx.ConnectError("refused")
+
+    monkeypatch.setattr(outbound, "post", slow_then_refused)
+    assert await deliver_due(loopback) == 0
+    delivery = await WebhookDelivery.get()
+    assert (delivery.attempts, delivery.last_error, delivery.claim_token) == (0, None, "b" * 32)
+    endpoint = await WebhookEndpoint.get(id=added.endpoint.id)
+    assert endpoint.failing_since is None  # no failure counted by the worker that lost the row
+
+
+async def test_a_redelivery_counts_its_attempts_afresh(loopback, holder, clock) -> None:
+    short = dataclasses.replace(loopback, settings=loopback.settings.with_(webhook_retry_hours=24))
+    await registered(short, free_port())  # nobody listens
+    [event_id] = await emitted(short, holder.id, 1)
+    for _ in range(7):
+        await deliver_due(short)
+        clock.advance(LONGEST_WAIT)
+    failed = await WebhookDelivery.get()
+    assert (failed.status, failed.attempts) == (WebhookDeliveryStatus.FAILED, 6)
+
+    assert (await webhooks.redeliver(short, event_id)).value == 1
+    await failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == (WebhookDeliveryStatus.PENDING, 0)
+    await deliver_due(short)
+    await failed.refresh_from_db()
+    assert failed.attempts == 1
+    assert failed.next_attempt_at - clock.now() <= timedelta(seconds=36)  # the first retry's wait, not 4 hours
+
+
+async def test_events_and_deliveries_past_the_retention_are_swept(loopback, holder, clock) -> None:
+    port = free_port()
+    live = await webhooks.add_endpoint(loopback, f"http://127.0.0.1:{port}/hooks", [HOLDER_UPDATED])
+    dead = await webhooks.add_endpoint(loopback, f"http://127.0.0.1:{free_port()}/hooks", [HOLDER_UPDATED])
+    assert live.value is not None
+    assert dead.value is not None
+    receiver = Receiver(live.value.secret)
+    async with uvicorn_server(receiver.app, port):
+        [sent] = await emitted(loopback, holder.id, 1)
+        assert await deliver_due(loopback) == 1
+    # The dead endpoint's delivery of it failed for good (as after WEBHOOK_RETRY_HOURS of retries).
+    await WebhookDelivery.filter(endpoint_id=dead.value.endpoint.id).update(status=WebhookDeliveryStatus.FAILED)
+    [waiting] = await emitted(loopback, holder.id, 1)
+    await WebhookDelivery.filter(event__webhook_id=waiting).update(next_attempt_at=clock.now() + timedelta(days=60))
+    [unsubscribed] = await emitted(loopback, holder.id, 1, CONTACT_UPDATED)  # no delivery at all
+
+    retention = timedelta(days=loopback.settings.webhook_retention_days)
+    clock.advance(retention - timedelta(minutes=1))
+    [recent] = await emitted(loopback, holder.id, 1, CONTACT_UPDATED)
+    assert await sweep(loopback) == 0
+    clock.advance(timedelta(minutes=2))  # the failed attempt was due 30 s after the event: past it too
+    # Workers in several processes may sweep at once: each row goes once.
+    assert sum(await asyncio.gather(sweep(loopback), sweep(loopback))) == 4  # 2 deliveries, 2 events
+    assert set(await WebhookEvent.all().values_list("webhook_id", flat=True)) == {waiting, recent}
+    assert await WebhookDelivery.all().count() == 2  # the ones still waiting
+    assert await sweep(loopback) == 0
+    assert unsubscribed not in receiver.processed
+    assert list(receiver.processed) == [sent]
+
+
+async def test_the_worker_sweeps_when_it_starts(loopback, holder, clock, monkeypatch) -> None:
+    await emitted(loopback, holder.id, 2)  # nobody subscribed: events without deliveries
+    clock.advance(timedelta(days=loopback.settings.webhook_retention_days, seconds=1))
+    swept = asyncio.Event()
+
+    async def sweeping(runtime: Runtime) -> int:
+        count = await sweep(runtime)
+        swept.set()
+        return count
+
+    monkeypatch.setattr(webhook_delivery, "sweep", sweeping)
+    worker = asyncio.create_task(deliver_webhooks_forever(loopback))
+    try:
+        async with asyncio.timeout(10):
+            await swept.wait()
+    finally:
+        worker.cancel()
+        with suppress(asyncio.CancelledError):
+            await worker
+    assert not await WebhookEvent.all().exists()
