@@ -31,6 +31,7 @@ CANCELLATION_WITHDRAWN = EventType("cancellation.withdrawn")
 CANCELLATION_EXPIRED = EventType("cancellation.expired")
 CANCELLATION_COMPLETED = EventType("cancellation.completed")
 SERVICE_STATUS_CHANGED = EventType("service.status_changed")
+SERVICE_RENEWAL_CHANGED = EventType("service.renewal_changed")
 SERVICE_DEPROVISION_REQUESTED = EventType("service.deprovision_requested")
 HOLDER_UPDATED = EventType("holder.updated")
 CONTACT_CREATED = EventType("contact.created")
@@ -46,6 +47,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
     CANCELLATION_EXPIRED,
     CANCELLATION_COMPLETED,
     SERVICE_STATUS_CHANGED,
+    SERVICE_RENEWAL_CHANGED,
     SERVICE_DEPROVISION_REQUESTED,
     HOLDER_UPDATED,
     CONTACT_CREATED,

@@ -27,8 +27,9 @@ from core.outcome import Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
 from core.webhook_events import CANCELLATION_REQUESTED
 from domain import webhook_reports
-from domain.cancellation_rules import CancellationRefusal, Verdict, decide
+from domain.cancellation_rules import CancellationRefusal, Verdict, decide, request_deadline
 from domain.live_cancellations import publish_cancellation
+from domain.service_ending import NOT_STARTED, RUNNING
 from models import Cancellation, Holder, Service
 from models.columns import column_length
 from models.enums import (
@@ -49,6 +50,8 @@ MAX_REASON = column_length(Cancellation, "reason")
 RESENDS_PER_CANCELLATION = "3/hour"
 
 SERVICE_ID = ("input", "serviceId")
+# A confirmation needs its service still running and its ending not started (domain/service_ending).
+RUNNING_AND_NOT_ENDING = Q(status__in=RUNNING) & NOT_STARTED
 CANCELLATION_ID = ("input", "cancellationId")
 CODE = ("input", "code")
 
@@ -65,6 +68,12 @@ MESSAGES: Messages = {
         "This service already has an open cancellation.",
     ),
     "INVALID_STATE": ("La baja no es posible en el estado actual.", "This is not possible in the current state."),
+    "ENDING_UNRENEWED": (
+        "El servicio no se renueva y ya llegó a su fecha de vencimiento: se da de baja solo, no hace falta "
+        "confirmar esta solicitud.",
+        "The service does not renew and has reached its due date: it ends by itself, this request needs no "
+        "confirmation.",
+    ),
     "DEADLINE_PASSED": (
         "La baja debía solicitarse antes de la fecha de vencimiento del servicio.",
         "The cancellation had to be requested before the service's due date.",
@@ -227,34 +236,46 @@ class Change:
     values: dict[str, Any] = field(default_factory=dict)
     personal: bool = False
     extra_condition: Q | None = None
+    # What the service must still be for `service_fields` to be written (and the change to apply).
+    service_condition: Q = field(default_factory=Q)
+
+
+class _Unchanged(Exception):
+    """Rolls a change back when its cancellation or its service has moved on meanwhile."""
 
 
 async def transition(
     runtime: Runtime, ctx: Context | None, cancellation: Cancellation, change: Change
 ) -> Cancellation | None:
-    """Apply `change` if the cancellation is still in one of `change.expected` (None if it was not)."""
+    """Apply `change` if the cancellation is still in one of `change.expected` and its service still matches
+    `change.service_condition` (None if not). The service row is written first, as when its ending is claimed
+    (domain/service_ending), so two transactions never wait on each other's rows."""
     service = cancellation.service
     condition = Q(id=cancellation.id, status__in=list(change.expected))
     if change.extra_condition is not None:
         condition &= change.extra_condition
     open_marker = {"open_service_id": None} if change.status not in OPEN_CANCELLATION else {}
-    async with runtime.events.transaction():
-        updated = await Cancellation.filter(condition).update(status=change.status, **open_marker, **change.fields)
-        if not updated:
-            return None
-        if change.service_fields:
-            await Service.filter(id=service.id).update(**change.service_fields)
-        summary = f"{change.summary}: {service.name}"
-        if ctx is not None:
-            await activity.record(ctx, change.action, summary)
-        else:
-            await activity.record_system(runtime, service.account_id, change.action, summary)
-        fresh = await Cancellation.get(id=cancellation.id).select_related("service")
-        await webhook_reports.cancellation_changed(runtime, fresh, fresh.service)
-        await webhook_reports.service_status_changed(runtime, fresh.service, service.status)
-        if change.template:
-            await _mail_change(runtime, ctx, fresh, change, change.template)
-        publish_cancellation(fresh, fresh.service)
+    try:
+        async with runtime.events.transaction():
+            if change.service_fields and not await Service.filter(change.service_condition, id=service.id).update(
+                **change.service_fields
+            ):
+                raise _Unchanged
+            if not await Cancellation.filter(condition).update(status=change.status, **open_marker, **change.fields):
+                raise _Unchanged
+            summary = f"{change.summary}: {service.name}"
+            if ctx is not None:
+                await activity.record(ctx, change.action, summary)
+            else:
+                await activity.record_system(runtime, service.account_id, change.action, summary)
+            fresh = await Cancellation.get(id=cancellation.id).select_related("service")
+            await webhook_reports.cancellation_changed(runtime, fresh, fresh.service)
+            await webhook_reports.service_status_changed(runtime, fresh.service, service.status)
+            if change.template:
+                await _mail_change(runtime, ctx, fresh, change, change.template)
+            publish_cancellation(fresh, fresh.service)
+    except _Unchanged:
+        return None
     return fresh
 
 
@@ -431,6 +452,8 @@ async def confirm(ctx: Context, cancellation_id: str, code: str) -> Outcome[Canc
         return succeeded(cancellation)  # confirmed already: nothing changes, nothing is sent
     if cancellation.status != CancellationStatus.AWAITING_CONFIRMATION:
         return failed(CancellationError.INVALID_STATE, CANCELLATION_ID)
+    if _ending_unrenewed(runtime, cancellation.service):
+        return failed(CancellationError.INVALID_STATE, CANCELLATION_ID, key="ENDING_UNRENEWED")
     if cancellation.code_expires_at is None or runtime.clock.now() >= cancellation.code_expires_at:
         await expire(runtime, ctx, cancellation)
         return failed(CancellationError.CODE_EXPIRED, CODE)
@@ -448,6 +471,15 @@ async def confirm(ctx: Context, cancellation_id: str, code: str) -> Outcome[Canc
         )
         return failed(CancellationError.RATE_LIMITED, None, seconds=wait)
     return await _schedule(ctx, cancellation)
+
+
+def _ending_unrenewed(runtime: Runtime, service: Service) -> bool:
+    """Renewal off and its due date begun (or its ending started): the service ends by itself, once
+    (domain/renewal_worker), so a code asked for before the deadline confirms nothing any more."""
+    if service.renewal_ending_started_at is not None:
+        return True
+    deadline = request_deadline(service, runtime.settings.zone)
+    return not service.renews and deadline is not None and runtime.clock.now() >= deadline
 
 
 def _same_code(cancellation: Cancellation) -> Q:
@@ -495,6 +527,7 @@ async def _schedule(ctx: Context, cancellation: Cancellation) -> Outcome[Cancell
                 "code_hash": None,
             },
             service_fields={"status": ServiceStatus.CANCELLATION_PENDING, "status_before_cancellation": service.status},
+            service_condition=RUNNING_AND_NOT_ENDING,
             template="cancellation_scheduled",
             extra_condition=_same_code(cancellation),
         ),
@@ -596,8 +629,8 @@ async def withdraw(ctx: Context, cancellation_id: str) -> Outcome[Cancellation]:
             summary="Solicitud de baja retirada",
             fields={"withdrawn_at": runtime.clock.now(), "code_hash": None},
             service_fields=restore,
+            service_condition=NOT_STARTED,
             template="cancellation_withdrawn" if mail_refused is None else None,
-            extra_condition=Q(completion_started_at__isnull=True),
         ),
     )
     if withdrawn is None:

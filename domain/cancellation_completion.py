@@ -1,21 +1,18 @@
 """The completion worker: lapsed codes expire, and confirmed cancellations are carried out once due
-(DEPROVISION_HOOK deletes the service's content, then the cancellation is marked completed)."""
+(DEPROVISION_HOOK deletes the service's content, then the cancellation is marked completed). The ending is
+claimed on the service row (domain/service_ending), so it happens once, whoever else tries."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 from tortoise.expressions import Q
 
-from core.deprovision import hook_named
 from core.runtime import Runtime
 from domain.cancellation import Change, expire, transition
-from models import Cancellation
+from domain.service_ending import Claim, end_once
+from models import Cancellation, Service
 from models.enums import CancellationStatus, ServiceStatus
-
-# A completion that started this long ago without finishing (a crashed worker) is taken over.
-COMPLETION_LEASE = timedelta(minutes=10)
 
 
 async def complete_due(runtime: Runtime) -> int:
@@ -32,32 +29,35 @@ async def complete_due(runtime: Runtime) -> int:
 
 
 async def complete(runtime: Runtime, cancellation_id: int) -> bool:
-    """Claim, deprovision, then mark done. A crash after the claim is retried once the lease lapses;
-    the hook must be idempotent (deleting what is already deleted is a no-op)."""
-    now = runtime.clock.now()
-    free = Q(completion_started_at__isnull=True) | Q(completion_started_at__lt=now - COMPLETION_LEASE)
-    claimed = await Cancellation.filter(free, id=cancellation_id, status=CancellationStatus.SCHEDULED).update(
-        completion_started_at=now
-    )
-    if not claimed:
+    """Claim the service's ending (domain/service_ending, shared with the renewal worker), deprovision, then mark
+    done; False when another pass holds it or the cancellation was withdrawn meanwhile."""
+    cancellation = await Cancellation.get_or_none(id=cancellation_id, status=CancellationStatus.SCHEDULED)
+    if cancellation is None:
         return False
-    cancellation = await Cancellation.get(id=cancellation_id).select_related("service")
-    deleted = await hook_named(runtime.settings.deprovision_hook)(runtime, cancellation.service)
-    done = await transition(
-        runtime,
-        None,
-        cancellation,
-        Change(
-            status=CancellationStatus.COMPLETED,
-            expected=(CancellationStatus.SCHEDULED,),
-            action="cancellation.completed",
-            summary="Baja completada (" + "; ".join(deleted) + ")" if deleted else "Baja completada",
-            fields={"completed_at": now},
-            service_fields={"status": ServiceStatus.CANCELLED, "cancelled_at": now},
-            template="cancellation_completed",
-        ),
-    )
-    return done is not None
+
+    async def finish(held: Claim, service: Service, deleted: list[str]) -> bool:
+        cancellation.service = service
+        now = runtime.clock.now()
+        done = await transition(
+            runtime,
+            None,
+            cancellation,
+            Change(
+                status=CancellationStatus.COMPLETED,
+                expected=(CancellationStatus.SCHEDULED,),
+                action="cancellation.completed",
+                summary="Baja completada (" + "; ".join(deleted) + ")" if deleted else "Baja completada",
+                fields={"completed_at": now},
+                service_fields={"status": ServiceStatus.CANCELLED, "cancelled_at": now},
+                service_condition=held.mine(),
+                template="cancellation_completed",
+            ),
+        )
+        return done is not None
+
+    # A scheduled cancellation's service is pending cancellation until it is withdrawn (in one transaction).
+    pending = Q(status=ServiceStatus.CANCELLATION_PENDING)
+    return await end_once(runtime, cancellation.service_id, pending, finish)
 
 
 async def complete_forever(runtime: Runtime) -> None:

@@ -13,17 +13,20 @@ from core import events
 from core.context import Context
 from core.errors import ApiError
 from core.events import RESYNC, Frame
+from core.i18n import Localized
 from core.ids import pk_of
 from core.loaders import Loaders
 from core.sockets import live_socket
+from domain.service_ending import RUNNING
 from models import Cancellation, Service
-from models.enums import OPEN_CANCELLATION, ServiceStatus
+from models.enums import OPEN_CANCELLATION
 
 CANCELLATION_CHANGED = "cancellation"
 SERVICE_CHANGED = "service"
 # What a subscriber receives: a cancellation and its service, as committed.
 LiveChange = tuple[Cancellation, Service]
 T = TypeVar("T")
+NO_SUCH_SERVICE = Localized("El servicio no existe o no le pertenece.", "The service does not exist or is not yours.")
 
 
 def publish_cancellation(cancellation: Cancellation, service: Service) -> None:
@@ -73,7 +76,7 @@ async def _watch(
     live = live_socket(ctx)
     if live is None:
         raise ApiError("BAD_REQUEST", "Subscriptions are served over WebSocket (graphql-transport-ws) only.")
-    service_pk = await _service_in_scope(account_id, service_id)
+    service_pk = await _service_in_scope(ctx, service_id)
     # Subscribe before reading the current state, so a change committed in between is not lost.
     async with ctx.runtime.events.subscribe(account_id) as queue:
         for item in await current(account_id, service_pk):
@@ -82,18 +85,21 @@ async def _watch(
             frame = await queue.get()
             # The socket's current access, not the one it subscribed with (no query while nothing changed).
             if live.allows(ctx.runtime.clock.now()) or await live.allowed_after_recheck():
-                ctx.loaders = Loaders()  # each event is read afresh, not from the previous event's loaders
+                # Resolved as the socket's principal is now (narrowed in place by core/sockets), read afresh.
+                ctx.principal, ctx.loaders = live.principal, Loaders()
                 for item in await delivered(frame, account_id, service_pk):
                     yield item
 
 
-async def _service_in_scope(account_id: int, service_id: str | None) -> int | None:
-    """The one service a subscription narrows to (None: all), refused NOT_FOUND unless it is the account's."""
+async def _service_in_scope(ctx: Context, service_id: str | None) -> int | None:
+    """The one service a subscription narrows to (None: all), refused NOT_FOUND unless it is the account's. The
+    message is put in the socket's language here (Accept-Language, else the person's): the masking extension
+    does not localize a subscription's errors."""
     if service_id is None:
         return None
     service_pk = pk_of(service_id, "Service")
-    if service_pk is None or not await Service.exists(id=service_pk, account_id=account_id):
-        raise ApiError("NOT_FOUND", "No such service.")
+    if service_pk is None or not await Service.exists(id=service_pk, account_id=ctx.acting.account_id):
+        raise ApiError("NOT_FOUND", NO_SUCH_SERVICE.in_language(ctx.language))
     return service_pk
 
 
@@ -109,9 +115,7 @@ async def _delivered(frame: Frame, account_id: int, service_pk: int | None) -> l
 
 
 async def _ending_services(account_id: int, service_pk: int | None) -> list[Service]:
-    rows = Service.filter(
-        account_id=account_id, renews=False, status__in=[ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED]
-    )
+    rows = Service.filter(account_id=account_id, renews=False, status__in=RUNNING)
     if service_pk is not None:
         rows = rows.filter(id=service_pk)
     return list(await rows.order_by("id"))

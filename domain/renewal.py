@@ -20,17 +20,16 @@ from core.mail import Recipient, queue_mail, recipients_for
 from core.mail_limits import MailKind, mail_wait
 from core.outcome import Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
-from domain import cancellation
+from domain import cancellation, webhook_reports
 from domain.cancellation import MailRefused
 from domain.cancellation_rules import ENDED_OR_ENDING, RenewalRefusal, RenewalVerdict, decide_renewal
 from domain.live_cancellations import publish_service
+from domain.service_ending import NOT_STARTED, RUNNING
 from domain.services import own_service
 from models import Service
-from models.enums import EmailCategory, Permission, ServiceStatus
+from models.enums import EmailCategory, Permission
 
 SERVICE_ID = ("input", "serviceId")
-# The states in which a service still renews or ends at its due date.
-RUNNING = [ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED]
 
 # NOT_FOUND comes from the shared table (core/i18n).
 MESSAGES: Messages = {
@@ -139,9 +138,11 @@ async def set_renewal(ctx: Context, service_id: str, renew: bool) -> Outcome[Ser
         changed = await _switch(ctx, service, renew)
     except MailRefused as refused:
         return failed(RenewalError.RATE_LIMITED, None, seconds=refused.wait)
-    if changed is None:  # a concurrent request made this very change first (or ended the service): no second one
+    if changed is None:  # a concurrent request made this very change first (or the service's ending began)
         current = await Service.get(id=service.id)
-        return succeeded(current) if current.status in RUNNING else failed(RenewalError.INVALID_STATE, SERVICE_ID)
+        if current.renews == renew and current.status in RUNNING:
+            return succeeded(current)
+        return failed(RenewalError.INVALID_STATE, SERVICE_ID)
     outcome = succeeded(changed)
     if not renew and _verdict_now(ctx.runtime, changed).debit_will_be_charged:
         outcome.warn(RenewalError.AUTOMATIC_DEBIT_WILL_BE_CHARGED)
@@ -149,15 +150,15 @@ async def set_renewal(ctx: Context, service_id: str, renew: bool) -> Outcome[Ser
 
 
 async def _switch(ctx: Context, service: Service, renew: bool) -> Service | None:
-    """The change itself, if the row still holds the opposite state: with its activity entry, its notice and its
-    live event (domain/live_cancellations), all committed together. Turning renewal off over the mail budget is
-    refused (MailRefused, rolled back); turning it back on stops the service's ending, so it is never refused and
-    goes without its notice."""
+    """The change itself, if the row still holds the opposite state and its ending has not begun: with its activity
+    entry, its notice, its webhook event and its live event (domain/live_cancellations), all committed together.
+    Turning renewal off over the mail budget is refused (MailRefused, rolled back); turning it back on stops the
+    service's ending, so it is never refused and goes without its notice."""
     runtime = ctx.runtime
     now = runtime.clock.now()
     async with runtime.events.transaction():
         updated = await Service.filter(
-            id=service.id, account_id=service.account_id, renews=not renew, status__in=RUNNING
+            NOT_STARTED, id=service.id, account_id=service.account_id, renews=not renew, status__in=RUNNING
         ).update(renews=renew, renewal_changed_at=now)
         if not updated:
             return None
@@ -173,6 +174,7 @@ async def _switch(ctx: Context, service: Service, renew: bool) -> Service | None
             await activity.record(ctx, "renewal.off", f"Renovación desactivada: {service.name}")
         if wait is None:
             await queue_notice(runtime, changed, "renewal_on" if renew else "renewal_off", actor=ctx.acting.actor)
+        await webhook_reports.renewal_changed(runtime, changed, _verdict_now(runtime, changed).debit_will_be_charged)
         publish_service(changed)
     return changed
 

@@ -2,28 +2,25 @@
 time zone): DEPROVISION_HOOK deletes its content, as for a completed cancellation, then it is marked cancelled,
 with its activity entry, its notice and its live event.
 
-Rows are claimed with a lease (a conditional UPDATE), so any number of processes run it side by side and a
-crash midway is taken over once the lease lapses; the hook must be idempotent.
+The ending is claimed on the service row (domain/service_ending, shared with the cancellation completion), so any
+number of processes run it side by side, a crash midway is taken over once its lease lapses, and a cancellation
+confirmed meanwhile never deprovisions the service a second time.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 from tortoise.expressions import Q
 
 from core import activity
-from core.deprovision import hook_named
 from core.runtime import Runtime
 from domain import webhook_reports
 from domain.live_cancellations import publish_cancellation, publish_service
-from domain.renewal import RUNNING, queue_notice
+from domain.renewal import queue_notice
+from domain.service_ending import RUNNING, Claim, end_once
 from models import Cancellation, Service
 from models.enums import CancellationStatus, ServiceStatus
-
-# An ending that started this long ago without finishing (a crashed worker) is taken over.
-ENDING_LEASE = timedelta(minutes=10)
 
 
 def _unrenewed() -> Q:
@@ -41,31 +38,31 @@ async def end_due(runtime: Runtime) -> int:
 
 
 async def end(runtime: Runtime, service_id: int) -> bool:
-    """Claim, deprovision, then mark cancelled (False when another pass has it or it no longer applies)."""
-    now = runtime.clock.now()
-    free = Q(renewal_ending_started_at__isnull=True) | Q(renewal_ending_started_at__lt=now - ENDING_LEASE)
-    if not await Service.filter(free, _unrenewed(), id=service_id).update(renewal_ending_started_at=now):
-        return False
-    service = await Service.get(id=service_id)
-    deleted = await hook_named(runtime.settings.deprovision_hook)(runtime, service)
-    async with runtime.events.transaction():
-        if not await Service.filter(_unrenewed(), id=service_id).update(
-            status=ServiceStatus.CANCELLED, cancelled_at=now
-        ):
-            return False  # a cancellation was confirmed meanwhile: its own completion ends the service
-        summary = (
-            f"Servicio terminado sin renovar ({'; '.join(deleted)})" if deleted else "Servicio terminado sin renovar"
-        )
-        await activity.record_system(runtime, service.account_id, "renewal.ended", f"{summary}: {service.name}")
-        ended = await Service.get(id=service_id)
-        await webhook_reports.service_status_changed(runtime, ended, service.status)
-        await queue_notice(runtime, ended, "renewal_ended")
-        await _close_unconfirmed_cancellation(runtime, ended)
-        publish_service(ended)
-    return True
+    """Claim (lapsing a cancellation still awaiting its code, in the same transaction), deprovision, then mark
+    cancelled; False when another pass or a confirmed cancellation has it, or it no longer applies."""
+
+    async def lapse() -> None:
+        await _lapse_unconfirmed_cancellation(runtime, await Service.get(id=service_id))
+
+    async def finish(held: Claim, service: Service, deleted: list[str]) -> bool:
+        now = runtime.clock.now()
+        async with runtime.events.transaction():
+            if not await Service.filter(held.mine(), _unrenewed()).update(
+                status=ServiceStatus.CANCELLED, cancelled_at=now
+            ):
+                return False  # taken over by another worker, which finishes it
+            summary = "Servicio terminado sin renovar" + (f" ({'; '.join(deleted)})" if deleted else "")
+            await activity.record_system(runtime, service.account_id, "renewal.ended", f"{summary}: {service.name}")
+            ended = await Service.get(id=service_id)
+            await webhook_reports.service_status_changed(runtime, ended, service.status)
+            await queue_notice(runtime, ended, "renewal_ended")
+            publish_service(ended)
+        return True
+
+    return await end_once(runtime, service_id, _unrenewed(), finish, with_claim=lapse)
 
 
-async def _close_unconfirmed_cancellation(runtime: Runtime, service: Service) -> None:
+async def _lapse_unconfirmed_cancellation(runtime: Runtime, service: Service) -> None:
     """A cancellation still awaiting its code has nothing left to cancel: it lapses (its code stops working)."""
     now = runtime.clock.now()
     for row in await Cancellation.filter(service_id=service.id, status=CancellationStatus.AWAITING_CONFIRMATION):
@@ -74,7 +71,7 @@ async def _close_unconfirmed_cancellation(runtime: Runtime, service: Service) ->
         ):
             row.status = CancellationStatus.EXPIRED
             await webhook_reports.cancellation_changed(runtime, row, service)
-        publish_cancellation(row, service)
+            publish_cancellation(row, service)
 
 
 async def end_forever(runtime: Runtime) -> None:

@@ -24,6 +24,7 @@ from core.webhook_events import (
     CONTACT_UPDATED,
     HOLDER_UPDATED,
     PASSWORD_CHANGED,
+    SERVICE_RENEWAL_CHANGED,
     SERVICE_STATUS_CHANGED,
     EventType,
     emit,
@@ -97,6 +98,18 @@ async def service_status_changed(runtime: Runtime, service: Service, previous: S
         return
     data = {"status": service.status, "previousStatus": previous, "domain": service.domain}
     await emit(runtime, SERVICE_STATUS_CHANGED, service.account_id, ("Service", service.id), data=data)
+
+
+async def renewal_changed(runtime: Runtime, service: Service, next_debit_will_be_charged: bool) -> None:
+    """`service`'s renewal was switched (as it is now): billing stops or resumes renewing it, and learns whether the
+    next automatic debit is still charged (turned off on or after the 1st of the due month)."""
+    data = {
+        "renews": service.renews,
+        "renewalChangedAt": service.renewal_changed_at.isoformat() if service.renewal_changed_at else None,
+        "nextDueDate": service.next_due_date.isoformat() if service.next_due_date else None,
+        "nextDebitWillBeCharged": next_debit_will_be_charged,
+    }
+    await emit(runtime, SERVICE_RENEWAL_CHANGED, service.account_id, ("Service", service.id), data=data)
 
 
 async def holder_updated(runtime: Runtime, account_id: int, changed: Iterable[str]) -> None:

@@ -131,7 +131,7 @@ async def test_a_crashed_completion_is_taken_over_once(factory, holder, client, 
     await confirm(client, cancellation_id, await emailed_code(smtp_sink, HOLDER))
     clock.advance(timedelta(hours=2))
     # A worker claimed it and died before finishing.
-    await models.Cancellation.filter(service_id=service.id).update(completion_started_at=clock.now())
+    await models.Service.filter(id=service.id).update(renewal_ending_started_at=clock.now())
     assert await complete_due(runtime) == 0
     await client.sign_in(holder.client_number)
     withdrawn = (await client.data(WITHDRAW, {"i": {"cancellationId": cancellation_id}}))["serviceCancellationWithdraw"]

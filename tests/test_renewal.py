@@ -13,6 +13,9 @@ import models
 from core.activity import summary_in
 from core.ids import to_global_id
 from core.runtime import Runtime
+from domain import service_ending
+from domain.cancellation import MESSAGES as CANCELLATION_MESSAGES
+from domain.cancellation_completion import complete_due
 from domain.cancellation_rules import RenewalRefusal, decide_renewal
 from domain.renewal_worker import end, end_due
 from models.enums import CancellationStatus, Language, PaymentMethod, ServiceStatus
@@ -32,9 +35,11 @@ SECOND = timedelta(seconds=1)
 
 SET = """mutation($i: ServiceRenewalSetInput!) { serviceRenewalSet(input: $i) {
   service { id renewal { renews } } errors { code field message } warnings { code message } } }"""
+CONTACT_UPDATE = "mutation($i: ContactUpdateInput!) { contactUpdate(input: $i) { errors { code } } }"
 RENEWAL = """query($id: ID!) { node(id: $id) { ... on Service { status renewal {
   renews canChange blockers changeDeadline endsAt nextDebitWillBeCharged } } } }"""
 CONTACT_EN = "contacto.en@example.com"
+ENDS_BY_ITSELF = CANCELLATION_MESSAGES["ENDING_UNRENEWED"][0]
 
 
 def gid(service: models.Service) -> str:
@@ -270,6 +275,103 @@ async def test_an_unconfirmed_cancellation_lapses_when_the_service_ends(
     assert (cancellation.status, cancellation.code_hash) == (CancellationStatus.EXPIRED, None)
 
 
+async def test_a_code_confirmed_while_the_service_ends_unrenewed_deprovisions_it_once(
+    client, factory, holder, clock, runtime, smtp_sink, monkeypatch
+) -> None:
+    service = await factory.service(holder, next_due_date=DUE)
+    assert (await switch(client, service, renew=False))["errors"] == []
+    await at(clock, client, holder, ARGENTINA_DEADLINE - timedelta(hours=1))
+    requested = await client.data(
+        REQUEST, {"i": {"serviceId": gid(service), "reason": "Me mudo", "acknowledgeDataDeletion": True}}
+    )
+    assert requested["serviceCancellationRequest"]["errors"] == []
+    code_input = {
+        "cancellationId": requested["serviceCancellationRequest"]["cancellation"]["id"],
+        "code": await emailed_code(smtp_sink, HOLDER),
+    }
+    await at(clock, client, holder, ARGENTINA_DEADLINE)
+    [refused] = (await client.data(CONFIRM, {"i": code_input}))["serviceCancellationConfirm"]["errors"]
+    assert (refused["code"], refused["message"]) == ("INVALID_STATE", ENDS_BY_ITSELF), "past the deadline"
+    calls: list[str] = []
+
+    async def hook(runtime, service) -> list[str]:
+        calls.append("deprovision")
+        # while the content is being deleted, the customer enters the code they still hold
+        confirmed = (await client.data(CONFIRM, {"i": code_input}))["serviceCancellationConfirm"]
+        calls.append(f"confirm: {[error['code'] for error in confirmed['errors']]}")
+        return ["site content"]
+
+    monkeypatch.setattr(service_ending, "hook_named", lambda name: hook)
+    assert await end(runtime, service.id) is True
+    clock.advance(timedelta(days=1))
+    assert await complete_due(runtime) == 0
+    assert calls == ["deprovision", "confirm: ['INVALID_STATE']"], "deprovisioned once"
+    await service.refresh_from_db()
+    assert service.status == ServiceStatus.CANCELLED
+    cancellation = await models.Cancellation.get(service_id=service.id)
+    assert cancellation.status == CancellationStatus.EXPIRED, "lapsed when the ending was claimed"
+
+
+class SlowHook:
+    """A deprovisioning hook whose first call lasts until `release` is set; later calls return at once."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.started, self.release = asyncio.Event(), asyncio.Event()
+
+    async def __call__(self, runtime: Runtime, service: models.Service) -> list[str]:
+        self.calls += 1
+        if self.calls == 1:
+            self.started.set()
+            await self.release.wait()
+        return ["site content"]
+
+
+async def ending_with_a_slow_hook(client, factory, holder, clock, runtime, monkeypatch):
+    """An unrenewed service at its due date, and a worker ending it, held inside the hook's first call."""
+    service = await factory.service(holder, next_due_date=DUE)
+    assert (await switch(client, service, renew=False))["errors"] == []
+    await at(clock, client, holder, ARGENTINA_DEADLINE)
+    hook = SlowHook()
+    monkeypatch.setattr(service_ending, "hook_named", lambda name: hook)
+    first = asyncio.create_task(end(runtime, service.id))
+    await hook.started.wait()
+    return service, hook, first
+
+
+async def test_a_long_hook_keeps_its_claim(client, factory, holder, clock, runtime, monkeypatch) -> None:
+    monkeypatch.setattr(service_ending, "HEARTBEAT", timedelta(milliseconds=10))
+    service, hook, first = await ending_with_a_slow_hook(client, factory, holder, clock, runtime, monkeypatch)
+    clock.advance(timedelta(minutes=11))  # longer than the lease: the running worker renews its claim meanwhile
+    await claim_renewed(service, clock.now())
+    assert await end_due(runtime) == 0, "a claim still renewed is not taken over"
+    hook.release.set()
+    assert await first is True
+    assert hook.calls == 1
+
+
+async def test_a_takeover_ends_the_service_once(client, factory, holder, clock, runtime, monkeypatch) -> None:
+    # The first worker renews nothing within the test (its next beat is minutes away): as if it had died.
+    service, hook, first = await ending_with_a_slow_hook(client, factory, holder, clock, runtime, monkeypatch)
+    clock.advance(timedelta(minutes=11))
+    assert await end_due(runtime) == 1, "taken over once the lease lapsed"
+    hook.release.set()
+    assert await first is False, "the first worker lost its claim: it marks nothing"
+    assert hook.calls == 2, "the idempotent hook ran again for the takeover"
+    assert await models.ActivityEvent.filter(account_id=holder.id, action="renewal.ended").count() == 1
+    await service.refresh_from_db()
+    assert service.status == ServiceStatus.CANCELLED
+
+
+async def claim_renewed(service: models.Service, moment: datetime) -> None:
+    """Wait (bounded) until the service's ending claim was renewed at `moment`: the worker's task runs alongside."""
+    for _ in range(500):
+        if (await models.Service.get(id=service.id)).renewal_ending_started_at == moment:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the claim was never renewed")
+
+
 async def test_who_may_read_and_switch_renewal(client, other_client, factory, holder, runtime) -> None:
     service = await factory.service(holder, next_due_date=DUE)
     await factory.contact(holder, "lee@example.com", permissions=["SERVICES"])
@@ -350,6 +452,43 @@ async def test_subscribers_see_renewal_switched_and_the_service_ended(port, clie
         both = [(await everything.next_data())["serviceStatusChanged"] for _ in range(2)]
         assert sorted(event["id"] for event in both) == sorted([gid(service), gid(ending)])
         assert {event["status"] for event in both} == {"CANCELLED"}
+
+
+async def test_each_event_is_resolved_with_the_sockets_access_as_it_is_now(
+    port, client, other_client, factory, clock
+) -> None:
+    account = await factory.account(email="vivo.permisos@example.net")
+    service = await factory.service(account, next_due_date=DUE)
+    contact = await factory.contact(account, "gestor.vivo@example.com", permissions=["SERVICES", "MANAGE_SERVICES"])
+    await at(clock, client, account, ARGENTINA_DEADLINE - timedelta(days=3))
+    await other_client.sign_in("gestor.vivo@example.com")
+    renewal_changes = "subscription { serviceStatusChanged { renewal { canChange blockers } } }"
+    cancellation_changes = "subscription { cancellationStatusChanged { service { renewal { canChange } } } }"
+
+    async def contact_permissions(*permissions: str) -> None:
+        version = (await models.Contact.get(id=contact.id)).version
+        variables = {"i": {"id": to_global_id("Contact", contact.id), "expectedVersion": version}}
+        variables["i"]["permissions"] = list(permissions)
+        assert (await client.data(CONTACT_UPDATE, variables))["contactUpdate"]["errors"] == []
+
+    async with graphql_socket(port, cookie=session_cookie(other_client)) as socket:
+        assert (await socket.init())["type"] == "connection_ack"
+        await socket.subscribe(renewal_changes, op_id="renewal")
+        await socket.subscribe(cancellation_changes, op_id="cancellation")
+        assert (await switch(client, service, renew=False))["errors"] == []
+        assert (await socket.next_data())["serviceStatusChanged"]["renewal"] == {"canChange": True, "blockers": []}
+
+        await contact_permissions("SERVICES")  # MANAGE_SERVICES taken away, the socket stays
+        assert (await switch(client, service, renew=True))["errors"] == []
+        narrowed = {"canChange": False, "blockers": ["NOT_ALLOWED"]}
+        assert (await socket.next_data())["serviceStatusChanged"]["renewal"] == narrowed
+        await client.data(REQUEST, {"i": {"serviceId": gid(service), "reason": "x", "acknowledgeDataDeletion": True}})
+        message = await socket.receive()
+        assert message["id"] == "cancellation"
+        assert message["payload"]["data"]["cancellationStatusChanged"]["service"]["renewal"] == {"canChange": False}
+
+        await contact_permissions()  # SERVICES taken away: the socket closes
+        assert await socket.closed_with() == 4403
 
 
 async def test_past_the_mail_budget_off_is_refused_and_on_goes_without_its_notice(

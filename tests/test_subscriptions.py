@@ -141,7 +141,11 @@ async def test_another_accounts_service_is_like_a_missing_one(port, client, fact
             await socket.subscribe(SUBSCRIPTION, {"serviceId": service_id}, op_id=op_id)
             message = await socket.receive()
             assert message["type"] == "next"
-            assert message["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+            [error] = message["payload"]["errors"]
+            assert (error["extensions"]["code"], error["message"]) == (
+                "NOT_FOUND",
+                "El servicio no existe o no le pertenece.",
+            )
             assert (await socket.receive()) == {"id": op_id, "type": "complete"}
 
 
