@@ -6,7 +6,9 @@ its token in connection_init's payload ({"authorization": "Bearer <token>"} or {
 Unauthenticated connections close with 4401, forbidden ones with 4403 (the protocol's codes),
 connections over a cap (core/sockets) with 4429. Each `subscribe` message authenticates again from
 the same credential (a use of the session, counted against the token's request limit) and runs
-with that principal in a context of its own; core/sockets closes the socket when its access ends.
+with that principal in a context of its own, which a subscription moves to the socket's current
+principal for each event (domain/live_cancellations); core/sockets narrows that principal in place
+or closes the socket when its access ends.
 """
 
 from __future__ import annotations
