@@ -50,10 +50,10 @@ MAX_REASON = column_length(Cancellation, "reason")
 RESENDS_PER_CANCELLATION = "3/hour"
 
 SERVICE_ID = ("input", "serviceId")
-# A confirmation needs its service still running and its ending not started (domain/service_ending).
-RUNNING_AND_NOT_ENDING = Q(status__in=RUNNING) & NOT_STARTED
 CANCELLATION_ID = ("input", "cancellationId")
 CODE = ("input", "code")
+# A confirmation needs its service still running and its ending not started (domain/service_ending).
+RUNNING_AND_NOT_ENDING = Q(status__in=RUNNING) & NOT_STARTED
 
 # NOT_FOUND comes from the shared table (core/i18n); RATE_LIMITED here also speaks of emails sent.
 MESSAGES: Messages = {
