@@ -216,7 +216,10 @@ async def sweep(runtime: Runtime) -> int:
     )
     deleted = await _delete_in_batches(WebhookDelivery, ended)
     undelivered = Subquery(WebhookDelivery.all().values("event_id"))
-    return deleted + await _delete_in_batches(WebhookEvent, Q(created_at__lt=cutoff) & ~Q(id__in=undelivered))
+    deleted += await _delete_in_batches(WebhookEvent, Q(created_at__lt=cutoff) & ~Q(id__in=undelivered))
+    if deleted:
+        log.info("webhook retention: %d events and deliveries older than %s deleted", deleted, cutoff.isoformat())
+    return deleted
 
 
 async def _delete_in_batches(model: type[Model], condition: Q) -> int:
