@@ -46,10 +46,14 @@ const LABELS = {
     SUPPORT: "Support" },
 };
 
-// A screen's words in both languages: `const t = texts({ es: {...}, en: {...} })`, then `t("key")`.
-// Unknown keys fall back to the shared words, then to the key itself.
+// A screen's words in both languages: `const t = texts({ es: {...}, en: {...} })`, then `t("key")`, or
+// `t("key", { name })` to fill the text's {name} placeholders. Unknown keys fall back to the shared words, then
+// to the key itself.
 export function texts(own) {
-  return (key) => own[lang]?.[key] ?? COMMON[lang][key] ?? key;
+  return (key, values = null) => {
+    const text = own[lang]?.[key] ?? COMMON[lang][key] ?? key;
+    return values ? text.replace(/\{(\w+)\}/g, (placeholder, name) => String(values[name] ?? placeholder)) : text;
+  };
 }
 
 export const t = texts({ es: {}, en: {} });

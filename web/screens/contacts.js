@@ -125,7 +125,6 @@ const state = { contacts: [], selfId: null, countries: [] };
 
 const fullName = (c) => `${c.firstName} ${c.lastName}`.trim();
 const unheld = (c) => c.permissions.filter((p) => !may(p));
-const fill = (key, values) => Object.entries(values).reduce((text, [name, value]) => text.replace(`{${name}}`, () => value), t(key));
 
 async function load() {
   const countryList = countries();
@@ -180,7 +179,7 @@ function editButton(contact) {
     render(null);
     return say(".contact-add", t("gone"), "error");
   });
-  edit.setAttribute("aria-label", fill("editWho", { name: fullName(contact) }));
+  edit.setAttribute("aria-label", t("editWho", { name: fullName(contact) }));
   return edit;
 }
 
@@ -195,7 +194,7 @@ function listHtml() {
     ${cell("name", `<strong>${esc(fullName(c))}</strong>${c.id === state.selfId ? ` ${t("you")}` : ""}${c.companyName ? `<br>${esc(c.companyName)}` : ""}`)}
     ${cell("email", breakable(c.email))}${cell("access", `<span class="contact-access">${accessText(c)}</span>`)}
     ${cell("permissions", words(c.permissions))}${cell("categories", words(c.emailCategories))}
-    <td class="contact-actions">${unheld(c).length ? `<p class="contact-hint">${esc(fill("notYours", { permissions: unheld(c).map(label).join(", ") }))}</p>` : ""}</td></tr>`);
+    <td class="contact-actions">${unheld(c).length ? `<p class="contact-hint">${esc(t("notYours", { permissions: unheld(c).map(label).join(", ") }))}</p>` : ""}</td></tr>`);
   return `<table class="contact-table"><thead><tr><th scope="col">${t("name")}</th><th scope="col">${t("email")}</th>
     <th scope="col">${t("access")}</th><th scope="col">${t("permissions")}</th><th scope="col">${t("categories")}</th>
     <th scope="col"><span class="contacts-sr">${t("actions")}</span></th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
@@ -230,7 +229,7 @@ function editor(contact) {
   const section = document.createElement("section");
   section.id = "contact-editor";
   section.setAttribute("aria-labelledby", "contact-editor-title");
-  section.innerHTML = `<h3 id="contact-editor-title" tabindex="-1">${contact ? esc(fill("editing", { name: fullName(contact) })) : t("adding")}</h3>
+  section.innerHTML = `<h3 id="contact-editor-title" tabindex="-1">${contact ? esc(t("editing", { name: fullName(contact) })) : t("adding")}</h3>
     ${contact ? stateNote(contact) : ""}`;
   const editorForm = form(`<fieldset><legend>${t("personal")}</legend>
       ${input("firstName", "firstName", c.firstName, { required: true })}${input("lastName", "lastName", c.lastName, { required: true })}
@@ -298,9 +297,9 @@ async function save(contact, element, submitter) {
 
 // What the save set in motion beyond the data: an invitation, or the link to one's own new address.
 function notice(before, input, after) {
-  if (before?.id === state.selfId && input.email && after.email !== input.email) return fill("ownEmail", { email: input.email });
+  if (before?.id === state.selfId && input.email && after.email !== input.email) return t("ownEmail", { email: input.email });
   const invited = after.active && after.invitationPending && (!before || "email" in input || (input.active && before.invitationPending));
-  return invited ? fill("invited", { email: after.email }) : "";
+  return invited ? t("invited", { email: after.email }) : "";
 }
 
 // Each error next to its field (aria-invalid, aria-describedby); the summary, naming those fields, next to the button.
@@ -314,7 +313,7 @@ function showErrors(element, errors, submitter) {
     else general.push(error.message);
   }
   const fields = [...new Set(named)].join(", ");
-  say(submitter, [fields ? fill("notSaved", { fields }) : "", ...general].filter(Boolean).join(" "), "error");
+  say(submitter, [fields ? t("notSaved", { fields }) : "", ...general].filter(Boolean).join(" "), "error");
 }
 
 // The error shown under `control`; the name of the field, for the summary.
@@ -350,7 +349,7 @@ function otherActions(contact, self) {
   if (contact.active && contact.invitationPending) {
     box.append(button(t("resend"), "contact-resend", async (resend) => {
       const payload = (await gql(RESEND, { i: { id: contact.id } })).contactInvitationResend;
-      if (!payloadErrors(payload, resend)) say(resend, fill("resent", { email: contact.email }));
+      if (!payloadErrors(payload, resend)) say(resend, t("resent", { email: contact.email }));
     }));
   }
   if (self) return box;
@@ -361,7 +360,7 @@ function otherActions(contact, self) {
   confirm.hidden = true;
   confirm.setAttribute("role", "group");
   confirm.setAttribute("aria-labelledby", "contact-remove-question");
-  confirm.innerHTML = `<p id="contact-remove-question">${esc(fill("confirmRemove", { name }))}</p>`;
+  confirm.innerHTML = `<p id="contact-remove-question">${esc(t("confirmRemove", { name }))}</p>`;
   const keep = () => {
     confirm.hidden = true;
     remove.focus();
@@ -376,7 +375,7 @@ function otherActions(contact, self) {
       if (payloadErrors(payload, yes)) return;
       await load();
       render(null);
-      say(".contact-add", fill("removed", { name }));
+      say(".contact-add", t("removed", { name }));
     }),
     button(t("cancel"), "contact-remove-no", keep),
   );

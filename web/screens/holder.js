@@ -43,7 +43,6 @@ const t = texts({
     AR_DNI: "DNI", AR_CUIT: "CUIT", AR_CUIL: "CUIL", MX_RFC: "RFC", MX_CURP: "CURP", PASSPORT: "Passport", OTHER: "Identity document",
   },
 });
-const fill = (key, values) => t(key).replace(/\{(\w+)\}/g, (_, name) => values[name]);
 
 const HOLDER = `query Holder { viewer { account { holder { firstName lastName companyName email phone version
   nationalId { type formatted } taxId { type formatted } address { street neighborhood city state postalCode countryCode } } } } }`;
@@ -78,7 +77,7 @@ function identity(h, p) {
   const change = linkList(p, ["changeHolderUrl"])[0];
   const where = change
     ? `${esc(t("changeHolderLink"))} <a href="${esc(change.href)}" id="holder-change-link">${esc(change.text)}</a>.`
-    : `${esc(fill("changeHolderSupport", { provider: p.name }))} ${supportContacts(p)}`;
+    : `${esc(t("changeHolderSupport", { provider: p.name }))} ${supportContacts(p)}`;
   return `<section class="holder-identity" aria-labelledby="holder-identity-title"><h3 id="holder-identity-title">${t("identity")}</h3>
     <div class="holder-grid">${locked("firstName", t("firstName"), h.firstName)}${locked("lastName", t("lastName"), h.lastName)}${ids.join("")}</div>
     <p id="holder-locked-why" class="holder-hint">${esc(t("lockedWhy"))} ${where}</p></section>`;
@@ -130,7 +129,7 @@ function showErrors(element, errors, submitter) {
     control.setAttribute("aria-describedby", `${control.getAttribute("aria-describedby") || ""} ${note.id}`.trim());
     named.push(control.labels[0].textContent);
   }
-  const summary = named.length ? fill("notSaved", { fields: [...new Set(named)].join(", ") }) : "";
+  const summary = named.length ? t("notSaved", { fields: [...new Set(named)].join(", ") }) : "";
   say(submitter, [summary, ...general].filter(Boolean).join(" "), "error");
 }
 
@@ -140,7 +139,7 @@ export async function holderView() {
   const section = document.createElement("section");
   section.id = "holder";
   section.innerHTML = `<h2>${t("navHolder")}</h2><p id="holder-name">${esc(h.firstName)} ${esc(h.lastName)}${h.companyName ? ` · ${esc(h.companyName)}` : ""}</p>
-    <p class="holder-notice" id="holder-keep-current"><strong>${t("important")}</strong> ${esc(fill("keepCurrent", { provider: p.name }))}</p>
+    <p class="holder-notice" id="holder-keep-current"><strong>${t("important")}</strong> ${esc(t("keepCurrent", { provider: p.name }))}</p>
     ${identity(h, p)}`;
   const editor = form(fields(h, countryList), async (values, element, submitter) => {
     const payload = await withStepUp(async () => (await gql(UPDATE, { i: inputOf(values, h) })).holderUpdate);
@@ -148,7 +147,7 @@ export async function holderView() {
     await holderView();
     const pending = payload.holder.pendingEmail;
     const warning = payload.warnings.map((w) => w.message).join(" ");
-    const notice = [pending ? fill("emailPending", { email: pending }) : "", warning].filter(Boolean).join(" ");
+    const notice = [pending ? t("emailPending", { email: pending }) : "", warning].filter(Boolean).join(" ");
     say("#holder-save", notice || t("saved"), warning ? "warning" : "ok");
   });
   editor.id = "holder-form";

@@ -31,7 +31,6 @@ const readPolicy = () => (policy ??= gql(`query PasswordPolicy { passwordPolicy 
   .then((data) => data.passwordPolicy)
   .catch((error) => { policy = null; throw error; }));
 
-const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => values[key]);
 
 // The new password, its meter and its confirmation, as form markup.
 export const newPasswordFields = () => `
@@ -57,7 +56,7 @@ function paint(element, verdict, length) {
   const missing = verdict.acceptable ? 0 : Math.max(0, Number(element.dataset.minLength || 0) - length);
   text.textContent = [
     `${t("strength")}: ${t(`level${verdict.score}`)} (${verdict.score} ${t("of")} 4).`,
-    missing ? fill(t("shortBy"), { n: missing }) : "",
+    missing ? t("shortBy", { n: missing }) : "",
     verdict.acceptable ? t("meets") : "",
     verdict.warning || "",
     ...verdict.suggestions,
@@ -69,7 +68,7 @@ function paint(element, verdict, length) {
 export function watchNewPassword(element, invitationToken = null) {
   readPolicy().then(({ minLength, maxLength, minScore }) => {
     element.dataset.minLength = minLength;
-    element.querySelector("#password-policy").textContent = fill(t("policy"), { min: minLength, max: maxLength, level: t(`level${minScore}`) });
+    element.querySelector("#password-policy").textContent = t("policy", { min: minLength, max: maxLength, level: t(`level${minScore}`) });
   }).catch(() => {});  // the meter and the server's refusal still say what is missing
   const input = element.querySelector("[name=newPassword]");
   let timer = 0;

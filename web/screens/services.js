@@ -84,7 +84,6 @@ const t = texts({
 });
 
 // A screen word with its {placeholders} filled.
-const fill = (key, values) => t(key).replace(/\{(\w+)\}/g, (_, name) => values[name]);
 
 const STATUS = {
   es: { ACTIVE: "Activo", SUSPENDED: "Suspendido", CANCELLATION_PENDING: "Baja pendiente", CANCELLED: "Dado de baja",
@@ -168,13 +167,13 @@ function facts(s, zone) {
     renewalFact(s, zone, zoneText),
   ];
   if (c?.status === "AWAITING_CONFIRMATION") rows.push(fact(t("codeRule"), esc(codeText(c, zone, zoneText)), "code-rule"));
-  else if (c?.status === "SCHEDULED") rows.push(fact(t("cancelRule"), esc(fill("effectiveBy", { moment: momentIn(c.effectiveBy, zone), zone: zoneText }))));
-  else if (blocked.length) rows.push(fact(t("cancelRule"), blocked.map((b) => esc(fill(b, deadline || {}))).join("<br>"), "blockers"));
-  else if (deadline) rows.push(fact(t("cancelRule"), esc(fill("deadline", deadline)), "deadline"));
+  else if (c?.status === "SCHEDULED") rows.push(fact(t("cancelRule"), esc(t("effectiveBy", { moment: momentIn(c.effectiveBy, zone), zone: zoneText }))));
+  else if (blocked.length) rows.push(fact(t("cancelRule"), blocked.map((b) => esc(t(b, deadline || {}))).join("<br>"), "blockers"));
+  else if (deadline) rows.push(fact(t("cancelRule"), esc(t("deadline", deadline)), "deadline"));
   // What a cancellation still to be requested or confirmed would mean.
   if (!blocked.length && c?.status !== "SCHEDULED") {
     const cutoff = p.automaticDebitCutoff && { day: calendarDay(p.automaticDebitCutoff) };
-    if (cutoff) rows.push(fact(t("debit"), esc(fill(p.nextDebitWillBeCharged ? "debitCharged" : "debitCutoff", cutoff)), "debit"));
+    if (cutoff) rows.push(fact(t("debit"), esc(t(p.nextDebitWillBeCharged ? "debitCharged" : "debitCutoff", cutoff)), "debit"));
     rows.push(fact(t("deletes"), `<ul>${p.dataDeleted.map((item) => `<li>${esc(item)}</li>`).join("")}</ul>`));
   }
   return `<dl class="facts">${rows.filter(Boolean).join("")}</dl>`;
@@ -185,15 +184,15 @@ const SETTLED = ["ALREADY_CANCELLED", "CANCELLATION_PENDING", "NO_DUE_DATE"];
 function renewalFact(s, zone, zoneText) {
   const r = s.renewal;
   if (r.blockers.some((b) => SETTLED.includes(b))) return "";
-  const state = r.renews ? fill("renews", { day: calendarDay(s.nextDueDate) }) : fill("ends", { day: dayIn(new Date(r.endsAt), zone) });
-  const change = r.changeDeadline && fill(r.blockers.includes("PAST_DEADLINE") ? "PAST_DEADLINE" : "renewalUntil",
+  const state = r.renews ? t("renews", { day: calendarDay(s.nextDueDate) }) : t("ends", { day: dayIn(new Date(r.endsAt), zone) });
+  const change = r.changeDeadline && t(r.blockers.includes("PAST_DEADLINE") ? "PAST_DEADLINE" : "renewalUntil",
     { day: lastDay(r.changeDeadline, zone), zone: zoneText });
   return fact(t("renewal"), esc([state, change].filter(Boolean).join(" ")), "renewal");
 }
 
-const attemptsText = (n) => (n === 1 ? t("leftOne") : fill("leftMany", { n }));
+const attemptsText = (n) => (n === 1 ? t("leftOne") : t("leftMany", { n }));
 const codeText = (c, zone, zoneText) => (c.attemptsLeft > 0
-  ? fill("codeLeft", { moment: momentIn(c.codeExpiresAt, zone), zone: zoneText, left: attemptsText(c.attemptsLeft) })
+  ? t("codeLeft", { moment: momentIn(c.codeExpiresAt, zone), zone: zoneText, left: attemptsText(c.attemptsLeft) })
   : t("codeSpent"));
 
 function card(s, zone) {
@@ -260,7 +259,7 @@ function cancellationForm(s, zone) {
   const p = s.cancellationPreview;
   openForm(s, form(
     `<h4>${t("requestCancel")}: ${esc(s.name)}</h4>
-     ${p.requestDeadline ? `<p>${esc(fill("deadline", { day: lastDay(p.requestDeadline, zone), zone: zoneName(zone) }))}</p>` : ""}
+     ${p.requestDeadline ? `<p>${esc(t("deadline", { day: lastDay(p.requestDeadline, zone), zone: zoneName(zone) }))}</p>` : ""}
      ${p.nextDebitWillBeCharged ? `<p class="warning" id="debit-warning">${t("debitWarning")}</p>` : ""}
      <p>${t("deletes")}: ${p.dataDeleted.map(esc).join(", ")}</p>
      ${field(t, "reason", "reason")}<label class="check"><input type="checkbox" name="ack"> ${t("ack")}</label>
@@ -314,10 +313,10 @@ function renewalForm(s, zone, renew) {
   const due = calendarDay(s.nextDueDate);
   const cutoff = p.automaticDebitCutoff && { day: calendarDay(p.automaticDebitCutoff) };
   const consequences = renew
-    ? [fill("onRenews", { day: due }), s.recurringAmount && fill("onCharge", { amount: money(s.recurringAmount) }), cutoff && t("onDebit")]
-    : [fill("offEnds", { day: due }), fill("endDeletes", { deleted: p.dataDeleted.join("; ") }),
-      cutoff && fill(r.nextDebitWillBeCharged ? "offDebitCharged" : "offDebitStops", cutoff),
-      fill("offUndo", { day: lastDay(r.changeDeadline, zone), zone: zoneText })];
+    ? [t("onRenews", { day: due }), s.recurringAmount && t("onCharge", { amount: money(s.recurringAmount) }), cutoff && t("onDebit")]
+    : [t("offEnds", { day: due }), t("endDeletes", { deleted: p.dataDeleted.join("; ") }),
+      cutoff && t(r.nextDebitWillBeCharged ? "offDebitCharged" : "offDebitStops", cutoff),
+      t("offUndo", { day: lastDay(r.changeDeadline, zone), zone: zoneText })];
   const content = form(
     `<h4>${t(renew ? "renewOn" : "renewOff")}: ${esc(s.name)}</h4>
      <ul>${consequences.filter(Boolean).map((line) => `<li>${esc(line)}</li>`).join("")}</ul>
@@ -327,7 +326,7 @@ function renewalForm(s, zone, renew) {
         { i: { serviceId: s.id, renew } });
       if (payloadErrors(data.serviceRenewalSet, submitter)) return;
       const warnings = data.serviceRenewalSet.warnings.map((w) => w.message);
-      await done(s, [fill(renew ? "renewalOn" : "renewalOff", { day: due }), ...warnings].join(" "), warnings.length ? "warning" : "ok");
+      await done(s, [t(renew ? "renewalOn" : "renewalOff", { day: due }), ...warnings].join(" "), warnings.length ? "warning" : "ok");
     },
   );
   content.querySelector(".form-buttons").append(button(t("back"), "renewal-back", () => content.remove()));
