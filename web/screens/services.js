@@ -107,7 +107,10 @@ const dayIn = (moment, timeZone) => new Intl.DateTimeFormat(lang, { ...DAY[lang]
 const momentIn = (moment, timeZone) => new Intl.DateTimeFormat(lang, { ...MOMENT[lang], timeZone }).format(new Date(moment));
 const zoneName = (timeZone) => new Intl.DateTimeFormat(lang, { timeZone, timeZoneName: "longGeneric" })
   .formatToParts(new Date()).find((part) => part.type === "timeZoneName").value;
-const money = ({ amount, currency }) => new Intl.NumberFormat(lang, { style: "currency", currency }).format(Number(amount));
+// Amounts as the provider's customers write them: "$ 8.000,00" in Argentina and Mexico, grouped from four digits.
+const MONEY_LOCALE = { ARS: "es-AR", MXN: "es-MX" };
+const money = ({ amount, currency }) => new Intl.NumberFormat(lang === "es" ? MONEY_LOCALE[currency] || "es" : "en",
+  { style: "currency", currency, currencyDisplay: "narrowSymbol", useGrouping: "always" }).format(Number(amount));
 
 // The deadline is the first moment of the due date: the last day to ask is the one before, inclusive.
 const lastDay = (deadline, zone) => dayIn(new Date(Date.parse(deadline) - 1), zone);
