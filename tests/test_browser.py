@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -120,8 +119,11 @@ async def test_recover_access_from_the_sign_in_page(page, factory, smtp_sink, ru
     await shot(page, "recovered")
 
 
-def test_readme_shows_a_screenshot() -> None:
-    assert Path(PROJECT_DIR / "docs" / "panel.png").exists()
+def test_the_readme_pictures_exist() -> None:
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"(docs/panel-[\w-]+\.png)", readme)
+    assert pictures
+    assert [p for p in pictures if not (PROJECT_DIR / p).exists()] == []
 
 
 async def test_sensitive_changes_long_after_sign_in_ask_for_the_password_again(page, factory, smtp_sink, clock) -> None:
