@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import re
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -19,6 +23,7 @@ from core.runtime import Runtime
 from domain import staff
 from models import Account, Contact, Service
 from models.enums import ServiceKind
+from settings import PROJECT_DIR
 from tests.smtp import Received, SmtpSink
 
 PASSWORD = "Correcaminos-Pampa-4821"
@@ -161,3 +166,17 @@ class Factory:
         return await staff.create_contact(
             self.runtime, account, options.pop("first_name", "Ana"), options.pop("last_name", "Gómez"), email, **options
         )
+
+
+def cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """cli.py in its own process with only these variables (and a database of its own under tmp_path)."""
+    variables = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}", **env}
+    return subprocess.run(  # the project's own CLI
+        [sys.executable, str(PROJECT_DIR / "cli.py"), *args],
+        cwd=PROJECT_DIR,
+        env=variables,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -19,9 +17,9 @@ import pytest
 from core.keyring import Keyring, KeyringError
 from core.runtime import Runtime
 from core.security import Secrets
-from settings import DEVELOPMENT_ENCRYPTION_KEY, DEVELOPMENT_KEY, PROJECT_DIR, Settings, SettingsError
+from settings import DEVELOPMENT_ENCRYPTION_KEY, DEVELOPMENT_KEY, Settings, SettingsError
 from tests import test_api_tokens, test_cancellation, test_contacts, test_recovery, test_security_people
-from tests.helpers import emailed_code, emailed_token
+from tests.helpers import cli, emailed_code, emailed_token
 
 B = "b-new-hashing-key-" + "x" * 30
 VIEWER = "{ viewer { permissions } }"
@@ -261,20 +259,6 @@ def test_an_altered_value_or_another_key_under_the_same_id_does_not_decrypt() ->
 
 
 # The CLI.
-
-
-def cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """cli.py in its own process with only these variables (and a database of its own under tmp_path)."""
-    variables = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}", **env}
-    return subprocess.run(  # the project's own CLI
-        [sys.executable, str(PROJECT_DIR / "cli.py"), *args],
-        cwd=PROJECT_DIR,
-        env=variables,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_demo_is_refused_in_production(tmp_path: Path) -> None:

@@ -6,9 +6,6 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,9 +20,9 @@ from core.webhook_events import CONTACT_CREATED, HOLDER_UPDATED, SERVICE_DEPROVI
 from domain import webhooks
 from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from models.enums import Language, PaymentMethod
-from settings import PROJECT_DIR, Settings, SettingsError
+from settings import Settings, SettingsError
 from tests.conftest import HOLDER
-from tests.helpers import PASSWORD, emailed_code
+from tests.helpers import PASSWORD, cli, emailed_code
 from tests.test_cancellation import confirm, request
 from tests.test_holder import update
 from tests.test_renewal import ARGENTINA_CUTOFF, DUE, at, gid, switch
@@ -320,19 +317,6 @@ def test_public_and_allowed_addresses_pass() -> None:
     assert outbound.refusal(ipaddress.ip_address("10.0.5.9"), allowed) is None
     assert outbound.refusal(ipaddress.ip_address("10.0.6.9"), allowed) is not None
     assert outbound.refusal(ipaddress.ip_address("::1"), allowed) is not None
-
-
-def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    variables = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}"}
-    return subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "cli.py"), *args],
-        cwd=PROJECT_DIR,
-        env=variables,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_the_cli_manages_endpoints_and_refuses_bad_input_with_code_2(tmp_path: Path) -> None:
