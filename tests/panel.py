@@ -5,6 +5,7 @@
 - `assert_clean`: no refusal meant for developers, raw API code or error alert on screen.
 - `assert_accessible`: axe-core (test-tools/, pinned) finds no serious or critical violation.
 - `assert_fits`: nothing overflows sideways (the phone layout).
+- `assert_settled`: the three above, for every settled state of a screen.
 - `in_viewport_with_role`: a message is visible without scrolling, has its role, and its colour.
 """
 
@@ -90,6 +91,13 @@ async def assert_fits(page: Page) -> None:
     """Nothing makes the page scroll sideways."""
     overflow = await page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than the window"
+
+
+async def assert_settled(page: Page) -> None:
+    """What every settled state of a screen must be: free of raw codes and errors, accessible, window-wide."""
+    await assert_clean(page)
+    await assert_accessible(page)
+    await assert_fits(page)
 
 
 async def in_viewport_with_role(locator: Locator, role: str) -> str:

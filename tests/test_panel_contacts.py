@@ -30,7 +30,7 @@ from tests.panel import (
     VIEWPORTS,
     assert_accessible,
     assert_clean,
-    assert_fits,
+    assert_settled,
     in_viewport_with_role,
     open_panel,
     sign_in,
@@ -52,13 +52,6 @@ async def open_contacts(page: Page, login: str) -> None:
     await expect(page.locator("#signin-button")).to_have_count(0)
     await page.evaluate("location.hash = '#contacts'")
     await expect(page.locator("#contacts-title")).to_be_visible()
-
-
-async def assert_fine(page: Page) -> None:
-    """What every settled state of the screen must be: accessible, free of raw codes and errors, phone-wide."""
-    await assert_accessible(page)
-    await assert_clean(page)
-    await assert_fits(page)
 
 
 def row(page: Page, email: str) -> Locator:
@@ -103,14 +96,14 @@ async def test_the_holder_adds_invites_edits_deactivates_and_deletes_a_contact(
     await open_contacts(page, account.client_number)
     await expect(row(page, "ya.estaba@example.com")).to_contain_text("Servicios")
     await expect(row(page, "ya.estaba@example.com")).to_contain_text("Activo")
-    await assert_fine(page)
+    await assert_settled(page)
 
     await page.click(".contact-add")
     await expect(page.locator("#contact-editor-title")).to_have_text("Agregar contacto")
     await expect(page.locator("#contact-editor-title")).to_be_in_viewport()
     await expect(page.locator("#contact-permissions input:disabled")).to_have_count(0)  # the holder holds them all
     await expect(page.locator("#contact-emailCategories")).to_contain_text("Recordatorios comerciales y promociones.")
-    await assert_fine(page)
+    await assert_settled(page)
     await page.fill("#contact-firstName", "Lucía")
     await page.fill("#contact-lastName", "Fernández")
     await page.fill("#contact-companyName", "Fernández Diseño")
@@ -144,7 +137,7 @@ async def test_the_holder_adds_invites_edits_deactivates_and_deletes_a_contact(
     await expect(email).not_to_have_attribute("aria-invalid", "true")
     await expect(row(page, INVITEE)).to_contain_text("Invitación pendiente")
     await expect(page.locator("#contact-status")).to_contain_text("Invitación pendiente")
-    await assert_fine(page)
+    await assert_settled(page)
     lucia = await models.Contact.get(account_id=account.id, email=INVITEE)
     assert (lucia.phone, lucia.country_code, lucia.postal_code) == ("+541155551234", "AR", "C1043AAZ")
     assert sorted(lucia.permissions) == ["MAIL", "SERVICES"]
@@ -155,7 +148,7 @@ async def test_the_holder_adds_invites_edits_deactivates_and_deletes_a_contact(
     resent = page.locator(".contact-resend + .msg")
     await in_viewport_with_role(resent, "status")
     await expect(resent).to_contain_text("el enlace anterior ya no sirve")
-    await assert_fine(page)
+    await assert_settled(page)
     newest_link = await emailed_token(smtp_sink, INVITEE, "/invitacion", count=2)
     assert newest_link != first_link
     await accept_invitation(browser, page, newest_link)
@@ -172,7 +165,7 @@ async def test_the_holder_adds_invites_edits_deactivates_and_deletes_a_contact(
     await page.check("#contact-emailCategories-DOMAINS")
     await save_says(page, "Cambios guardados.")
     await expect(row(page, INVITEE)).to_contain_text("Gestionar servicios")
-    await assert_fine(page)
+    await assert_settled(page)
     lucia = await models.Contact.get(id=lucia.id)
     assert sorted(lucia.permissions) == ["MANAGE_SERVICES", "SERVICES"]
     assert sorted(lucia.email_categories) == ["DOMAINS", "GENERAL", "SUPPORT"]
@@ -182,14 +175,14 @@ async def test_the_holder_adds_invites_edits_deactivates_and_deletes_a_contact(
     await save_says(page, "Cambios guardados.")
     await expect(row(page, INVITEE)).to_contain_text("Inactivo")
     await expect(page.locator("#contact-status")).to_contain_text("Acceso desactivado")
-    await assert_fine(page)
+    await assert_settled(page)
     assert not (await models.Contact.get(id=lucia.id)).active
 
     await page.click(".contact-remove")
     confirm = page.locator("#contact-remove-confirm")
     await expect(confirm).to_contain_text("¿Eliminar a Lucía Fernández?")
     await expect(confirm.locator(".contact-remove-no")).to_be_focused()
-    await assert_fine(page)
+    await assert_settled(page)
     await page.keyboard.press("Escape")  # keeps the contact
     await expect(confirm).to_be_hidden()
     await expect(page.locator(".contact-remove")).to_be_focused()
@@ -203,7 +196,7 @@ async def test_the_holder_adds_invites_edits_deactivates_and_deletes_a_contact(
     await expect(removed).to_have_text("Contacto Lucía Fernández eliminado.")
     await expect(row(page, INVITEE)).to_have_count(0)
     await expect(page.locator("#contact-editor")).to_have_count(0)
-    await assert_fine(page)
+    await assert_settled(page)
     assert not await models.Contact.filter(id=lucia.id).exists()
 
 
@@ -218,7 +211,7 @@ async def test_a_contact_with_contacts_acts_only_within_their_own_permissions(pa
     await expect(stronger).to_contain_text("Solo puede editarlo quien tenga también estos permisos: Seguridad")
     await expect(stronger.locator(".contact-edit")).to_have_count(0)
     await expect(row(page, "gestora@example.com")).to_contain_text("(usted)")
-    await assert_fine(page)
+    await assert_settled(page)
 
     await edit(page, "debil@example.com")
     permissions = page.locator("#contact-permissions")
@@ -229,11 +222,11 @@ async def test_a_contact_with_contacts_acts_only_within_their_own_permissions(pa
         await expect(page.locator(f"#contact-permissions-{lacked}-hint")).to_contain_text(
             "Solo puede dar los permisos que usted tiene."
         )
-    await assert_fine(page)
+    await assert_settled(page)
     await page.check("#contact-permissions-CONTACTS")
     await page.check("#contact-emailCategories-SUPPORT")
     await save_says(page, "Cambios guardados.")
-    await assert_fine(page)
+    await assert_settled(page)
     pedro = await models.Contact.get(account_id=account.id, email="debil@example.com")
     assert sorted(pedro.permissions) == ["CONTACTS", "SERVICES"]
     assert pedro.email_categories == ["SUPPORT"]
@@ -246,7 +239,7 @@ async def test_a_contact_with_contacts_acts_only_within_their_own_permissions(pa
     await page.fill("#contact-email", "marta.nueva@example.com")
     await save_says(page, "Le enviamos un enlace a marta.nueva@example.com: su email cambiará cuando lo abra.")
     await expect(page.locator("#contact-email")).to_have_value("gestora@example.com")  # until the link is followed
-    await assert_fine(page)
+    await assert_settled(page)
     assert (await models.Contact.get(account_id=account.id, email="gestora@example.com")).phone == "+525512345678"
     await emailed_token(smtp_sink, "marta.nueva@example.com", "/confirmar-email")
 
@@ -254,7 +247,7 @@ async def test_a_contact_with_contacts_acts_only_within_their_own_permissions(pa
     await page.click(".contact-remove")
     await page.click(".contact-remove-yes")
     await expect(page.locator(".contact-add + .msg")).to_have_text("Contacto Pedro Gómez eliminado.")
-    await assert_fine(page)
+    await assert_settled(page)
     assert not await models.Contact.filter(email="debil@example.com").exists()
 
 

@@ -12,7 +12,7 @@ from playwright.async_api import Browser, Page, expect
 
 import models
 from models.enums import NationalIdType
-from tests.panel import VIEWPORTS, assert_accessible, assert_clean, assert_fits, in_viewport_with_role, open_panel, shot
+from tests.panel import VIEWPORTS, assert_accessible, assert_settled, in_viewport_with_role, open_panel, shot
 from tests.panel import sign_in as panel_sign_in
 
 HOLDER = "titular.datos@example.net"
@@ -36,12 +36,6 @@ async def open_holder_screen(page: Page, login: str) -> None:
 def width(page: Page) -> int:
     """The window's width, to tell the screenshots apart."""
     return (page.viewport_size or {"width": 0})["width"]
-
-
-async def assert_good_screen(page: Page) -> None:
-    await assert_accessible(page)
-    await assert_clean(page)
-    await assert_fits(page)
 
 
 async def test_the_holder_updates_their_data_as_seed_000_says(page, factory, runtime) -> None:
@@ -69,7 +63,7 @@ async def test_the_holder_updates_their_data_as_seed_000_says(page, factory, run
     await expect(change).to_have_attribute("href", brand.links.change_holder or "")
     await expect(page.get_by_label("Email", exact=True)).to_be_editable()
     await expect(page.locator("#holder-email-hint")).to_contain_text("proveedor externo")
-    await assert_good_screen(page)
+    await assert_settled(page)
     await shot(page, f"holder-{width(page)}")
 
     # A Mexican address: the country by its name, its states suggested; a postal code Mexico does not use.
@@ -95,7 +89,7 @@ async def test_the_holder_updates_their_data_as_seed_000_says(page, factory, run
     await in_viewport_with_role(saved, "status")
     await expect(saved).to_have_text("Datos guardados.")
     await expect(page.locator("[name=countryCode] option:checked")).to_have_text("México")
-    await assert_good_screen(page)
+    await assert_settled(page)
     holder = await models.Holder.get(account_id=account.id)
     assert (holder.country_code, holder.state, holder.postal_code) == ("MX", "Jalisco", "44100")
 
@@ -120,13 +114,13 @@ async def test_a_contact_with_profile_updates_the_holder_but_not_the_primary_ema
     await expect(page.get_by_label("Email", exact=True)).not_to_be_editable()
     await expect(page.locator("#holder-email-hint")).to_have_text("Solo el titular puede cambiar el email principal.")
     await expect(page.locator("[name=countryCode] option:checked")).to_have_text("México")
-    await assert_good_screen(page)
+    await assert_settled(page)
 
     await page.fill("[name=phone]", "55 1234 5678")
     await page.click("#holder-save")
     saved = page.locator("#holder-save + [role=status]")
     await in_viewport_with_role(saved, "status")
     await expect(saved).to_have_text("Datos guardados.")
-    await assert_good_screen(page)
+    await assert_settled(page)
     holder = await models.Holder.get(account_id=account.id)
     assert (holder.phone, holder.email, holder.country_code) == ("+525512345678", HOLDER, "MX")

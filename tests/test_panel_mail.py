@@ -21,9 +21,7 @@ from models.mail import MailKind
 from tests.helpers import wait_for_mail
 from tests.panel import (
     VIEWPORTS,
-    assert_accessible,
-    assert_clean,
-    assert_fits,
+    assert_settled,
     in_viewport_with_role,
     open_panel,
     shot,
@@ -81,12 +79,6 @@ async def open_mail(page: Page) -> None:
     await expect(page.locator("#mail-count")).to_be_visible()
 
 
-async def checked(page: Page) -> None:
-    await assert_clean(page)
-    await assert_accessible(page)
-    await assert_fits(page)
-
-
 def test_the_html_shown_runs_nothing_and_loads_nothing_from_elsewhere() -> None:
     shown = displayable(HOSTILE)
     for gone in ("<script", "alert", "onerror", "onload", "<style", "style=", "<form", "<input", "<iframe", "<link",
@@ -123,7 +115,7 @@ async def test_the_holder_searches_opens_pages_and_resends(page, factory, runtim
     await expect(first).to_contain_text("Cambio de su email en el Panel de Clientes")
     await expect(first).to_contain_text("Dominios")  # the kind of notice in words
     await expect(page.locator("thead")).to_contain_text("Tipo de aviso")
-    await checked(page)
+    await assert_settled(page)
 
     await page.click(".mail-more")  # 'Ver más': the two oldest, then no more button
     await expect(page.locator("tr.mail")).to_have_count(32)
@@ -138,7 +130,7 @@ async def test_the_holder_searches_opens_pages_and_resends(page, factory, runtim
     await expect(page.locator("#mail-reader")).to_contain_text("nueva31@example.com")
     await expect(page.locator("#mail-subject")).to_be_in_viewport()
     await expect(page.locator("#mail-panel")).to_contain_text("dominios@example.com")  # who it went to
-    await checked(page)
+    await assert_settled(page)
 
     await page.click(".mail-resend")
     resent = page.locator(".mail-resend ~ .msg")
@@ -146,7 +138,7 @@ async def test_the_holder_searches_opens_pages_and_resends(page, factory, runtim
     await expect(resent).to_contain_text("Reenviado a: correo@example.net, dominios@example.com")
     await expect(page.locator("tr.mail")).to_have_count(2)  # the copy, first in the list
     await expect(page.locator("#mail-count")).to_have_text("2 mensajes")
-    await checked(page)
+    await assert_settled(page)
     copies = await wait_for_mail(smtp_sink, "dominios@example.com", count=2)
     assert "nueva31@example.com" in copies[-1].text
     await shot(page, f"mail-resent-{request.node.callspec.id}")
@@ -154,7 +146,7 @@ async def test_the_holder_searches_opens_pages_and_resends(page, factory, runtim
     await page.fill("[name=search]", "no hay tal cosa")
     await page.click("#mail-search")
     await expect(page.locator("#mail-count")).to_have_text("Ningún mensaje coincide con la búsqueda.")
-    await checked(page)
+    await assert_settled(page)
 
 
 async def test_a_hostile_html_mail_runs_nothing_and_loads_nothing(page, factory, runtime, request) -> None:
@@ -193,7 +185,7 @@ async def test_a_hostile_html_mail_runs_nothing_and_loads_nothing(page, factory,
     await expect(frame.locator("img[src]")).to_have_count(0)
     await expect(page.locator(".mail-note")).to_contain_text("no se cargan imágenes de otros sitios")
     await expect(page.locator(".mail-html-toggle")).to_have_text("Ver versión texto")
-    await checked(page)
+    await assert_settled(page)
     await shot(page, f"mail-html-{request.node.callspec.id}")
 
     await page.click(".mail-html-toggle")  # and back to the text
@@ -215,7 +207,7 @@ async def test_a_contact_reads_only_their_mail_and_cannot_resend_it(page, factor
     await page.click("[data-open='0']")
     await expect(page.locator("#mail-reader")).to_contain_text("d@example.com")
     await expect(page.locator(".mail-resend")).to_have_count(0)  # resending needs the Emails permission
-    await checked(page)
+    await assert_settled(page)
 
 
 async def test_a_contact_with_the_emails_permission_resends(page, factory, runtime, smtp_sink) -> None:
@@ -230,4 +222,4 @@ async def test_a_contact_with_the_emails_permission_resends(page, factory, runti
     await in_viewport_with_role(resent, "status")
     await expect(resent).to_contain_text("Reenviado a: correo@example.net.")
     await wait_for_mail(smtp_sink, HOLDER, count=2)
-    await checked(page)
+    await assert_settled(page)

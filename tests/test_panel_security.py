@@ -26,8 +26,8 @@ from tests.helpers import PASSWORD, emailed_token
 from tests.panel import (
     VIEWPORTS,
     assert_accessible,
-    assert_clean,
     assert_fits,
+    assert_settled,
     in_viewport_with_role,
     open_panel,
     shot,
@@ -180,12 +180,6 @@ async def meter(page: Page, password: str, says: str) -> str:
     return await page.locator(".strength-bar").evaluate("bar => getComputedStyle(bar).backgroundColor")
 
 
-async def assert_screen(page: Page) -> None:
-    await assert_clean(page)
-    await assert_accessible(page)
-    await assert_fits(page)
-
-
 async def shown_date(page: Page, iso: str) -> str:
     return await page.evaluate("iso => new Date(iso).toLocaleString('es')", iso)
 
@@ -200,7 +194,7 @@ async def test_the_holder_changes_the_password_as_seed_002_says(page, viewport, 
     await expect(page.locator("#password-changed-at")).to_have_text("todavía no la cambió")
     await expect(form).to_contain_text("Cámbiela en cuanto sospeche")
     await expect(page.locator("#strength-text")).to_have_attribute("aria-live", "polite")
-    await assert_screen(page)
+    await assert_settled(page)
 
     assert await meter(page, "abc", "muy débil (0 de 4)") == RED
     await expect(page.locator("#strength-text")).to_contain_text('Las secuencias como "abc"')
@@ -208,7 +202,7 @@ async def test_the_holder_changes_the_password_as_seed_002_says(page, viewport, 
     assert await meter(page, "perrito22", "regular (2 de 4)") == AMBER
     assert await meter(page, "clave2024!", "Le faltan 2 caracteres") == AMBER  # strong, but too short
     assert await meter(page, NEW, "Cumple lo pedido.") == GREEN
-    await assert_screen(page)
+    await assert_settled(page)
 
     await form.locator("[name=currentPassword]").fill(PASSWORD)
     await page.fill("[name=confirmPassword]", NEW + "!")
@@ -227,7 +221,7 @@ async def test_the_holder_changes_the_password_as_seed_002_says(page, viewport, 
     await in_viewport_with_role(changed, "status")
     await expect(changed).to_have_text("Clave cambiada.")
     await expect(page.locator("#password-changed-at")).to_have_text(await shown_date(page, "2026-03-10T15:02:00+00:00"))
-    await assert_screen(page)
+    await assert_settled(page)
     await shot(page, f"security-password-{viewport}")
     assert (await models.Account.get(id=account.id)).password_changed_at is not None
 
@@ -241,7 +235,7 @@ async def test_a_contact_changes_the_password_and_is_warned_off_their_own_name(p
     await expect(page.locator("#pin-submit")).to_have_count(0)  # the PIN is the holder's
     await expect(page.locator("#activity-title")).to_have_count(0)  # the history needs SECURITY
     assert await meter(page, OWN_WORDS, "Evite sus propios nombres, su email o su número de cliente.") == RED
-    await assert_screen(page)
+    await assert_settled(page)
 
     clock.advance(timedelta(minutes=3))
     await page.fill(".password-form [name=currentPassword]", PASSWORD)
@@ -250,7 +244,7 @@ async def test_a_contact_changes_the_password_and_is_warned_off_their_own_name(p
     await page.click("#password-submit")
     await in_viewport_with_role(page.locator("#password-submit + .msg"), "status")
     await expect(page.locator("#password-changed-at")).to_have_text(await shown_date(page, "2026-03-10T15:03:00+00:00"))
-    await assert_screen(page)
+    await assert_settled(page)
 
 
 async def test_a_rate_limited_meter_says_so(page, factory, runtime) -> None:
@@ -265,7 +259,7 @@ async def test_a_rate_limited_meter_says_so(page, factory, runtime) -> None:
     await expect(paused).to_contain_text("El medidor está en pausa: Demasiados intentos.")
     await expect(paused).to_contain_text("Al guardar, la clave se revisa igual.")
     assert await page.locator(".strength-bar").evaluate("bar => bar.style.width") == "0px"
-    await assert_screen(page)
+    await assert_settled(page)
 
 
 async def test_the_holder_sets_a_pin_knowing_its_rule(page, factory) -> None:
@@ -286,7 +280,7 @@ async def test_the_holder_sets_a_pin_knowing_its_rule(page, factory) -> None:
     saved = page.locator("#pin-submit + .msg")
     await in_viewport_with_role(saved, "status")
     await expect(saved).to_have_text("PIN guardado.")
-    await assert_screen(page)
+    await assert_settled(page)
     assert (await models.Account.get(id=account.id)).pin_hash is not None
 
 
@@ -300,14 +294,14 @@ async def test_ending_another_session(page, factory, client) -> None:
     await expect(sessions.filter(has_text="Esta sesión")).to_contain_text("Chrome en Linux")
     other = sessions.filter(has=page.locator(".session-close"))
     await expect(other).to_contain_text("127.0.0.1")
-    await assert_screen(page)
+    await assert_settled(page)
     await other.locator(".session-close").click()
     closed = page.locator("#sessions-title + .msg")
     await in_viewport_with_role(closed, "status")
     await expect(closed).to_have_text("Sesión cerrada.")
     await expect(sessions).to_have_count(1)
     assert (await client.data("{ viewer { permissions } }"))["viewer"] is None
-    await assert_screen(page)
+    await assert_settled(page)
 
 
 @pytest.mark.parametrize("person", ["holder", "contact"])
@@ -320,7 +314,7 @@ async def test_a_token_is_created_shown_once_and_revoked(page, viewport, factory
     choices = page.locator("[name=permissions]")
     await expect(choices).to_have_count(6 if person == "holder" else 3)  # only what the person holds
     await expect(page.locator("#tokens")).to_contain_text("Servicios: ver los servicios y su estado")
-    await assert_screen(page)
+    await assert_settled(page)
 
     clock.advance(timedelta(minutes=10))  # long after signing in: creating one asks for the password again
     await page.fill("[name=name]", "Facturación")
@@ -342,7 +336,7 @@ async def test_a_token_is_created_shown_once_and_revoked(page, viewport, factory
     await page.click(".token-copy")
     await in_viewport_with_role(page.locator(".token-copy + .msg"), "status")
     assert await page.evaluate("navigator.clipboard.readText()") == secret
-    await assert_screen(page)
+    await assert_settled(page)
     await shot(page, f"tokens-secret-{person}-{viewport}")
 
     await page.goto("/#home")
@@ -364,14 +358,14 @@ async def test_a_token_is_created_shown_once_and_revoked(page, viewport, factory
     await expect(revoked).to_have_text("Token revocado: ya no da acceso.")
     await expect(page.locator(".token")).to_have_count(0)
     assert (await models.ApiToken.get(id=token.id)).revoked_at is not None
-    await assert_screen(page)
+    await assert_settled(page)
 
 
 async def test_the_invitation_page_judges_with_the_invitees_words_then_signs_in(page, client, factory, smtp_sink):
     token = await invitation_token(client, factory, smtp_sink)
     await page.goto(f"/invitacion?token={token}")
     await expect(page.locator("#password-policy")).to_contain_text("al menos 12 caracteres")
-    await assert_screen(page)
+    await assert_settled(page)
     assert await meter(page, OWN_WORDS, "Evite sus propios nombres") == RED
     assert await meter(page, NEW, "Cumple lo pedido.") == GREEN
     await page.fill("[name=confirmPassword]", NEW[:-1])
@@ -384,7 +378,7 @@ async def test_the_invitation_page_judges_with_the_invitees_words_then_signs_in(
     await expect(page.locator("#menu")).to_be_attached()
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/(#.*)?", page.url)
     assert (await models.Contact.get(email=CONTACT)).password_changed_at is not None
-    await assert_screen(page)
+    await assert_settled(page)
 
 
 async def test_an_unknown_invitation_link_says_so_in_spanish(page) -> None:

@@ -34,7 +34,7 @@ from tests.panel import (
     VIEWPORTS,
     assert_accessible,
     assert_clean,
-    assert_fits,
+    assert_settled,
     in_viewport_with_role,
     open_panel,
     shot,
@@ -94,12 +94,6 @@ def card(page: Page, domain: str) -> Locator:
     return page.locator("[data-service]", has_text=domain)
 
 
-async def assert_screen_is_fine(page: Page) -> None:
-    await assert_accessible(page)
-    await assert_clean(page)
-    await assert_fits(page)
-
-
 async def assert_rules_before_acting(page: Page) -> None:
     """What seed 003's rules mean for each service, before any button is pressed."""
     pyme = card(page, "pyme.com.ar")
@@ -132,7 +126,7 @@ async def test_request_confirm_withdraw_and_a_new_code_after_five_wrong_ones(pag
     address = HOLDER if login == "holder" else MANAGER
     await open_services(page, account.client_number if login == "holder" else MANAGER)
     await assert_rules_before_acting(page)
-    await assert_screen_is_fine(page)
+    await assert_settled(page)
     await shot(page, f"services-{login}-{page.viewport_size['width']}")
     pyme = card(page, "pyme.com.ar")
 
@@ -170,7 +164,7 @@ async def test_request_confirm_withdraw_and_a_new_code_after_five_wrong_ones(pag
     await in_viewport_with_role(sent, "status")
     await expect(sent).to_have_text("Le enviamos un código nuevo por email; el anterior ya no sirve.")
     await expect(pyme.locator(".code-rule")).to_contain_text("Le quedan 5 intentos.")
-    await assert_screen_is_fine(page)
+    await assert_settled(page)
     await pyme.locator(".confirm-cancel").click()
     await confirm_and_withdraw(page, pyme, await emailed_code(smtp_sink, address, count=3))
 
@@ -189,7 +183,7 @@ async def request_cancellation(page: Page, service: Locator) -> None:
     await expect(service.locator(".msg")).to_have_text("Le enviamos un código por email.")
     await expect(service.locator(".status")).to_have_text(re.compile(r"^Activo · Esperando confirmación$"))
     await expect(service.locator(".code-rule")).to_contain_text("Le quedan 5 intentos.")
-    await assert_screen_is_fine(page)
+    await assert_settled(page)
 
 
 async def confirm_and_withdraw(page: Page, service: Locator, code: str) -> None:
@@ -201,7 +195,7 @@ async def confirm_and_withdraw(page: Page, service: Locator, code: str) -> None:
     await expect(confirmed).to_contain_text("Baja confirmada")
     await expect(service.locator(".status")).to_have_text("Baja pendiente · Baja programada")
     await expect(service.locator(".request-cancel")).to_have_count(0)
-    await assert_screen_is_fine(page)
+    await assert_settled(page)
 
     await service.locator(".withdraw-cancel").click()
     withdrawn = service.locator(".msg")
@@ -209,7 +203,7 @@ async def confirm_and_withdraw(page: Page, service: Locator, code: str) -> None:
     await expect(withdrawn).to_have_text("Solicitud de baja retirada: el servicio sigue activo.")
     await expect(service.locator(".status")).to_have_text("Activo · Solicitud retirada")
     await expect(service.locator(".request-cancel")).to_be_visible()
-    await assert_screen_is_fine(page)
+    await assert_settled(page)
 
 
 async def switch_renewal_off_and_on(page: Page) -> None:
@@ -231,7 +225,7 @@ async def switch_renewal_off_and_on(page: Page) -> None:
     await expect(off).to_have_text("Listo: el servicio no se renovará y termina el 10/12/2026.")
     await expect(plus.locator(".renewal")).to_contain_text("No se renovará: termina el 10/12/2026.")
     await expect(plus.locator(".renewal-off")).to_have_count(0)
-    await assert_screen_is_fine(page)
+    await assert_settled(page)
 
     await plus.locator(".renewal-on").click()
     await expect(plus.locator(".service-form")).to_contain_text("El servicio se renovará el 10/12/2026")
@@ -241,7 +235,7 @@ async def switch_renewal_off_and_on(page: Page) -> None:
     await in_viewport_with_role(on, "status")
     await expect(on).to_have_text("Listo: el servicio se renovará el 10/12/2026.")
     await expect(plus.locator(".renewal")).to_contain_text("Se renueva el 10/12/2026.")
-    await assert_screen_is_fine(page)
+    await assert_settled(page)
 
 
 async def test_a_contact_with_services_only_sees_the_rules_and_no_button(page, factory) -> None:
@@ -250,7 +244,7 @@ async def test_a_contact_with_services_only_sees_the_rules_and_no_button(page, f
     await assert_rules_before_acting(page)
     await expect(page.locator("#manage-needed")).to_contain_text("Gestionar servicios")
     await expect(page.locator("[data-service] button")).to_have_count(0)
-    await assert_screen_is_fine(page)
+    await assert_settled(page)
 
 
 async def test_after_the_automatic_debit_cutoff_the_debit_is_said_to_be_charged(page, factory, clock) -> None:
@@ -273,7 +267,7 @@ async def test_after_the_automatic_debit_cutoff_the_debit_is_said_to_be_charged(
     await in_viewport_with_role(warned, "status")
     await expect(warned).to_have_class(re.compile(r"\bwarning\b"))
     await expect(warned).to_contain_text("el débito automático correspondiente será procesado")
-    await assert_screen_is_fine(page)
+    await assert_settled(page)
 
 
 async def until(condition, seconds: float = 5.0) -> None:

@@ -27,7 +27,7 @@ from tests.panel import (
     PHONE,
     assert_accessible,
     assert_clean,
-    assert_fits,
+    assert_settled,
     in_viewport_with_role,
     open_panel,
     sign_in,
@@ -53,12 +53,6 @@ async def phone(app, browser: Browser) -> AsyncIterator[Page]:
 async def signed_in(page: Page, login: str) -> None:
     await sign_in(page, login)
     await expect(page.locator("#account-button")).to_be_visible()
-
-
-async def assert_good(page: Page) -> None:
-    await assert_clean(page)
-    await assert_accessible(page)
-    await assert_fits(page)
 
 
 # The account menu and the left menu
@@ -97,7 +91,7 @@ async def test_the_account_menu_hangs_from_the_name_by_mouse_and_keyboard(deskto
     await expect(items).to_have_text(
         ["Editar detalles de la cuenta", "Contactos/Sub-cuentas", "Cambiar Contraseña", "Emails Recibidos", "Salir"]
     )
-    await assert_good(page)
+    await assert_settled(page)
     await page.locator("#account-menu").get_by_role("link", name="Contactos/Sub-cuentas").click()
     await expect(page.locator("#account-menu")).to_be_hidden()  # a choice closes it
     await expect(button).to_have_attribute("aria-expanded", "false")
@@ -136,7 +130,7 @@ async def test_the_account_menu_hangs_from_the_name_by_mouse_and_keyboard(deskto
     await button.click()
     await expect(items).to_have_text(["Cambiar Contraseña", "Emails Recibidos", "Salir"])
     await expect(page.locator("#menu").get_by_role("link")).to_have_text(["Inicio", "Emails Recibidos", "Seguridad"])
-    await assert_good(page)
+    await assert_settled(page)
 
 
 async def test_on_a_phone_the_left_menu_opens_behind_a_button_and_nothing_overflows(phone, factory) -> None:
@@ -150,27 +144,27 @@ async def test_on_a_phone_the_left_menu_opens_behind_a_button_and_nothing_overfl
     await expect(page.locator("#skip")).to_be_in_viewport()
     await page.keyboard.press("Enter")
     await expect(page.locator("#content")).to_be_focused()
-    await assert_good(page)
+    await assert_settled(page)
     await page.click("#forgot")
     await expect(page.locator("#recover-button")).to_be_visible()
-    await assert_good(page)
+    await assert_settled(page)
 
     await signed_in(page, account.client_number)
     toggle = page.locator("#menu-toggle")
     await expect(toggle).to_have_text("Menú")
     await expect(toggle).to_have_attribute("aria-expanded", "false")
     await expect(page.locator("#menu")).to_be_hidden()
-    await assert_good(page)
+    await assert_settled(page)
     await toggle.click()
     await expect(toggle).to_have_attribute("aria-expanded", "true")
     await expect(page.locator("#menu")).to_be_visible()
-    await assert_good(page)
+    await assert_settled(page)
     await page.click("#menu a[href='#home']")
     await expect(page.locator("#may-list")).to_be_visible()
     await expect(page.locator("#menu")).to_be_hidden()  # a choice closes it
     await expect(toggle).to_have_attribute("aria-expanded", "false")
     await expect(page.locator("#keep-current")).to_contain_text("no se responsabiliza")
-    await assert_good(page)
+    await assert_settled(page)
     # Escape closes it and the focus goes back to "Menú".
     await toggle.click()
     await page.locator("#menu a").first.focus()
@@ -179,7 +173,7 @@ async def test_on_a_phone_the_left_menu_opens_behind_a_button_and_nothing_overfl
     await expect(toggle).to_be_focused()
     await page.click("#account-button")
     await expect(page.locator("#account-menu")).to_be_visible()
-    await assert_good(page)
+    await assert_settled(page)
 
 
 # Content-Security-Policy
@@ -373,7 +367,7 @@ async def test_recovery_by_www_domain_in_the_panel_mails_the_link_and_says_so_ne
     await in_viewport_with_role(answer, "status")
     await expect(answer).to_contain_text("Si el dato corresponde a una cuenta")
     await expect(answer).not_to_contain_text("le enviamos")
-    await assert_good(page)
+    await assert_settled(page)
     await process_due(runtime)
     [mail] = await wait_for_mail(smtp_sink, HOLDER)
     assert "/recuperar?token=" in mail.text
