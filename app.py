@@ -48,8 +48,10 @@ from core.csrf import (
 from core.db import close_database, open_database
 from core.errors import message_language
 from core.http import (
+    HTTP_CODES,
     BodyLimit,
     PrivateToCredentials,
+    Refusal,
     RequestId,
     SecurityHeaders,
     error_response,
@@ -70,25 +72,6 @@ WEB_DIR = PROJECT_DIR / "web"
 # GraphiQL with its assets vendored in web/graphiql/ (closed networks reach no CDN); `{{ nonce }}` marks its bootstrap.
 GRAPHIQL_PAGE = (WEB_DIR / "graphiql" / "index.html").read_text(encoding="utf-8")
 SUBSCRIPTIONS_OVER_HTTP = "Subscriptions use the WebSocket endpoint at /graphql with the graphql-transport-ws protocol."
-# The code of each refusal the view answers before GraphQL runs (malformed bodies, methods, limits).
-HTTP_CODES = {
-    400: "BAD_REQUEST",
-    401: "UNAUTHENTICATED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    429: "RATE_LIMITED",
-}
-
-
-class Refusal(HTTPException):
-    """A refusal before GraphQL runs that carries headers and extensions of its own: the 401 challenge
-    (`WWW-Authenticate`), a 429's `Retry-After` and rate-limit fields with `extensions.retryAfter`."""
-
-    def __init__(self, status_code: int, reason: str, *, headers: dict[str, str], **extensions: object) -> None:
-        super().__init__(status_code, reason)
-        self.headers = headers
-        self.extensions = extensions
 
 
 def graphiql_policy(nonce: str) -> str:

@@ -26,9 +26,9 @@ from core.outcome import Outcome
 from core.runtime import Runtime
 from core.security import Secrets
 from core.validation import Invalid
-from domain import auth, holder, staff, webhooks
+from domain import auth, holder, staff, staff_keys, webhooks
 from domain.workers import WORKERS
-from models import Account
+from models import Account, StaffKey
 from models.enums import HolderKind, Language, NationalIdType, PaymentMethod, ServiceKind, ServiceStatus
 from settings import PROJECT_DIR, Settings, SettingsError
 
@@ -364,6 +364,42 @@ def cmd_webhook_redeliver(settings: Settings, args: argparse.Namespace) -> None:
     run_with_database(settings, work)
 
 
+def cmd_staff_key_add(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        scopes = staff_keys.parse_scopes(args.scopes)
+    except staff_keys.StaffKeyRefused as refused:
+        refuse(str(refused))
+
+    async def work(runtime: Runtime) -> None:
+        try:
+            created = await staff_keys.create_key(runtime, args.name, scopes)
+        except staff_keys.StaffKeyRefused as refused:
+            refuse(str(refused))
+        print(f"staff key {created.key.id} ({', '.join(created.key.scopes)}): {created.secret}")
+        print("Store it now: it is not shown again.")
+
+    run_with_database(settings, work)
+
+
+def cmd_staff_key_list(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        for key in await StaffKey.all().order_by("id"):
+            state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "live"
+            used = f"last used {key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never used"
+            print(f"{key.id}\t{key.name}\t{','.join(key.scopes)}\t{state}\t{used}")
+
+    run_with_database(settings, work)
+
+
+def cmd_staff_key_revoke(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(runtime: Runtime) -> None:
+        if not await staff_keys.revoke_key(runtime, args.id):
+            refuse(f"no live staff key {args.id}")
+        print(f"staff key {args.id} revoked")
+
+    run_with_database(settings, work)
+
+
 def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
     from schema import schema
 
@@ -372,22 +408,49 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
+    """The public API at --host/--port and, when STAFF_BIND is set, the staff API there, in one process."""
+    if settings.graphiql:
+        print(f"GraphiQL: {settings.public_base_url}/graphql")
+    if settings.staff_address:
+        print(f"staff API: http://{settings.staff_bind}/graphql")
+    with dev_smtp_when_default(settings):
+        asyncio.run(serve(settings, args.host, args.port))
+
+
+async def serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
     from app import create_app
+    from staff_app import create_staff_app
 
-    if settings.graphiql:
-        print(f"GraphiQL: {settings.public_base_url}/graphql")
-    with dev_smtp_when_default(settings):
-        # A WebSocket message may be no larger than an HTTP body (uvicorn's own default is 16 MiB).
-        uvicorn.run(
-            create_app(settings),
-            host=args.host,
-            port=args.port,
-            proxy_headers=True,
-            log_level="info",
-            ws_max_size=settings.max_body_bytes,
-        )
+    class Sidecar(uvicorn.Server):
+        """The staff server leaves signals to the public one, and stops when it stops."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    public_app = create_app(settings)
+    # A WebSocket message may be no larger than an HTTP body (uvicorn's own default is 16 MiB).
+    config = uvicorn.Config(
+        public_app, host=host, port=port, proxy_headers=True, log_level="info", ws_max_size=settings.max_body_bytes
+    )
+    public = uvicorn.Server(config)
+    if settings.staff_address is None:
+        await public.serve()
+        return
+    staff_host, staff_port = settings.staff_address
+    # No proxy headers: STAFF_ALLOWED_NETWORKS judges the connecting address itself.
+    staff_config = uvicorn.Config(
+        create_staff_app(settings, runtime=public_app.state.runtime), host=staff_host, port=staff_port, log_level="info"
+    )
+    staff = Sidecar(staff_config)
+    staff_task = asyncio.create_task(staff.serve())
+    try:
+        await public.serve()
+    finally:
+        staff.should_exit = True
+        await staff_task
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
@@ -505,6 +568,18 @@ def parser() -> argparse.ArgumentParser:
     again = sub.add_parser("webhook-redeliver", help="send a webhook event again (same webhook-id)")
     again.add_argument("event_id", help="the event's webhook-id (msg_...)")
     again.set_defaults(run=cmd_webhook_redeliver)
+    key_add = sub.add_parser("staff-key-add", help="create a staff API key; prints it once")
+    key_add.add_argument("name", help="who uses it, e.g. billing or support-desk")
+    key_add.add_argument(
+        "--scopes", required=True, help="comma-separated: accounts, services, notices, webhooks, support; or all"
+    )
+    key_add.set_defaults(run=cmd_staff_key_add)
+    sub.add_parser("staff-key-list", help="the staff API keys (never their secrets)").set_defaults(
+        run=cmd_staff_key_list
+    )
+    key_revoke = sub.add_parser("staff-key-revoke", help="revoke a staff API key at once")
+    key_revoke.add_argument("id", type=int)
+    key_revoke.set_defaults(run=cmd_staff_key_revoke)
     exp = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     exp.add_argument("path", nargs="?", default=str(PROJECT_DIR / "schema.graphql"))
     exp.set_defaults(run=cmd_export_schema)

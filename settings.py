@@ -136,6 +136,12 @@ def _is_network(text: str) -> bool:
     return True
 
 
+def _is_bind(text: str) -> bool:
+    """Empty (off) or host:port with a port number."""
+    host, _, port = text.rpartition(":")
+    return text == "" or (bool(host) and port.isdigit() and 0 < int(port) < 65536)
+
+
 def registrable_domain(host: str) -> str:
     """The part of a host name that browsers treat as its site, by a simple rule instead of the public
     suffix list: the last two labels (proveedor.com), or three when the second-to-last is a generic
@@ -414,6 +420,36 @@ class Settings:
         "called to delete a cancelled service's content",
         Rule(lambda hook: ":" in hook, "must name a callable as module:function", "`module:function`"),
     )
+    deprovision_by: str = setting(
+        "DEPROVISION_BY",
+        "hook",
+        "who deletes a cancelled service's content: `hook` (DEPROVISION_HOOK, in this process) or `webhook` (the"
+        " provider, told by `service.deprovision_requested`, answers with the staff API's `serviceDeprovisioned`)",
+        one_of(("hook", "webhook")),
+    )
+    staff_bind: str = setting(
+        "STAFF_BIND",
+        "",
+        "host:port where `cli.py serve` also serves the staff API (its own GraphQL schema for the billing system"
+        " and support tools, authenticated by staff keys); empty: no staff API",
+        Rule(_is_bind, "must be host:port, e.g. 127.0.0.1:8001, not {value!r}", "`host:port`, or empty"),
+    )
+    staff_allowed_networks: tuple[str, ...] = setting(
+        "STAFF_ALLOWED_NETWORKS",
+        (),
+        "if set, the staff API answers only callers from these networks (others get 403), e.g. `10.0.5.0/24`",
+        Rule(_is_network, "{value!r} is not a network (e.g. 10.0.5.0/24)", "comma-separated networks (CIDR)"),
+        read=_comma_list,
+    )
+    staff_requests_per_minute: int = setting(
+        "STAFF_REQUESTS_PER_MINUTE", 600, "requests a staff key may make per minute (429 beyond)", POSITIVE
+    )
+    staff_alert_email: str = setting(
+        "STAFF_ALERT_EMAIL",
+        "",
+        "where the panel alerts the provider's staff (a cancellation overdue, a webhook endpoint disabled); empty:"
+        " alerts are only logged and reported by the staff API",
+    )
     log_level: str = setting(
         "LOG_LEVEL", "INFO", "log level (logs are JSON lines on stderr, one per GraphQL operation)"
     )
@@ -545,6 +581,14 @@ class Settings:
     def dialect(self) -> str:
         """`sqlite` or `postgres`: picks the migration tree and the event bus."""
         return "sqlite" if self.database_url.startswith("sqlite") else "postgres"
+
+    @property
+    def staff_address(self) -> tuple[str, int] | None:
+        """STAFF_BIND as (host, port), or None when the staff API is off."""
+        if not self.staff_bind:
+            return None
+        host, _, port = self.staff_bind.rpartition(":")
+        return host.strip("[]"), int(port)
 
     @property
     def is_production(self) -> bool:

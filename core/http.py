@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 
+from cross_web import HTTPException
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -43,6 +44,27 @@ def error_response(
     """A refusal outside GraphQL execution, shaped like a GraphQL error so that clients read one format."""
     body = {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+# The code of each refusal the view answers before GraphQL runs (malformed bodies, methods, limits).
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    429: "RATE_LIMITED",
+}
+
+
+class Refusal(HTTPException):
+    """A refusal before GraphQL runs that carries headers and extensions of its own: the 401 challenge
+    (`WWW-Authenticate`), a 429's `Retry-After` and rate-limit fields with `extensions.retryAfter`."""
+
+    def __init__(self, status_code: int, reason: str, *, headers: dict[str, str], **extensions: object) -> None:
+        super().__init__(status_code, reason)
+        self.headers = headers
+        self.extensions = extensions
 
 
 def rate_limit_headers(quota: Quota) -> dict[str, str]:

@@ -37,8 +37,9 @@ class Secrets:
         return await asyncio.to_thread(self._hasher.hash, password)
 
     async def verify_password(self, stored_hash: str | None, password: str) -> bool:
-        """Constant work whether or not there is a hash: unknown users cost what known ones do."""
-        return await asyncio.to_thread(self._verify, stored_hash or self._dummy_hash, password, stored_hash is not None)
+        """Constant work whether or not there is a hash: unknown users (and an empty hash: no password chosen yet)
+        cost what known ones do and never match."""
+        return await asyncio.to_thread(self._verify, stored_hash or self._dummy_hash, password, bool(stored_hash))
 
     def needs_rehash(self, stored_hash: str) -> bool:
         return self._hasher.check_needs_rehash(stored_hash)

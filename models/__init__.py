@@ -5,13 +5,16 @@ from models.activity import ActivityEvent
 from models.api_token import ApiToken
 from models.cancellation import Cancellation
 from models.contact import Contact
+from models.deliverability import AddressDeliverability
 from models.email_change import EmailChange
 from models.holder import Holder
 from models.mail import MailMessage, MailRecipient
+from models.notice import Notice
 from models.outbox import OutboxMessage
 from models.recovery import RecoveryRequest
 from models.service import Service
 from models.session import Session
+from models.staff_key import StaffAudit, StaffKey
 from models.webhook_delivery import WebhookDelivery
 from models.webhook_endpoint import WebhookEndpoint
 from models.webhook_event import WebhookEvent
@@ -19,6 +22,7 @@ from models.webhook_event import WebhookEvent
 __all__ = [
     "Account",
     "ActivityEvent",
+    "AddressDeliverability",
     "ApiToken",
     "Cancellation",
     "Contact",
@@ -26,10 +30,13 @@ __all__ = [
     "Holder",
     "MailMessage",
     "MailRecipient",
+    "Notice",
     "OutboxMessage",
     "RecoveryRequest",
     "Service",
     "Session",
+    "StaffAudit",
+    "StaffKey",
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",

@@ -31,9 +31,13 @@ class Cancellation(Model):
     confirmed_at = fields.DatetimeField(null=True)
     effective_by = fields.DatetimeField(null=True)
     complete_after = fields.DatetimeField(null=True)
-    completion_started_at = fields.DatetimeField(null=True)
     completed_at = fields.DatetimeField(null=True)
     withdrawn_at = fields.DatetimeField(null=True)
+    # Deprovisioning handed to the provider (service.deprovision_requested): when it was asked, when the
+    # provider said it was done (serviceDeprovisioned), and when effective_by passed without that.
+    deprovision_requested_at = fields.DatetimeField(null=True)
+    deprovisioned_at = fields.DatetimeField(null=True)
+    overdue_at = fields.DatetimeField(null=True)
     expired_at = fields.DatetimeField(null=True)
 
     class Meta:

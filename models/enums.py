@@ -85,3 +85,13 @@ class WebhookDeliveryStatus(StrEnum):
     PENDING = "PENDING"
     DELIVERED = "DELIVERED"
     FAILED = "FAILED"
+
+
+class StaffScope(StrEnum):
+    """What a staff API key may do (schema/staff declares the scope each operation needs)."""
+
+    ACCOUNTS = "ACCOUNTS"  # upsert accounts and their holders, welcome emails
+    SERVICES = "SERVICES"  # upsert services, their status, deprovisioning callbacks
+    NOTICES = "NOTICES"  # send notices to customers
+    WEBHOOKS = "WEBHOOKS"  # register and manage webhook endpoints, deliveries
+    SUPPORT = "SUPPORT"  # look accounts up, verify PINs, correct identity, send recovery links

@@ -24,6 +24,8 @@ class Holder(AddressColumns):
     email = fields.CharField(max_length=254)
     phone = fields.CharField(max_length=20, null=True)
     language = fields.CharEnumField(Language, max_length=2, default=Language.ES)
+    # Optional mail categories the holder chose not to receive (NOTES: promotions); GENERAL never.
+    muted_categories: list[str] = fields.JSONField(default=list)
     version = fields.IntField(default=1)
     updated_at = fields.DatetimeField()
 

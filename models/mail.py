@@ -69,6 +69,8 @@ class MailRecipient(Model):
         "models.Contact", related_name="mail_received", null=True, on_delete=fields.SET_NULL
     )
     contact_id: int | None
+    # The receiving server refused this address (the SMTP code and reply), though others may have been accepted.
+    refused = fields.CharField(max_length=300, null=True)
 
     class Meta:
         table = "mail_recipient"

@@ -29,6 +29,9 @@ class Service(Model):
     renews = fields.BooleanField(default=True)
     renewal_changed_at = fields.DatetimeField(null=True)
     renewal_ending_started_at = fields.DatetimeField(null=True)
+    # The billing system's own reference (staff upserts find it by this); raised on every change.
+    external_id = fields.CharField(max_length=100, unique=True, null=True)
+    version = fields.IntField(default=1)
 
     class Meta:
         table = "service"

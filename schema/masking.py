@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from graphql import GraphQLError, GraphQLSyntaxError, VariableDefinitionNode
 from strawberry.extensions import MaskErrors
 
-from core.context import Context
 from core.errors import ApiError, localize, message_language
 from core.i18n import Localized
 from core.logs import scrubbed_trace
@@ -82,8 +81,8 @@ class MaskUnexpectedErrors(MaskErrors):
 
     @property
     def language(self) -> Language:
-        context = self.execution_context.context
-        asked = context.request.headers.get("accept-language") if isinstance(context, Context) else None
+        request = getattr(self.execution_context.context, "request", None)  # the public and the staff context
+        asked = request.headers.get("accept-language") if request is not None else None
         return message_language(asked)
 
     def on_operation(self) -> Iterator[None]:

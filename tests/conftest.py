@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,14 +31,18 @@ from core import workers
 from core.clock import FrozenClock
 from core.mail_delivery import deliver_forever
 from core.runtime import Runtime
+from domain.staff_keys import create_key
 from models import Account
+from models.enums import StaffScope
 from settings import Settings
+from staff_app import create_staff_app
 from tests.helpers import Factory, GraphQLClient, throwaway_postgres_database
 from tests.live_server import free_port, uvicorn_process, uvicorn_server
 from tests.smtp import SmtpSink
 
 START = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 BASE_URL = "http://testserver.local"
+STAFF_URL = "http://staff.internal"
 # The browser tests serve the app on this port; its origin may use cookie sessions.
 BROWSER_PORT = free_port()
 CHROMIUM_ARGS = [
@@ -153,6 +157,36 @@ async def port(app: Starlette) -> AsyncIterator[int]:
     """The app on a real uvicorn server on localhost (for WebSocket and third-party clients)."""
     async with uvicorn_server(app) as bound:
         yield bound
+
+
+@pytest.fixture(scope="session")
+def staff_app(app: Starlette) -> Starlette:
+    """The staff API sharing the public app's runtime, as `cli.py serve` runs it with STAFF_BIND."""
+    return create_staff_app(app.state.runtime.settings, runtime=app.state.runtime)
+
+
+StaffClients = Callable[..., Awaitable[GraphQLClient]]
+
+
+@pytest.fixture
+async def staff(staff_app: Starlette, runtime: Runtime) -> AsyncIterator[StaffClients]:
+    """`await staff(StaffScope.ACCOUNTS, ...)`: a client of the staff API with a new key of those scopes (all of
+    them when none is named)."""
+    opened: list[httpx.AsyncClient] = []
+
+    async def make(*scopes: StaffScope, name: str = "billing") -> GraphQLClient:
+        created = await create_key(runtime, name, list(scopes) or list(StaffScope))
+        http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=staff_app),
+            base_url=STAFF_URL,
+            headers={"authorization": f"Bearer {created.secret}"},
+        )
+        opened.append(http)
+        return GraphQLClient(http)
+
+    yield make
+    for http in opened:
+        await http.aclose()
 
 
 @pytest.fixture
