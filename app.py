@@ -283,6 +283,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             Route("/recuperar", panel),
             Route("/invitacion", panel),
             Route("/confirmar-email", panel),
+            Route("/bienvenida", panel),
+            Route("/baja-avisos", panel),
             Mount("/static", StaticFiles(directory=WEB_DIR)),
         ],
         lifespan=lifespan,
