@@ -33,6 +33,9 @@ CANCELLATION_COMPLETED = EventType("cancellation.completed")
 SERVICE_STATUS_CHANGED = EventType("service.status_changed")
 SERVICE_RENEWAL_CHANGED = EventType("service.renewal_changed")
 SERVICE_DEPROVISION_REQUESTED = EventType("service.deprovision_requested")
+CANCELLATION_OVERDUE = EventType("cancellation.overdue")
+EMAIL_UNDELIVERABLE = EventType("email.undeliverable")
+MAIL_FAILED = EventType("mail.failed")
 HOLDER_UPDATED = EventType("holder.updated")
 CONTACT_CREATED = EventType("contact.created")
 CONTACT_UPDATED = EventType("contact.updated")
@@ -49,6 +52,9 @@ EVENT_TYPES: tuple[EventType, ...] = (
     SERVICE_STATUS_CHANGED,
     SERVICE_RENEWAL_CHANGED,
     SERVICE_DEPROVISION_REQUESTED,
+    CANCELLATION_OVERDUE,
+    EMAIL_UNDELIVERABLE,
+    MAIL_FAILED,
     HOLDER_UPDATED,
     CONTACT_CREATED,
     CONTACT_UPDATED,

@@ -25,7 +25,15 @@ from core.i18n import Messages, translate
 from core.keyring import Keyring
 from core.outcome import Failure, Outcome, failed, succeeded
 from core.runtime import Runtime
-from core.webhook_events import EVENT_TYPES, SERVICE_DEPROVISION_REQUESTED, schedule, subscribed_endpoints
+from core.webhook_events import (
+    CANCELLATION_OVERDUE,
+    EMAIL_UNDELIVERABLE,
+    EVENT_TYPES,
+    MAIL_FAILED,
+    SERVICE_DEPROVISION_REQUESTED,
+    schedule,
+    subscribed_endpoints,
+)
 from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from models.enums import Language, WebhookDeliveryStatus
 
@@ -33,7 +41,7 @@ MAX_URL = 2000
 SIGNING_KEY_PREFIX = "whsec_"  # Standard Webhooks marks its secrets so
 SECRET_BYTES = 32  # Standard Webhooks: between 24 and 64 bytes
 # Types declared for receivers to prepare for, not emitted yet: refused at registration until they are.
-NOT_EMITTED_YET = (SERVICE_DEPROVISION_REQUESTED,)
+NOT_EMITTED_YET = (SERVICE_DEPROVISION_REQUESTED, CANCELLATION_OVERDUE, EMAIL_UNDELIVERABLE, MAIL_FAILED)
 SUBSCRIBABLE = tuple(kind for kind in EVENT_TYPES if kind not in NOT_EMITTED_YET)
 
 MESSAGES: Messages = {
