@@ -402,9 +402,11 @@ def cmd_staff_key_revoke(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
     from schema import schema
+    from schema.staff import staff_schema
 
     Path(args.path).write_text(schema.as_str() + "\n", encoding="utf-8")
-    print(f"schema written to {args.path}")
+    Path(args.staff_path).write_text(staff_schema.as_str() + "\n", encoding="utf-8")
+    print(f"schemas written to {args.path} and {args.staff_path}")
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
@@ -580,8 +582,9 @@ def parser() -> argparse.ArgumentParser:
     key_revoke = sub.add_parser("staff-key-revoke", help="revoke a staff API key at once")
     key_revoke.add_argument("id", type=int)
     key_revoke.set_defaults(run=cmd_staff_key_revoke)
-    exp = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
+    exp = sub.add_parser("export-schema", help="write the GraphQL schemas (SDL): public and staff")
     exp.add_argument("path", nargs="?", default=str(PROJECT_DIR / "schema.graphql"))
+    exp.add_argument("--staff-path", default=str(PROJECT_DIR / "staff.graphql"), help="the staff API's schema")
     exp.set_defaults(run=cmd_export_schema)
     sub.add_parser("worker", help="run the background workers alone").set_defaults(run=cmd_worker)
     dev = sub.add_parser("dev-smtp", help="a local SMTP server that prints what it receives")

@@ -1,4 +1,4 @@
-"""The checked-in schema.graphql is the exported schema, and it keeps the contract."""
+"""The checked-in schema.graphql and staff.graphql are the exported schemas, and the public one keeps the contract."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from schema import schema
+from schema.staff import staff_schema
 from settings import PROJECT_DIR
 
 CONTRACT_CHECK = PROJECT_DIR.parent / "shared" / "tools" / "contract_check.py"
@@ -18,6 +19,11 @@ PARTS = (PROJECT_DIR / ".ci" / "contract-parts").read_text().split()
 def test_checked_in_schema_is_current() -> None:
     checked_in = (PROJECT_DIR / "schema.graphql").read_text(encoding="utf-8")
     assert checked_in == schema.as_str() + "\n", "schema.graphql is stale: run `python cli.py export-schema`"
+
+
+def test_checked_in_staff_schema_is_current() -> None:
+    checked_in = (PROJECT_DIR / "staff.graphql").read_text(encoding="utf-8")
+    assert checked_in == staff_schema.as_str() + "\n", "staff.graphql is stale: run `python cli.py export-schema`"
 
 
 def test_schema_keeps_the_contract() -> None:
