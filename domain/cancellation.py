@@ -442,6 +442,19 @@ async def expire(runtime: Runtime, ctx: Context | None, cancellation: Cancellati
     )
 
 
+async def lapse_unconfirmed(runtime: Runtime, service: Service) -> None:
+    """The service ended (unrenewed, or terminated by billing): a cancellation still awaiting its code has nothing
+    left to cancel, so it lapses (its code stops working). Inside the ending's transaction."""
+    now = runtime.clock.now()
+    for row in await Cancellation.filter(service_id=service.id, status=CancellationStatus.AWAITING_CONFIRMATION):
+        if await Cancellation.filter(id=row.id, status=CancellationStatus.AWAITING_CONFIRMATION).update(
+            status=CancellationStatus.EXPIRED, open_service_id=None, code_hash=None, expired_at=now
+        ):
+            row.status = CancellationStatus.EXPIRED
+            await webhook_reports.cancellation_changed(runtime, row, service)
+            publish_cancellation(row, service)
+
+
 async def confirm(ctx: Context, cancellation_id: str, code: str) -> Outcome[Cancellation]:
     """Schedule the cancellation if `code` is its current code, entered in time."""
     runtime = ctx.runtime

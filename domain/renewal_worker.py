@@ -16,11 +16,12 @@ from tortoise.expressions import Q
 from core import activity
 from core.runtime import Runtime
 from domain import webhook_reports
-from domain.live_cancellations import publish_cancellation, publish_service
+from domain.cancellation import lapse_unconfirmed
+from domain.live_cancellations import publish_service
 from domain.renewal import queue_notice
 from domain.service_ending import RUNNING, Claim, end_once
-from models import Cancellation, Service
-from models.enums import CancellationStatus, ServiceStatus
+from models import Service
+from models.enums import ServiceStatus
 
 
 def _unrenewed() -> Q:
@@ -42,7 +43,7 @@ async def end(runtime: Runtime, service_id: int) -> bool:
     cancelled; False when another pass or a confirmed cancellation has it, or it no longer applies."""
 
     async def lapse() -> None:
-        await _lapse_unconfirmed_cancellation(runtime, await Service.get(id=service_id))
+        await lapse_unconfirmed(runtime, await Service.get(id=service_id))
 
     async def finish(held: Claim, service: Service, deleted: list[str]) -> bool:
         now = runtime.clock.now()
@@ -60,18 +61,6 @@ async def end(runtime: Runtime, service_id: int) -> bool:
         return True
 
     return await end_once(runtime, service_id, _unrenewed(), finish, with_claim=lapse)
-
-
-async def _lapse_unconfirmed_cancellation(runtime: Runtime, service: Service) -> None:
-    """A cancellation still awaiting its code has nothing left to cancel: it lapses (its code stops working)."""
-    now = runtime.clock.now()
-    for row in await Cancellation.filter(service_id=service.id, status=CancellationStatus.AWAITING_CONFIRMATION):
-        if await Cancellation.filter(id=row.id, status=CancellationStatus.AWAITING_CONFIRMATION).update(
-            status=CancellationStatus.EXPIRED, open_service_id=None, code_hash=None, expired_at=now
-        ):
-            row.status = CancellationStatus.EXPIRED
-            await webhook_reports.cancellation_changed(runtime, row, service)
-            publish_cancellation(row, service)
 
 
 async def end_forever(runtime: Runtime) -> None:
