@@ -23,6 +23,7 @@ import aiosmtplib
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from core.mail_unsubscribe import list_unsubscribe_headers
 from core.runtime import Runtime
 from models import MailMessage, MailRecipient, OutboxMessage
 from models.enums import DeliveryStatus
@@ -67,6 +68,8 @@ def build(
     email["Message-ID"] = message.message_id
     email["Date"] = format_datetime(message.queued_at)
     email["X-Client-Number"] = client_number
+    for name, value in list_unsubscribe_headers(runtime, message, recipients).items():
+        email[name] = value
     email.set_content(outbox.text_body or message.text_body)
     html = outbox.html_body or message.html_body
     if html:
