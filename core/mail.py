@@ -31,6 +31,10 @@ from settings import PROJECT_DIR
 
 TEMPLATES = PROJECT_DIR / "templates" / "mail"
 REDACTED = {Language.ES: "[oculto]", Language.EN: "[hidden]"}
+# What the holder may stop receiving (Holder.muted_categories): promotions only. Invoices and payment notes
+# (PRODUCTS), renewals (DOMAINS) and ticket replies (SUPPORT) concern the account's owner, who always gets them,
+# like GENERAL and security mail (seed 000: notices lost to a dead address are the customer's loss).
+HOLDER_OPTIONAL = frozenset({EmailCategory.NOTES})
 
 
 @pass_context
@@ -99,14 +103,17 @@ async def recipients_for(
 
     personal: only the person concerned (the holder, or the contact `contact_id`): security
     mail such as codes, links and password notices. Otherwise the holder's primary email
-    (always) and every active contact subscribed to the category."""
-    holder = await Holder.get(account_id=account_id).only("email", "language")
+    (unless the category is one the holder may mute and did: HOLDER_OPTIONAL) and every active
+    contact subscribed to the category."""
+    holder = await Holder.get(account_id=account_id).only("email", "language", "muted_categories")
     if personal and contact_id is not None:
         contact = await Contact.get(id=contact_id, account_id=account_id)
         return [Recipient(contact.email, Language(contact.language), contact.id)] if contact.active else []
     found = [Recipient(holder.email, Language(holder.language))]
     if personal:
         return found
+    if category in HOLDER_OPTIONAL and category.value in holder.muted_categories:
+        found = []  # the holder muted this optional category
     for contact in await Contact.filter(account_id=account_id, active=True).order_by("id"):
         if category.value in contact.email_categories and contact.email != holder.email:
             found.append(Recipient(contact.email, Language(contact.language), contact.id))
