@@ -12,6 +12,7 @@ from models.mail import MailMessage, MailRecipient
 from models.notice import Notice
 from models.outbox import OutboxMessage
 from models.recovery import RecoveryRequest
+from models.second_factor import RecoveryCode, SignInChallenge, TotpFactor
 from models.service import Service
 from models.session import Session
 from models.staff_key import StaffAudit, StaffKey
@@ -32,11 +33,14 @@ __all__ = [
     "MailRecipient",
     "Notice",
     "OutboxMessage",
+    "RecoveryCode",
     "RecoveryRequest",
     "Service",
     "Session",
+    "SignInChallenge",
     "StaffAudit",
     "StaffKey",
+    "TotpFactor",
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",
