@@ -57,6 +57,8 @@ SUMMARIES: Mapping[str, tuple[tuple[str, str], ...]] = {
     "contact.deleted": (("Contacto eliminado: {name} <{email}>", "Contact deleted: {name} <{email}>"),),
     "contact.invitation_resent": (("Invitación reenviada a {email}", "Invitation sent again to {email}"),),
     "contact.invitation_accepted": (("{email} eligió su clave e ingresó", "{email} chose a password and signed in"),),
+    "welcome.resent": (("Enlace de bienvenida reenviado", "Welcome link sent again"),),
+    "welcome.accepted": (("Clave elegida con el enlace de bienvenida", "Password chosen with the welcome link"),),
     "api_token.created": (
         ("Token de API creado: {name} ({permissions})", "API token created: {name} ({permissions})"),
     ),

@@ -178,19 +178,23 @@ async def person_words(principal: Principal) -> list[str]:
 
 
 async def invitee_words(runtime: Runtime, token: str) -> list[str]:
-    """Context words of the contact a pending invitation link is for, so the invitation page's meter judges the
+    """Context words of whoever a pending link to choose a first password is for (a contact's invitation, or the
+    holder's welcome link: the tokens are random, so the hash tells which), so the link's page meter judges the
     password as accepting it will. Any other link (unknown, used, expired, of an inactive contact) gives none: the
     meter then answers exactly as without a link. Looked up by the link's keyed hash, like the acceptance."""
     token = token.strip()
     if not token:
         return []
+    digests, now = runtime.secrets.digests(token), runtime.clock.now()
     invited = await Contact.get_or_none(
-        invitation_token_hash__in=runtime.secrets.digests(token),
-        invitation_expires_at__gt=runtime.clock.now(),
-        active=True,
-        password_hash=None,
+        invitation_token_hash__in=digests, invitation_expires_at__gt=now, active=True, password_hash=None
     ).select_related("account")
-    return [] if invited is None else _own_words(invited, invited.account.client_number)
+    if invited is not None:
+        return _own_words(invited, invited.account.client_number)
+    welcomed = await Holder.get_or_none(
+        account__welcome_token_hash__in=digests, account__welcome_expires_at__gt=now, account__password_hash=""
+    ).select_related("account")
+    return [] if welcomed is None else _own_words(welcomed, welcomed.account.client_number)
 
 
 async def password_strength(

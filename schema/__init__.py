@@ -15,7 +15,19 @@ from strawberry.types.graphql import OperationType
 from core.context import Context
 from core.limits import Budget, QueryLimits, TokenLimit
 from core.logs import OperationLog
-from schema import api_tokens, auth, contacts, email_changes, holder, mail, nodes, provider, recovery, services
+from schema import (
+    api_tokens,
+    auth,
+    contacts,
+    email_changes,
+    holder,
+    mail,
+    nodes,
+    provider,
+    recovery,
+    services,
+    welcome,
+)
 from schema.account import Viewer, viewer_of
 from schema.masking import MaskUnexpectedErrors, add_codes, hide_suggestions
 from schema.scalars import SCALARS
@@ -50,6 +62,7 @@ class Mutation(
     recovery.Mutation,
     api_tokens.Mutation,
     email_changes.Mutation,
+    welcome.Mutation,
 ):
     """Every change; expected failures come back in each payload's `errors`."""
 

@@ -215,9 +215,9 @@ class Query:
             str | None,
             strawberry.argument(
                 description=(
-                    "The token of a contact's invitation link: the invitee's names, email and client number then "
-                    "count against the password, as when the invitation is accepted. An unknown, used or expired "
-                    "token changes nothing (the same answer as without one)."
+                    "The token of a contact's invitation link or of the holder's welcome link: that person's "
+                    "names, email and client number then count against the password, as when the link is used. "
+                    "An unknown, used or expired token changes nothing (the same answer as without one)."
                 )
             ),
         ] = None,

@@ -23,6 +23,7 @@ from domain.holder import HolderError, HolderWarning
 from domain.mail import MailError
 from domain.recovery import RecoveryError
 from domain.renewal import RenewalError
+from domain.welcome import WelcomeError
 
 
 class Kind(StrEnum):
@@ -392,6 +393,7 @@ MUTATION_ERRORS: dict[str, tuple[type[StrEnum], ...]] = {
     "contactDelete": (ContactError,),
     "contactInvitationResend": (ContactError,),
     "contactInvitationAccept": (ContactError,),
+    "welcomeAccept": (WelcomeError,),
     "mailResend": (MailError,),
     "accessRecoveryRequest": (RecoveryError,),
     "accessRecoveryConfirm": (RecoveryError,),

@@ -136,6 +136,7 @@ def test_public_root_fields_are_the_known_ones() -> None:
         "provider",
         "signIn",
         "viewer",
+        "welcomeAccept",
     ]
 
 
