@@ -20,9 +20,9 @@ and register `https://<its public address>/hooks` as a webhook endpoint (the sta
    an event older than what was already applied to its resource is kept in the history but changes nothing.
    Numbers may be missing (the endpoint subscribes to some types only; an event may have failed for good): never
    wait for a gap to fill.
-4. Answers 2xx quickly: the panel waits a few seconds at most and retries anything else. The work here is one
-   local write; if yours is slow (calling the billing system), record the event in the same transaction and do the
-   work from a queue.
+4. Answers 2xx quickly: the panel waits 10 seconds at most (WEBHOOK_TIMEOUT_SECONDS) and retries anything else.
+   The work here is one local write; if yours is slow (calling the billing system), record the event in the same
+   transaction and do the work from a queue.
 """
 
 from __future__ import annotations
@@ -145,13 +145,15 @@ def server(receiver: Receiver, host: str, port: int) -> ThreadingHTTPServer:
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
+            length = self.headers.get("content-length", "")
             if self.path != PATH:
                 status = 404
-            elif not 0 < length <= MAX_BODY_BYTES:
-                status = 413 if length else 400
+            elif not length.isdigit() or int(length) == 0:
+                status = 400  # the panel always sends a body with its length
+            elif int(length) > MAX_BODY_BYTES:
+                status = 413
             else:
-                status = receiver.handle(self.rfile.read(length), dict(self.headers.items()))
+                status = receiver.handle(self.rfile.read(int(length)), dict(self.headers.items()))
             self.send_response(status)
             self.send_header("content-length", "0")
             self.end_headers()
