@@ -5,10 +5,12 @@ A Context (one request, or one subscription event) owns one Loaders; each loader
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
+from core.deliverability import refused_since
 from models import Cancellation, MailRecipient, Service
 from models.enums import OPEN_CANCELLATION
 
@@ -36,6 +38,11 @@ async def _mail_recipients(message_ids: list[int]) -> list[list[str]]:
     return [found.get(message_id, []) for message_id in message_ids]
 
 
+async def _email_refused_at(addresses: list[str]) -> list[datetime | None]:
+    found = await refused_since(addresses)
+    return [found[address] for address in addresses]
+
+
 class Loaders:
     """The loaders of one request."""
 
@@ -50,3 +57,8 @@ class Loaders:
     @cached_property
     def mail_recipients(self) -> DataLoader[int, list[str]]:
         return DataLoader(load_fn=_mail_recipients)
+
+    @cached_property
+    def email_refused_at(self) -> DataLoader[str, datetime | None]:
+        """When mail to each address was last refused, while it is undeliverable (core/deliverability)."""
+        return DataLoader(load_fn=_email_refused_at)

@@ -23,6 +23,8 @@ import aiosmtplib
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from core.deliverability import Refusal, is_temporary, record_accepted, record_refused, report_mail_failed
+from core.mail import new_message_id
 from core.mail_unsubscribe import list_unsubscribe_headers
 from core.runtime import Runtime
 from models import MailMessage, MailRecipient, OutboxMessage
@@ -77,11 +79,14 @@ def build(
     return email
 
 
-async def send(runtime: Runtime, email: EmailMessage) -> None:
+async def send(runtime: Runtime, email: EmailMessage, recipients: list[str] | None = None) -> dict[str, Refusal]:
+    """Hand `email` to SMTP_URL for `recipients` (default: its headers'); the recipients the server refused while
+    accepting others. Raises when it accepted nobody (SMTPRecipientsRefused: it refused every one)."""
     url = urlsplit(runtime.settings.smtp_url)
     implicit_tls = url.scheme == "smtps"
-    await aiosmtplib.send(
+    refused, _reply = await aiosmtplib.send(
         email,
+        recipients=recipients,
         hostname=url.hostname,
         port=url.port or (465 if implicit_tls else 25),
         username=unquote(url.username) if url.username else None,
@@ -90,33 +95,77 @@ async def send(runtime: Runtime, email: EmailMessage) -> None:
         start_tls=None if not implicit_tls else False,
         timeout=SMTP_TIMEOUT,
     )
+    return {address: Refusal(response.code, response.message) for address, response in refused.items()}
+
+
+def pending(rows: list[MailRecipient]) -> list[MailRecipient]:
+    """Whom this attempt sends to: the recipients refused temporarily last time if there are any (the others
+    already got it or were refused for good), else every recipient not refused for good."""
+    return [r for r in rows if r.refused and is_temporary(r.refused)] or [r for r in rows if not r.refused]
 
 
 async def deliver(runtime: Runtime, outbox_id: int, token: str) -> bool:
-    """Send one claimed row; record SENT, or schedule a retry, or give up as FAILED."""
+    """Send one claimed row to its pending recipients and record what the server said of each: SENT, a retry
+    (for the temporarily refused, or everyone after an error), or FAILED."""
     outbox = await OutboxMessage.filter(id=outbox_id, claim_token=token).select_related("message__account").first()
     if outbox is None:  # the lease ran out and another worker took the row over
         return False
     message = outbox.message
-    rows = await MailRecipient.filter(message_id=message.id).order_by("id").values_list("address")
-    recipients = [address for (address,) in rows]
+    rows = await MailRecipient.filter(message_id=message.id).order_by("id")
+    to = pending(rows)
+    email = build(runtime, message, outbox, [r.address for r in rows], message.account.client_number)
     try:
-        await send(runtime, build(runtime, message, outbox, recipients, message.account.client_number))
+        refused = await send(runtime, email, [r.address for r in to])
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        refused = {error.recipient: Refusal(error.code, error.message) for error in exc.recipients}
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
         await _failed(runtime, outbox, message, exc)
         return False
+    return await _settle(runtime, outbox, message, to, refused)
+
+
+async def _settle(
+    runtime: Runtime, outbox: OutboxMessage, message: MailMessage, to: list[MailRecipient], refused: dict[str, Refusal]
+) -> bool:
+    """Record the server's answer for each of `to`; whether the message reached anyone in this attempt."""
+    accepted = [r.address for r in to if r.address not in refused]
+    temporary = [address for address, refusal in refused.items() if not refusal.permanent]
+    attempts = outbox.attempts + 1
+    reached = bool(accepted) or message.delivery_status == DeliveryStatus.SENT
+    retry = bool(temporary) and attempts < MAX_ATTEMPTS
+    if retry:
+        status, error = DeliveryStatus.QUEUED, f"{len(temporary)} recipient(s) refused for now"
+    else:
+        status, error = (DeliveryStatus.SENT if reached and not temporary else DeliveryStatus.FAILED), None
     now = runtime.clock.now()
     async with in_transaction():
-        await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
-            status=DeliveryStatus.SENT,
-            text_body=None,
-            html_body=None,
+        held = await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
+            status=status,
+            attempts=attempts,
+            last_error=error,
             lease_until=None,
             claim_token=None,
-            attempts=outbox.attempts + 1,
+            **({"next_attempt_at": now + retry_delay(attempts)} if retry else {"text_body": None, "html_body": None}),
         )
-        await MailMessage.filter(id=message.id).update(delivery_status=DeliveryStatus.SENT, sent_at=now)
-    return True
+        if not held:  # the lease ran out meanwhile: the worker that took the row over records its own attempt
+            return False
+        for row in to:
+            refusal = refused.get(row.address)
+            if refusal is not None or row.refused:
+                await MailRecipient.filter(id=row.id).update(refused=refusal.text if refusal else None)
+            if refusal is not None and refusal.permanent:
+                await record_refused(runtime, row.address, refusal)
+        await record_accepted(runtime, accepted)
+        if accepted and message.delivery_status != DeliveryStatus.SENT:
+            await MailMessage.filter(id=message.id).update(delivery_status=DeliveryStatus.SENT, sent_at=now)
+        elif not reached and not retry:
+            await MailMessage.filter(id=message.id).update(delivery_status=DeliveryStatus.FAILED)
+            await report_mail_failed(runtime, message, attempts, refused=not temporary)
+    if refused:
+        log.warning("mail %s: %d recipient(s) refused (attempt %d)", message.message_id, len(refused), attempts)
+    if not reached and not retry and temporary:
+        await alert_staff(runtime, message, attempts)
+    return bool(accepted)
 
 
 async def _failed(runtime: Runtime, outbox: OutboxMessage, message: MailMessage, exc: Exception) -> None:
@@ -125,7 +174,7 @@ async def _failed(runtime: Runtime, outbox: OutboxMessage, message: MailMessage,
     if attempts >= MAX_ATTEMPTS:
         log.error("mail %s failed for good after %d attempts: %s", message.message_id, attempts, error)
         async with in_transaction():
-            await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
+            held = await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
                 status=DeliveryStatus.FAILED,
                 attempts=attempts,
                 last_error=error,
@@ -134,7 +183,11 @@ async def _failed(runtime: Runtime, outbox: OutboxMessage, message: MailMessage,
                 text_body=None,
                 html_body=None,
             )
+            if not held or message.delivery_status == DeliveryStatus.SENT:
+                return  # the lease was lost, or some recipients got it already and only the others are given up
             await MailMessage.filter(id=message.id).update(delivery_status=DeliveryStatus.FAILED)
+            await report_mail_failed(runtime, message, attempts, refused=False)
+        await alert_staff(runtime, message, attempts)
         return
     log.warning("mail %s not sent (attempt %d), retrying: %s", message.message_id, attempts, error)
     await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
@@ -144,6 +197,28 @@ async def _failed(runtime: Runtime, outbox: OutboxMessage, message: MailMessage,
         claim_token=None,
         next_attempt_at=runtime.clock.now() + retry_delay(attempts),
     )
+
+
+async def alert_staff(runtime: Runtime, message: MailMessage, attempts: int) -> None:
+    """Tell the provider's staff that `message` reached nobody after its last attempt: a WARNING line (ids only)
+    and, when STAFF_ALERT_EMAIL is set, a plain email to it sent directly (the outbox is per account), once: an
+    alert that cannot be sent is logged, not retried, since mail is what is failing."""
+    log.warning("mail %s reached nobody after %d attempts: staff alerted", message.message_id, attempts)
+    if not runtime.settings.staff_alert_email:
+        return
+    alert = EmailMessage()
+    alert["From"] = runtime.settings.mail_from
+    alert["To"] = runtime.settings.staff_alert_email
+    alert["Subject"] = "Panel de clientes: un correo no se pudo entregar / an email could not be delivered"
+    alert["Message-ID"] = new_message_id(runtime)
+    alert.set_content(
+        f"Mensaje / message: {message.message_id}\nCuenta / account: {message.account.client_number}\n"
+        f"Plantilla / template: {message.template}\nIntentos / attempts: {attempts}\n"
+    )
+    try:
+        await send(runtime, alert)
+    except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+        log.warning("staff alert for mail %s not sent: %s", message.message_id, type(exc).__name__)
 
 
 async def deliver_due(runtime: Runtime) -> int:

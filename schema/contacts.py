@@ -38,7 +38,7 @@ from schema.descriptions import (
     First,
     Last,
 )
-from schema.holder import PostalAddress, PostalAddressInput
+from schema.holder import EMAIL_DELIVERABLE, PostalAddress, PostalAddressInput
 from schema.permissions import needs
 
 if TYPE_CHECKING:
@@ -84,6 +84,10 @@ class Contact(Node):
             version=contact.version,
             created_at=contact.created_at,
         )
+
+    @strawberry.field(description=EMAIL_DELIVERABLE)
+    async def email_deliverable(self, info: strawberry.Info[Context, None]) -> bool:
+        return await info.context.loaders.email_refused_at.load(self.model.email) is None
 
 
 @strawberry.type

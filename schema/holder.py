@@ -18,6 +18,11 @@ from schema.common import Language, PayloadWarning, Permission, UserError, paylo
 from schema.descriptions import CLEARS, EXPECTED_VERSION, NULL_IS_NO_CHANGE, PARTIAL_UPDATE, VERSION
 from schema.permissions import needs
 
+EMAIL_DELIVERABLE = (
+    "False once the receiving server refused mail to `email` for good (a dead or mistyped mailbox): notices are "
+    "not reaching it. True again as soon as a message to it is accepted; a new address starts true."
+)
+
 # The models' enums, exposed as they are (strawberry.enum registers the class itself and returns it).
 HolderKind = enums.HolderKind
 NationalIdType = enums.NationalIdType
@@ -129,6 +134,17 @@ class Holder:
     )
     async def pending_email(self, info: strawberry.Info[Context, None]) -> str | None:
         return await email_changes.pending_email(self.model.account_id, None, info.context)
+
+    @strawberry.field(description=EMAIL_DELIVERABLE)
+    async def email_deliverable(self, info: strawberry.Info[Context, None]) -> bool:
+        return await info.context.loaders.email_refused_at.load(self.model.email) is None
+
+    @strawberry.field(
+        description="When the receiving server last refused mail to `email`, while it is undeliverable (see "
+        "emailDeliverable); null when it is deliverable."
+    )
+    async def email_refused_at(self, info: strawberry.Info[Context, None]) -> datetime | None:
+        return await info.context.loaders.email_refused_at.load(self.model.email)
 
 
 async def holder_of(ctx: Context) -> Holder:

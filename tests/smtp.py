@@ -1,9 +1,12 @@
-"""A real SMTP server (aiosmtpd) on localhost that keeps what it receives, for tests."""
+"""A real SMTP server (aiosmtpd) on localhost that keeps what it receives, for tests; it can be told to refuse
+chosen recipients (`refusing`), as a receiving server does with a dead mailbox (550) or a full one (452)."""
 
 from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -37,6 +40,17 @@ class _Handler:
     def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
 
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        with self.sink.lock:
+            refusal = self.sink.refusals.get(address.lower())
+        if refusal is not None:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 OK"
+
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self.sink.lock:
@@ -50,6 +64,7 @@ class SmtpSink:
     def __init__(self) -> None:
         self.port = _free_port()
         self.received: list[Received] = []
+        self.refusals: dict[str, str] = {}  # address -> the server's reply to RCPT TO
         self.lock = threading.Lock()
         self._controller: Controller | None = None
 
@@ -65,6 +80,18 @@ class SmtpSink:
     def clear(self) -> None:
         with self.lock:
             self.received.clear()
+            self.refusals.clear()
+
+    @contextmanager
+    def refusing(self, address: str, reply: str = "550 5.1.1 No such user here") -> Iterator[None]:
+        """Within the block the server answers RCPT TO `address` with `reply` (the others are accepted)."""
+        with self.lock:
+            self.refusals[address.lower()] = reply
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.refusals.pop(address.lower(), None)
 
     def to(self, address: str) -> list[Received]:
         with self.lock:
