@@ -13,8 +13,11 @@ import { SCREENS } from "./screens/index.js";
 import { invitationView } from "./screens/invitation.js";
 import { passwordForm } from "./screens/security.js";
 import { emailConfirmView, recoveryConfirmView, recoveryView, signInView } from "./screens/signed-out.js";
+import { welcomeView } from "./screens/welcome.js";
 
-const SIGNED_OUT_PAGES = { "/recuperar": recoveryConfirmView, "/invitacion": invitationView, "/confirmar-email": emailConfirmView };
+const SIGNED_OUT_PAGES = {
+  "/recuperar": recoveryConfirmView, "/invitacion": invitationView, "/confirmar-email": emailConfirmView, "/bienvenida": welcomeView,
+};
 // Only what is always readable: the permissions say what else to ask for.
 const VIEWER = `query Viewer { viewer { mustChangePassword permissions language account { clientNumber } contact { firstName lastName email } } }`;
 const HOLDER_NAME = `query HolderName { viewer { account { holder { firstName lastName } } } }`;
