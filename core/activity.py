@@ -29,6 +29,10 @@ ELLIPSIS = "…"
 SUMMARIES: Mapping[str, tuple[tuple[str, str], ...]] = {
     "account.created": (("Cuenta {client_number} creada", "Account {client_number} created"),),
     "service.created": (("Servicio {service} creado", "Service {service} created"),),
+    "service.updated": (("Servicio {service} actualizado: {fields}", "Service {service} updated: {fields}"),),
+    "account.client_number_changed": (
+        ("Número de cliente cambiado: {old} → {new}", "Client number changed: {old} → {new}"),
+    ),
     "session.signed_in": (("Ingreso al panel", "Signed in to the panel"),),
     "session.signed_out": (("Salida del panel", "Signed out of the panel"),),
     "session.sign_in_failed": (("Intento fallido de ingreso con {login}", "Failed sign-in attempt with {login}"),),
@@ -116,6 +120,13 @@ FIELD_NAMES: Mapping[str, tuple[str, str]] = {
     "state": ("provincia o estado", "state or province"),
     "postal_code": ("código postal", "postal code"),
     "country_code": ("país", "country"),
+    "kind": ("tipo", "kind"),
+    "name": ("nombre", "name"),
+    "domain": ("dominio", "domain"),
+    "next_due_date": ("vencimiento", "due date"),
+    "recurring_amount": ("importe", "amount"),
+    "currency": ("moneda", "currency"),
+    "payment_method": ("forma de pago", "payment method"),
 }
 PERMISSION_NAMES: Mapping[str, tuple[str, str]] = {
     "PROFILE": ("datos de la cuenta", "account details"),

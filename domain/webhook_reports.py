@@ -97,7 +97,8 @@ async def service_status_changed(runtime: Runtime, service: Service, previous: S
     if service.status == previous:
         return
     data = {"status": service.status, "previousStatus": previous, "domain": service.domain}
-    await emit(runtime, SERVICE_STATUS_CHANGED, service.account_id, ("Service", service.id), data=data)
+    resource = ("Service", service.id)
+    await emit(runtime, SERVICE_STATUS_CHANGED, service.account_id, resource, version=service.version, data=data)
 
 
 async def renewal_changed(runtime: Runtime, service: Service, next_debit_will_be_charged: bool) -> None:

@@ -17,12 +17,12 @@ from core.logs import OperationLog
 from schema import PanelSchema
 from schema.masking import MaskUnexpectedErrors
 from schema.scalars import SCALARS
-from schema.staff import keys, notices, welcome
+from schema.staff import keys, notices, sync, welcome
 from schema.staff.audit import StaffAuditLog
 from settings import Settings
 
 QUERIES: tuple[type, ...] = (keys.Query,)
-MUTATIONS: tuple[type, ...] = (welcome.Mutation, notices.Mutation)
+MUTATIONS: tuple[type, ...] = (welcome.Mutation, notices.Mutation, sync.Mutation)
 
 
 def build_staff_schema(settings: Settings | None = None) -> strawberry.Schema:
