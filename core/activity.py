@@ -85,8 +85,34 @@ SUMMARIES: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("Solicitud de baja vencida sin confirmar: {service}", "Cancellation request expired unconfirmed: {service}"),
     ),
     "cancellation.completed": (
+        ("Baja completada por facturación: {service}", "Cancellation completed by billing: {service}"),
         ("Baja completada ({deleted}): {service}", "Cancellation completed ({deleted}): {service}"),
         ("Baja completada: {service}", "Cancellation completed: {service}"),
+    ),
+    "cancellation.deprovision_requested": (
+        (
+            "Eliminación del contenido pedida al proveedor: {service}",
+            "Content deletion requested from the provider: {service}",
+        ),
+    ),
+    "cancellation.overdue": (
+        (
+            "Baja en proceso: el proveedor está completando la baja: {service}",
+            "Cancellation in progress: the provider is completing it: {service}",
+        ),
+    ),
+    "service.status": (
+        ("Servicio activado por facturación: {service}", "Service activated by billing: {service}"),
+        ("Servicio suspendido por facturación: {service}", "Service suspended by billing: {service}"),
+        ("Servicio dado de baja por facturación: {service}", "Service terminated by billing: {service}"),
+        (
+            "Servicio activado por facturación; si se retira la baja queda así: {service}",
+            "Service activated by billing; if the cancellation is withdrawn it stays so: {service}",
+        ),
+        (
+            "Servicio suspendido por facturación; si se retira la baja queda así: {service}",
+            "Service suspended by billing; if the cancellation is withdrawn it stays so: {service}",
+        ),
     ),
     "renewal.off": (("Renovación desactivada: {service}", "Renewal turned off: {service}"),),
     "renewal.on": (("Renovación reactivada: {service}", "Renewal turned back on: {service}"),),

@@ -245,11 +245,16 @@ class _Unchanged(Exception):
 
 
 async def transition(
-    runtime: Runtime, ctx: Context | None, cancellation: Cancellation, change: Change
+    runtime: Runtime,
+    ctx: Context | None,
+    cancellation: Cancellation,
+    change: Change,
+    actor: str = activity.SYSTEM_ACTOR,
 ) -> Cancellation | None:
     """Apply `change` if the cancellation is still in one of `change.expected` and its service still matches
     `change.service_condition` (None if not). The service row is written first, as when its ending is claimed
-    (domain/service_ending), so two transactions never wait on each other's rows."""
+    (domain/service_ending), so two transactions never wait on each other's rows. Without a request (`ctx`
+    None) the activity entry names `actor`."""
     service = cancellation.service
     condition = Q(id=cancellation.id, status__in=list(change.expected))
     if change.extra_condition is not None:
@@ -267,7 +272,7 @@ async def transition(
             if ctx is not None:
                 await activity.record(ctx, change.action, summary)
             else:
-                await activity.record_system(runtime, service.account_id, change.action, summary)
+                await activity.record_system(runtime, service.account_id, change.action, summary, actor)
             fresh = await Cancellation.get(id=cancellation.id).select_related("service")
             await webhook_reports.cancellation_changed(runtime, fresh, fresh.service)
             await webhook_reports.service_status_changed(runtime, fresh.service, service.status)

@@ -1,6 +1,10 @@
-"""The completion worker: lapsed codes expire, and confirmed cancellations are carried out once due
-(DEPROVISION_HOOK deletes the service's content, then the cancellation is marked completed). The ending is
-claimed on the service row (domain/service_ending), so it happens once, whoever else tries."""
+"""The completion worker: lapsed codes expire, confirmed cancellations are carried out once due, and those past
+their promised `effective_by` are flagged overdue (domain/deprovisioning).
+
+DEPROVISION_BY=hook: DEPROVISION_HOOK deletes the service's content, then the cancellation is marked completed.
+DEPROVISION_BY=webhook: the provider is asked (service.deprovision_requested) and its callback completes it.
+Either way the ending is claimed on the service row (domain/service_ending), so it happens once, whoever else
+tries."""
 
 from __future__ import annotations
 
@@ -9,55 +13,45 @@ import asyncio
 from tortoise.expressions import Q
 
 from core.runtime import Runtime
-from domain.cancellation import Change, expire, transition
+from domain import deprovisioning
+from domain.cancellation import expire, transition
 from domain.service_ending import Claim, end_once
 from models import Cancellation, Service
-from models.enums import CancellationStatus, ServiceStatus
+from models.enums import CancellationStatus
+
+# Confirmed, and not handed to the provider yet.
+NOT_HANDED_OVER = Q(status=CancellationStatus.SCHEDULED, deprovision_requested_at__isnull=True)
 
 
 async def complete_due(runtime: Runtime) -> int:
-    """One pass of the completion worker: expire lapsed codes, carry out due cancellations."""
+    """One pass of the completion worker: expire lapsed codes, carry out (or hand over) due cancellations, flag
+    overdue ones; how many were carried out or handed over."""
     now = runtime.clock.now()
     lapsing = Cancellation.filter(status=CancellationStatus.AWAITING_CONFIRMATION, code_expires_at__lte=now)
     for lapsed in await lapsing.select_related("service"):
         await expire(runtime, None, lapsed)
-    completed = 0
-    due = await Cancellation.filter(status=CancellationStatus.SCHEDULED, complete_after__lte=now).only("id")
-    for row in due:
-        completed += await complete(runtime, row.id)
-    return completed
+    carry_out = deprovisioning.request if runtime.settings.deprovision_by == "webhook" else complete
+    done = 0
+    for row in await Cancellation.filter(NOT_HANDED_OVER, complete_after__lte=now).only("id"):
+        done += await carry_out(runtime, row.id)
+    await deprovisioning.flag_overdue(runtime)
+    return done
 
 
 async def complete(runtime: Runtime, cancellation_id: int) -> bool:
-    """Claim the service's ending (domain/service_ending, shared with the renewal worker), deprovision, then mark
-    done; False when another pass holds it or the cancellation was withdrawn meanwhile."""
-    cancellation = await Cancellation.get_or_none(id=cancellation_id, status=CancellationStatus.SCHEDULED)
+    """Claim the service's ending (domain/service_ending, shared with the renewal worker), deprovision through the
+    hook, then mark done; False when another pass holds it or the cancellation was withdrawn meanwhile."""
+    cancellation = await Cancellation.get_or_none(NOT_HANDED_OVER, id=cancellation_id)
     if cancellation is None:
         return False
 
     async def finish(held: Claim, service: Service, deleted: list[str]) -> bool:
         cancellation.service = service
-        now = runtime.clock.now()
-        done = await transition(
-            runtime,
-            None,
-            cancellation,
-            Change(
-                status=CancellationStatus.COMPLETED,
-                expected=(CancellationStatus.SCHEDULED,),
-                action="cancellation.completed",
-                summary="Baja completada (" + "; ".join(deleted) + ")" if deleted else "Baja completada",
-                fields={"completed_at": now},
-                service_fields={"status": ServiceStatus.CANCELLED, "cancelled_at": now},
-                service_condition=held.mine(),
-                template="cancellation_completed",
-            ),
-        )
-        return done is not None
+        change = deprovisioning.completion(runtime.clock.now(), deleted, held.mine())
+        return await transition(runtime, None, cancellation, change) is not None
 
     # A scheduled cancellation's service is pending cancellation until it is withdrawn (in one transaction).
-    pending = Q(status=ServiceStatus.CANCELLATION_PENDING)
-    return await end_once(runtime, cancellation.service_id, pending, finish)
+    return await end_once(runtime, cancellation.service_id, deprovisioning.PENDING, finish)
 
 
 async def complete_forever(runtime: Runtime) -> None:

@@ -49,17 +49,17 @@ class Claim:
         return Q(id=self.service_id, renewal_ending_started_at=self.held)
 
 
-class _NotClaimed(Exception):
+class NotClaimed(Exception):
     """Rolls back a claim's transaction when the service is not (or no longer) free to claim."""
 
 
 async def _claim(runtime: Runtime, service_id: int, applies: Q) -> Claim:
-    """Take the service's ending if it `applies` and nobody holds it; _NotClaimed otherwise. Call it inside the
+    """Take the service's ending if it `applies` and nobody holds it; NotClaimed otherwise. Call it inside the
     transaction that goes with the claim (it rolls back with it)."""
     now = runtime.clock.now()
     free = NOT_STARTED | Q(renewal_ending_started_at__lt=now - LEASE)
     if not await Service.filter(free, applies, id=service_id).update(renewal_ending_started_at=now):
-        raise _NotClaimed
+        raise NotClaimed
     return Claim(service_id, now)
 
 
@@ -92,6 +92,21 @@ async def _keep(runtime: Runtime, held: Claim) -> None:
         held.held = now
 
 
+async def claim_once(
+    runtime: Runtime, service_id: int, applies: Q, with_claim: Callable[[], Awaitable[None]] | None = None
+) -> Claim | None:
+    """Claim the service's ending, with `with_claim`'s changes in the same transaction (raising NotClaimed there
+    rolls both back); None when it was not ours to take."""
+    try:
+        async with runtime.events.transaction():
+            held = await _claim(runtime, service_id, applies)
+            if with_claim is not None:
+                await with_claim()
+    except NotClaimed:
+        return None
+    return held
+
+
 async def end_once(
     runtime: Runtime,
     service_id: int,
@@ -99,14 +114,10 @@ async def end_once(
     finish: Callable[[Claim, Service, list[str]], Awaitable[bool]],
     with_claim: Callable[[], Awaitable[None]] | None = None,
 ) -> bool:
-    """Claim the service (with `with_claim`'s changes in the same transaction), deprovision it, then `finish`
-    (its own transaction, applied only while the claim is still held); False when the ending was not ours."""
-    try:
-        async with runtime.events.transaction():
-            held = await _claim(runtime, service_id, applies)
-            if with_claim is not None:
-                await with_claim()
-    except _NotClaimed:
+    """Claim the service (claim_once), deprovision it, then `finish` (its own transaction, applied only while the
+    claim is still held); False when the ending was not ours."""
+    held = await claim_once(runtime, service_id, applies, with_claim)
+    if held is None:
         return False
     service, deleted = await _deprovision(runtime, held)
     return await finish(held, service, deleted)

@@ -95,7 +95,7 @@ async def _while_scheduled(
         if service.status_before_cancellation == status:
             return False
         await _write(service, {"status_before_cancellation": status})
-        summary = f"{SUMMARIES[status]} (tras la baja pendiente, si se retira): {service.name}"
+        summary = f"{SUMMARIES[status]}; si se retira la baja queda así: {service.name}"
         await activity.record_system(runtime, service.account_id, "service.status", summary, actor)
         return True
     now = runtime.clock.now()
@@ -104,7 +104,8 @@ async def _while_scheduled(
         status=CancellationStatus.COMPLETED, open_service_id=None, completed_at=now
     )
     cancellation.status, cancellation.completed_at = CancellationStatus.COMPLETED, now
-    await activity.record_system(runtime, service.account_id, "cancellation.completed", _summary(service), actor)
+    summary = f"Baja completada por facturación: {service.name}"
+    await activity.record_system(runtime, service.account_id, "cancellation.completed", summary, actor)
     await webhook_reports.cancellation_changed(runtime, cancellation, service)
     await webhook_reports.service_status_changed(runtime, service, ServiceStatus.CANCELLATION_PENDING)
     publish_cancellation(cancellation, service)

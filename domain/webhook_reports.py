@@ -9,6 +9,7 @@ hash. Holder and contact events carry the row's version, so a receiver keeps the
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from core.ids import to_global_id
@@ -18,12 +19,14 @@ from core.webhook_events import (
     CANCELLATION_COMPLETED,
     CANCELLATION_CONFIRMED,
     CANCELLATION_EXPIRED,
+    CANCELLATION_OVERDUE,
     CANCELLATION_WITHDRAWN,
     CONTACT_CREATED,
     CONTACT_DELETED,
     CONTACT_UPDATED,
     HOLDER_UPDATED,
     PASSWORD_CHANGED,
+    SERVICE_DEPROVISION_REQUESTED,
     SERVICE_RENEWAL_CHANGED,
     SERVICE_STATUS_CHANGED,
     EventType,
@@ -90,6 +93,42 @@ async def cancellation_changed(
         "effectiveBy": cancellation.effective_by.isoformat() if cancellation.effective_by else None,
     }
     await emit(runtime, event_type, service.account_id, ("Cancellation", cancellation.id), data=data)
+
+
+async def deprovision_requested(
+    runtime: Runtime, cancellation: Cancellation, service: Service, delete: list[str]
+) -> None:
+    """DEPROVISION_BY=webhook: the provider is to delete `delete` of the service by `effectiveBy`, then call the
+    staff API's serviceDeprovisioned (this event's delivery is an acknowledgement only, never proof of deletion)."""
+    data = {
+        "serviceId": to_global_id("Service", service.id),
+        "serviceExternalId": service.external_id,
+        "kind": service.kind,
+        "domain": service.domain,
+        "cancellationId": to_global_id("Cancellation", cancellation.id),
+        "effectiveBy": _iso(cancellation.effective_by),
+        "delete": delete,
+    }
+    resource = ("Service", service.id)
+    await emit(runtime, SERVICE_DEPROVISION_REQUESTED, service.account_id, resource, version=service.version, data=data)
+
+
+async def cancellation_overdue(runtime: Runtime, cancellation: Cancellation, service: Service) -> None:
+    """`effectiveBy` passed and the cancellation is not completed yet (with DEPROVISION_BY=webhook: no
+    serviceDeprovisioned callback yet)."""
+    data = {
+        "status": cancellation.status,
+        "serviceId": to_global_id("Service", service.id),
+        "serviceExternalId": service.external_id,
+        "effectiveBy": _iso(cancellation.effective_by),
+        "deprovisionRequestedAt": _iso(cancellation.deprovision_requested_at),
+        "overdueAt": _iso(cancellation.overdue_at),
+    }
+    await emit(runtime, CANCELLATION_OVERDUE, service.account_id, ("Cancellation", cancellation.id), data=data)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 async def service_status_changed(runtime: Runtime, service: Service, previous: ServiceStatus) -> None:

@@ -26,11 +26,9 @@ from core.keyring import Keyring
 from core.outcome import Failure, Outcome, failed, succeeded
 from core.runtime import Runtime
 from core.webhook_events import (
-    CANCELLATION_OVERDUE,
     EMAIL_UNDELIVERABLE,
     EVENT_TYPES,
     MAIL_FAILED,
-    SERVICE_DEPROVISION_REQUESTED,
     schedule,
     subscribed_endpoints,
 )
@@ -41,7 +39,7 @@ MAX_URL = 2000
 SIGNING_KEY_PREFIX = "whsec_"  # Standard Webhooks marks its secrets so
 SECRET_BYTES = 32  # Standard Webhooks: between 24 and 64 bytes
 # Types declared for receivers to prepare for, not emitted yet: refused at registration until they are.
-NOT_EMITTED_YET = (SERVICE_DEPROVISION_REQUESTED, CANCELLATION_OVERDUE, EMAIL_UNDELIVERABLE, MAIL_FAILED)
+NOT_EMITTED_YET = (EMAIL_UNDELIVERABLE, MAIL_FAILED)
 SUBSCRIBABLE = tuple(kind for kind in EVENT_TYPES if kind not in NOT_EMITTED_YET)
 
 MESSAGES: Messages = {

@@ -128,6 +128,10 @@ class Cancellation(Node):
     )
     completed_at: datetime | None
     withdrawn_at: datetime | None
+    overdue_at: datetime | None = strawberry.field(
+        description="Set when effectiveBy passed before the cancellation was completed: while still SCHEDULED it"
+        " is being processed (the provider is completing the deletion)."
+    )
 
     @strawberry.field
     def service(self) -> Service:
@@ -151,6 +155,7 @@ class Cancellation(Node):
             effective_by=row.effective_by,
             completed_at=row.completed_at,
             withdrawn_at=row.withdrawn_at,
+            overdue_at=row.overdue_at,
         )
 
 

@@ -16,7 +16,13 @@ from standardwebhooks.webhooks import WebhookVerificationError
 from core import outbound
 from core.keyring import Keyring
 from core.webhook_delivery import secrets_of, signed_headers
-from core.webhook_events import CONTACT_CREATED, HOLDER_UPDATED, SERVICE_DEPROVISION_REQUESTED, emit
+from core.webhook_events import (
+    CANCELLATION_OVERDUE,
+    CONTACT_CREATED,
+    HOLDER_UPDATED,
+    SERVICE_DEPROVISION_REQUESTED,
+    emit,
+)
 from domain import webhooks
 from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from models.enums import Language, PaymentMethod
@@ -288,18 +294,15 @@ async def test_registration_refuses_metadata_and_site_local_literals(runtime) ->
     assert await WebhookEndpoint.all().count() == 0
 
 
-async def test_an_event_type_nothing_emits_yet_cannot_be_subscribed(runtime) -> None:
-    assert SERVICE_DEPROVISION_REQUESTED not in webhooks.SUBSCRIBABLE
-    refused = await webhooks.add_endpoint(
-        runtime, "https://billing.example.com/hooks", ["contact.created", SERVICE_DEPROVISION_REQUESTED]
+async def test_the_deprovisioning_events_can_be_subscribed_now_they_are_emitted(runtime) -> None:
+    """domain/deprovisioning emits both (tests/test_deprovisioning checks what they carry)."""
+    assert {SERVICE_DEPROVISION_REQUESTED, CANCELLATION_OVERDUE} <= set(webhooks.SUBSCRIBABLE)
+    added = await webhooks.add_endpoint(
+        runtime, "https://billing.example.com/hooks", [SERVICE_DEPROVISION_REQUESTED, CANCELLATION_OVERDUE]
     )
-    assert [f.code for f in refused.failures] == ["INVALID"]
-    english = webhooks.message_of(refused.failures[0], Language.EN)
-    assert english.startswith("service.deprovision_requested is not emitted yet")
-    assert "staff API's deprovisioning mode" in english
-    assert "contact.created" in english
-    assert SERVICE_DEPROVISION_REQUESTED not in english.partition("The types are:")[2]
-    assert "modo de desaprovisionamiento" in webhooks.message_of(refused.failures[0], Language.ES)
+    assert added.failures == []
+    [endpoint] = await WebhookEndpoint.all()
+    assert endpoint.event_types == [SERVICE_DEPROVISION_REQUESTED, CANCELLATION_OVERDUE]
 
 
 def test_the_webhook_timeout_is_less_than_half_the_lease() -> None:

@@ -23,6 +23,7 @@ const t = texts({
     ALREADY_PENDING: "Ya hay una solicitud de baja en curso para este servicio.",
     PAST_DUE_DATE: "Ya no se puede pedir: el plazo terminó el {day} inclusive ({zone}), antes del vencimiento.",
     effectiveBy: "Se dará de baja a más tardar el {moment} ({zone}). Hasta entonces puede retirar la solicitud.",
+    processing: "En proceso: el proveedor está completando la baja.",
     codeRule: "Confirmación", codeLeft: "Ingrese el código que le enviamos por email antes del {moment} ({zone}). {left}",
     codeSpent: "Se agotaron los intentos con este código: pida uno nuevo.",
     leftOne: "Le queda 1 intento.", leftMany: "Le quedan {n} intentos.",
@@ -59,6 +60,7 @@ const t = texts({
     ALREADY_PENDING: "A cancellation of this service is already under way.",
     PAST_DUE_DATE: "No longer possible: the deadline was {day} inclusive ({zone}), before the due date.",
     effectiveBy: "It will be cancelled by {moment} ({zone}) at the latest. Until then you can withdraw the request.",
+    processing: "In progress: the provider is completing the cancellation.",
     codeRule: "Confirmation", codeLeft: "Enter the code we emailed you before {moment} ({zone}). {left}",
     codeSpent: "No attempts left with this code: ask for a new one.",
     leftOne: "1 attempt left.", leftMany: "{n} attempts left.",
@@ -117,7 +119,7 @@ const lastDay = (deadline, zone) => dayIn(new Date(Date.parse(deadline) - 1), zo
 
 const SERVICES = `query Services { provider { timeZone } viewer { account { services(first: 50) { edges { node {
   id name domain status paymentMethod nextDueDate recurringAmount { amount currency }
-  cancellation { id status effectiveBy codeExpiresAt attemptsLeft }
+  cancellation { id status effectiveBy overdueAt codeExpiresAt attemptsLeft }
   cancellationPreview { canRequest blockers requestDeadline automaticDebitCutoff nextDebitWillBeCharged dataDeleted }
   renewal { renews canChange blockers changeDeadline endsAt nextDebitWillBeCharged } } } } } } }`;
 
@@ -170,6 +172,8 @@ function facts(s, zone) {
     renewalFact(s, zone, zoneText),
   ];
   if (c?.status === "AWAITING_CONFIRMATION") rows.push(fact(t("codeRule"), esc(codeText(c, zone, zoneText)), "code-rule"));
+  // Past its promised moment it is being processed: the panel says so rather than show a date gone by.
+  else if (c?.status === "SCHEDULED" && c.overdueAt) rows.push(fact(t("cancelRule"), esc(t("processing")), "processing"));
   else if (c?.status === "SCHEDULED") rows.push(fact(t("cancelRule"), esc(t("effectiveBy", { moment: momentIn(c.effectiveBy, zone), zone: zoneText }))));
   else if (blocked.length) rows.push(fact(t("cancelRule"), blocked.map((b) => esc(t(b, deadline || {}))).join("<br>"), "blockers"));
   else if (deadline) rows.push(fact(t("cancelRule"), esc(t("deadline", deadline)), "deadline"));
@@ -215,7 +219,7 @@ function actions(s, zone) {
   if (s.cancellationPreview.canRequest) found.push(button(t("requestCancel"), "request-cancel", () => cancellationForm(s, zone)));
   if (awaiting && c.attemptsLeft > 0) found.push(button(t("confirmCancel"), "confirm-cancel", () => confirmForm(s)));
   if (awaiting && c.attemptsLeft === 0) found.push(button(t("newCode"), "resend-code", (clicked) => resendCode(s, clicked)));
-  if (awaiting || c?.status === "SCHEDULED") found.push(button(t("withdraw"), "withdraw-cancel", (clicked) => withdraw(s, clicked)));
+  if (awaiting || (c?.status === "SCHEDULED" && !c.overdueAt)) found.push(button(t("withdraw"), "withdraw-cancel", (clicked) => withdraw(s, clicked)));
   if (s.renewal.canChange) {
     const renew = !s.renewal.renews;
     found.push(button(t(renew ? "renewOn" : "renewOff"), renew ? "renewal-on" : "renewal-off", () => renewalForm(s, zone, renew)));
