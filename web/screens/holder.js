@@ -18,6 +18,8 @@ const t = texts({
     company: "Empresa", phone: "Teléfono", phoneHint: "Con código de área, por ejemplo 011 4321-5678.",
     emailHint: "Aquí enviamos avisos de vencimiento, respuestas a tickets y cambios de datos de acceso. Use una dirección de un proveedor externo (Gmail, Outlook, Yahoo…): si su servicio se suspende, no podríamos escribirle a una dirección de su propio dominio.",
     emailHolderOnly: "Solo el titular puede cambiar el email principal.",
+    undeliverable: "No podemos entregarle correos a {email}: el servidor que recibe ese correo lo rechaza y los avisos no llegan.",
+    undeliverableAct: "Actualice su email aquí abajo.",
     street: "Calle y número", neighborhood: "Barrio / colonia", city: "Ciudad", state: "Provincia / estado",
     postalCode: "Código postal", country: "País", noCountry: "Elija un país",
     addressHint: "Si completa el domicilio, indique al menos calle, ciudad, código postal y país.",
@@ -35,6 +37,8 @@ const t = texts({
     company: "Company", phone: "Phone", phoneHint: "With the area code, e.g. 011 4321-5678.",
     emailHint: "Due-date reminders, ticket replies and access changes are sent here. Use an address at an outside provider (Gmail, Outlook, Yahoo…): if your service is suspended, we could not write to an address at your own domain.",
     emailHolderOnly: "Only the holder can change the primary email.",
+    undeliverable: "We cannot deliver email to {email}: the server that receives that mail refuses it and notices do not arrive.",
+    undeliverableAct: "Update your email below.",
     street: "Street and number", neighborhood: "Neighbourhood", city: "City", state: "State / province",
     postalCode: "Postal code", country: "Country", noCountry: "Choose a country",
     addressHint: "If you fill in the address, give at least street, city, postal code and country.",
@@ -44,7 +48,7 @@ const t = texts({
   },
 });
 
-const HOLDER = `query Holder { viewer { account { holder { firstName lastName companyName email phone version
+const HOLDER = `query Holder { viewer { account { holder { firstName lastName companyName email emailDeliverable phone version
   nationalId { type formatted } taxId { type formatted } address { street neighborhood city state postalCode countryCode } } } } }`;
 const UPDATE = `mutation HolderUpdate($i: HolderUpdateInput!) { holderUpdate(input: $i) { holder { pendingEmail } errors { code field message } warnings { message } } }`;
 const SUBDIVISIONS = `query Subdivisions($c: String!) { provider { subdivisions(countryCode: $c) } }`;
@@ -81,6 +85,13 @@ function identity(h, p) {
   return `<section class="holder-identity" aria-labelledby="holder-identity-title"><h3 id="holder-identity-title">${t("identity")}</h3>
     <div class="holder-grid">${locked("firstName", t("firstName"), h.firstName)}${locked("lastName", t("lastName"), h.lastName)}${ids.join("")}</div>
     <p id="holder-locked-why" class="holder-hint">${esc(t("lockedWhy"))} ${where}</p></section>`;
+}
+
+// Mail to the holder's email is refused by its server: the warning, and who can change it.
+function undeliverable(h) {
+  if (h.emailDeliverable) return "";
+  const act = t(me.holder ? "undeliverableAct" : "emailHolderOnly");
+  return `<p class="holder-notice" id="holder-undeliverable"><strong>${t("important")}</strong> ${esc(t("undeliverable", { email: h.email }))} ${esc(act)}</p>`;
 }
 
 function fields(h, countryList) {
@@ -140,7 +151,7 @@ export async function holderView() {
   section.id = "holder";
   section.innerHTML = `<h2>${t("navHolder")}</h2><p id="holder-name">${esc(h.firstName)} ${esc(h.lastName)}${h.companyName ? ` · ${esc(h.companyName)}` : ""}</p>
     <p class="holder-notice" id="holder-keep-current"><strong>${t("important")}</strong> ${esc(t("keepCurrent", { provider: p.name }))}</p>
-    ${identity(h, p)}`;
+    ${undeliverable(h)}${identity(h, p)}`;
   const editor = form(fields(h, countryList), async (values, element, submitter) => {
     const payload = await withStepUp(async () => (await gql(UPDATE, { i: inputOf(values, h) })).holderUpdate);
     if (payload.errors.length) return showErrors(element, payload.errors, submitter);
