@@ -53,7 +53,8 @@ MESSAGES: Messages = {
         "Cada elemento eliminado lleva entre 1 y {max} caracteres, sin caracteres de control.",
         "Each deleted item has 1 to {max} characters, without control characters.",
     ),
-    "DEPROVISION_NOT_REQUESTED": (
+    "INVALID": ("Revise el servicio y lo eliminado que indica.", "Check the service and the deleted items given."),
+    "INVALID_STATE": (
         "El panel no pidió eliminar este servicio: lo pide con el evento service.deprovision_requested cuando su"
         " baja confirmada vence.",
         "The panel did not ask for this service's deletion: it asks with the service.deprovision_requested event"
@@ -152,7 +153,7 @@ async def deprovisioned(
         return Outcome(failures=found.failures)
     latest = await Cancellation.filter(service_id=found.value.id).order_by("-id").first().select_related("service")
     if latest is None or latest.deprovision_requested_at is None:
-        return failed(DeprovisioningError.INVALID_STATE, ["input"], key="DEPROVISION_NOT_REQUESTED")
+        return failed(DeprovisioningError.INVALID_STATE, ["input"])
     if latest.status == CancellationStatus.SCHEDULED:
         now = runtime.clock.now()
         change = completion(now, items.value, PENDING, deprovisioned_at=now)
@@ -161,7 +162,7 @@ async def deprovisioned(
         await latest.refresh_from_db()
     if latest.status == CancellationStatus.COMPLETED:
         return succeeded(CallbackResult.UNCHANGED)
-    return failed(DeprovisioningError.INVALID_STATE, ["input"], key="DEPROVISION_NOT_REQUESTED")
+    return failed(DeprovisioningError.INVALID_STATE, ["input"])
 
 
 async def flag_overdue(runtime: Runtime) -> int:
