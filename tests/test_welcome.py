@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import models
+from core.security import Secrets
 from domain.recovery_worker import process_due
 from domain.welcome import queue_welcome
 from models.enums import Language, StaffScope
@@ -252,3 +253,36 @@ async def test_staff_resend_refusals(staff, factory, runtime, smtp_sink) -> None
     await wait_for_mail(smtp_sink, EMAIL, count=6)
     assert len(smtp_sink.to(EMAIL)) == 6
     assert await models.MailMessage.filter(account_id=chosen.id).count() == 0
+
+
+async def test_refusals_speak_the_callers_language(client, factory, runtime, smtp_sink) -> None:
+    await pending_account(factory, runtime)
+    token = await welcome_token(smtp_sink)
+    english = {"accept-language": "en-US,en;q=0.9"}
+    unknown = await client.data(ACCEPT, {"i": {"token": "x" * 43, "password": NEW_PASSWORD}}, headers=english)
+    assert unknown["welcomeAccept"]["errors"][0]["message"] == (
+        "The welcome link is not valid, was already used or has expired. Ask support for a new one or recover "
+        "your access from the sign-in page."
+    )
+    weak = await client.data(ACCEPT, {"i": {"token": token, "password": "password"}}, headers=english)
+    assert weak["welcomeAccept"]["errors"][0]["message"].endswith(
+        "This is a top-10 common password. Add another word or two. Uncommon words are better."
+    )
+
+
+async def test_a_link_outlives_a_new_first_hashing_key_until_the_old_one_goes(
+    client, factory, runtime, smtp_sink
+) -> None:
+    """A restart with a new first key in SECRET_KEYS: links mailed before still work while the old key is listed."""
+    await pending_account(factory, runtime)
+    token = await welcome_token(smtp_sink)
+    [old_key] = runtime.settings.hashing_keys
+    new_key = "b-new-hashing-key-" + "x" * 30
+    original = runtime.secrets
+    try:
+        runtime.secrets = Secrets(runtime.settings.with_(secret_keys=(new_key,)))
+        assert await accept(client, token) == {"viewer": None, "errors": [INVALID_LINK]}
+        runtime.secrets = Secrets(runtime.settings.with_(secret_keys=(new_key, old_key)))
+        assert (await accept(client, token))["errors"] == []
+    finally:
+        runtime.secrets = original
