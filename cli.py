@@ -20,13 +20,15 @@ from pathlib import Path
 from typing import NoReturn, TypeVar
 
 from core.db import close_database, open_database
+from core.i18n import translate
 from core.keyring import Keyring
 from core.migrations import drift, make_migration, upgrade
 from core.outcome import Outcome
 from core.runtime import Runtime
 from core.security import Secrets
 from core.validation import Invalid
-from domain import auth, holder, staff, staff_keys, webhooks
+from domain import auth, holder, staff, staff_keys, sync_ndjson, webhooks
+from domain.sync_records import HolderRecord, ServiceRecord
 from domain.workers import WORKERS
 from models import Account, StaffKey
 from models.enums import HolderKind, Language, NationalIdType, PaymentMethod, ServiceKind, ServiceStatus
@@ -204,19 +206,15 @@ def cmd_create_account(settings: Settings, args: argparse.Namespace) -> None:
     password = args.password or Secrets.new_password()
 
     async def work(runtime: Runtime) -> None:
-        await staff.create_account(
-            runtime,
-            args.client_number,
-            password,
-            staff.NewHolder(
-                first_name=args.first_name,
-                last_name=args.last_name,
-                email=args.email,
-                kind=HolderKind(args.kind),
-                company_name=args.company,
-                language=Language(args.language),
-            ),
+        holder = HolderRecord(
+            first_name=args.first_name,
+            last_name=args.last_name,
+            email=args.email,
+            kind=args.kind,
+            company_name=args.company,
+            language=args.language,
         )
+        value_of(await staff.add_account(runtime, args.client_number, password, holder))
         print(f"account {args.client_number} created" + ("" if args.password else f"; password: {password}"))
 
     run_with_database(settings, work)
@@ -224,22 +222,47 @@ def cmd_create_account(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_create_service(settings: Settings, args: argparse.Namespace) -> None:
     async def work(runtime: Runtime) -> None:
-        account = await Account.get_or_none(client_number=args.client_number)
-        if account is None:
-            sys.exit(f"no account with client number {args.client_number}")
-        service = await staff.create_service(
-            runtime,
-            account,
-            args.name,
-            ServiceKind(args.kind),
+        record = ServiceRecord(
+            name=args.name,
+            kind=args.kind,
             domain=args.domain,
-            status=ServiceStatus(args.status),
-            payment_method=PaymentMethod(args.payment_method),
-            recurring_amount=Decimal(args.amount) if args.amount else None,
+            status=args.status,
+            payment_method=args.payment_method,
+            recurring_amount=args.amount,
             currency=args.currency,
-            next_due_date=date.fromisoformat(args.due) if args.due else None,
+            next_due_date=args.due,
         )
+        service = value_of(await staff.add_service(runtime, args.client_number, record))
         print(f"service {service.id} created for account {args.client_number}")
+
+    run_with_database(settings, work)
+
+
+def cmd_sync(settings: Settings, args: argparse.Namespace) -> None:
+    """Accounts and services from an NDJSON file, as the staff API's upserts apply them; exit code 2 when any
+    line was refused."""
+    try:
+        lines = Path(args.path).read_bytes().splitlines()
+    except OSError as exc:
+        refuse(f"{args.path}: {exc.strerror}")
+
+    async def work(runtime: Runtime) -> None:
+        report = await sync_ndjson.sync_lines(runtime, lines, staff.STAFF_ACTOR)
+        for found in report.conflicts:
+            for conflict in found.conflicts:
+                print(
+                    f"line {found.index}: {found.external_id}: {conflict.field} kept as the panel has it"
+                    f" ({conflict.panel_value!r}; billing: {conflict.billing_value!r})"
+                )
+        for refused in report.refusals:
+            for failure in refused.failures:
+                print(f"line {refused.index}: {refused.external_id or '-'}: {sync_ndjson.describe(failure)}")
+        print(
+            f"created {report.created}, updated {report.updated}, unchanged {report.unchanged},"
+            f" refused {report.refused}"
+        )
+        if report.refused:
+            sys.exit(2)
 
     run_with_database(settings, work)
 
@@ -300,10 +323,12 @@ def refuse(message: str) -> NoReturn:
 
 
 def value_of(outcome: Outcome[T]) -> T:
-    """A webhook command's result, or its first failure as one line (English) and exit code 2."""
+    """A command's result, or its first failure as one line (English) and exit code 2."""
     if outcome.value is None:
         failure = outcome.failures[0]
-        refuse(f"{'.'.join(failure.path or ())}: {webhooks.message_of(failure, Language.EN)}")
+        field = ".".join(name for name in failure.path or () if name != "input")
+        message = translate(failure.message_key, Language.EN, failure.messages, **failure.values)
+        refuse(f"{field}: {message}" if field else message)
     return outcome.value
 
 
@@ -538,6 +563,9 @@ def parser() -> argparse.ArgumentParser:
     svc.add_argument("--currency", default="ARS")
     svc.add_argument("--due", help="next due date, YYYY-MM-DD")
     svc.set_defaults(run=cmd_create_service)
+    bulk = sub.add_parser("sync", help="upsert accounts and services from an NDJSON file (as the staff API)")
+    bulk.add_argument("path", help='one JSON object a line: {"type": "account"|"service", ...} (API field names)')
+    bulk.set_defaults(run=cmd_sync)
     pin = sub.add_parser("verify-pin", help="check a caller's security PIN (support staff)")
     pin.add_argument("client_number")
     pin.add_argument("pin")

@@ -1,4 +1,9 @@
-"""What hosting staff do from the CLI: there is no public sign-up."""
+"""What hosting staff do from the CLI: there is no public sign-up.
+
+`add_account` and `add_service` check their input as the billing system's records are checked
+(domain/sync_records); `create_account`, `create_service` and `create_contact` take values already
+valid (tests' factory, the demo data).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,21 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from core.activity import record_system
+from core.outcome import Outcome, failed, succeeded
 from core.runtime import Runtime
+from core.validation import checked, text
+from domain.sync_records import (
+    HolderRecord,
+    ServiceRecord,
+    SyncError,
+    as_sync_errors,
+    holder_columns,
+    service_terms,
+)
 from models import Account, Contact, Holder, Service
 from models.enums import HolderKind, Language, NationalIdType, PaymentMethod, ServiceKind, ServiceStatus
 
@@ -45,6 +61,33 @@ async def create_account(runtime: Runtime, client_number: str, password: str, ho
         await Holder.create(account=account, updated_at=now, **{**asdict(holder), "email": holder.email.lower()})
         await record_system(runtime, account.id, "account.created", f"Cuenta {client_number} creada", STAFF_ACTOR)
     return account
+
+
+async def add_account(runtime: Runtime, client_number: str, password: str, holder: HolderRecord) -> Outcome[Account]:
+    """A new account with a password already set (no welcome email), its input checked like billing's records;
+    a client number in use is refused (DUPLICATE)."""
+    outcome: Outcome[Account] = Outcome()
+    number = checked(outcome, ["clientNumber"], text, client_number, 20)
+    identity, contact = holder_columns(outcome, holder, ["holder"])
+    if not outcome.ok or number is None:
+        return as_sync_errors(outcome)
+    try:
+        return succeeded(await create_account(runtime, number, password, NewHolder(**identity, **contact)))
+    except IntegrityError:
+        return failed(SyncError.DUPLICATE, ["clientNumber"], key="DUPLICATE")
+
+
+async def add_service(runtime: Runtime, client_number: str, service: ServiceRecord) -> Outcome[Service]:
+    """A new service of the account with that client number, its input checked like billing's records."""
+    outcome: Outcome[Service] = Outcome()
+    columns, status = service_terms(outcome, service, [])
+    if not outcome.ok or status is None:
+        return as_sync_errors(outcome)
+    account = await Account.get_or_none(client_number=client_number.strip())
+    if account is None:
+        return failed(SyncError.NOT_FOUND, ["clientNumber"], key="ACCOUNT_NOT_FOUND")
+    name, kind = columns.pop("name"), columns.pop("kind")
+    return succeeded(await create_service(runtime, account, name, kind, status=status, **columns))
 
 
 async def create_service(

@@ -231,7 +231,7 @@ def reference(outcome: Outcome[Any], path: Sequence[str], value: str | None) -> 
     return checked(outcome, path, text, value, 100)
 
 
-def _as_sync_errors(outcome: Outcome[T]) -> Outcome[T]:
+def as_sync_errors(outcome: Outcome[T]) -> Outcome[T]:
     """The failures under SyncError's codes, whose table holds every message key used here."""
     outcome.failures = [replace(failure, code=SyncError(failure.code.value)) for failure in outcome.failures]
     return outcome
@@ -241,13 +241,17 @@ def check_account(record: AccountRecord, path: Sequence[str]) -> Outcome[Checked
     outcome: Outcome[CheckedAccount] = Outcome()
     external_id = reference(outcome, [*path, "externalId"], record.external_id)
     client_number = checked(outcome, [*path, "clientNumber"], text, record.client_number, 20)
-    holder = record.holder or HolderRecord()
-    at = [*path, "holder"]
-    identity = _identity(outcome, holder, at)
-    contact = _contact(outcome, holder, at)
+    identity, contact = holder_columns(outcome, record.holder or HolderRecord(), [*path, "holder"])
     if outcome.ok and external_id and client_number:
         outcome.value = CheckedAccount(external_id, client_number, identity, contact)
-    return _as_sync_errors(outcome)
+    return as_sync_errors(outcome)
+
+
+def holder_columns(
+    outcome: Outcome[Any], holder: HolderRecord, path: Sequence[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The holder's billing-owned columns and the panel-owned ones billing sent (failures go to `outcome`)."""
+    return _identity(outcome, holder, path), _contact(outcome, holder, path)
 
 
 def _identity(outcome: Outcome[Any], holder: HolderRecord, path: Sequence[str]) -> dict[str, Any]:
@@ -316,6 +320,16 @@ def check_service(record: ServiceRecord, path: Sequence[str]) -> Outcome[Checked
     client_number = checked(outcome, [*path, "clientNumber"], text, record.client_number, 20, required=False)
     if not (record.account_external_id or "").strip() and not (record.client_number or "").strip():
         outcome.fail(SyncError.REQUIRED, [*path, "accountExternalId"], key="ACCOUNT_REQUIRED")
+    columns, status = service_terms(outcome, record, path)
+    if outcome.ok and external_id and status:
+        outcome.value = CheckedService(external_id, account_external_id, client_number, columns, status)
+    return as_sync_errors(outcome)
+
+
+def service_terms(
+    outcome: Outcome[Any], record: ServiceRecord, path: Sequence[str]
+) -> tuple[dict[str, Any], ServiceStatus | None]:
+    """The service's columns billing owns, and its status (failures go to `outcome`)."""
     columns: dict[str, Any] = {
         "name": checked(outcome, [*path, "name"], text, record.name, 200),
         "kind": required(outcome, [*path, "kind"], partial(choice, choices=ServiceKind), record.kind),
@@ -328,10 +342,7 @@ def check_service(record: ServiceRecord, path: Sequence[str]) -> Outcome[Checked
         "recurring_amount": optional(outcome, [*path, "recurringAmount"], amount, record.recurring_amount),
         "next_due_date": optional(outcome, [*path, "nextDueDate"], due_date, record.next_due_date),
     }
-    status = required(outcome, [*path, "status"], billing_status, record.status)
-    if outcome.ok and external_id and status:
-        outcome.value = CheckedService(external_id, account_external_id, client_number, columns, status)
-    return _as_sync_errors(outcome)
+    return columns, required(outcome, [*path, "status"], billing_status, record.status)
 
 
 def _blank(value: object) -> bool:

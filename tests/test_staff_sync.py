@@ -300,3 +300,65 @@ async def test_a_suspension_while_a_cancellation_is_scheduled_is_what_a_withdraw
     assert suspended["result"] == "UPDATED"
     service = await Service.get()
     assert (service.status, service.status_before_cancellation) == ("CANCELLATION_PENDING", "SUSPENDED")
+
+
+SERVICES_SYNC = """mutation($r: [ServiceUpsertInput!]!) { servicesSync(records: $r) {
+  report { created updated unchanged refused refusals { index externalId errors { field code message } } }
+  errors { field code message } } }"""
+ACCOUNTS_SYNC = """mutation($r: [AccountUpsertInput!]!) { accountsSync(records: $r) {
+  report { created updated unchanged refused conflicts { index externalId conflicts { field panelValue } } }
+  errors { field code } } }"""
+
+
+async def test_a_bulk_sync_applies_each_record_on_its_own_and_reports_the_refused(staff) -> None:
+    billing = await staff(StaffScope.ACCOUNTS, StaffScope.SERVICES)
+    accounts = await billing.data(ACCOUNTS_SYNC, {"r": [account_input()]})
+    assert accounts["accountsSync"]["report"]["created"] == 1
+    records = [service_input(externalId=f"svc-{n}", name=f"Hosting {n}") for n in range(5)]
+    records[1]["recurringAmount"] = "1.234"
+    records[3] = {**records[3], "accountExternalId": "nobody", "currency": "ZZZ"}
+    first = (await billing.data(SERVICES_SYNC, {"r": records}))["servicesSync"]
+    assert first["errors"] == []
+    report = first["report"]
+    assert (report["created"], report["updated"], report["unchanged"], report["refused"]) == (3, 0, 0, 2)
+    assert [(r["index"], r["externalId"]) for r in report["refusals"]] == [(1, "svc-1"), (3, "svc-3")]
+    assert [(e["field"], e["code"]) for e in report["refusals"][0]["errors"]] == [(["recurringAmount"], "INVALID")]
+    assert [e["field"] for e in report["refusals"][1]["errors"]] == [["currency"]]  # checked before looked up
+    assert sorted(await Service.all().values_list("external_id", flat=True)) == ["svc-0", "svc-2", "svc-4"]
+    records[1]["recurringAmount"] = "1.23"
+    records[2]["status"] = "SUSPENDED"
+    second = (await billing.data(SERVICES_SYNC, {"r": records}))["servicesSync"]["report"]
+    assert (second["created"], second["updated"], second["unchanged"], second["refused"]) == (1, 1, 2, 1)
+    assert [e["code"] for e in second["refusals"][0]["errors"]] == ["INVALID"]
+
+
+async def test_a_bulk_sync_of_one_reference_twice_compares_with_what_the_first_wrote(staff) -> None:
+    billing = await staff(StaffScope.ACCOUNTS, StaffScope.SERVICES)
+    await upsert_account(billing)
+    records = [service_input(), service_input(name="Hosting Plus"), service_input()]
+    report = (await billing.data(SERVICES_SYNC, {"r": records}))["servicesSync"]["report"]
+    assert (report["created"], report["updated"], report["unchanged"]) == (1, 2, 0)
+    service = await Service.get()
+    assert (service.name, service.version) == ("Hosting Pyme", 3)
+
+
+async def test_a_bulk_sync_over_the_limit_applies_nothing(staff) -> None:
+    billing = await staff(StaffScope.SERVICES)
+    records = [service_input(externalId=f"svc-{n}") for n in range(1001)]
+    answer = (await billing.data(SERVICES_SYNC, {"r": records}))["servicesSync"]
+    assert answer["report"] is None
+    assert [(e["field"], e["code"], e["message"]) for e in answer["errors"]] == [
+        (["records"], "INVALID", "At most 1000 records per request.")
+    ]
+    assert await Service.all().count() == 0
+
+
+async def test_a_bulk_sync_reports_the_conflicts_of_applied_records(staff, factory) -> None:
+    await factory.account(email="panel@example.org")
+    number = (await AccountRow.get()).client_number
+    billing = await staff(StaffScope.ACCOUNTS)
+    report = (await billing.data(ACCOUNTS_SYNC, {"r": [account_input(clientNumber=number)]}))["accountsSync"]["report"]
+    assert report["updated"] == 1
+    [found] = report["conflicts"]
+    assert found["index"] == 0
+    assert {"field": "email", "panelValue": "panel@example.org"} in found["conflicts"]
