@@ -58,9 +58,11 @@ from core.http import (
     panel_policy,
     rate_limit_headers,
 )
+from core.i18n import translate
 from core.runtime import Runtime
 from core.sockets import LiveConnections
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
+from domain import mail_preferences
 from domain.workers import WORKERS
 from schema import build_schema
 from schema.masking import report_unexpected, unexpected_message
@@ -264,6 +266,21 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         """The demo client panel (web/): one page; the links in emails open its routes."""
         return FileResponse(WEB_DIR / "index.html")
 
+    async def one_click_unsubscribe(request: Request) -> Response:
+        """RFC 8058: a mail client POSTs to a promotion's List-Unsubscribe address; its token is the proof. (A GET
+        of that address opens the panel's page, which changes nothing until its button is pressed.)"""
+        ip_address = request.client.host if request.client else None
+        outcome = await mail_preferences.unsubscribe(runtime, request.query_params.get("token", ""), ip_address)
+        if outcome.ok:
+            return JSONResponse({"unsubscribed": outcome.value})
+        [failure] = outcome.failures
+        language = message_language(request.headers.get("accept-language"))
+        message = translate(failure.message_key, language, failure.messages, **failure.values)
+        wait = failure.values.get("seconds")
+        if wait is not None:
+            return error_response(429, failure.code.value, message, headers={"Retry-After": str(wait)}, retryAfter=wait)
+        return error_response(400, failure.code.value, message)
+
     async def readyz(request: Request) -> Response:
         """Ready when the database answers."""
         try:
@@ -285,6 +302,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             Route("/confirmar-email", panel),
             Route("/bienvenida", panel),
             Route("/baja-avisos", panel),
+            Route("/baja-avisos", one_click_unsubscribe, methods=["POST"]),
             Mount("/static", StaticFiles(directory=WEB_DIR)),
         ],
         lifespan=lifespan,

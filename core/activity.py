@@ -68,6 +68,14 @@ SUMMARIES: Mapping[str, tuple[tuple[str, str], ...]] = {
     ),
     "api_token.revoked": (("Token de API revocado: {name}", "API token revoked: {name}"),),
     "mail.resent": (("Email reenviado: {subject}", "Email sent again: {subject}"),),
+    "mail.promotions_muted": (("El titular dejó de recibir promociones", "The holder stopped receiving promotions"),),
+    "mail.promotions_unmuted": (("El titular vuelve a recibir promociones", "The holder receives promotions again"),),
+    "mail.unsubscribed": (
+        (
+            "Baja de promociones con el enlace del email: {email}",
+            "Unsubscribed from promotions with the email's link: {email}",
+        ),
+    ),
     "recovery.requested": (("Recuperación de acceso pedida ({method})", "Access recovery requested ({method})"),),
     "recovery.confirmed": (
         (
@@ -186,6 +194,7 @@ ACTORS: Mapping[str, tuple[str, str]] = {
     SYSTEM_ACTOR: (SYSTEM_ACTOR, "System"),
     "Recuperación de acceso": ("Recuperación de acceso", "Access recovery"),
     "Staff": ("Personal del proveedor", "Staff"),  # domain.staff's and support's PIN checks
+    "Enlace de baja": ("Enlace de baja", "Unsubscribe link"),  # domain.mail_preferences: the promotions' link
 }
 
 

@@ -21,6 +21,7 @@ from domain.contacts import ContactError
 from domain.email_changes import EmailChangeError
 from domain.holder import HolderError, HolderWarning
 from domain.mail import MailError
+from domain.mail_preferences import MailPreferencesError
 from domain.recovery import RecoveryError
 from domain.renewal import RenewalError
 from domain.welcome import WelcomeError
@@ -395,6 +396,8 @@ MUTATION_ERRORS: dict[str, tuple[type[StrEnum], ...]] = {
     "contactInvitationAccept": (ContactError,),
     "welcomeAccept": (WelcomeError,),
     "mailResend": (MailError,),
+    "mailPreferencesSet": (MailPreferencesError,),
+    "mailUnsubscribe": (MailPreferencesError,),
     "accessRecoveryRequest": (RecoveryError,),
     "accessRecoveryConfirm": (RecoveryError,),
     "apiTokenCreate": (ApiTokenError,),

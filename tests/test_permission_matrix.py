@@ -106,6 +106,8 @@ ELSEWHERE = {
     "Subscription.cancellationStatusChanged": "test_the_subscription_enforces_its_declaration (below)",
     "Subscription.serviceStatusChanged": "test_the_subscription_enforces_its_declaration (below)",
     "Mutation.securityPinSet": "tests/test_security_auth.py",
+    "Query.mailPreferences": "tests/test_mail_preferences.py (holder only: a contact with MAIL is refused)",
+    "Mutation.mailPreferencesSet": "tests/test_mail_preferences.py (holder only: a contact with MAIL is refused)",
 }
 
 
@@ -131,6 +133,7 @@ def test_public_root_fields_are_the_known_ones() -> None:
         "accessRecoveryRequest",
         "contactInvitationAccept",
         "emailChangeConfirm",
+        "mailUnsubscribe",
         "passwordPolicy",
         "passwordStrength",
         "provider",
