@@ -66,16 +66,19 @@ class WelcomeError(StrEnum):
     INVALID_STATE = "INVALID_STATE"
 
 
-async def queue_welcome(runtime: Runtime, account_id: int) -> None:
-    """A new welcome link for the holder (voiding any earlier one), mailed in the holder's language.
+async def queue_welcome(runtime: Runtime, account_id: int) -> bool:
+    """A new welcome link for the holder (voiding any earlier one), mailed in the holder's language; False (and
+    nothing done) when the holder has a password already, even one set a moment ago by a concurrent request.
 
     Call inside the transaction that creates the account (or resends the link): a rolled-back
     change then leaves neither a token nor a mail behind."""
     token = runtime.secrets.new_token()
-    await Account.filter(id=account_id).update(
+    replaced = await Account.filter(id=account_id, password_hash="").update(
         welcome_token_hash=runtime.secrets.digest(token),
         welcome_expires_at=runtime.clock.now() + WELCOME_VALIDITY,
     )
+    if not replaced:
+        return False
     holder = await Holder.get(account_id=account_id).only("first_name")
     await queue_mail(
         runtime,
@@ -88,6 +91,7 @@ async def queue_welcome(runtime: Runtime, account_id: int) -> None:
         },
         personal=True,
     )
+    return True
 
 
 async def accept(ctx: Context, token: str, password: str) -> Outcome[Account]:
@@ -148,6 +152,7 @@ async def resend(
     if wait := await runtime.limiter.hit(RESENDS_PER_ACCOUNT, "welcome-resend", str(account.id)):
         return failed(WelcomeError.RATE_LIMITED, None, seconds=wait)
     async with runtime.events.transaction():
-        await queue_welcome(runtime, account.id)
+        if not await queue_welcome(runtime, account.id):
+            return failed(WelcomeError.INVALID_STATE, path)
         await activity.record_system(runtime, account.id, "welcome.resent", "Enlace de bienvenida reenviado", actor)
     return succeeded(await Account.get(id=account.id))

@@ -286,3 +286,13 @@ async def test_a_link_outlives_a_new_first_hashing_key_until_the_old_one_goes(
         assert (await accept(client, token))["errors"] == []
     finally:
         runtime.secrets = original
+
+
+async def test_an_account_with_a_password_gets_no_welcome_link(factory, runtime) -> None:
+    """The guard sits in the UPDATE itself, so a resend racing the holder's accept cannot mail a dead link."""
+    account = await factory.account()
+    async with runtime.events.transaction():
+        assert await queue_welcome(runtime, account.id) is False
+    stored = await models.Account.get(id=account.id)
+    assert stored.welcome_token_hash is None
+    assert await models.MailMessage.filter(account_id=account.id).count() == 0
