@@ -40,7 +40,27 @@ SUMMARIES: Mapping[str, tuple[tuple[str, str], ...]] = {
     "session.ended_after_wrong_passwords": (
         ("Sesión cerrada por claves incorrectas", "Session ended after wrong passwords"),
     ),
-    "session.reauthenticated": (("Identidad confirmada con la clave", "Identity confirmed with the password"),),
+    "session.reauthenticated": (
+        ("Identidad confirmada con la clave", "Identity confirmed with the password"),
+        (
+            "Identidad confirmada con la clave y el segundo factor",
+            "Identity confirmed with the password and the second factor",
+        ),
+    ),
+    "second_factor.totp_enabled": (
+        (
+            "Verificación en dos pasos activada (aplicación de autenticación)",
+            "Two-step verification turned on (authenticator app)",
+        ),
+    ),
+    "second_factor.totp_disabled": (("Verificación en dos pasos desactivada", "Two-step verification turned off"),),
+    "second_factor.recovery_codes_regenerated": (
+        ("Códigos de recuperación nuevos generados", "New recovery codes generated"),
+    ),
+    "second_factor.recovery_code_used": (
+        ("Código de recuperación usado (quedan {left})", "Recovery code used ({left} left)"),
+    ),
+    "second_factor.failed": (("Código de verificación en dos pasos incorrecto", "Wrong two-step verification code"),),
     "password.changed": (("Clave de acceso cambiada", "Password changed"),),
     "language.changed": (("Idioma preferido: {language}", "Preferred language: {language}"),),
     "pin.set": (("PIN de seguridad establecido", "Security PIN set"),),

@@ -26,7 +26,7 @@ from core.pagination import Page, paginate
 from core.passwords import REFUSAL_MESSAGES, Strength, context_words, refusal, strength
 from core.ratelimit import rate_limited
 from core.runtime import Runtime
-from domain import email_changes, webhook_reports
+from domain import email_changes, second_factor, webhook_reports
 from models import Account, ActivityEvent, Contact, Holder, Session
 from models.columns import column_length
 from models.enums import EmailCategory, Language, Permission
@@ -260,13 +260,23 @@ async def _end_guessing_session(ctx: Context, session_id: int) -> None:
         clear_session_cookie(runtime, ctx.response)
 
 
-async def reauthenticate(ctx: Context, password: str) -> Outcome[datetime]:
-    """Step-up with the current password: until when the session counts as recently authenticated."""
+async def reauthenticate(
+    ctx: Context, password: str, code: str | None = None, recovery_code: str | None = None
+) -> Outcome[datetime]:
+    """Step-up with the current password, and for a person with a second factor also a code (or a recovery
+    code): until when the session counts as recently authenticated."""
     principal = ctx.acting
     if problem := await wrong_current_password(ctx, principal, password, PASSWORD_PATH):
         return Outcome(failures=[problem])
+    person = second_factor.Person.of(principal)
+    two_step = await second_factor.enabled(person)
+    if problem := await second_factor.check(ctx, person, code, recovery_code):
+        return Outcome(failures=[problem])
     await stepup.mark_authenticated(ctx, principal)
-    await activity.record(ctx, "session.reauthenticated", "Identidad confirmada con la clave")
+    summary = (
+        "Identidad confirmada con la clave y el segundo factor" if two_step else "Identidad confirmada con la clave"
+    )
+    await activity.record(ctx, "session.reauthenticated", summary)
     return succeeded(ctx.runtime.clock.now() + timedelta(minutes=ctx.runtime.settings.step_up_minutes))
 
 

@@ -4,7 +4,9 @@ The answer never says whether anything matched, and neither does the work: every
 inserts the same row and answers; the recovery worker (domain/recovery_worker.py) matches
 it later and mails each matched person a one-hour, single-use confirmation link. Confirming
 a link emails the client number and a temporary password that signs in once, within 24
-hours, and must then be replaced; the person's sessions and API tokens end.
+hours, and must then be replaced; the person's sessions and API tokens end. A person with a second factor
+confirms with it too (a code or a recovery code): a link alone changes nothing, and signing in with the
+temporary password still takes the second step.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from core.context import Context
 from core.i18n import Messages
 from core.mail import queue_mail
 from core.outcome import Outcome, error_codes, failed, succeeded
-from domain import email_changes, webhook_reports
+from domain import email_changes, second_factor, webhook_reports
 from models import Account, ApiToken, Contact, RecoveryRequest, Session
 from models.columns import column_length
 from models.enums import EmailCategory
@@ -105,8 +107,10 @@ async def request(ctx: Context, method: Method, value: str) -> Outcome[None]:
     return succeeded(None)
 
 
-async def confirm(ctx: Context, token: str) -> Outcome[None]:
-    """Replace the password with a temporary one, end every session and API token, email the access data."""
+async def confirm(ctx: Context, token: str, code: str | None = None, recovery_code: str | None = None) -> Outcome[None]:
+    """Replace the password with a temporary one, end every session and API token, email the access data.
+
+    With a second factor on, `code` or `recovery_code` must prove it first (SECOND_FACTOR_REQUIRED without)."""
     runtime = ctx.runtime
     if wait := await runtime.limiter.hit(CONFIRMS_PER_IP, "recovery-confirm", ctx.ip_address or "?"):
         return failed(RecoveryError.RATE_LIMITED, seconds=wait)
@@ -116,6 +120,9 @@ async def confirm(ctx: Context, token: str) -> Outcome[None]:
     now = runtime.clock.now()
     if found.expires_at is None or now >= found.expires_at:
         return failed(RecoveryError.CODE_EXPIRED, TOKEN_PATH)
+    person = second_factor.Person(found.account_id, found.contact_id)
+    if problem := await second_factor.check(ctx, person, code, recovery_code):
+        return Outcome(failures=[problem])
     password = runtime.secrets.new_password()
     password_hash = await runtime.secrets.hash_password(password)
     async with runtime.events.transaction():

@@ -9,21 +9,30 @@ on its own bucket instead of the login's, so nobody can lock the real person's b
 One email may be a contact of several accounts: the password is checked for each (at most
 MAX_ACCOUNTS_PER_EMAIL hashes), and when it opens more than one, the answer lists only
 those accounts, so that the person picks one with `clientNumber`.
+
+A person with a second factor (domain/second_factor) gets no session from the password: the answer is
+SECOND_FACTOR_REQUIRED with a challenge (CHALLENGE_MINUTES, single-use, CHALLENGE_ATTEMPTS tries), and
+`sign_in_second_step` opens the session with that challenge and a code or a recovery code. A recovery's
+temporary password is spent only then.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from starlette.responses import Response
+from tortoise.expressions import F
 
 from core import activity
 from core.context import Context
 from core.outcome import Outcome, failed, succeeded
 from core.runtime import Runtime
+from domain import second_factor
 from domain.auth import CLIENT_NUMBER_MAX, EMAIL_MAX, AuthError, start_session
-from models import Account, Contact, RecoveryRequest
+from domain.second_factor import Person, SecondFactorError
+from models import Account, Contact, RecoveryRequest, SignInChallenge
 
 FAILURES_PER_SOURCE = "50/15 minutes"
 FAILURES_PER_LOGIN_AND_SOURCE = "10/15 minutes"
@@ -34,6 +43,10 @@ FAILURES_PER_DEVICE = ("10/15 minutes", "100/day")
 MAX_ACCOUNTS_PER_EMAIL = 5
 DEVICE_COOKIE = "cp_device"
 DEVICE_COOKIE_DAYS = 365
+# Between the password and the second factor.
+CHALLENGE_MINUTES = 5
+CHALLENGE_ATTEMPTS = 5
+CHALLENGE_PATH = ("input", "challenge")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +139,9 @@ async def _matching(ctx: Context, found: list[Candidate], password: str) -> list
     return [c for c in found if await ctx.runtime.secrets.verify_password(c.password_hash, password)]
 
 
-async def spend_temporary_password(ctx: Context, who: Candidate) -> bool:
-    """A recovery's temporary password signs in once, within its 24 hours (seed 001)."""
+async def spend_temporary_password(ctx: Context, who: Candidate, *, spend: bool = True) -> bool:
+    """A recovery's temporary password signs in once, within its 24 hours (seed 001). spend=False: only whether
+    it still would (before a second step, which spends it)."""
     must_change = who.contact.must_change_password if who.contact else who.account.must_change_password
     contact_id = who.contact.id if who.contact else None
     if not must_change:
@@ -137,10 +151,10 @@ async def spend_temporary_password(ctx: Context, who: Candidate) -> bool:
     if issued is None:  # not a recovery's password
         return True
     now = ctx.runtime.clock.now()
-    spent = await RecoveryRequest.filter(
-        id=issued.id, temporary_password_used_at=None, temporary_password_until__gt=now
-    ).update(temporary_password_used_at=now)
-    return spent > 0
+    usable = RecoveryRequest.filter(id=issued.id, temporary_password_used_at=None, temporary_password_until__gt=now)
+    if not spend:
+        return await usable.exists()
+    return await usable.update(temporary_password_used_at=now) > 0
 
 
 async def _failed(ctx: Context, login: str, found: list[Candidate]) -> Outcome[None]:
@@ -161,24 +175,96 @@ async def sign_in(ctx: Context, login: str, password: str, client_number: str | 
         return failed(AuthError.RATE_LIMITED, seconds=wait)
     found = await candidates(login, client_number)
     matched = await _matching(ctx, found, password)
-    if not matched or (len(matched) == 1 and not await spend_temporary_password(ctx, matched[0])):
+    two_step = len(matched) == 1 and await second_factor.enabled(_person(matched[0]))
+    if not matched or (len(matched) == 1 and not await spend_temporary_password(ctx, matched[0], spend=not two_step)):
         return await _failed(ctx, login, found)
     for rule, name, key in buckets:
         await ctx.runtime.limiter.clear(rule, name, *key)
     if len(matched) > 1:
         return failed(AuthError.ACCOUNT_CHOICE_REQUIRED, accounts=[c.account.client_number for c in matched])
-    await _start(ctx, matched[0], login, password)
+    await _rehash(ctx, matched[0], password)
+    if two_step:
+        return await _challenge(ctx, matched[0])
+    await _start(ctx, matched[0], login)
     return succeeded(None)
 
 
-async def _start(ctx: Context, who: Candidate, login: str, password: str) -> None:
-    """The session of the one person the password opened (its hash renewed when the cost settings grew)."""
+def _person(who: Candidate) -> Person:
+    return Person(who.account.id, who.contact.id if who.contact else None)
+
+
+async def _rehash(ctx: Context, who: Candidate, password: str) -> None:
+    """The password's hash renewed when the cost settings grew (only now is the password at hand)."""
     runtime = ctx.runtime
     if runtime.secrets.needs_rehash(who.password_hash or ""):
         new_hash = await runtime.secrets.hash_password(password)
         owner = Contact.filter(id=who.contact.id) if who.contact else Account.filter(id=who.account.id)
         await owner.update(password_hash=new_hash)
+
+
+async def _start(ctx: Context, who: Candidate, login: str) -> None:
+    """The session of the one person the password (and second factor) opened, and the device cookie."""
     await start_session(ctx, who.account, who.contact)
     if ctx.response is not None:
-        set_device_cookie(runtime, ctx.response, login)
+        set_device_cookie(ctx.runtime, ctx.response, login)
     await activity.record(ctx, "session.signed_in", "Ingreso al panel")
+
+
+async def _challenge(ctx: Context, who: Candidate) -> Outcome[None]:
+    """SECOND_FACTOR_REQUIRED with a new challenge (its token is in the failure's `challenge`)."""
+    runtime = ctx.runtime
+    token = runtime.secrets.new_token()
+    now = runtime.clock.now()
+    expires_at = now + timedelta(minutes=CHALLENGE_MINUTES)
+    await SignInChallenge.create(
+        account_id=who.account.id,
+        contact_id=who.contact.id if who.contact else None,
+        token_hash=runtime.secrets.digest(token),
+        created_at=now,
+        expires_at=expires_at,
+    )
+    return failed(SecondFactorError.SECOND_FACTOR_REQUIRED, challenge=token, expires_at=expires_at)
+
+
+async def _challenged(challenge: SignInChallenge) -> Candidate | None:
+    """Who the challenge is for, if they still may sign in (a contact may have been deactivated meanwhile)."""
+    account = await Account.get(id=challenge.account_id)
+    if challenge.contact_id is None:
+        return Candidate(account, None)
+    contact = await Contact.get_or_none(id=challenge.contact_id, active=True)
+    return Candidate(account, contact) if contact else None
+
+
+async def _open_challenge(ctx: Context, token: str) -> Outcome[SignInChallenge]:
+    """The live challenge of `token`, with this attempt counted (a conditional UPDATE: at most
+    CHALLENGE_ATTEMPTS in all, whichever process they reach)."""
+    runtime = ctx.runtime
+    found = await SignInChallenge.get_or_none(token_hash__in=runtime.secrets.digests(token.strip()), used_at=None)
+    if found is None:
+        return failed(SecondFactorError.INVALID_CODE, CHALLENGE_PATH, key="CHALLENGE_INVALID")
+    if runtime.clock.now() >= found.expires_at:
+        return failed(SecondFactorError.CODE_EXPIRED, CHALLENGE_PATH)
+    live = SignInChallenge.filter(id=found.id, used_at=None, attempts__lt=CHALLENGE_ATTEMPTS)
+    if not await live.update(attempts=F("attempts") + 1):
+        return failed(SecondFactorError.TOO_MANY_ATTEMPTS, CHALLENGE_PATH)
+    return succeeded(found)
+
+
+async def sign_in_second_step(ctx: Context, token: str, code: str | None, recovery_code: str | None) -> Outcome[None]:
+    """Complete a sign-in that answered SECOND_FACTOR_REQUIRED: the session opens as `sign_in` opens it."""
+    opened = await _open_challenge(ctx, token)
+    if opened.value is None:
+        return Outcome(failures=opened.failures)
+    challenge = opened.value
+    who = await _challenged(challenge)
+    if who is None:
+        return failed(SecondFactorError.INVALID_CODE, CHALLENGE_PATH, key="CHALLENGE_INVALID")
+    if problem := await second_factor.check(ctx, _person(who), code, recovery_code):
+        return Outcome(failures=[problem])
+    now = ctx.runtime.clock.now()
+    if not await SignInChallenge.filter(id=challenge.id, used_at=None).update(used_at=now):
+        return failed(SecondFactorError.INVALID_CODE, CHALLENGE_PATH, key="CHALLENGE_INVALID")
+    if not await spend_temporary_password(ctx, who):
+        return failed(AuthError.INVALID_CREDENTIALS)
+    await _start(ctx, who, who.contact.email if who.contact else who.account.client_number)
+    return succeeded(None)

@@ -26,6 +26,7 @@ from schema import (
     nodes,
     provider,
     recovery,
+    second_factor,
     services,
     welcome,
 )
@@ -65,6 +66,7 @@ class Mutation(
     recovery.Mutation,
     api_tokens.Mutation,
     email_changes.Mutation,
+    second_factor.Mutation,
     welcome.Mutation,
 ):
     """Every change; expected failures come back in each payload's `errors`."""

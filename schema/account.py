@@ -16,6 +16,7 @@ from domain import auth as auth_domain
 from schema import api_tokens, auth, contacts, holder, mail, services
 from schema.common import Language, Node, Permission
 from schema.permissions import needs
+from schema.second_factor import SecondFactor, second_factor_of
 
 
 @strawberry.type(name="Account")
@@ -88,6 +89,13 @@ class Viewer:
     )
     async def password_changed_at(self, info: strawberry.Info[Context, None]) -> datetime | None:
         return await auth_domain.password_changed_at(info.context.acting)
+
+    @strawberry.field(
+        description="The signed-in person's own two-step verification; null for an API token.",
+        extensions=needs(during_password_change=True),
+    )
+    async def second_factor(self, info: strawberry.Info[Context, None]) -> SecondFactor | None:
+        return await second_factor_of(info.context)
 
     @strawberry.field(
         description="Null when the request is authenticated by an API token rather than a session.",

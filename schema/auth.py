@@ -1,4 +1,4 @@
-"""Sign-in, sessions, password and PIN (seeds 000, 002, 004)."""
+"""Sign-in (with its second step), sessions, password and PIN (seeds 000, 002, 004; issue 23)."""
 
 from __future__ import annotations
 
@@ -92,6 +92,21 @@ class SignInInput:
     )
 
 
+@strawberry.type(description="The second step of a sign-in: send it to signInSecondStep with a code.")
+class SignInChallenge:
+    token: str = strawberry.field(description="Single-use; a few wrong codes end it.")
+    expires_at: datetime = strawberry.field(description="5 minutes after the password: then sign in again.")
+
+
+def sign_in_challenge(outcome: Outcome[None]) -> SignInChallenge | None:
+    """With SECOND_FACTOR_REQUIRED: the challenge the second step needs."""
+    for failure in outcome.failures:
+        token, expires_at = failure.values.get("challenge"), failure.values.get("expires_at")
+        if isinstance(token, str) and isinstance(expires_at, datetime):
+            return SignInChallenge(token=token, expires_at=expires_at)
+    return None
+
+
 @strawberry.type
 class SignInPayload:
     viewer: Annotated[Viewer, strawberry.lazy("schema.account")] | None
@@ -102,6 +117,25 @@ class SignInPayload:
             "With ACCOUNT_CHOICE_REQUIRED: the client numbers this email and password open; sign in again with one."
         ),
     )
+    challenge: SignInChallenge | None = strawberry.field(
+        default=None,
+        description="With SECOND_FACTOR_REQUIRED: no session yet; complete the sign-in with signInSecondStep.",
+    )
+
+
+@strawberry.input(description="The second step of a sign-in: the challenge and a code, or a recovery code.")
+class SignInSecondStepInput:
+    challenge: str = strawberry.field(description="SignInPayload.challenge.token.")
+    code: str | None = strawberry.field(default=None, description="The 6 digits the authenticator app shows now.")
+    recovery_code: str | None = strawberry.field(
+        default=None, description="Instead of `code`: one of the recovery codes (each works once)."
+    )
+
+
+@strawberry.type
+class SignInSecondStepPayload:
+    viewer: Annotated[Viewer, strawberry.lazy("schema.account")] | None
+    errors: list[UserError]
 
 
 @strawberry.input(
@@ -109,6 +143,11 @@ class SignInPayload:
 )
 class ReauthenticateInput:
     password: str = strawberry.field(description="The current password.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="With two-step verification on, also needed: the authenticator app's code (or `recoveryCode`).",
+    )
+    recovery_code: str | None = strawberry.field(default=None, description="Instead of `code`: a recovery code.")
 
 
 @strawberry.type
@@ -243,7 +282,18 @@ class Mutation:
             viewer=Viewer() if outcome.ok else None,
             errors=payload_errors(ctx, outcome),
             accounts=account_choices(outcome),
+            challenge=sign_in_challenge(outcome),
         )
+
+    @strawberry.mutation(description="Complete a sign-in that answered SECOND_FACTOR_REQUIRED.")
+    async def sign_in_second_step(
+        self, info: strawberry.Info[Context, None], input: SignInSecondStepInput
+    ) -> SignInSecondStepPayload:
+        from schema.account import Viewer
+
+        ctx = info.context
+        outcome = await sign_in.sign_in_second_step(ctx, input.challenge, input.code, input.recovery_code)
+        return SignInSecondStepPayload(viewer=Viewer() if outcome.ok else None, errors=payload_errors(ctx, outcome))
 
     @strawberry.mutation(
         description="Confirm the current password: protected changes are then allowed for a few minutes.",
@@ -255,7 +305,7 @@ class Mutation:
         from schema.account import Viewer
 
         ctx = info.context
-        outcome = await auth.reauthenticate(ctx, input.password)
+        outcome = await auth.reauthenticate(ctx, input.password, input.code, input.recovery_code)
         return ReauthenticatePayload(
             viewer=Viewer() if outcome.ok else None, valid_until=outcome.value, errors=payload_errors(ctx, outcome)
         )

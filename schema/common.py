@@ -94,6 +94,7 @@ class UserErrorCode(Enum):
     PERMISSION_NOT_HELD = _payload_code("PERMISSION_NOT_HELD")
     STEP_UP_REQUIRED = _payload_code("STEP_UP_REQUIRED")
     ACCOUNT_CHOICE_REQUIRED = _payload_code("ACCOUNT_CHOICE_REQUIRED")
+    SECOND_FACTOR_REQUIRED = _payload_code("SECOND_FACTOR_REQUIRED")
 
 
 @strawberry.type

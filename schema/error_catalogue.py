@@ -24,6 +24,7 @@ from domain.mail import MailError
 from domain.mail_preferences import MailPreferencesError
 from domain.recovery import RecoveryError
 from domain.renewal import RenewalError
+from domain.second_factor import SecondFactorError
 from domain.welcome import WelcomeError
 
 
@@ -48,6 +49,7 @@ class Retry(StrEnum):
     RELOAD = "after reloading the object (its current `version`)"
     NEW_CODE = "after asking for a new code or link"
     CHOOSE = "after choosing the account (`clientNumber`)"
+    SECOND_STEP = "with the second factor (`signInSecondStep`, or `code` / `recoveryCode` in the same input)"
     TEMPORARY_REPLACED = "after `passwordChange`"
     BACKOFF = "yes, with exponential backoff"
     WITH_QUERY = "at once, sending the query with its hash"
@@ -270,7 +272,8 @@ PAYLOAD_CODES = _entries(
         ("CODE_EXPIRED", "The code or link is past its validity: ask for a new one.", Retry.NEW_CODE),
         (
             "TOO_MANY_ATTEMPTS",
-            "Too many wrong cancellation codes: this code no longer works (`serviceCancellationCodeResend`).",
+            "Too many wrong codes: this code no longer works (a cancellation code: "
+            "`serviceCancellationCodeResend`; a sign-in's challenge: sign in with the password again).",
             Retry.NEW_CODE,
         ),
         (
@@ -311,6 +314,13 @@ PAYLOAD_CODES = _entries(
             "The email and password open several accounts: sign in again with `clientNumber`, one of the payload's "
             "`accounts`.",
             Retry.CHOOSE,
+        ),
+        (
+            "SECOND_FACTOR_REQUIRED",
+            "The person has two-step verification on. `signIn`: the password was right but no session started; "
+            "send the payload's `challenge.token` with a code (or a recovery code) to `signInSecondStep` within 5 "
+            "minutes. `reauthenticate` and `accessRecoveryConfirm`: repeat with `code` or `recoveryCode`.",
+            Retry.SECOND_STEP,
         ),
     ],
 )
@@ -377,8 +387,9 @@ CATALOGUE: list[Entry] = [*HTTP_STATUSES, *TOP_LEVEL_CODES, *PAYLOAD_CODES, *WAR
 
 # The domain error enums each mutation's payload `errors` come from (InputError: core/validation's field checks).
 MUTATION_ERRORS: dict[str, tuple[type[StrEnum], ...]] = {
-    "signIn": (AuthError,),
-    "reauthenticate": (AuthError,),
+    "signIn": (AuthError, SecondFactorError),
+    "signInSecondStep": (AuthError, SecondFactorError),
+    "reauthenticate": (AuthError, SecondFactorError),
     "signOut": (),
     "sessionRevoke": (AuthError,),
     "passwordChange": (AuthError,),
@@ -399,13 +410,17 @@ MUTATION_ERRORS: dict[str, tuple[type[StrEnum], ...]] = {
     "mailPreferencesSet": (MailPreferencesError,),
     "mailUnsubscribe": (MailPreferencesError,),
     "accessRecoveryRequest": (RecoveryError,),
-    "accessRecoveryConfirm": (RecoveryError,),
+    "accessRecoveryConfirm": (RecoveryError, SecondFactorError),
     "apiTokenCreate": (ApiTokenError,),
     "apiTokenRevoke": (ApiTokenError,),
     "emailChangeRequest": (EmailChangeError, InputError),
     "emailChangeCancel": (),
     "emailChangeConfirm": (EmailChangeError,),
     "viewerLanguageSet": (),
+    "secondFactorTotpStart": (SecondFactorError,),
+    "secondFactorTotpConfirm": (SecondFactorError,),
+    "secondFactorRecoveryCodesRegenerate": (SecondFactorError,),
+    "secondFactorTotpDisable": (SecondFactorError,),
 }
 
 # The enums each mutation's payload `warnings` come from.

@@ -31,6 +31,11 @@ class AccessRecoveryRequestPayload:
 )
 class AccessRecoveryConfirmInput:
     token: str = strawberry.field(description="The token from the link in the confirmation email.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="With two-step verification on (SECOND_FACTOR_REQUIRED): the authenticator app's code.",
+    )
+    recovery_code: str | None = strawberry.field(default=None, description="Instead of `code`: a recovery code.")
 
 
 @strawberry.type
@@ -63,4 +68,5 @@ class Mutation:
         self, info: strawberry.Info[Context, None], input: AccessRecoveryConfirmInput
     ) -> AccessRecoveryConfirmPayload:
         ctx = info.context
-        return AccessRecoveryConfirmPayload(errors=payload_errors(ctx, await recovery.confirm(ctx, input.token)))
+        outcome = await recovery.confirm(ctx, input.token, input.code, input.recovery_code)
+        return AccessRecoveryConfirmPayload(errors=payload_errors(ctx, outcome))

@@ -138,6 +138,7 @@ def test_public_root_fields_are_the_known_ones() -> None:
         "passwordStrength",
         "provider",
         "signIn",
+        "signInSecondStep",
         "viewer",
         "welcomeAccept",
     ]

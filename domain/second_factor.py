@@ -1,0 +1,364 @@
+"""Second factors (issue 23): each person (the holder, or a contact) enrols for themselves.
+
+TOTP is the first kind: enrolment is pending until a correct code confirms it, which also hands out
+RECOVERY_CODES single-use recovery codes (shown once, stored hashed) and ends the person's other sessions.
+`check` is the one verification of a second factor (a code, or a recovery code) that signing in, step-up
+and access recovery share: a code is accepted once (the factor's last used step only moves forward, with
+a conditional UPDATE), a recovery code once (claimed with a conditional UPDATE), and failures are
+throttled per person. For a person with a factor, step-up (core/stepup) always includes one: signing in
+and `reauthenticate` need it, confirming enrolment proves it, and older sessions end at enrolment; so
+changes of factors need step-up only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+
+from core import activity, stepup
+from core.access import access_changed
+from core.authn import end_sessions
+from core.context import Context, Principal
+from core.i18n import Messages
+from core.keyring import Keyring
+from core.mail import queue_mail
+from core.outcome import Failure, Outcome, error_codes, failed, succeeded
+from core.runtime import Runtime
+from domain import totp
+from models import Account, Contact, RecoveryCode, Session, TotpFactor
+from models.enums import EmailCategory
+from models.second_factor import person_key
+
+RECOVERY_CODES = 10
+# 10 characters of a 31-letter alphabet without look-alikes (no i, l, o, 0, 1): about 50 bits each.
+RECOVERY_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_CODE_LENGTH = 10
+# Wrong second factors per person, wherever they are tried (sign-in, step-up, recovery).
+FAILURES_PER_PERSON = ("10/15 minutes", "50/day")
+CODE_PATH = ("input", "code")
+RECOVERY_CODE_PATH = ("input", "recoveryCode")
+
+MESSAGES: Messages = {
+    "SECOND_FACTOR_REQUIRED": (
+        "Ingrese el código de su aplicación de autenticación o un código de recuperación.",
+        "Enter the code from your authenticator app or a recovery code.",
+    ),
+    "INVALID_CODE": ("El código no es correcto o ya fue usado.", "The code is wrong or was already used."),
+    "INVALID": (
+        "Ingrese el código o un código de recuperación, no los dos.",
+        "Enter the code or a recovery code, not both.",
+    ),
+    "INVALID_STATE": (
+        "No es posible en el estado actual de la verificación en dos pasos.",
+        "Not possible in the current state of two-step verification.",
+    ),
+    "ALREADY_ENABLED": (
+        "La verificación en dos pasos ya está activa: desactívela antes de configurar otra aplicación.",
+        "Two-step verification is already on: turn it off before setting up another app.",
+    ),
+    "NOT_PENDING": (
+        "No hay una configuración en curso: vuelva a empezar.",
+        "There is no set-up in progress: start again.",
+    ),
+    "NOT_ENABLED": ("La verificación en dos pasos no está activa.", "Two-step verification is not on."),
+    "CHALLENGE_INVALID": (
+        "Este paso de ingreso no es válido o ya fue usado: vuelva a ingresar con su clave.",
+        "This sign-in step is not valid or was already used: sign in with your password again.",
+    ),
+    "CODE_EXPIRED": (
+        "Pasaron más de 5 minutos desde que ingresó la clave: vuelva a ingresar.",
+        "More than 5 minutes have passed since you entered your password: sign in again.",
+    ),
+    "TOO_MANY_ATTEMPTS": (
+        "Demasiados códigos incorrectos para este ingreso: vuelva a ingresar con su clave.",
+        "Too many wrong codes for this sign-in: sign in with your password again.",
+    ),
+    "RATE_LIMITED": (
+        "Demasiados códigos incorrectos. Vuelva a intentarlo en {seconds} segundos.",
+        "Too many wrong codes. Try again in {seconds} seconds.",
+    ),
+}
+
+
+@error_codes(MESSAGES)
+class SecondFactorError(StrEnum):
+    SECOND_FACTOR_REQUIRED = "SECOND_FACTOR_REQUIRED"
+    INVALID_CODE = "INVALID_CODE"
+    CODE_EXPIRED = "CODE_EXPIRED"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    INVALID = "INVALID"
+    INVALID_STATE = "INVALID_STATE"
+    RATE_LIMITED = "RATE_LIMITED"
+    STEP_UP_REQUIRED = "STEP_UP_REQUIRED"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """The holder (contact_id None) or one contact of an account."""
+
+    account_id: int
+    contact_id: int | None
+
+    @classmethod
+    def of(cls, principal: Principal) -> Person:
+        return cls(principal.account_id, principal.contact_id)
+
+    @property
+    def key(self) -> str:
+        return person_key(self.account_id, self.contact_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """What the person copies into an authenticator app (never stored in clear, never logged)."""
+
+    secret: str
+    uri: str
+    qr_svg: str
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    totp_enabled_at: datetime | None
+    recovery_codes_left: int
+    recovery_codes_used: list[datetime]
+
+
+async def _active_totp(person: Person) -> TotpFactor | None:
+    return await TotpFactor.get_or_none(person=person.key, confirmed_at__isnull=False)
+
+
+async def enabled(person: Person) -> bool:
+    """Whether signing in needs a second step (a confirmed factor; later also a passkey)."""
+    return await TotpFactor.exists(person=person.key, confirmed_at__isnull=False)
+
+
+async def status(person: Person) -> Status:
+    factor = await TotpFactor.get_or_none(person=person.key, confirmed_at__isnull=False).only("id", "confirmed_at")
+    codes = await RecoveryCode.filter(account_id=person.account_id, contact_id=person.contact_id).order_by("used_at")
+    return Status(
+        totp_enabled_at=factor.confirmed_at if factor else None,
+        recovery_codes_left=sum(1 for c in codes if c.used_at is None),
+        recovery_codes_used=[c.used_at for c in codes if c.used_at is not None],
+    )
+
+
+def _signed_in_person(ctx: Context) -> tuple[Principal, Failure | None]:
+    """The session's person, and STEP_UP_REQUIRED unless they proved who they are recently (tokens: FORBIDDEN)."""
+    principal = ctx.acting
+    if stepup.lacks_step_up(ctx, principal):
+        return principal, Failure(SecondFactorError.STEP_UP_REQUIRED)
+    return principal, None
+
+
+async def _label(person: Person) -> str:
+    """How the authenticator app names the entry: the contact's email, or the holder's client number."""
+    if person.contact_id is not None:
+        return (await Contact.get(id=person.contact_id).only("id", "email")).email
+    return (await Account.get(id=person.account_id).only("id", "client_number")).client_number
+
+
+async def start_totp(ctx: Context) -> Outcome[Enrolment]:
+    """A new pending TOTP seed for the signed-in person (replacing a pending one); after step-up."""
+    principal, problem = _signed_in_person(ctx)
+    if problem:
+        return Outcome(failures=[problem])
+    person = Person.of(principal)
+    runtime = ctx.runtime
+    if await enabled(person):
+        return failed(SecondFactorError.INVALID_STATE, key="ALREADY_ENABLED")
+    secret = totp.new_secret()
+    stored = Keyring.from_settings(runtime.settings).encrypt(secret)
+    now = runtime.clock.now()
+    replaced = await TotpFactor.filter(person=person.key, confirmed_at=None).update(secret=stored, created_at=now)
+    if not replaced:
+        try:
+            await TotpFactor.create(
+                account_id=person.account_id,
+                contact_id=person.contact_id,
+                person=person.key,
+                secret=stored,
+                created_at=now,
+            )
+        except IntegrityError:  # a concurrent start or confirmation won: that one stands
+            return failed(SecondFactorError.INVALID_STATE, key="NOT_PENDING")
+    uri = totp.otpauth_uri(secret, runtime.settings.branding.name, await _label(person))
+    return succeeded(Enrolment(secret=secret, uri=uri, qr_svg=totp.qr_svg(uri)))
+
+
+async def _claim_step(runtime: Runtime, factor: TotpFactor, code: str) -> bool:
+    """Whether `code` is the factor's for now (within the drift) and was not accepted before: its step is stored
+    with a conditional UPDATE, so of two concurrent uses of one code exactly one wins."""
+    secret = Keyring.from_settings(runtime.settings).decrypt(factor.secret)
+    step = totp.matching_step(secret, code, runtime.clock.now())
+    if step is None:
+        return False
+    fresh = Q(last_used_step__isnull=True) | Q(last_used_step__lt=step)
+    return await TotpFactor.filter(fresh, id=factor.id).update(last_used_step=step) > 0
+
+
+def new_recovery_codes() -> list[str]:
+    """RECOVERY_CODES random codes, shown as xxxxx-xxxxx."""
+    half = RECOVERY_CODE_LENGTH // 2
+    codes = [
+        "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+        for _ in range(RECOVERY_CODES)
+    ]
+    return [f"{code[:half]}-{code[half:]}" for code in codes]
+
+
+def _normalised_recovery_code(code: str) -> str:
+    return totp.normalised_code(code).lower()
+
+
+async def _replace_recovery_codes(runtime: Runtime, person: Person) -> list[str]:
+    """A new set of codes; the old ones (used or not) stop working."""
+    codes = new_recovery_codes()
+    now = runtime.clock.now()
+    await RecoveryCode.filter(account_id=person.account_id, contact_id=person.contact_id).delete()
+    await RecoveryCode.bulk_create(
+        [
+            RecoveryCode(
+                account_id=person.account_id,
+                contact_id=person.contact_id,
+                code_hash=runtime.secrets.digest(_normalised_recovery_code(code)),
+                created_at=now,
+            )
+            for code in codes
+        ]
+    )
+    return codes
+
+
+async def _record(ctx: Context, person: Person, action: str, summary: str) -> None:
+    """In the history, by the signed-in person, or (between the two steps of signing in) by the login."""
+    actor = None if ctx.principal is not None else await _label(person)
+    await activity.record(ctx, action, summary, account_id=person.account_id, actor=actor)
+
+
+async def _notify(ctx: Context, person: Person, change: str, action: str, summary: str) -> None:
+    """Every change of factors goes to the history and to the person's own email."""
+    await _record(ctx, person, action, summary)
+    await queue_mail(
+        ctx.runtime,
+        account_id=person.account_id,
+        template="second_factor_changed",
+        category=EmailCategory.GENERAL,
+        values={"change": change},
+        contact_id=person.contact_id,
+        personal=True,
+    )
+
+
+async def confirm_totp(ctx: Context, code: str) -> Outcome[list[str]]:
+    """Activate the pending factor with a correct code: the recovery codes (shown once), the person's other
+    sessions end (the current one stays, and counts as just authenticated with both factors)."""
+    principal = ctx.acting
+    if principal.session_id is None:
+        return Outcome(failures=[Failure(SecondFactorError.STEP_UP_REQUIRED)])
+    person = Person.of(principal)
+    runtime = ctx.runtime
+    pending = await TotpFactor.get_or_none(person=person.key, confirmed_at=None)
+    if pending is None:
+        return failed(SecondFactorError.INVALID_STATE, key="NOT_PENDING")
+    if wait := await _throttled(runtime, person):
+        return failed(SecondFactorError.RATE_LIMITED, seconds=wait)
+    if not await _claim_step(runtime, pending, code):
+        return failed(SecondFactorError.INVALID_CODE, CODE_PATH)
+    await _cleared(runtime, person)
+    async with runtime.events.transaction():
+        if not await TotpFactor.filter(id=pending.id, confirmed_at=None).update(confirmed_at=runtime.clock.now()):
+            return failed(SecondFactorError.INVALID_STATE, key="ALREADY_ENABLED")
+        codes = await _replace_recovery_codes(runtime, person)
+        others = Session.filter(account_id=person.account_id, contact_id=person.contact_id)
+        await end_sessions(runtime, others.exclude(id=principal.session_id))
+        access_changed(person.account_id, contact_id=person.contact_id, holder=person.contact_id is None, force=True)
+        summary = "Verificación en dos pasos activada (aplicación de autenticación)"
+        await _notify(ctx, person, "enabled", "second_factor.totp_enabled", summary)
+    await stepup.mark_authenticated(ctx, principal)
+    return succeeded(codes)
+
+
+async def regenerate_recovery_codes(ctx: Context) -> Outcome[list[str]]:
+    """New recovery codes (after step-up, which for this person included a second factor); the old ones die."""
+    principal, problem = _signed_in_person(ctx)
+    if problem:
+        return Outcome(failures=[problem])
+    person = Person.of(principal)
+    if not await enabled(person):
+        return failed(SecondFactorError.INVALID_STATE, key="NOT_ENABLED")
+    async with ctx.runtime.events.transaction():
+        codes = await _replace_recovery_codes(ctx.runtime, person)
+        summary = "Códigos de recuperación nuevos generados"
+        await _notify(ctx, person, "codes_regenerated", "second_factor.recovery_codes_regenerated", summary)
+    return succeeded(codes)
+
+
+async def disable_totp(ctx: Context) -> Outcome[None]:
+    """Turn the authenticator app off (after step-up, which for this person included a second factor); the
+    recovery codes go with it."""
+    principal, problem = _signed_in_person(ctx)
+    if problem:
+        return Outcome(failures=[problem])
+    person = Person.of(principal)
+    async with ctx.runtime.events.transaction():
+        if not await TotpFactor.filter(person=person.key, confirmed_at__isnull=False).delete():
+            return failed(SecondFactorError.INVALID_STATE, key="NOT_ENABLED")
+        await RecoveryCode.filter(account_id=person.account_id, contact_id=person.contact_id).delete()
+        summary = "Verificación en dos pasos desactivada"
+        await _notify(ctx, person, "disabled", "second_factor.totp_disabled", summary)
+    return succeeded(None)
+
+
+async def _throttled(runtime: Runtime, person: Person) -> int | None:
+    """Counted before the check, cleared by a success (so a concurrent burst stays within the bound)."""
+    waits = [await runtime.limiter.hit(rule, "second-factor", person.key) for rule in FAILURES_PER_PERSON]
+    return max((w for w in waits if w), default=None)
+
+
+async def _cleared(runtime: Runtime, person: Person) -> None:
+    for rule in FAILURES_PER_PERSON:
+        await runtime.limiter.clear(rule, "second-factor", person.key)
+
+
+async def _spend_recovery_code(ctx: Context, person: Person, code: str) -> bool:
+    runtime = ctx.runtime
+    digests = runtime.secrets.digests(_normalised_recovery_code(code))
+    unused = RecoveryCode.filter(account_id=person.account_id, contact_id=person.contact_id, used_at=None)
+    found = await unused.filter(code_hash__in=digests).only("id").first()
+    if found is None or not await RecoveryCode.filter(id=found.id, used_at=None).update(used_at=runtime.clock.now()):
+        return False
+    left = await unused.count()
+    async with runtime.events.transaction():
+        summary = f"Código de recuperación usado (quedan {left})"
+        await _notify(ctx, person, "recovery_code_used", "second_factor.recovery_code_used", summary)
+    return True
+
+
+async def check(ctx: Context, person: Person, code: str | None, recovery_code: str | None) -> Failure | None:
+    """None when `code` (the authenticator's) or `recovery_code` proves the person's second factor, else why
+    not. A person without a factor needs neither."""
+    factor = await _active_totp(person)
+    if factor is None:
+        return None
+    if not code and not recovery_code:
+        return Failure(SecondFactorError.SECOND_FACTOR_REQUIRED, CODE_PATH)
+    if code and recovery_code:
+        return Failure(SecondFactorError.INVALID, RECOVERY_CODE_PATH)
+    runtime = ctx.runtime
+    if wait := await _throttled(runtime, person):
+        return Failure(SecondFactorError.RATE_LIMITED, values={"seconds": wait})
+    if code:
+        accepted = await _claim_step(runtime, factor, code)
+    else:
+        accepted = await _spend_recovery_code(ctx, person, recovery_code or "")
+    if not accepted:
+        await _record(ctx, person, "second_factor.failed", "Código de verificación en dos pasos incorrecto")
+        return Failure(SecondFactorError.INVALID_CODE, CODE_PATH if code else RECOVERY_CODE_PATH)
+    await _cleared(runtime, person)
+    return None
