@@ -17,16 +17,16 @@ import uuid
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
-from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.deliverability import Refusal, is_temporary, record_accepted, record_refused, report_mail_failed
-from core.mail import new_message_id
 from core.mail_unsubscribe import list_unsubscribe_headers
 from core.runtime import Runtime
+from core.smtp import send
+from core.staff_alerts import alert_staff
 from models import MailMessage, MailRecipient, OutboxMessage
 from models.enums import DeliveryStatus
 
@@ -36,7 +36,6 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LAST_RETRY = timedelta(hours=1)
 BATCH = 20
-SMTP_TIMEOUT = 15
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -79,25 +78,6 @@ def build(
     return email
 
 
-async def send(runtime: Runtime, email: EmailMessage, recipients: list[str] | None = None) -> dict[str, Refusal]:
-    """Hand `email` to SMTP_URL for `recipients` (default: its headers'); the recipients the server refused while
-    accepting others. Raises when it accepted nobody (SMTPRecipientsRefused: it refused every one)."""
-    url = urlsplit(runtime.settings.smtp_url)
-    implicit_tls = url.scheme == "smtps"
-    refused, _reply = await aiosmtplib.send(
-        email,
-        recipients=recipients,
-        hostname=url.hostname,
-        port=url.port or (465 if implicit_tls else 25),
-        username=unquote(url.username) if url.username else None,
-        password=unquote(url.password) if url.password else None,
-        use_tls=implicit_tls,
-        start_tls=None if not implicit_tls else False,
-        timeout=SMTP_TIMEOUT,
-    )
-    return {address: Refusal(response.code, response.message) for address, response in refused.items()}
-
-
 def pending(rows: list[MailRecipient]) -> list[MailRecipient]:
     """Whom this attempt sends to: the recipients refused temporarily last time if there are any (the others
     already got it or were refused for good), else every recipient not refused for good."""
@@ -133,10 +113,10 @@ async def _settle(
     attempts = outbox.attempts + 1
     reached = bool(accepted) or message.delivery_status == DeliveryStatus.SENT
     retry = bool(temporary) and attempts < MAX_ATTEMPTS
+    status = DeliveryStatus.SENT if reached and not temporary else DeliveryStatus.FAILED
     if retry:
-        status, error = DeliveryStatus.QUEUED, f"{len(temporary)} recipient(s) refused for now"
-    else:
-        status, error = (DeliveryStatus.SENT if reached and not temporary else DeliveryStatus.FAILED), None
+        status = DeliveryStatus.QUEUED
+    error = f"{len(refused)} of {len(to)} recipient(s) refused ({len(temporary)} for now)" if refused else None
     now = runtime.clock.now()
     async with in_transaction():
         held = await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
@@ -164,7 +144,7 @@ async def _settle(
     if refused:
         log.warning("mail %s: %d recipient(s) refused (attempt %d)", message.message_id, len(refused), attempts)
     if not reached and not retry and temporary:
-        await alert_staff(runtime, message, attempts)
+        await _alert_staff(runtime, message, attempts)
     return bool(accepted)
 
 
@@ -187,7 +167,7 @@ async def _failed(runtime: Runtime, outbox: OutboxMessage, message: MailMessage,
                 return  # the lease was lost, or some recipients got it already and only the others are given up
             await MailMessage.filter(id=message.id).update(delivery_status=DeliveryStatus.FAILED)
             await report_mail_failed(runtime, message, attempts, refused=False)
-        await alert_staff(runtime, message, attempts)
+        await _alert_staff(runtime, message, attempts)
         return
     log.warning("mail %s not sent (attempt %d), retrying: %s", message.message_id, attempts, error)
     await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
@@ -199,26 +179,16 @@ async def _failed(runtime: Runtime, outbox: OutboxMessage, message: MailMessage,
     )
 
 
-async def alert_staff(runtime: Runtime, message: MailMessage, attempts: int) -> None:
-    """Tell the provider's staff that `message` reached nobody after its last attempt: a WARNING line (ids only)
-    and, when STAFF_ALERT_EMAIL is set, a plain email to it sent directly (the outbox is per account), once: an
-    alert that cannot be sent is logged, not retried, since mail is what is failing."""
+async def _alert_staff(runtime: Runtime, message: MailMessage, attempts: int) -> None:
+    """`message` reached nobody after its last attempt: staff are told (ids only, never an address)."""
     log.warning("mail %s reached nobody after %d attempts: staff alerted", message.message_id, attempts)
-    if not runtime.settings.staff_alert_email:
-        return
-    alert = EmailMessage()
-    alert["From"] = runtime.settings.mail_from
-    alert["To"] = runtime.settings.staff_alert_email
-    alert["Subject"] = "Panel de clientes: un correo no se pudo entregar / an email could not be delivered"
-    alert["Message-ID"] = new_message_id(runtime)
-    alert.set_content(
+    text = (
         f"Mensaje / message: {message.message_id}\nCuenta / account: {message.account.client_number}\n"
         f"Plantilla / template: {message.template}\nIntentos / attempts: {attempts}\n"
     )
-    try:
-        await send(runtime, alert)
-    except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-        log.warning("staff alert for mail %s not sent: %s", message.message_id, type(exc).__name__)
+    await alert_staff(
+        runtime, "Panel de clientes: un correo no se pudo entregar / an email could not be delivered", text
+    )
 
 
 async def deliver_due(runtime: Runtime) -> int:

@@ -1,6 +1,6 @@
 """Alerting the provider's staff: a WARNING log line (ids only) always, and a plain email to STAFF_ALERT_EMAIL if set.
 
-The email is sent directly (core/mail_delivery.send), not through the outbox: outbox rows belong to a customer's
+The email is sent directly (core/smtp.send), not through the outbox: outbox rows belong to a customer's
 account and its archive ("Emails Recibidos"), and a staff alert is neither. It is best effort, sent after the
 change that raised it committed: a failed send is logged and not retried, so what raised an alert must stay
 visible elsewhere too (the staff API reports it).
@@ -15,8 +15,8 @@ from email.utils import format_datetime
 import aiosmtplib
 
 from core.mail import new_message_id
-from core.mail_delivery import send
 from core.runtime import Runtime
+from core.smtp import send
 
 log = logging.getLogger("clientpanel.staff_alerts")
 
