@@ -545,7 +545,8 @@ async def _schedule(ctx: Context, cancellation: Cancellation) -> Outcome[Cancell
                 "code_hash": None,
             },
             service_fields={"status": ServiceStatus.CANCELLATION_PENDING, "status_before_cancellation": service.status},
-            service_condition=RUNNING_AND_NOT_ENDING,
+            # Still the status read: one billing changed meanwhile (domain/service_status) is never lost.
+            service_condition=RUNNING_AND_NOT_ENDING & Q(status=service.status),
             template="cancellation_scheduled",
             extra_condition=_same_code(cancellation),
         ),
@@ -631,11 +632,16 @@ async def withdraw(ctx: Context, cancellation_id: str) -> Outcome[Cancellation]:
         runtime, account_id=cancellation.account_id, kind=MailKind.CUSTOMER, addresses=notice_to
     )
     restore = {}
+    unchanged = NOT_STARTED
     if cancellation.status == CancellationStatus.SCHEDULED:
         restore = {
             "status": service.status_before_cancellation or ServiceStatus.ACTIVE,
             "status_before_cancellation": None,
         }
+        # Still what was read: a status billing set meanwhile (domain/service_status) is never undone.
+        unchanged &= Q(
+            status=ServiceStatus.CANCELLATION_PENDING, status_before_cancellation=service.status_before_cancellation
+        )
     withdrawn = await transition(
         runtime,
         ctx,
@@ -647,7 +653,7 @@ async def withdraw(ctx: Context, cancellation_id: str) -> Outcome[Cancellation]:
             summary="Solicitud de baja retirada",
             fields={"withdrawn_at": runtime.clock.now(), "code_hash": None},
             service_fields=restore,
-            service_condition=NOT_STARTED,
+            service_condition=unchanged,
             template="cancellation_withdrawn" if mail_refused is None else None,
         ),
     )

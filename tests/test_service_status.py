@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import models
 from core.outcome import Outcome
+from domain import cancellation as cancellation_domain
 from domain.cancellation_completion import complete_due
+from domain.renewal_worker import end_due
 from domain.service_status import apply_billing_status
 from models.enums import CancellationStatus, ServiceStatus
 from tests.conftest import HOLDER
 from tests.helpers import emailed_code
 from tests.test_cancellation import confirm, request
+from tests.test_renewal import DUE, switch
 from tests.test_subscriptions import WITHDRAW
 
 
@@ -154,3 +157,82 @@ async def test_withdrawal_while_awaiting_confirmation_keeps_the_suspension(
     assert withdrawn["errors"] == []
     await service.refresh_from_db()
     assert service.status == ServiceStatus.SUSPENDED
+
+
+async def test_a_suspension_racing_a_withdrawal_is_not_undone(
+    runtime, client, factory, holder, smtp_sink, monkeypatch
+) -> None:
+    service = await factory.service(holder)
+    cancellation_id = await scheduled(client, service, smtp_sink)
+    original = cancellation_domain.mail_wait
+
+    async def billing_suspends_meanwhile(*args, **kwargs):
+        """Between the withdrawal's reading of the service and its writing."""
+        monkeypatch.setattr(cancellation_domain, "mail_wait", original)
+        await billing_sets(runtime, service, ServiceStatus.SUSPENDED)
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(cancellation_domain, "mail_wait", billing_suspends_meanwhile)
+    raced = (await client.data(WITHDRAW, {"i": {"cancellationId": cancellation_id}}))["serviceCancellationWithdraw"]
+    assert raced["errors"][0]["code"] == "INVALID_STATE", "what it read changed: nothing written"
+    await service.refresh_from_db()
+    assert service.status == ServiceStatus.CANCELLATION_PENDING
+    again = (await client.data(WITHDRAW, {"i": {"cancellationId": cancellation_id}}))["serviceCancellationWithdraw"]
+    assert again["errors"] == []
+    await service.refresh_from_db()
+    assert service.status == ServiceStatus.SUSPENDED
+
+
+async def test_a_suspension_racing_a_confirmation_is_what_a_withdrawal_restores(
+    runtime, client, factory, holder, smtp_sink, monkeypatch
+) -> None:
+    service = await factory.service(holder)
+    cancellation_id = await requested(client, service)
+    code = await emailed_code(smtp_sink, HOLDER)
+    original = cancellation_domain.mail_wait
+
+    async def billing_suspends_meanwhile(*args, **kwargs):
+        monkeypatch.setattr(cancellation_domain, "mail_wait", original)
+        await billing_sets(runtime, service, ServiceStatus.SUSPENDED)
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(cancellation_domain, "mail_wait", billing_suspends_meanwhile)
+    assert (await confirm(client, cancellation_id, code))["errors"][0]["code"] == "INVALID_STATE"
+    await service.refresh_from_db()
+    assert service.status == ServiceStatus.SUSPENDED
+    assert (await confirm(client, cancellation_id, code))["errors"] == [], "the same code, read again"
+    await service.refresh_from_db()
+    assert service.status_before_cancellation == ServiceStatus.SUSPENDED
+
+
+async def test_a_service_billing_terminated_is_not_ended_again_at_its_due_date(
+    runtime, client, factory, holder, clock
+) -> None:
+    service = await factory.service(holder, next_due_date=DUE)
+    assert (await switch(client, service, renew=False))["errors"] == []
+    await billing_sets(runtime, service, ServiceStatus.CANCELLED)
+    clock.set(datetime(2026, 5, 2, tzinfo=UTC))
+    assert await end_due(runtime) == 0
+    assert await models.ActivityEvent.filter(action="renewal.ended").count() == 0
+    assert await models.MailMessage.filter(template="renewal_ended").count() == 0
+
+
+async def test_a_service_billing_reinstates_can_be_cancelled_again(
+    runtime, client, factory, holder, smtp_sink, clock
+) -> None:
+    service = await factory.service(holder)
+    await scheduled(client, service, smtp_sink)
+    clock.advance(timedelta(hours=2))
+    assert await complete_due(runtime) == 1
+    assert (await billing_sets(runtime, service, ServiceStatus.ACTIVE)).value is True
+    await service.refresh_from_db()
+    assert (service.status, service.cancelled_at, service.renewal_ending_started_at) == (
+        ServiceStatus.ACTIVE,
+        None,
+        None,
+    )
+    smtp_sink.clear()
+    await client.sign_in(holder.client_number)
+    await scheduled(client, service, smtp_sink)
+    await service.refresh_from_db()
+    assert service.status == ServiceStatus.CANCELLATION_PENDING
