@@ -13,10 +13,12 @@ import { SCREENS } from "./screens/index.js";
 import { invitationView } from "./screens/invitation.js";
 import { passwordForm } from "./screens/security.js";
 import { emailConfirmView, recoveryConfirmView, recoveryView, signInView } from "./screens/signed-out.js";
+import { unsubscribeView } from "./screens/unsubscribe.js";
 import { welcomeView } from "./screens/welcome.js";
 
 const SIGNED_OUT_PAGES = {
   "/recuperar": recoveryConfirmView, "/invitacion": invitationView, "/confirmar-email": emailConfirmView, "/bienvenida": welcomeView,
+  "/baja-avisos": unsubscribeView,
 };
 // Only what is always readable: the permissions say what else to ask for.
 const VIEWER = `query Viewer { viewer { mustChangePassword permissions language account { clientNumber } contact { firstName lastName email } } }`;

@@ -1,7 +1,7 @@
 // Received emails (seed 004 5.3): search, the list, the open message beside it, its HTML on request, resending.
 import { gql } from "../lib/api.js";
 import { dateTime, label, lang, texts } from "../lib/i18n.js";
-import { may } from "../lib/session.js";
+import { may, me } from "../lib/session.js";
 import { button, clearMessages, esc, field, form, payloadErrors, say, view } from "../lib/ui.js";
 
 const t = texts({
@@ -15,6 +15,9 @@ const t = texts({
     htmlTitle: "Versión HTML del mensaje (sin imágenes remotas)",
     htmlNote: "Por su privacidad no se cargan imágenes de otros sitios: revelarían cuándo y desde dónde leyó el mensaje.",
     QUEUED: "por enviar", SENT: "enviado", FAILED: "no se pudo entregar",
+    noticesTitle: "Avisos que recibo", noticesHint: "Como titular, estos emails le llegan a su dirección principal. Puede dejar de recibir las promociones; los demás avisos le llegan siempre.",
+    noticesAlways: "Siempre le llegan al titular.", noticesNotes: "Recordatorios comerciales y promociones.",
+    noticesSave: "Guardar avisos", noticesSaved: "Listo: se guardaron los avisos que recibe.",
   },
   en: {
     search: "Search", searchWords: "Words in the subject or text", view: "View message", to: "To",
@@ -26,6 +29,9 @@ const t = texts({
     htmlTitle: "HTML version of the message (no remote images)",
     htmlNote: "For your privacy, images from other sites are not loaded: they would reveal when and where you read it.",
     QUEUED: "waiting to be sent", SENT: "sent", FAILED: "could not be delivered",
+    noticesTitle: "Notices I receive", noticesHint: "As the holder, these emails reach your primary address. You can stop receiving promotions; the other notices always reach you.",
+    noticesAlways: "Always sent to the holder.", noticesNotes: "Commercial reminders and promotions.",
+    noticesSave: "Save notices", noticesSaved: "Done: the notices you receive were saved.",
   },
 });
 
@@ -109,6 +115,38 @@ function openMessage(panel, message, onResent, opener) {
   panel.focus({ preventScroll: true });
 }
 
+// "Avisos que recibo": the holder's categories, the optional ones (promotions) as checkboxes, the others shown
+// checked and fixed. Contacts choose theirs in their own contact data.
+const CATEGORIES = ["GENERAL", "PRODUCTS", "DOMAINS", "NOTES", "SUPPORT"];
+const PREFERENCES = "mutedCategories optionalCategories";
+
+function preferencesSection({ mutedCategories, optionalCategories }) {
+  const section = document.createElement("section");
+  section.id = "mail-preferences";
+  const check = (code) => {
+    const optional = optionalCategories.includes(code);
+    const id = `mail-notice-${code}`;
+    return `<div class="mail-check"><input type="checkbox" id="${id}" name="receive" value="${code}"${mutedCategories.includes(code) ? "" : " checked"}${optional ? "" : " disabled"}
+      aria-describedby="${id}-hint"><label for="${id}">Emails ${esc(label(code))}</label>
+      <p class="mail-hint" id="${id}-hint">${esc(optional ? t("noticesNotes") : t("noticesAlways"))}</p></div>`;
+  };
+  section.append(form(`<fieldset><legend>${esc(t("noticesTitle"))}</legend><p class="mail-hint">${esc(t("noticesHint"))}</p>
+    ${CATEGORIES.map(check).join("")}</fieldset><button id="mail-preferences-save">${esc(t("noticesSave"))}</button>`,
+  async (_values, element, submitter) => {
+    const muted = optionalCategories.filter((code) => !element.querySelector(`#mail-notice-${code}`).checked);
+    const data = await gql(`mutation MailPreferencesSet($i: MailPreferencesSetInput!) { mailPreferencesSet(input: $i) {
+      mailPreferences { ${PREFERENCES} } errors { message } } }`, { i: { mutedCategories: muted } });
+    if (payloadErrors(data.mailPreferencesSet, submitter)) return;
+    say(submitter, t("noticesSaved"), "ok");
+  }));
+  return section;
+}
+
+async function fetchPreferences() {
+  if (!me.holder || !may("MAIL")) return null;
+  return (await gql(`query MailPreferences { mailPreferences { ${PREFERENCES} } }`)).mailPreferences;
+}
+
 async function fetchPage(search, after = null) {
   const data = await gql(`query Mail($f: MailFilter, $first: Int, $after: String) { viewer { account {
     mail(first: $first, after: $after, filter: $f) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${MESSAGE} } } } } } }`,
@@ -117,7 +155,8 @@ async function fetchPage(search, after = null) {
 }
 
 export async function mailView(search = "") {
-  let page = await fetchPage(search);
+  const [first, preferences] = await Promise.all([fetchPage(search), fetchPreferences()]);
+  let page = first;
   const messages = page.edges.map((edge) => edge.node);
   const section = document.createElement("section");
   section.id = "mail";
@@ -168,5 +207,6 @@ export async function mailView(search = "") {
   });
   layout.append(listColumn, panel);
   section.append(count, layout);
+  if (preferences) section.append(preferencesSection(preferences));
   view().replaceChildren(section);
 }
