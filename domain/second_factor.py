@@ -38,8 +38,9 @@ RECOVERY_CODES = 10
 # 10 characters of a 31-letter alphabet without look-alikes (no i, l, o, 0, 1): about 50 bits each.
 RECOVERY_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 RECOVERY_CODE_LENGTH = 10
-# Wrong second factors per person, wherever they are tried (sign-in, step-up, recovery).
-FAILURES_PER_PERSON = ("10/15 minutes", "50/day")
+# Wrong second factors per person, wherever they are tried (sign-in, step-up, recovery): the waits of wrong
+# passwords per login (domain/sign_in.FAILURES_PER_LOGIN, NIST SP 800-63B).
+FAILURES_PER_PERSON = ("20/hour", "100/day")
 CODE_PATH = ("input", "code")
 RECOVERY_CODE_PATH = ("input", "recoveryCode")
 
