@@ -236,3 +236,16 @@ async def test_another_accounts_cancellation_is_not_shown(
     await other_client.sign_in(stranger.client_number)
     body = await other_client(CANCELLATION, {"id": to_global_id("Service", service.id)})
     assert body == {"data": {"node": None}}, "another account's service is not found (node null, as for any id)"
+
+
+async def test_concurrent_callbacks_complete_once(
+    webhook_mode, runtime, client, staff, factory, holder, smtp_sink, clock
+) -> None:
+    service, _ = await due_service(client, factory, holder, smtp_sink)
+    clock.advance(timedelta(hours=2))
+    await complete_due(runtime)
+    billing = await staff(StaffScope.SERVICES)
+    answers = await asyncio.gather(*(callback(billing, serviceExternalId=EXTERNAL_ID) for _ in range(4)))
+    assert sorted(a["result"] for a in answers) == ["COMPLETED", "UNCHANGED", "UNCHANGED", "UNCHANGED"]
+    assert len(await events("cancellation.completed")) == 1
+    assert await models.MailMessage.filter(service_id=service.id, template="cancellation_completed").count() == 1
