@@ -30,6 +30,7 @@ from core.mail_html import displayable
 from core.mail_unsubscribe import UNSUBSCRIBABLE, unsubscribe_url
 from core.outcome import Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
+from core.validation import MESSAGES as INPUT_MESSAGES
 from core.validation import checked, text
 from models import Account, MailMessage, MailRecipient, Notice, Service
 from models.columns import column_length
@@ -49,9 +50,7 @@ TEMPLATE_VALUES: Mapping[str, tuple[str, ...]] = {
 FREE_TEXT_TEMPLATE = "notice"
 
 MESSAGES: Messages = {
-    "REQUIRED": ("Este dato es obligatorio.", "This field is required."),
-    "INVALID": ("El dato no es válido.", "The value is not valid."),
-    "TOO_LONG": ("Admite como máximo {max} caracteres.", "At most {max} characters are allowed."),
+    **{code: INPUT_MESSAGES[code] for code in ("REQUIRED", "INVALID", "TOO_LONG")},  # the field checks' own words
     "NOT_FOUND": ("No hay una cuenta con esa referencia.", "No account has that reference."),
     "DUPLICATE": (
         "Esa referencia ya se usó para un aviso a otra cuenta: use una referencia nueva.",
