@@ -1,4 +1,5 @@
-"""Managing webhook endpoints: what staff do (the CLI today, the staff API later calls the same functions).
+"""Managing webhook endpoints: what staff do, through the CLI or the staff API (schema/staff/webhooks), which
+call the same functions.
 
 An endpoint's URL is checked when it is registered (http(s), a URL httpx sends as it is written: no spaces or
 control characters, no credentials in it, https in production, an address literal only if deliverable) and
@@ -20,29 +21,26 @@ from urllib.parse import urlsplit
 import httpx
 from tortoise.transactions import in_transaction
 
-from core import outbound
+from core import outbound, validation
 from core.i18n import Messages, translate
 from core.keyring import Keyring
-from core.outcome import Failure, Outcome, failed, succeeded
+from core.outcome import Failure, Outcome, error_codes, failed, succeeded
+from core.pagination import MAX_PAGE, Page, paginate
 from core.runtime import Runtime
-from core.webhook_events import (
-    EMAIL_UNDELIVERABLE,
-    EVENT_TYPES,
-    MAIL_FAILED,
-    schedule,
-    subscribed_endpoints,
-)
+from core.webhook_events import EVENT_TYPES, EventType, schedule, subscribed_endpoints
 from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from models.columns import column_length
 from models.enums import Language, WebhookDeliveryStatus
 
 MAX_URL = 2000
 SIGNING_KEY_PREFIX = "whsec_"  # Standard Webhooks marks its secrets so
 SECRET_BYTES = 32  # Standard Webhooks: between 24 and 64 bytes
 # Types declared for receivers to prepare for, not emitted yet: refused at registration until they are.
-NOT_EMITTED_YET = (EMAIL_UNDELIVERABLE, MAIL_FAILED)
+NOT_EMITTED_YET: tuple[EventType, ...] = ()
 SUBSCRIBABLE = tuple(kind for kind in EVENT_TYPES if kind not in NOT_EMITTED_YET)
 
 MESSAGES: Messages = {
+    **validation.MESSAGES,
     "WEBHOOK_URL_INVALID": (
         "La URL debe ser http(s)://host/ruta, sin usuario ni clave, sin fragmento y de hasta {max} caracteres.",
         "The URL must be http(s)://host/path, without user or password, without fragment, at most {max} characters.",
@@ -71,16 +69,17 @@ MESSAGES: Messages = {
 }
 
 
-# Not registered with core.outcome.error_codes yet: no public mutation returns these codes (the staff API, which
-# will, has its own schema); callers translate with MESSAGES (`message_of`).
+@error_codes(MESSAGES)
 class WebhookError(StrEnum):
+    """The staff API exposes these as WebhookErrorCode; the CLI prints their messages (`message_of`)."""
+
     INVALID = "INVALID"
     REQUIRED = "REQUIRED"
     NOT_FOUND = "NOT_FOUND"
 
 
 def message_of(failure: Failure, language: Language) -> str:
-    return translate(failure.message_key, language, MESSAGES, **failure.values)
+    return translate(failure.message_key, language, failure.messages, **failure.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +97,7 @@ def new_secret() -> str:
 def _checked_url(runtime: Runtime, url: str) -> Outcome[str]:
     url = url.strip()
     if any(character.isspace() or not character.isprintable() for character in url):
-        return failed(WebhookError.INVALID, ["url"], key="WEBHOOK_URL_CHARACTERS")
+        return failed(WebhookError.INVALID, ["input", "url"], key="WEBHOOK_URL_CHARACTERS")
     parts = urlsplit(url)
     try:
         parses = parts.port is None or parts.port > 0
@@ -107,29 +106,31 @@ def _checked_url(runtime: Runtime, url: str) -> Outcome[str]:
         parses = False
     well_formed = parts.scheme in ("http", "https") and parts.hostname and parses
     if not well_formed or parts.username or parts.password or parts.fragment or len(url) > MAX_URL:
-        return failed(WebhookError.INVALID, ["url"], key="WEBHOOK_URL_INVALID", max=MAX_URL)
+        return failed(WebhookError.INVALID, ["input", "url"], key="WEBHOOK_URL_INVALID", max=MAX_URL)
     if runtime.settings.is_production and parts.scheme != "https":
-        return failed(WebhookError.INVALID, ["url"], key="WEBHOOK_URL_INSECURE")
+        return failed(WebhookError.INVALID, ["input", "url"], key="WEBHOOK_URL_INSECURE")
     try:
         literal = ipaddress.ip_address(parts.hostname or "")
     except ValueError:
         return succeeded(url)
     allowed = outbound.networks(runtime.settings.webhook_allowed_networks)
     if reason := outbound.refusal(literal, allowed):
-        return failed(WebhookError.INVALID, ["url"], key="WEBHOOK_URL_NOT_PUBLIC", reason=reason)
+        return failed(WebhookError.INVALID, ["input", "url"], key="WEBHOOK_URL_NOT_PUBLIC", reason=reason)
     return succeeded(url)
 
 
 def _checked_types(event_types: list[str]) -> Outcome[list[str]]:
     wanted = list(dict.fromkeys(kind.strip() for kind in event_types if kind.strip()))
     if not wanted:
-        return failed(WebhookError.REQUIRED, ["events"], key="WEBHOOK_EVENTS_REQUIRED")
+        return failed(WebhookError.REQUIRED, ["input", "events"], key="WEBHOOK_EVENTS_REQUIRED")
     known = ", ".join(SUBSCRIBABLE)
     if unknown := [kind for kind in wanted if kind not in EVENT_TYPES]:
-        return failed(WebhookError.INVALID, ["events"], key="WEBHOOK_EVENT_UNKNOWN", field=unknown[0], hints=known)
+        return failed(
+            WebhookError.INVALID, ["input", "events"], key="WEBHOOK_EVENT_UNKNOWN", field=unknown[0], hints=known
+        )
     if later := [kind for kind in wanted if kind in NOT_EMITTED_YET]:
         key = "WEBHOOK_EVENT_NOT_EMITTED_YET"
-        return failed(WebhookError.INVALID, ["events"], key=key, field=later[0], hints=known)
+        return failed(WebhookError.INVALID, ["input", "events"], key=key, field=later[0], hints=known)
     return succeeded(wanted)
 
 
@@ -157,7 +158,7 @@ async def rotate_secret(runtime: Runtime, endpoint_id: int) -> Outcome[NewSecret
     async with in_transaction():
         endpoint = await WebhookEndpoint.filter(id=endpoint_id).select_for_update().first()
         if endpoint is None:
-            return failed(WebhookError.NOT_FOUND, ["id"], key="WEBHOOK_ENDPOINT_NOT_FOUND")
+            return failed(WebhookError.NOT_FOUND, ["input", "id"], key="WEBHOOK_ENDPOINT_NOT_FOUND")
         endpoint.previous_secret = endpoint.secret
         endpoint.previous_secret_until = runtime.clock.now() + overlap
         endpoint.secret = keyring.encrypt(secret)
@@ -168,15 +169,15 @@ async def rotate_secret(runtime: Runtime, endpoint_id: int) -> Outcome[NewSecret
 async def remove_endpoint(endpoint_id: int) -> Outcome[int]:
     """Delete the endpoint and its deliveries (the events stay, for the other endpoints and the record)."""
     if not await WebhookEndpoint.filter(id=endpoint_id).delete():
-        return failed(WebhookError.NOT_FOUND, ["id"], key="WEBHOOK_ENDPOINT_NOT_FOUND")
+        return failed(WebhookError.NOT_FOUND, ["input", "id"], key="WEBHOOK_ENDPOINT_NOT_FOUND")
     return succeeded(endpoint_id)
 
 
-async def enable_endpoint(endpoint_id: int) -> Outcome[int]:
+async def enable_endpoint(endpoint_id: int) -> Outcome[WebhookEndpoint]:
     """Deliver to an endpoint again after it was disabled for failing; its pending deliveries resume."""
     if not await WebhookEndpoint.filter(id=endpoint_id).update(enabled=True, disabled_at=None, failing_since=None):
-        return failed(WebhookError.NOT_FOUND, ["id"], key="WEBHOOK_ENDPOINT_NOT_FOUND")
-    return succeeded(endpoint_id)
+        return failed(WebhookError.NOT_FOUND, ["input", "id"], key="WEBHOOK_ENDPOINT_NOT_FOUND")
+    return succeeded(await WebhookEndpoint.get(id=endpoint_id))
 
 
 async def redeliver(runtime: Runtime, webhook_id: str) -> Outcome[int]:
@@ -184,9 +185,11 @@ async def redeliver(runtime: Runtime, webhook_id: str) -> Outcome[int]:
     delivered or failed deliveries are scheduled afresh (their attempts counted from 0 again, so the first
     retry comes soon), endpoints without one get one; how many are due. An event past WEBHOOK_RETENTION_DAYS
     with nothing pending is gone."""
-    event = await WebhookEvent.get_or_none(webhook_id=webhook_id.strip())
+    webhook_id = webhook_id.strip()
+    fits = len(webhook_id) <= column_length(WebhookEvent, "webhook_id")  # longer cannot exist (nor be looked up)
+    event = await WebhookEvent.get_or_none(webhook_id=webhook_id) if fits else None
     if event is None:
-        return failed(WebhookError.NOT_FOUND, ["eventId"], key="WEBHOOK_EVENT_NOT_FOUND")
+        return failed(WebhookError.NOT_FOUND, ["input", "eventId"], key="WEBHOOK_EVENT_NOT_FOUND")
     now = runtime.clock.now()
     wanted = await subscribed_endpoints(event.type)
     async with in_transaction():
@@ -216,6 +219,24 @@ async def summaries() -> list[EndpointSummary]:
         failed_for_good = await deliveries.filter(status=WebhookDeliveryStatus.FAILED).count()
         found.append(EndpointSummary(endpoint, pending, failed_for_good))
     return found
+
+
+async def recent_deliveries(endpoint_id: int, count: int) -> list[WebhookDelivery]:
+    """The endpoint's `count` latest deliveries, newest first, with their events."""
+    latest = WebhookDelivery.filter(endpoint_id=endpoint_id).order_by("-id").limit(max(0, min(count, MAX_PAGE)))
+    return list(await latest.select_related("event"))
+
+
+async def delivery_log(
+    endpoint_id: int | None, status: WebhookDeliveryStatus | None, first: int | None, after: str | None
+) -> Page[WebhookDelivery]:
+    """The delivery log, newest first, of one endpoint or all, in one status or any."""
+    deliveries = WebhookDelivery.all().select_related("event")
+    if endpoint_id is not None:
+        deliveries = deliveries.filter(endpoint_id=endpoint_id)
+    if status is not None:
+        deliveries = deliveries.filter(status=status)
+    return await paginate(deliveries, first=first, after=after, last=None, before=None, newest_first=True)
 
 
 async def reencrypt_secrets(runtime: Runtime) -> int:
