@@ -7,7 +7,10 @@ its worker renews it every HEARTBEAT, so a hook may take as long as it needs; a 
 for LEASE (it crashed, or lost the database that long) is taken over by the next pass. The column's value is the
 holder's token: the finishing step applies only while it is still the value this worker wrote, so after a
 takeover only one of the two marks the service ended (the hook, documented idempotent, may then have run twice).
-Once taken, the claim stays: confirming or withdrawing a cancellation and switching renewal are refused.
+Once taken, the claim stays: confirming or withdrawing a cancellation and switching renewal are refused. With
+DEPROVISION_BY=webhook the claim is taken without a hook (claim_once) and kept while the provider deletes the
+content (domain/deprovisioning); its lease then lapses, but nothing takes it over: the completion skips a
+cancellation already handed over, and the renewal worker only ends running services.
 """
 
 from __future__ import annotations
