@@ -26,7 +26,6 @@ from core.migrations import drift, make_migration, upgrade
 from core.outcome import Outcome
 from core.runtime import Runtime
 from core.security import Secrets
-from core.validation import Invalid
 from domain import auth, holder, staff, staff_keys, sync_ndjson, webhooks
 from domain.sync_records import HolderRecord, ServiceRecord
 from domain.workers import WORKERS
@@ -268,14 +267,13 @@ def cmd_sync(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_verify_pin(settings: Settings, args: argparse.Namespace) -> None:
-    """Support staff check a caller's security PIN (attempt-limited, written to the activity)."""
+    """Support staff check a caller's security PIN (attempt-limited, written to the activity, the holder emailed);
+    exit code 1 when it does not match, 2 when refused."""
 
     async def work(runtime: Runtime) -> None:
-        verdict = await auth.verify_pin(runtime, args.client_number, args.pin)
-        if verdict is None:
-            sys.exit("too many attempts: try again later")
-        print("PIN correct" if verdict else "PIN incorrect")
-        if not verdict:
+        matched = value_of(await auth.verify_pin(runtime, args.client_number, args.pin))
+        print("PIN correct" if matched else "PIN incorrect")
+        if not matched:
             sys.exit(1)
 
     run_with_database(settings, work)
@@ -293,10 +291,7 @@ def cmd_correct_identity(settings: Settings, args: argparse.Namespace) -> None:
             tax_id_type=NationalIdType(args.tax_id_type) if args.tax_id_type else None,
             tax_id=args.tax_id,
         )
-        try:
-            changed = await holder.correct_identity(runtime, args.client_number, correction)
-        except Invalid as invalid:
-            sys.exit(f"invalid value: {invalid.key} {invalid.values}")
+        changed = value_of(await holder.correct_identity(runtime, args.client_number, correction)).changed
         print(f"corrected: {', '.join(changed) if changed else 'nothing changed'}")
 
     run_with_database(settings, work)
@@ -376,7 +371,7 @@ def cmd_webhook_remove(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_webhook_enable(settings: Settings, args: argparse.Namespace) -> None:
     async def work(runtime: Runtime) -> None:
-        print(f"webhook endpoint {value_of(await webhooks.enable_endpoint(args.id))} enabled")
+        print(f"webhook endpoint {value_of(await webhooks.enable_endpoint(args.id)).id} enabled")
 
     run_with_database(settings, work)
 

@@ -11,7 +11,7 @@ language. A summary that matches no template (a cut one, an older wording) is sh
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 
 from tortoise.models import Model
@@ -195,6 +195,7 @@ RECOVERY_METHODS: Mapping[str, tuple[str, str]] = {
     "DOMAIN": ("por dominio", "by domain"),
     "CLIENT_NUMBER": ("por número de cliente", "by client number"),
     "PRIMARY_EMAIL": ("por email principal", "by primary email"),
+    "SUPPORT": ("por soporte", "by support"),  # support sent the link (domain/support)
 }
 LANGUAGE_NAMES: Mapping[str, tuple[str, str]] = {"español": ("español", "Spanish"), "inglés": ("inglés", "English")}
 # What the default deprovisioning hook (core/deprovision) reports, "<item> of <service>"; a provider's own
@@ -309,6 +310,15 @@ async def record_system(
     await _create(runtime, account_id, actor, action, summary)
 
 
+async def record_system_many(
+    runtime: Runtime, events: Sequence[tuple[int, str, str]], actor: str = SYSTEM_ACTOR
+) -> None:
+    """Many events by the system or staff, each (account id, action, summary), in one INSERT (a bulk sync's)."""
+    await ActivityEvent.bulk_create(
+        [_event(runtime, account_id, actor, action, summary) for account_id, action, summary in events]
+    )
+
+
 async def _create(
     runtime: Runtime,
     account_id: int,
@@ -319,7 +329,20 @@ async def _create(
     ip_address: str | None = None,
     user_agent: str | None = None,
 ) -> None:
-    await ActivityEvent.create(
+    await _event(runtime, account_id, actor, action, summary, ip_address=ip_address, user_agent=user_agent).save()
+
+
+def _event(
+    runtime: Runtime,
+    account_id: int,
+    actor: str,
+    action: str,
+    summary: str,
+    *,
+    ip_address: str | None = None,
+    user_agent: str | None = None,
+) -> ActivityEvent:
+    return ActivityEvent(
         account_id=account_id,
         at=runtime.clock.now(),
         actor=fit(ActivityEvent, "actor", actor),

@@ -26,7 +26,7 @@ from core.pagination import Page, paginate
 from core.passwords import REFUSAL_MESSAGES, Strength, context_words, refusal, strength
 from core.ratelimit import rate_limited
 from core.runtime import Runtime
-from domain import email_changes, second_factor, webhook_reports
+from domain import email_changes, second_factor, support, webhook_reports
 from models import Account, ActivityEvent, Contact, Holder, Session
 from models.columns import column_length
 from models.enums import EmailCategory, Language, Permission
@@ -392,24 +392,37 @@ async def set_security_pin(ctx: Context, current_password: str, pin: str) -> Out
     return succeeded(None)
 
 
-async def verify_pin(runtime: Runtime, client_number: str, pin: str) -> bool | None:
-    """Staff check a caller's PIN: True/False, or None once too many attempts were made."""
-    account = await Account.get_or_none(client_number=client_number)
-    if account is None:
-        return False
-    if await runtime.limiter.hit(PIN_CHECKS_PER_ACCOUNT, "verify-pin", str(account.id)):
-        await activity.record_system(
-            runtime, account.id, "pin.verification_blocked", "Verificación de PIN bloqueada por intentos", STAFF_ACTOR
-        )
-        return None
-    matched = account.pin_hash is not None and await runtime.secrets.verify_password(account.pin_hash, pin)
+async def verify_pin(runtime: Runtime, client_number: str, pin: str, actor: str = STAFF_ACTOR) -> Outcome[bool]:
+    """Support (`actor`) checks a caller's PIN: whether it matched. Each check is limited per account
+    (PIN_CHECKS_PER_ACCOUNT), written to the activity under `actor` and emailed to the holder (never the PIN)."""
+    found = await support.find_account(client_number)
+    if found.value is None:
+        return Outcome[bool]().extend(found.failures)
+    account = found.value
+    if account.pin_hash is None:
+        return failed(support.SupportError.INVALID_STATE, support.CLIENT_NUMBER_PATH, key="PIN_NOT_SET")
+    if wait := await runtime.limiter.hit(PIN_CHECKS_PER_ACCOUNT, "verify-pin", str(account.id)):
+        summary = "Verificación de PIN bloqueada por intentos"
+        await activity.record_system(runtime, account.id, "pin.verification_blocked", summary, actor)
+        return failed(support.SupportError.TOO_MANY_ATTEMPTS, ["input", "pin"], seconds=wait)
+    matched = await runtime.secrets.verify_password(account.pin_hash, pin)
     action, summary = (
         ("pin.verified", "PIN verificado por soporte")
         if matched
         else ("pin.verification_failed", "PIN incorrecto en verificación de soporte")
     )
-    await activity.record_system(runtime, account.id, action, summary, STAFF_ACTOR)
-    return matched
+    at = runtime.clock.now().astimezone(runtime.settings.zone).strftime("%d/%m/%Y %H:%M")
+    async with runtime.events.transaction():
+        await activity.record_system(runtime, account.id, action, summary, actor)
+        await queue_mail(
+            runtime,
+            account_id=account.id,
+            template="pin_checked",
+            category=EmailCategory.GENERAL,
+            values={"at": at, "matched": matched},
+            personal=True,
+        )
+    return succeeded(matched)
 
 
 async def activity_page(

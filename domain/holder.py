@@ -1,7 +1,8 @@
 """The holder's personal data (seed 000 "Datos del titular", seed 004 "Editar detalles de la cuenta").
 
 Identity fields (names, national and tax ids) are not editable here: changing them is a
-change of ownership, a separate process (seed 000); staff correct them from the CLI.
+change of ownership, a separate process (seed 000); support staff correct mistakes in them
+(`correct_identity`: the staff API's holderIdentityCorrect, or the CLI).
 """
 
 from __future__ import annotations
@@ -16,10 +17,20 @@ from core import activity
 from core.context import Context
 from core.outcome import Failure, Outcome, error_codes, failed
 from core.runtime import Runtime
-from core.validation import AddressT, ContactDetails, Invalid, changes_to, contact_details, national_id
-from domain import email_changes, webhook_reports
+from core.validation import (
+    AddressT,
+    ContactDetails,
+    InputError,
+    changes_to,
+    checked,
+    contact_details,
+    national_id,
+    text,
+)
+from domain import email_changes, support, webhook_reports
 from domain.email_changes import EmailChangeError
 from models import Account, Holder, Service
+from models.columns import column_length
 from models.enums import NationalIdType, ServiceStatus
 
 STAFF_ACTOR = "Staff"
@@ -128,6 +139,8 @@ async def _save(ctx: Context, changed: dict[str, Any], expected_version: int) ->
 
 @dataclass(frozen=True, slots=True)
 class IdentityCorrection:
+    """The identity fields staff correct; None leaves a field as it is."""
+
     first_name: str | None = None
     last_name: str | None = None
     national_id_type: NationalIdType | None = None
@@ -136,30 +149,64 @@ class IdentityCorrection:
     tax_id: str | None = None
 
 
-async def correct_identity(runtime: Runtime, client_number: str, correction: IdentityCorrection) -> list[str]:
-    """Staff correct identity fields (never a change of ownership); the changed fields."""
-    holder = await Holder.get(account__client_number=client_number)
+@dataclass(frozen=True, slots=True)
+class IdentityCorrected:
+    holder: Holder
+    changed: list[str]  # the fields whose stored value changed, sorted
+
+
+NAME_MAX = column_length(Holder, "first_name")
+IDS = (
+    ("national_id_type", "national_id", "nationalIdType", "nationalId"),
+    ("tax_id_type", "tax_id", "taxIdType", "taxId"),
+)
+
+
+def _identity_values(outcome: Outcome[Any], holder: Holder, correction: IdentityCorrection) -> dict[str, Any]:
+    """The corrected values, checked as when an account is created (failures recorded in `outcome`). An id
+    given without its type keeps the stored type; a type given alone re-checks the stored id under it."""
     values: dict[str, Any] = {}
-    for name in ("first_name", "last_name"):
-        if getattr(correction, name):
-            values[name] = getattr(correction, name).strip()
-    for kind_name, value_name in (("national_id_type", "national_id"), ("tax_id_type", "tax_id")):
+    for name, path in (("first_name", "firstName"), ("last_name", "lastName")):
+        if (given := getattr(correction, name)) is not None:
+            values[name] = checked(outcome, ["input", path], text, given, NAME_MAX)
+    for kind_name, value_name, kind_path, value_path in IDS:
         kind, value = getattr(correction, kind_name), getattr(correction, value_name)
-        if value:
-            kind = kind or getattr(holder, kind_name)
-            if kind is None:
-                raise Invalid("INVALID_NATIONAL_ID", kind="?")
-            values[kind_name], values[value_name] = kind, national_id(NationalIdType(kind), value)
-    changed = sorted(name for name, value in values.items() if getattr(holder, name) != value)
-    if changed:
-        async with runtime.events.transaction():
-            await Holder.filter(id=holder.id).update(**values, version=F("version") + 1, updated_at=runtime.clock.now())
-            await activity.record_system(
-                runtime,
-                holder.account_id,
-                "holder.identity_corrected",
-                "Corrección de identidad por staff: " + ", ".join(changed),
-                STAFF_ACTOR,
+        if kind is None and value is None:
+            continue
+        kind = kind or getattr(holder, kind_name)
+        value = value if value is not None else getattr(holder, value_name)
+        if kind is None:
+            outcome.fail(InputError.REQUIRED, ["input", kind_path])
+        elif not (value or "").strip():
+            outcome.fail(InputError.REQUIRED, ["input", value_path])
+        else:
+            values[kind_name] = NationalIdType(kind)
+            values[value_name] = checked(outcome, ["input", value_path], national_id, NationalIdType(kind), value)
+    return values
+
+
+async def correct_identity(
+    runtime: Runtime, client_number: str, correction: IdentityCorrection, actor: str = STAFF_ACTOR
+) -> Outcome[IdentityCorrected]:
+    """Staff correct the holder's names or ids (a mistake, never a change of ownership), each checked as at
+    account creation; what changed raises the holder's version, is written to the activity under `actor` and
+    reported to billing (holder.updated). Nothing changes when any value is refused."""
+    found = await support.find_account(client_number)
+    if found.value is None:
+        return Outcome[IdentityCorrected]().extend(found.failures)
+    outcome: Outcome[IdentityCorrected] = Outcome()
+    async with runtime.events.transaction():
+        holder = await Holder.filter(account_id=found.value.id).select_for_update().get()
+        values = _identity_values(outcome, holder, correction)
+        if not outcome.ok:
+            return outcome
+        changed = sorted(name for name, value in values.items() if getattr(holder, name) != value)
+        if changed:
+            await Holder.filter(id=holder.id).update(
+                **{name: values[name] for name in changed}, version=F("version") + 1, updated_at=runtime.clock.now()
             )
+            summary = "Corrección de identidad por staff: " + ", ".join(changed)
+            await activity.record_system(runtime, holder.account_id, "holder.identity_corrected", summary, actor)
             await webhook_reports.holder_updated(runtime, holder.account_id, changed)
-    return changed
+    outcome.value = IdentityCorrected(await Holder.get(id=holder.id), changed)
+    return outcome

@@ -94,7 +94,7 @@ async def claim(runtime: Runtime, token: str) -> list[int]:
     return [pk for pk in waiting if await RecoveryRequest.filter(free, id=pk).update(**lease)]
 
 
-async def _issue_link(runtime: Runtime, person: Person, method: str) -> str:
+async def _issue_link(runtime: Runtime, person: Person, method: str, actor: str) -> str:
     """A new link for `person`; their older pending links stop working."""
     now = runtime.clock.now()
     token = runtime.secrets.new_token()
@@ -107,7 +107,7 @@ async def _issue_link(runtime: Runtime, person: Person, method: str) -> str:
         expires_at=now + LINK_VALIDITY,
     )
     summary = f"Recuperación de acceso pedida ({method})"
-    await activity.record_system(runtime, person.account_id, "recovery.requested", summary, ACTOR)
+    await activity.record_system(runtime, person.account_id, "recovery.requested", summary, actor)
     return f"{runtime.settings.public_base_url}{FRONTEND_PATH}?token={token}"
 
 
@@ -128,18 +128,22 @@ async def process(runtime: Runtime, request_id: int, token: str) -> bool:
         if not done:
             return False
         for address, group in groupby(sorted(people, key=lambda p: p.address), key=lambda p: p.address):
-            await _mail_links(runtime, address, list(group), job.method)
+            await mail_links(runtime, address, list(group), job.method)
     return True
 
 
-async def _mail_links(runtime: Runtime, address: str, people: list[Person], method: str) -> None:
-    """One message to `address` listing each client number with its own link (none beyond its mail budget)."""
+async def mail_links(
+    runtime: Runtime, address: str, people: list[Person], method: str, actor: str = ACTOR
+) -> int | None:
+    """One message to `address` listing each client number with its own link; call inside a transaction.
+
+    Nothing is sent beyond the address's security-mail budget: then the seconds until it allows one more."""
     first = people[0]
-    if await mail_wait(
+    if wait := await mail_wait(
         runtime, account_id=first.account_id, kind=MailKind.SECURITY, addresses=[address], anonymous=True
     ):
-        return
-    links = [{"client_number": p.client_number, "link": await _issue_link(runtime, p, method)} for p in people]
+        return wait
+    links = [{"client_number": p.client_number, "link": await _issue_link(runtime, p, method, actor)} for p in people]
     await queue_mail(
         runtime,
         account_id=first.account_id,
@@ -150,6 +154,7 @@ async def _mail_links(runtime: Runtime, address: str, people: list[Person], meth
         personal=True,
         to=[Recipient(address, first.language, first.contact_id)],
     )
+    return None
 
 
 async def process_due(runtime: Runtime) -> int:

@@ -7,7 +7,6 @@ import asyncio
 import pytest
 
 import models
-from core.validation import Invalid
 from domain.holder import IdentityCorrection, correct_identity
 from models.enums import NationalIdType
 from tests.helpers import emailed_token
@@ -207,9 +206,11 @@ async def test_identity_fields_are_not_in_the_input(client, factory) -> None:
 async def test_staff_correct_identity_with_validation(factory, runtime) -> None:
     account = await factory.account()
     correction = IdentityCorrection(national_id_type=NationalIdType.AR_CUIT, national_id="20-12345678-6")
-    assert await correct_identity(runtime, account.client_number, correction) == ["national_id", "national_id_type"]
-    with pytest.raises(Invalid):
-        await correct_identity(runtime, account.client_number, IdentityCorrection(national_id="20-12345678-0"))
+    corrected = await correct_identity(runtime, account.client_number, correction)
+    assert corrected.value is not None
+    assert corrected.value.changed == ["national_id", "national_id_type"]
+    refused = await correct_identity(runtime, account.client_number, IdentityCorrection(national_id="20-12345678-0"))
+    assert [(f.code, f.path) for f in refused.failures] == [("INVALID", ("input", "nationalId"))]
     assert await models.ActivityEvent.filter(account_id=account.id, action="holder.identity_corrected").count() == 1
 
 

@@ -126,8 +126,8 @@ async def test_security_pin(client, factory, runtime) -> None:
     stored = (await models.Account.get(id=account.id)).pin_hash
     assert stored
     assert "2580" not in stored
-    assert await verify_pin(runtime, account.client_number, "0000") is False
-    assert await verify_pin(runtime, account.client_number, "2580") is True
+    assert (await verify_pin(runtime, account.client_number, "0000")).value is False
+    assert (await verify_pin(runtime, account.client_number, "2580")).value is True
     actions = await models.ActivityEvent.filter(account_id=account.id, action__startswith="pin.").values_list(
         "action", flat=True
     )
@@ -136,9 +136,11 @@ async def test_security_pin(client, factory, runtime) -> None:
 
 async def test_pin_verification_is_attempt_limited(factory, runtime) -> None:
     account = await factory.account()
+    await models.Account.filter(id=account.id).update(pin_hash=await runtime.secrets.hash_password("2580"))
     for _ in range(5):
-        assert await verify_pin(runtime, account.client_number, "0000") is False
-    assert await verify_pin(runtime, account.client_number, "0000") is None
+        assert (await verify_pin(runtime, account.client_number, "0000")).value is False
+    blocked = await verify_pin(runtime, account.client_number, "2580")
+    assert [failure.code for failure in blocked.failures] == ["TOO_MANY_ATTEMPTS"]
 
 
 async def test_contacts_need_security_for_the_pin(client, factory) -> None:

@@ -42,7 +42,8 @@ def placeholder(kind: GraphQLInputType) -> Any:
         return next(iter(kind.values))
     if isinstance(kind, GraphQLInputObjectType):
         fields = kind.fields.items()
-        if getattr(kind, "is_one_of", False):
+        strawberry_definition = (kind.extensions or {}).get("strawberry-definition")
+        if getattr(kind, "is_one_of", False) or getattr(strawberry_definition, "is_one_of", False):
             name, first = next(iter(fields))
             return {name: placeholder(first.type)}
         return {name: placeholder(f.type) for name, f in fields if isinstance(f.type, GraphQLNonNull)}

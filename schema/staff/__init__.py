@@ -17,12 +17,19 @@ from core.logs import OperationLog
 from schema import PanelSchema
 from schema.masking import MaskUnexpectedErrors
 from schema.scalars import SCALARS
-from schema.staff import keys, notices, services, sync, welcome
+from schema.staff import keys, notices, services, support, sync, webhooks, welcome
 from schema.staff.audit import StaffAuditLog
 from settings import Settings
 
-QUERIES: tuple[type, ...] = (keys.Query, services.Query)
-MUTATIONS: tuple[type, ...] = (welcome.Mutation, notices.Mutation, sync.Mutation, services.Mutation)
+QUERIES: tuple[type, ...] = (keys.Query, support.Query, webhooks.Query, services.Query)
+MUTATIONS: tuple[type, ...] = (
+    welcome.Mutation,
+    support.Mutation,
+    webhooks.Mutation,
+    notices.Mutation,
+    services.Mutation,
+    sync.Mutation,
+)
 
 
 def build_staff_schema(settings: Settings | None = None) -> strawberry.Schema:
