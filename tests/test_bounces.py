@@ -15,7 +15,7 @@ from core.ids import to_global_id
 from core.mail import queue_mail
 from core.mail_delivery import MAX_ATTEMPTS
 from models.enums import DeliveryStatus, EmailCategory
-from tests.helpers import wait_for_mail
+from tests.helpers import counting_queries, wait_for_mail
 from tests.test_holder import confirm_email_change, update
 from tests.test_mail_delivery import eventually
 
@@ -130,13 +130,21 @@ async def test_the_holder_is_reported_once_per_transition_and_cleared_by_a_later
 
 
 async def test_every_recipient_refused_for_good_fails_at_once_and_tells_billing(
-    factory, runtime, smtp_sink, monkeypatch
+    factory, runtime, smtp_sink, clock, monkeypatch
 ) -> None:
     monkeypatch.setattr(runtime, "settings", runtime.settings.with_(staff_alert_email=STAFF))
+    billing = await models.WebhookEndpoint.create(  # as registered through the staff API; never called here
+        url="https://billing.example/hooks",
+        event_types=["email.undeliverable", "mail.failed"],
+        secret="unused",
+        created_at=clock.now(),
+    )
     account = await factory.account(email=DEAD)
     with smtp_sink.refusing(DEAD):
         message = await notice(runtime, account, personal=True)
         outbox = await settled(message, DeliveryStatus.FAILED)
+    pending = await models.WebhookDelivery.filter(endpoint_id=billing.id).values_list("event__type", flat=True)
+    assert sorted(pending) == ["email.undeliverable", "mail.failed"], "billing gets both events"
     assert outbox.attempts == 1, "a permanent refusal is not retried"
     assert outbox.text_body is None
     assert (await models.MailMessage.get(id=message.id)).delivery_status == DeliveryStatus.FAILED
@@ -219,16 +227,16 @@ async def test_a_smtp_outage_to_the_last_attempt_tells_billing_and_logs_the_aler
     try:
         message = await notice(runtime, account, personal=True)
         await through_every_attempt(message, clock)
+        for _ in range(250):  # the alert follows the FAILED row: the server stays down until its send failed
+            alerted = [r.getMessage() for r in caplog.records if "staff alert" in r.getMessage()]
+            if len(alerted) == 2:
+                break
+            await asyncio.sleep(0.02)
     finally:
         smtp_sink.start()
     [failed] = await events("mail.failed")
     assert failed["data"]["reason"] == "ATTEMPTS_EXHAUSTED"
     assert failed["data"]["messageId"] == to_global_id("MailMessage", message.id)
-    for _ in range(250):  # the alert follows the FAILED row, once the send to the stopped server failed
-        alerted = [r.getMessage() for r in caplog.records if "staff alert" in r.getMessage()]
-        if len(alerted) == 2:
-            break
-        await asyncio.sleep(0.02)
     assert len(alerted) == 2, alerted  # the WARNING line, and that the email to staff could not go out
     assert all(HOLDER not in line and STAFF not in line for line in alerted)
     assert await models.AddressDeliverability.all().count() == 0, "an outage says nothing about the address"
@@ -281,3 +289,19 @@ def test_a_refusal_is_one_line_that_fits(reply: str) -> None:
     assert len(recorded) <= 300
     assert recorded.isprintable()
     assert Refusal(int(code), text).permanent
+
+
+async def test_a_page_of_contacts_is_looked_up_in_one_query(client, factory, runtime, smtp_sink) -> None:
+    account = await factory.account(email=HOLDER)
+    for n in range(6):
+        await factory.contact(account, f"contacto{n}@example.org", email_categories=["GENERAL"])
+    with smtp_sink.refusing("contacto3@example.org"):
+        await settled(await notice(runtime, account), DeliveryStatus.SENT)
+    await client.sign_in(account.client_number)
+    with counting_queries() as queries:
+        shown = await people(client)
+    assert [address for address, deliverable in shown["contacts"].items() if not deliverable] == [
+        "contacto3@example.org"
+    ]
+    looked_up = [query for query in queries if "address_deliverability" in query]
+    assert len(looked_up) == 2, looked_up  # the holder's address, then the page of contacts' at once
