@@ -28,7 +28,7 @@ def otpauth_uri(secret: str, issuer: str, label: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The URI as an inline SVG QR code (made here: the seed never reaches an external service)."""
-    return str(segno.make(uri, error="m").svg_inline(scale=4, title=None))
+    return str(segno.make(uri, error="m").svg_inline(omitsize=True))
 
 
 def normalised_code(code: str) -> str:

@@ -33,9 +33,14 @@ export async function gql(query, variables = {}) {
   throw error;
 }
 
-// Proves the password again (reauthenticate); the refusal's errors, none when it was accepted.
-async function reauthenticate(password) {
-  const data = await gql(`mutation Reauthenticate($i: ReauthenticateInput!) { reauthenticate(input: $i) { errors { code message } } }`, { i: { password } });
+// What a person typed as their second factor: digits are the authenticator app's code, anything else a recovery code.
+export const secondFactor = (typed) => (/^[\d\s]+$/.test(typed) ? { code: typed } : { recoveryCode: typed });
+
+// Proves the password again (reauthenticate), with the second factor when the person has one; the refusal's errors,
+// none when it was accepted.
+async function reauthenticate(password, code = "") {
+  const i = code ? { password, ...secondFactor(code) } : { password };
+  const data = await gql(`mutation Reauthenticate($i: ReauthenticateInput!) { reauthenticate(input: $i) { errors { code field message } } }`, { i });
   return data.reauthenticate.errors;
 }
 
@@ -44,10 +49,11 @@ async function reauthenticate(password) {
 export async function withStepUp(send, password = null) {
   const payload = await send();
   if (!(payload.errors || []).some((e) => e.code === "STEP_UP_REQUIRED")) return payload;
-  if (password) {
+  if (password) {  // with two-step verification on, the dialog asks for the code too
     const errors = await reauthenticate(password);
-    return errors.length ? { ...payload, errors } : send();
+    if (!errors.length) return send();
+    if (!errors.some((e) => e.code === "SECOND_FACTOR_REQUIRED")) return { ...payload, errors };
   }
-  const proved = await askPassword(async (given) => (await reauthenticate(given)).map((e) => e.message).join(" "));
+  const proved = await askPassword(reauthenticate);
   return proved ? send() : { ...payload, errors: [{ code: "STEP_UP_REQUIRED", message: t("stepUpCancelled") }] };
 }

@@ -1,10 +1,12 @@
 // The step-up dialog: the current password asked in the page (a modal <dialog>, never window.prompt), so the person
 // stays where they acted. Focus goes to the password field, Escape or "Cancelar" cancels, and focus returns to
-// where it was; a wrong password is said inside the dialog, which stays open.
+// where it was; a wrong password is said inside the dialog, which stays open. For a person with two-step verification
+// the answer SECOND_FACTOR_REQUIRED shows a second field, for the authenticator app's code or a recovery code.
 import { t } from "./i18n.js";
 import { esc, say } from "./ui.js";
 
-// Resolves true once `check(password)` accepted it (it answers an error message, "" when accepted), false if cancelled.
+// Resolves true once `check(password, code)` accepted them (it answers the refusal's errors, none when accepted),
+// false if cancelled.
 export function askPassword(check) {
   const returnTo = document.activeElement;
   const dialog = document.createElement("dialog");
@@ -13,9 +15,11 @@ export function askPassword(check) {
   dialog.setAttribute("aria-describedby", "step-up-text");
   dialog.innerHTML = `<form><h2 id="step-up-title">${esc(t("stepUpTitle"))}</h2><p id="step-up-text">${esc(t("stepUp"))}</p>
     <label>${esc(t("stepUpPassword"))}<input name="password" type="password" autocomplete="current-password"></label>
+    <label hidden id="step-up-code">${esc(t("stepUpCode"))}<input name="code" autocomplete="one-time-code" spellcheck="false"></label>
     <div class="dialog-actions"><button type="button" id="step-up-cancel">${esc(t("stepUpCancel"))}</button>
     <button type="submit" id="step-up-confirm">${esc(t("stepUpConfirm"))}</button></div></form>`;
   const input = dialog.querySelector("input");
+  const code = dialog.querySelector("[name=code]");
   const confirm = dialog.querySelector("#step-up-confirm");
   document.body.append(dialog);
   return new Promise((resolve) => {
@@ -30,9 +34,14 @@ export function askPassword(check) {
       dialog.querySelectorAll(".msg").forEach((message) => message.remove());
       confirm.disabled = true;
       try {
-        const problem = await check(input.value);
-        if (!problem) return dialog.close("proved");
-        say(input.closest("label"), problem, "error");
+        const errors = await check(input.value, code.value.trim());
+        if (!errors.length) return dialog.close("proved");
+        if (errors.some((e) => e.code === "SECOND_FACTOR_REQUIRED") && code.closest("label").hidden) {
+          code.closest("label").hidden = false;
+          return code.focus();
+        }
+        const about = code.closest("label").hidden || errors[0].field?.includes("password") ? input : code;
+        say(about.closest("label"), errors.map((e) => e.message).join(" "), "error");
       } catch (error) {
         say(input.closest("label"), error.message, "error");
       } finally {

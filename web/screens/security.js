@@ -1,5 +1,5 @@
-// Security (seeds 002 and 004): the person's password with the date of its last change, the holder's PIN, the open
-// sessions and the history of movements.
+// Security (seeds 002 and 004, issue 23): the person's password with the date of its last change, their two-step
+// verification, the holder's PIN, the open sessions and the history of movements.
 import { gql, withStepUp } from "../lib/api.js";
 import { dateTime, texts } from "../lib/i18n.js";
 import { may, me } from "../lib/session.js";
@@ -18,6 +18,16 @@ const t = texts({
     closeLabel: "Cerrar la sesión de {device} iniciada el {when}", current: "Esta sesión", started: "Inicio", lastSeen: "Último uso",
     address: "Dirección IP", sessionClosed: "Sesión cerrada.", on: "en", unknownDevice: "Dispositivo desconocido",
     activity: "Historial de movimientos", more: "Ver más movimientos",
+    twoStep: "Verificación en dos pasos", twoStepOff: "Además de su clave, pida un código de una aplicación de autenticación (Google Authenticator, Microsoft Authenticator, FreeOTP, Aegis u otra) para ingresar y para los cambios protegidos.",
+    twoStepOn: "Activa desde el {when}: para ingresar hace falta su clave y el código de su aplicación de autenticación.",
+    enable: "Activar", scan: "Escanee este código QR con su aplicación de autenticación.", qr: "Código QR para su aplicación de autenticación",
+    secretHint: "Si no puede escanearlo, escriba esta clave en la aplicación:", secretKey: "Clave para la aplicación",
+    confirmCode: "Código de 6 dígitos que muestra la aplicación", confirm: "Confirmar y activar",
+    codesTitle: "Sus códigos de recuperación", codesOnce: "Guárdelos en un lugar seguro: no los volveremos a mostrar. Cada uno sirve una sola vez para ingresar si no tiene su teléfono.",
+    copyCodes: "Copiar códigos", codesCopied: "Códigos copiados.", copyByHand: "No pudimos copiarlos: selecciónelos y cópielos a mano.",
+    download: "Descargar (.txt)", saved: "Ya los guardé", codesLeft: "Códigos de recuperación sin usar: {count}.",
+    codesUsed: "Códigos usados", regenerate: "Generar códigos nuevos", disable: "Desactivar la verificación en dos pasos",
+    disabled: "Verificación en dos pasos desactivada.", enabled: "Verificación en dos pasos activada. Cerramos sus otras sesiones.",
   },
   en: {
     changePassword: "Change password", currentPassword: "Current password", lastChange: "Last changed", notRecorded: "not changed yet",
@@ -30,10 +40,21 @@ const t = texts({
     closeLabel: "End the session of {device} started on {when}", current: "This session", started: "Started", lastSeen: "Last used",
     address: "IP address", sessionClosed: "Session ended.", on: "on", unknownDevice: "Unknown device",
     activity: "Account history", more: "Show more",
+    twoStep: "Two-step verification", twoStepOff: "Besides your password, ask for a code from an authenticator app (Google Authenticator, Microsoft Authenticator, FreeOTP, Aegis or another) to sign in and for protected changes.",
+    twoStepOn: "On since {when}: signing in takes your password and the code from your authenticator app.",
+    enable: "Turn on", scan: "Scan this QR code with your authenticator app.", qr: "QR code for your authenticator app",
+    secretHint: "If you cannot scan it, type this key into the app:", secretKey: "Key for the app",
+    confirmCode: "6-digit code the app shows", confirm: "Confirm and turn on",
+    codesTitle: "Your recovery codes", codesOnce: "Keep them somewhere safe: we will not show them again. Each one signs you in once when you do not have your phone.",
+    copyCodes: "Copy codes", codesCopied: "Codes copied.", copyByHand: "We could not copy them: select them and copy them by hand.",
+    download: "Download (.txt)", saved: "I have saved them", codesLeft: "Unused recovery codes: {count}.",
+    codesUsed: "Used codes", regenerate: "Generate new codes", disable: "Turn two-step verification off",
+    disabled: "Two-step verification turned off.", enabled: "Two-step verification turned on. We ended your other sessions.",
   },
 });
 
 const SESSIONS = "sessions { id current createdAt lastSeenAt ipAddress userAgent }";
+const TWO_STEP = "secondFactor { totp { enabled createdAt } recoveryCodesLeft recoveryCodesUsed }";
 const ACTIVITY = `query Activity($after: String) { viewer { account { activity(first: 20, after: $after) {
   edges { node { at actor summary } } pageInfo { hasNextPage endCursor } } } } }`;
 
@@ -80,6 +101,89 @@ function pinForm(hasPin) {
   );
   element.querySelector("[name=currentPassword]").autocomplete = "current-password";
   return element;
+}
+
+// The recovery codes, once: gone with "Ya los guardé" (the section is drawn again) or when the person leaves.
+function recoveryCodesBox(codes) {
+  const box = document.createElement("div");
+  box.className = "token-secret recovery-codes";
+  box.id = "recovery-codes";
+  box.innerHTML = `<h4>${esc(t("codesTitle"))}</h4><p class="secret-warning">${esc(t("codesOnce"))}</p>
+    <ol class="codes">${codes.map((code) => `<li><code>${esc(code)}</code></li>`).join("")}</ol><div class="actions"></div>`;
+  const text = `${codes.join("\n")}\n`;
+  const copy = button(t("copyCodes"), "codes-copy", async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      say(copy, t("codesCopied"));
+    } catch {
+      say(copy, t("copyByHand"), "warning");
+    }
+  });
+  const download = document.createElement("a");
+  download.className = "codes-download";
+  download.textContent = t("download");
+  download.download = "recovery-codes.txt";
+  download.href = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+  box.querySelector(".actions").append(copy, download, button(t("saved"), "codes-saved", () => twoStepSection(box.closest(".two-step"))));
+  return box;
+}
+
+// Enrolment: the QR code and the key (made by the server), then a code from the app turns it on.
+function enrolment({ secret, qrCodeSvg }, section) {
+  const element = form(
+    `<p>${esc(t("scan"))}</p><div class="qr" role="img" aria-label="${esc(t("qr"))}">${qrCodeSvg}</div>
+     <p id="secret-hint">${esc(t("secretHint"))}</p>
+     <label>${esc(t("secretKey"))}<input id="totp-secret" readonly value="${esc(secret)}" spellcheck="false" aria-describedby="secret-hint"></label>
+     <label>${esc(t("confirmCode"))}<input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7"></label>
+     <button id="totp-confirm">${esc(t("confirm"))}</button>`,
+    async ({ code }, _, submitter) => {
+      const result = (await gql(`mutation TotpConfirm($i: SecondFactorTotpConfirmInput!) { secondFactorTotpConfirm(input: $i) {
+        recoveryCodes errors { message } } }`, { i: { code } })).secondFactorTotpConfirm;
+      if (payloadErrors(result, submitter)) return;
+      await twoStepSection(section, result.recoveryCodes);
+      say("#two-step-state", t("enabled"));
+    },
+  );
+  element.className = "totp-enrolment";
+  return element;
+}
+
+// Two-step verification, the person's own: off (turn on), or on (recovery codes left and used, new codes, off).
+// `codes`: recovery codes just made, shown once above the rest.
+async function twoStepSection(section, codes = null) {
+  const { totp, recoveryCodesLeft, recoveryCodesUsed } = (await gql(`query TwoStep { viewer { ${TWO_STEP} } }`)).viewer.secondFactor;
+  section.innerHTML = `<h3 id="two-step-title">${esc(t("twoStep"))}</h3>
+    <p id="two-step-state">${esc(totp.enabled ? t("twoStepOn").replace("{when}", dateTime(totp.createdAt)) : t("twoStepOff"))}</p>`;
+  if (codes) section.append(recoveryCodesBox(codes));
+  if (!totp.enabled) {
+    const start = button(t("enable"), "totp-start", async () => {
+      const send = async () => (await gql(`mutation TotpStart { secondFactorTotpStart { enrolment { secret qrCodeSvg } errors { code message } } }`)).secondFactorTotpStart;
+      const result = await withStepUp(send);
+      if (payloadErrors(result, start)) return;
+      start.replaceWith(enrolment(result.enrolment, section));
+      section.querySelector("[name=code]").focus();
+    });
+    section.append(start);
+    return;
+  }
+  section.insertAdjacentHTML("beforeend", `<p id="codes-left">${esc(t("codesLeft").replace("{count}", recoveryCodesLeft))}</p>
+    ${recoveryCodesUsed.length ? `<h4>${esc(t("codesUsed"))}</h4><ul class="codes-used">${recoveryCodesUsed.map((at) => `<li>${esc(dateTime(at))}</li>`).join("")}</ul>` : ""}`);
+  const actions = document.createElement("div");
+  actions.className = "actions";
+  const regenerate = button(t("regenerate"), "codes-regenerate", async () => {
+    const send = async () => (await gql(`mutation Regenerate { secondFactorRecoveryCodesRegenerate { recoveryCodes errors { code message } } }`)).secondFactorRecoveryCodesRegenerate;
+    const result = await withStepUp(send);
+    if (!payloadErrors(result, regenerate)) await twoStepSection(section, result.recoveryCodes);
+  });
+  const disable = button(t("disable"), "totp-disable", async () => {
+    const send = async () => (await gql(`mutation TotpDisable { secondFactorTotpDisable { errors { code message } } }`)).secondFactorTotpDisable;
+    if (payloadErrors(await withStepUp(send), disable)) return;
+    await twoStepSection(section);
+    say("#two-step-state", t("disabled"));
+  });
+  disable.classList.add("danger");
+  actions.append(regenerate, disable);
+  section.append(actions);
 }
 
 // "Chrome en Linux" rather than the browser's whole User-Agent.
@@ -149,6 +253,10 @@ export async function securityView() {
   section.className = "security";
   section.innerHTML = `<h2>${esc(t("navSecurity"))}</h2>`;
   section.append(passwordForm(securityView, passwordAge(passwordChangedAt)));
+  const twoStep = document.createElement("div");
+  twoStep.className = "two-step";
+  section.append(twoStep);
+  await twoStepSection(twoStep);
   if (pinned) section.append(pinForm(Boolean(account.holder?.hasSecurityPin)));
   section.append(sessionsList(account.sessions));
   if (account.activity) section.append(activityList(account.activity));

@@ -1,5 +1,6 @@
-// Signed out: sign in, access recovery (seed 001) and the email-change link.
-import { gql } from "../lib/api.js";
+// Signed out: sign in (with its second step when two-step verification is on), access recovery (seed 001) and the
+// email-change link.
+import { gql, secondFactor } from "../lib/api.js";
 import { texts } from "../lib/i18n.js";
 import { esc, field, flash, form, payloadErrors, say, view } from "../lib/ui.js";
 
@@ -12,6 +13,10 @@ const t = texts({
     PRIMARY_EMAIL_hint: "El email principal de la cuenta, por ejemplo: nombre@gmail.com", send: "Enviar", back: "Volver a ingresar", valueMissing: "Escriba el dato elegido.",
     recoverySent: "Pedido recibido. Si el dato corresponde a una cuenta, en unos minutos llegará un email a su dirección primaria con un enlace para confirmar. Si no llega, revise la carpeta de correo no deseado o pruebe con otro de los datos.",
     recoveryDone: "Listo: le enviamos por email su número de cliente y una clave nueva.", emailConfirmed: "Listo: su email cambió.",
+    twoStep: "Verificación en dos pasos", twoStepIntro: "Escriba el código de 6 dígitos que muestra su aplicación de autenticación.",
+    code: "Código", useRecovery: "¿No tiene su teléfono? Use un código de recuperación", recoveryCode: "Código de recuperación",
+    recoveryIntro: "Escriba uno de los códigos de recuperación que guardó al activar la verificación en dos pasos. Cada uno sirve una sola vez.",
+    useCode: "Usar el código de la aplicación", verify: "Verificar", recoveryTwoStep: "Para confirmar la recuperación, verifique su identidad con su segundo factor.",
   },
   en: {
     login: "Client number or email", password: "Password", signIn: "Sign in", forgot: "Forgot your client number or password? Click here",
@@ -21,6 +26,10 @@ const t = texts({
     PRIMARY_EMAIL_hint: "The account's main email, for example: name@gmail.com", send: "Send", back: "Back to sign in", valueMissing: "Type the data you chose.",
     recoverySent: "Request received. If the data matches an account, an email with a link to confirm will reach its primary address in a few minutes. If it does not arrive, check the spam folder or try another of the three.",
     recoveryDone: "Done: we emailed your client number and a new password.", emailConfirmed: "Done: your email changed.",
+    twoStep: "Two-step verification", twoStepIntro: "Type the 6-digit code your authenticator app shows.",
+    code: "Code", useRecovery: "No phone at hand? Use a recovery code", recoveryCode: "Recovery code",
+    recoveryIntro: "Type one of the recovery codes you kept when you turned two-step verification on. Each one works once.",
+    useCode: "Use the app's code", verify: "Verify", recoveryTwoStep: "To confirm the recovery, verify your identity with your second factor.",
   },
 });
 
@@ -29,10 +38,41 @@ export function signInView(route) {
     `<h2>${t("signIn")}</h2>${field(t, "login", "login")}${field(t, "password", "password", "password")}
      <button id="signin-button">${t("signIn")}</button><a href="#recover" id="forgot">${t("forgot")}</a>`,
     async ({ login, password }, _, submitter) => {
-      const data = await gql(`mutation SignIn($i: SignInInput!) { signIn(input: $i) { errors { message } } }`, { i: { login, password } });
+      const data = await gql(`mutation SignIn($i: SignInInput!) { signIn(input: $i) { errors { code message } challenge { token } } }`, { i: { login, password } });
+      if (data.signIn.challenge) return secondStepView(data.signIn.challenge.token, route);
       if (!payloadErrors(data.signIn, submitter)) await route();
     },
   ));
+}
+
+// The second factor: the app's code, or (behind a link) a recovery code. `send(factor)` answers the payload.
+function secondFactorForm(intro, send, done) {
+  let recovering = false;
+  const element = form("", async ({ factor }, _, submitter) => {
+    const payload = await send(recovering ? { recoveryCode: factor } : secondFactor(factor));
+    if (!payloadErrors(payload, submitter)) await done();
+  });
+  const render = () => {
+    element.innerHTML = `<h2>${esc(t("twoStep"))}</h2><p id="two-step-intro">${esc(recovering ? t("recoveryIntro") : intro)}</p>
+      <label>${esc(t(recovering ? "recoveryCode" : "code"))}<input name="factor" autocomplete="one-time-code" spellcheck="false"
+        ${recovering ? "" : 'inputmode="numeric" maxlength="7"'} aria-describedby="two-step-intro"></label>
+      <button id="second-step-button">${esc(t("verify"))}</button>
+      <button type="button" class="link" id="second-step-switch">${esc(t(recovering ? "useCode" : "useRecovery"))}</button>`;
+    element.querySelector("#second-step-switch").addEventListener("click", () => {
+      recovering = !recovering;
+      render();
+      element.querySelector("[name=factor]").focus();
+    });
+  };
+  render();
+  return element;
+}
+
+function secondStepView(challenge, route) {
+  const send = async (factor) => (await gql(`mutation SecondStep($i: SignInSecondStepInput!) { signInSecondStep(input: $i) { errors { message } } }`,
+    { i: { challenge, ...factor } })).signInSecondStep;
+  view().replaceChildren(secondFactorForm(t("twoStepIntro"), send, route));
+  view().querySelector("[name=factor]").focus();
 }
 
 const METHODS = ["DOMAIN", "CLIENT_NUMBER", "PRIMARY_EMAIL"];
@@ -62,9 +102,21 @@ export function recoveryView() {
   view().replaceChildren(element);
 }
 
+// With two-step verification on, the link alone changes nothing: the second factor is asked for first.
 export async function recoveryConfirmView(token, route) {
-  const data = await gql(`mutation RecoveryConfirm($i: AccessRecoveryConfirmInput!) { accessRecoveryConfirm(input: $i) { errors { message } } }`, { i: { token } });
-  if (!payloadErrors(data.accessRecoveryConfirm)) flash(t("recoveryDone"));
+  const confirm = async (factor = {}) => (await gql(`mutation RecoveryConfirm($i: AccessRecoveryConfirmInput!) {
+    accessRecoveryConfirm(input: $i) { errors { code message } } }`, { i: { token, ...factor } })).accessRecoveryConfirm;
+  const done = async () => {
+    flash(t("recoveryDone"));
+    history.replaceState(null, "", "/");
+    await route();
+  };
+  const payload = await confirm();
+  if (payload.errors.some((e) => e.code === "SECOND_FACTOR_REQUIRED")) {
+    view().replaceChildren(secondFactorForm(t("recoveryTwoStep"), confirm, done));
+    return;
+  }
+  if (!payloadErrors(payload)) return done();
   history.replaceState(null, "", "/");
   await route();
 }
