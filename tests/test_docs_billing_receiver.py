@@ -31,7 +31,7 @@ from core.runtime import Runtime
 from core.webhook_delivery import deliver_due, secrets_of, signed_headers
 from domain import webhooks
 from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from models.enums import WebhookDeliveryStatus
+from models.enums import StaffScope, WebhookDeliveryStatus
 from settings import PROJECT_DIR
 from tests.helpers import cli
 from tests.live_server import STARTUP_SECONDS, free_port
@@ -39,6 +39,8 @@ from tests.test_holder import update
 from tests.test_webhooks import CONTACT_CREATE
 
 RECEIVER = PROJECT_DIR / "docs" / "examples" / "billing_receiver.py"
+ADD_ENDPOINT = """mutation($input: WebhookEndpointAddInput!) {
+  webhookEndpointAdd(input: $input) { secret errors { code message } } }"""
 
 
 def example() -> ModuleType:
@@ -95,12 +97,15 @@ def loopback(runtime: Runtime) -> Runtime:
 
 
 @pytest.fixture
-async def endpoint(loopback: Runtime) -> tuple[int, webhooks.NewSecret]:
-    """An endpoint for every event, at a free port where the receiver will listen."""
+async def endpoint(staff) -> tuple[int, str]:
+    """An endpoint for every event, registered on the staff API as the guide does, at a free port where the receiver
+    will listen (named by host name: registration refuses a loopback address literal); its port and secret."""
     port = free_port()
-    added = await webhooks.add_endpoint(loopback, f"http://127.0.0.1:{port}/hooks", list(webhooks.SUBSCRIBABLE))
-    assert added.value is not None, added.failures
-    return port, added.value
+    url = f"http://localhost:{port}/hooks"
+    client = await staff(StaffScope.WEBHOOKS)
+    answer = await client.data(ADD_ENDPOINT, {"input": {"url": url, "events": list(webhooks.SUBSCRIBABLE)}})
+    assert answer["webhookEndpointAdd"]["errors"] == []
+    return port, answer["webhookEndpointAdd"]["secret"]
 
 
 async def signed(runtime: Runtime, event: WebhookEvent, at: datetime | None = None) -> dict[str, str]:
@@ -131,17 +136,17 @@ async def phone_changes(client, *phones: str) -> None:
 async def test_each_event_is_verified_kept_once_and_redelivery_is_not_processed_again(
     loopback, endpoint, client, holder, tmp_path
 ) -> None:
-    port, added = endpoint
+    port, secret = endpoint
     await phone_changes(client, "+541143210000")
     contact = {"firstName": "Ana", "lastName": "Gómez", "email": "ana@example.com", "active": False}
     assert (await client.data(CONTACT_CREATE, {"i": contact}))["contactCreate"]["errors"] == []
     account_id = to_global_id("Account", holder.id)
 
-    with running_receiver(port, added.secret, tmp_path) as receiver:
+    with running_receiver(port, secret, tmp_path) as receiver:
         assert await deliver_due(loopback) == 2
         deliveries = await WebhookDelivery.all()
         assert {(d.status, d.last_status_code) for d in deliveries} == {(WebhookDeliveryStatus.DELIVERED, 204)}
-        kept = receiver.kept(added.secret)
+        kept = receiver.kept(secret)
         assert kept.history(account_id) == [(1, "holder.updated"), (2, "contact.created")]
         first, _ = await events()
         assert kept.state(resource_of(first))["holder"]["phone"] == "+541143210000"
@@ -159,13 +164,13 @@ async def test_each_event_is_verified_kept_once_and_redelivery_is_not_processed_
 async def test_an_older_event_arriving_after_a_newer_one_keeps_the_order_and_the_newest_state(
     loopback, endpoint, client, holder, tmp_path
 ) -> None:
-    port, added = endpoint
+    port, secret = endpoint
     await phone_changes(client, "+541143210001", "+541143210002")
     older, newer = await events()
-    with running_receiver(port, added.secret, tmp_path) as receiver:
+    with running_receiver(port, secret, tmp_path) as receiver:
         for event in (newer, older):  # delivery order is not promised
             assert await post(receiver.url, event.payload, await signed(loopback, event)) == 204
-        kept = receiver.kept(added.secret)
+        kept = receiver.kept(secret)
         assert kept.history(to_global_id("Account", holder.id)) == [(1, "holder.updated"), (2, "holder.updated")]
         state = kept.state(resource_of(newer))
         assert (state["sequence"], state["holder"]["phone"]) == (2, "+541143210002")
@@ -174,7 +179,7 @@ async def test_an_older_event_arriving_after_a_newer_one_keeps_the_order_and_the
 async def test_a_tampered_body_a_stale_or_future_timestamp_another_secret_or_a_garbled_signature_is_400(
     loopback, endpoint, client, holder, tmp_path
 ) -> None:
-    port, added = endpoint
+    port, secret = endpoint
     await phone_changes(client, "+541143210001")
     [event] = await events()
     now = datetime.now(UTC)
@@ -192,9 +197,9 @@ async def test_a_tampered_body_a_stale_or_future_timestamp_another_secret_or_a_g
         (event.payload, {**genuine, "webhook-id": "msg_another"}),  # the id is signed too
         (event.payload, {key: value for key, value in genuine.items() if key != "webhook-timestamp"}),
     ]
-    with running_receiver(port, added.secret, tmp_path) as receiver:
+    with running_receiver(port, secret, tmp_path) as receiver:
         assert [await post(receiver.url, body, headers) for body, headers in forged] == [400] * len(forged)
-        kept = receiver.kept(added.secret)
+        kept = receiver.kept(secret)
         assert kept.history(to_global_id("Account", holder.id)) == []
         assert kept.state(resource_of(event)) is None
         async with httpx.AsyncClient(trust_env=False) as http:
@@ -207,14 +212,14 @@ async def test_a_tampered_body_a_stale_or_future_timestamp_another_secret_or_a_g
 async def test_copies_of_one_delivery_arriving_at_once_are_processed_once(
     loopback, endpoint, client, holder, tmp_path
 ) -> None:
-    port, added = endpoint
+    port, secret = endpoint
     await phone_changes(client, "+541143210001")
     [event] = await events()
     headers = await signed(loopback, event)
-    with running_receiver(port, added.secret, tmp_path) as receiver:
+    with running_receiver(port, secret, tmp_path) as receiver:
         answers = await asyncio.gather(*(post(receiver.url, event.payload, headers) for _ in range(10)))
         assert answers == [204] * 10
-        assert receiver.kept(added.secret).history(to_global_id("Account", holder.id)) == [(1, "holder.updated")]
+        assert receiver.kept(secret).history(to_global_id("Account", holder.id)) == [(1, "holder.updated")]
     log = receiver.log.read_text()
     assert (log.count(f"{event.webhook_id} processed"), log.count("already processed")) == (1, 9)
 
