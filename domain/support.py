@@ -222,6 +222,8 @@ async def send_recovery_link(
     if wait := await runtime.limiter.hit(RECOVERY_LINKS_PER_ACCOUNT, "support-recovery", str(account.id)):
         return failed(SupportError.RATE_LIMITED, seconds=wait)
     async with runtime.events.transaction():
+        # One send at a time per account, so each voids the link before it (concurrent ones would both live).
+        await Account.filter(id=account.id).select_for_update().first()
         wait = await recovery_worker.mail_links(runtime, person.address, [person], RECOVERY_METHOD, actor)
     if wait:
         return failed(SupportError.RATE_LIMITED, seconds=wait)

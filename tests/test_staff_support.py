@@ -3,6 +3,7 @@ links, each through the real staff app; the CLI's verify-pin and correct-identit
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 from pathlib import Path
@@ -206,6 +207,19 @@ async def test_pin_checks_are_limited_per_account_with_a_retry_time(staff, facto
     assert (await support.data(PIN, {"i": elsewhere}))["pinVerify"]["correct"] is True
 
 
+async def test_a_burst_of_pin_checks_gets_five_answers_at_most(staff, factory, runtime, smtp_sink) -> None:
+    account = await factory.account(email=HOLDER_EMAIL)
+    await set_pin(runtime, account, "2580")
+    support = await staff(StaffScope.SUPPORT)
+    check = {"i": {"clientNumber": account.client_number, "pin": "2580"}}
+    answers = await asyncio.gather(*(support.data(PIN, check) for _ in range(8)))
+    verdicts = [answer["pinVerify"]["correct"] for answer in answers]
+    assert verdicts.count(True) == 5
+    assert verdicts.count(None) == 3
+    assert await models.ActivityEvent.filter(account_id=account.id, action="pin.verified").count() == 5
+    assert len(await wait_for_mail(smtp_sink, HOLDER_EMAIL, 5)) == 5
+
+
 async def test_a_pin_check_without_a_pin_or_an_account_says_so(staff, factory, smtp_sink) -> None:
     account = await factory.account(email=HOLDER_EMAIL)
     support = await staff(StaffScope.SUPPORT)
@@ -359,6 +373,18 @@ async def test_recovery_links_are_throttled_per_account(staff, factory, smtp_sin
     assert (await support.data(RECOVERY, elsewhere))["recoveryLinkSend"]["errors"] == []
     unknown = {"i": {"clientNumber": "nadie", "to": "HOLDER"}}
     assert [e["code"] for e in (await support.data(RECOVERY, unknown))["recoveryLinkSend"]["errors"]] == ["NOT_FOUND"]
+
+
+async def test_a_burst_of_recovery_links_sends_three(staff, factory, smtp_sink) -> None:
+    account = await factory.account(email=HOLDER_EMAIL)
+    support = await staff(StaffScope.SUPPORT)
+    send = {"i": {"clientNumber": account.client_number, "to": "HOLDER"}}
+    answers = await asyncio.gather(*(support.data(RECOVERY, send) for _ in range(8)))
+    sent = [answer["recoveryLinkSend"]["sentTo"] for answer in answers]
+    assert sent.count(HOLDER_EMAIL) == 3
+    assert await models.RecoveryRequest.filter(account_id=account.id).count() == 3
+    # Each link voids the earlier ones: one works.
+    assert await models.RecoveryRequest.filter(account_id=account.id, voided_at=None).count() == 1
 
 
 def test_the_cli_checks_pins_and_corrects_identity_through_the_same_functions(tmp_path: Path) -> None:
