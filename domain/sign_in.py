@@ -211,14 +211,19 @@ async def _start(ctx: Context, who: Candidate, login: str) -> None:
 
 
 async def _challenge(ctx: Context, who: Candidate) -> Outcome[None]:
-    """SECOND_FACTOR_REQUIRED with a new challenge (its token is in the failure's `challenge`)."""
+    """SECOND_FACTOR_REQUIRED with a new challenge (its token is in the failure's `challenge`); the person's
+    expired ones are deleted meanwhile, so the table keeps only challenges of the last CHALLENGE_MINUTES."""
     runtime = ctx.runtime
     token = runtime.secrets.new_token()
     now = runtime.clock.now()
     expires_at = now + timedelta(minutes=CHALLENGE_MINUTES)
+    person = _person(who)
+    await SignInChallenge.filter(
+        account_id=person.account_id, contact_id=person.contact_id, expires_at__lte=now
+    ).delete()
     await SignInChallenge.create(
-        account_id=who.account.id,
-        contact_id=who.contact.id if who.contact else None,
+        account_id=person.account_id,
+        contact_id=person.contact_id,
         token_hash=runtime.secrets.digest(token),
         created_at=now,
         expires_at=expires_at,

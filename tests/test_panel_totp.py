@@ -13,7 +13,8 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 import models
-from tests.helpers import PASSWORD
+from domain.recovery_worker import process_due
+from tests.helpers import PASSWORD, emailed_token
 from tests.panel import VIEWPORTS, assert_settled, in_viewport_with_role, open_panel, shot, sign_in
 
 HOLDER = "dospasos@example.net"
@@ -162,3 +163,33 @@ async def test_a_contact_signs_in_with_the_second_step_in_english(app, browser, 
         await page.click("#second-step-button")
         await open_security(page)
         await expect(page.locator("#two-step-state")).to_contain_text("On since")
+
+
+async def test_the_recovery_link_asks_for_the_second_factor_first(
+    app, browser, client, factory, clock, runtime, smtp_sink
+) -> None:
+    account = await factory.account(email=HOLDER)
+    async with open_panel(app, browser) as page:
+        await sign_in(page, account.client_number)
+        await open_security(page)
+        _, recovery = await turn_on(page, clock)
+        await page.context.clear_cookies()
+        clock.advance(timedelta(minutes=1))
+        request = "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code } } }"
+        await client.data(request, {"i": {"method": "CLIENT_NUMBER", "value": account.client_number}})
+        await process_due(runtime)
+        token = await emailed_token(smtp_sink, HOLDER, "/recuperar")
+        await page.goto(f"/recuperar?token={token}")
+        await expect(page.locator("#two-step-intro")).to_have_text(
+            "Para confirmar la recuperación, verifique su identidad con su segundo factor."
+        )
+        await assert_settled(page)
+        assert not await models.RecoveryRequest.filter(account_id=account.id, used_at__isnull=False).exists()
+        await page.click("#second-step-switch")
+        await page.fill("[name=factor]", recovery[1])
+        await page.click("#second-step-button")
+        await expect(page.locator("#flash")).to_contain_text(
+            "le enviamos por email su número de cliente y una clave nueva"
+        )
+        await expect(page.locator("#signin-button")).to_be_visible()
+        assert await models.RecoveryRequest.filter(account_id=account.id, used_at__isnull=False).exists()

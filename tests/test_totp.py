@@ -208,6 +208,7 @@ async def test_the_challenge_is_single_use_expires_and_dies_after_five_wrong_cod
     assert expired["errors"][0]["code"] == "CODE_EXPIRED"
 
     tried = await challenge_of(client, holder.client_number)
+    assert await models.SignInChallenge.filter(account_id=holder.id).count() == 1  # the expired ones are gone
     for _ in range(5):
         wrong = await second_step(client, tried, code="000000")
         assert wrong["errors"][0]["code"] == "INVALID_CODE"
