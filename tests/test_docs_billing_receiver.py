@@ -310,3 +310,15 @@ def test_the_billing_guide_ndjson_file_syncs_with_the_cli(tmp_path: Path) -> Non
     assert (first.returncode, first.stdout.splitlines()[-1]) == (0, "created 2, updated 0, unchanged 0, refused 0")
     again = cli(tmp_path, "sync", str(path))
     assert (again.returncode, again.stdout.splitlines()[-1]) == (0, "created 0, updated 0, unchanged 2, refused 0")
+
+
+async def test_the_billing_guide_sample_body_has_the_fields_of_a_real_one(client, holder) -> None:
+    samples = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", GUIDE.read_text(), re.DOTALL)]
+    [sample] = [body for body in samples if body.get("type") == "holder.updated"]
+    await phone_changes(client, "+541143210001")
+    [event] = await events()
+
+    def shape(value: Any) -> Any:
+        return {key: shape(item) for key, item in value.items()} if isinstance(value, dict) else None
+
+    assert shape(sample) == shape(json.loads(event.payload))
