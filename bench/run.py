@@ -354,6 +354,20 @@ def main() -> None:
         command = [sys.executable, __file__, "--dialect", dialect]
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         rows += json.loads(done.stdout.strip().splitlines()[-1])
+    sync_section: list[str] = []
+    if "postgres" in dialects:
+        command = [sys.executable, str(PROJECT / "bench" / "sync.py"), "--json"]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        sync_section = [
+            "Bulk sync from billing (`bench/sync.py`, PostgreSQL): servicesSync's domain function in batches of 1,000,"
+            " each pass over the same 10,000 services; the floor is bare asyncpg inserting the same rows in one"
+            " transaction, in the same run.",
+            "",
+            "| pass | records/s | seconds | figure |",
+            "| --- | --- | --- | --- |",
+            *json.loads(done.stdout.strip().splitlines()[-1]),
+            "",
+        ]
     report = "\n".join(
         [
             "# Benchmarks",
@@ -371,6 +385,7 @@ def main() -> None:
             "",
             sign_in_cost(),
             "",
+            *sync_section,
         ]
     )
     print(report)

@@ -3,18 +3,26 @@
 Billing owns every field it sends. A change bumps the service's version; a status change goes through
 domain/service_status, which weighs it against an open cancellation and emits `service.status_changed`.
 A new service takes billing's status as it is (CANCELLATION_PENDING is the panel's and always refused).
+
+A bulk sync creates the batch's new services together (one INSERT of them and one of their activity rows, in
+one transaction), and updates together those whose status stays (their rows locked in one query, compared again,
+one UPDATE): thousands of services would be bound by the database's commits otherwise. Nothing there can be
+refused, so each record is still all or nothing. If a new one was created meanwhile, none is, and each goes its
+own way as an upsert, as do status changes and a reference named twice in one batch.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from core.activity import record_system
+from core.activity import record_system, record_system_many
 from core.outcome import Outcome, failed, succeeded
 from core.runtime import Runtime
 from core.validation import changes_to
@@ -25,6 +33,8 @@ from models import Account, Service
 from models.enums import ServiceStatus
 
 INPUT = ("input",)
+# What billing owns of a service, its status apart (domain/sync_records.service_terms fills them).
+BILLING_COLUMNS = ("name", "kind", "domain", "payment_method", "currency", "recurring_amount", "next_due_date")
 
 ServiceUpserted = Upserted[Service]
 
@@ -75,17 +85,91 @@ async def sync_services(runtime: Runtime, records: Sequence[ServiceRecord], acto
 async def upsert_services(
     runtime: Runtime, records: Sequence[ServiceRecord], actor: str, path: Sequence[str]
 ) -> list[Outcome[ServiceUpserted]]:
-    """Each record checked, then applied in its own transaction (failure paths under `path`)."""
+    """Each record checked, then applied: new services and plain changes together (above), the others each in its
+    own transaction (failure paths under `path`)."""
     checked = [check_service(record, path) for record in records]
     known = KnownServices()
     await known.load([outcome.value for outcome in checked if outcome.value is not None])
+    valid = {index: outcome.value for index, outcome in enumerate(checked) if outcome.value is not None}
+    named = Counter(record.external_id for record in valid.values())
+    once = {index: record for index, record in valid.items() if named[record.external_id] == 1}
+    applied = {**await _create_new(runtime, once, known, actor), **await _update_together(runtime, once, known, actor)}
     results: list[Outcome[ServiceUpserted]] = []
-    for outcome in checked:
-        if outcome.value is None:
+    for index, outcome in enumerate(checked):
+        if index in applied:
+            results.append(succeeded(applied[index]))
+        elif outcome.value is None:
             results.append(failed_as(outcome))
         else:
             results.append(await _upsert(runtime, outcome.value, known, actor, path))
     return results
+
+
+async def _create_new(
+    runtime: Runtime, records: dict[int, CheckedService], known: KnownServices, actor: str
+) -> dict[int, ServiceUpserted]:
+    """The new services among `records` (each named once in the batch), created together, by their index; none
+    when fewer than two, or when one of them was created meanwhile."""
+    new = {
+        index: (record, account_id)
+        for index, record in records.items()
+        if record.external_id not in known.services and (account_id := known.account_of(record)) is not None
+    }
+    if len(new) < 2:
+        return {}
+    now = runtime.clock.now()
+    try:
+        async with runtime.events.transaction():
+            await Service.bulk_create([_new_service(record, account_id, now) for record, account_id in new.values()])
+            events = [(account_id, "service.created", _created(record)) for record, account_id in new.values()]
+            await record_system_many(runtime, events, actor)
+    except IntegrityError:
+        return {}
+    references = [record.external_id for record, _ in new.values()]
+    known.services.update({str(s.external_id): s for s in await Service.filter(external_id__in=references)})
+    return {
+        index: Upserted(SyncResult.CREATED, known.services[record.external_id]) for index, (record, _) in new.items()
+    }
+
+
+async def _update_together(
+    runtime: Runtime, records: dict[int, CheckedService], known: KnownServices, actor: str
+) -> dict[int, ServiceUpserted]:
+    """The services among `records` whose columns change and status stays, updated together, by their index;
+    one changed meanwhile (compared again under the lock) is left to its own upsert."""
+    changing = {
+        index: (record, service)
+        for index, record in records.items()
+        if (service := known.services.get(record.external_id)) is not None
+        and service.account_id == known.account_of(record)
+        and _billing_status(service) == record.status
+        and changes_to(service, record.columns)
+    }
+    if len(changing) < 2:
+        return {}
+    updated: dict[int, tuple[Service, list[str]]] = {}
+    async with runtime.events.transaction():
+        ids = [service.id for _, service in changing.values()]
+        locked = {s.id: s for s in await Service.filter(id__in=ids).order_by("id").select_for_update()}
+        for index, (record, service) in changing.items():
+            row = locked[service.id]
+            changed = changes_to(row, record.columns)
+            if changed and _billing_status(row) == record.status:
+                for name, value in changed.items():
+                    setattr(row, name, value)
+                row.version += 1
+                updated[index] = (row, sorted(changed))
+        if updated:
+            await Service.bulk_update([row for row, _ in updated.values()], fields=[*BILLING_COLUMNS, "version"])
+            events = [(row.account_id, "service.updated", _summary(row, names)) for row, names in updated.values()]
+            await record_system_many(runtime, events, actor)
+    for row, _ in updated.values():
+        known.services[str(row.external_id)] = row
+    return {index: Upserted(SyncResult.UPDATED, row) for index, (row, _) in updated.items()}
+
+
+def _summary(service: Service, changed: Sequence[str]) -> str:
+    return f"Servicio {service.name} actualizado: " + ", ".join(sorted(changed))
 
 
 async def _upsert(
@@ -125,18 +209,27 @@ def _billing_status(service: Service) -> ServiceStatus:
     return ServiceStatus(service.status)
 
 
+def _new_service(record: CheckedService, account_id: int, now: datetime) -> Service:
+    cancelled_at = now if record.status == ServiceStatus.CANCELLED else None
+    return Service(
+        account_id=account_id,
+        external_id=record.external_id,
+        status=record.status,
+        started_at=now,
+        cancelled_at=cancelled_at,
+        **record.columns,
+    )
+
+
+def _created(record: CheckedService) -> str:
+    return f"Servicio {record.columns['name']} creado"
+
+
 async def _create(runtime: Runtime, record: CheckedService, account_id: int, actor: str) -> Service:
-    now = runtime.clock.now()
+    service = _new_service(record, account_id, runtime.clock.now())
     async with runtime.events.transaction():
-        service = await Service.create(
-            account_id=account_id,
-            external_id=record.external_id,
-            status=record.status,
-            started_at=now,
-            cancelled_at=now if record.status == ServiceStatus.CANCELLED else None,
-            **record.columns,
-        )
-        await record_system(runtime, account_id, "service.created", f"Servicio {service.name} creado", actor)
+        await service.save()
+        await record_system(runtime, account_id, "service.created", _created(record), actor)
     return service
 
 
@@ -153,9 +246,9 @@ async def _update(runtime: Runtime, record: CheckedService, service_id: int, act
         for name, value in changed.items():
             setattr(service, name, value)
         if changed:
-            summary = f"Servicio {service.name} actualizado: " + ", ".join(sorted(changed))
-            await record_system(runtime, service.account_id, "service.updated", summary, actor)
-        applied = await apply_billing_status(runtime, service, record.status, actor)
-        if not applied.ok:  # check_service admits billing's statuses only: a refusal here is a bug
-            raise RuntimeError(f"billing status refused after the record's check: {record.status}")
+            await record_system(runtime, service.account_id, "service.updated", _summary(service, list(changed)), actor)
+        if _billing_status(service) != record.status:
+            applied = await apply_billing_status(runtime, service, record.status, actor)
+            if not applied.ok:  # check_service admits billing's statuses only: a refusal here is a bug
+                raise RuntimeError(f"billing status refused after the record's check: {record.status}")
     return service

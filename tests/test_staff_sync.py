@@ -362,3 +362,38 @@ async def test_a_bulk_sync_reports_the_conflicts_of_applied_records(staff, facto
     [found] = report["conflicts"]
     assert found["index"] == 0
     assert {"field": "email", "panelValue": "panel@example.org"} in found["conflicts"]
+
+
+async def test_concurrent_bulk_syncs_of_the_same_new_services_make_each_once(staff) -> None:
+    billing = await staff(StaffScope.ACCOUNTS, StaffScope.SERVICES)
+    await upsert_account(billing)
+    records = [service_input(externalId=f"svc-{n}", name=f"Hosting {n}") for n in range(3)]
+    answers = await asyncio.gather(*(billing.data(SERVICES_SYNC, {"r": records}) for _ in range(5)))
+    reports = [a["servicesSync"]["report"] for a in answers]
+    assert sum(r["created"] for r in reports) == 3
+    assert sum(r["unchanged"] for r in reports) == 12
+    assert await Service.all().count() == 3
+    assert await ActivityEvent.filter(action="service.created").count() == 3
+
+
+async def test_a_bulk_sync_updates_changed_services_together_and_leaves_the_rest(staff) -> None:
+    billing = await staff(StaffScope.ACCOUNTS, StaffScope.SERVICES)
+    await upsert_account(billing)
+    records = [service_input(externalId=f"svc-{n}", name=f"Hosting {n}") for n in range(4)]
+    await billing.data(SERVICES_SYNC, {"r": records})
+    for record in records[:3]:
+        record["nextDueDate"] = "2026-05-10"
+    records[2]["recurringAmount"] = "16000"
+    report = (await billing.data(SERVICES_SYNC, {"r": records}))["servicesSync"]["report"]
+    assert (report["created"], report["updated"], report["unchanged"]) == (0, 3, 1)
+    rows = {s.external_id: s for s in await Service.all()}
+    assert [rows[f"svc-{n}"].version for n in range(4)] == [2, 2, 2, 1]
+    assert str(rows["svc-2"].next_due_date) == "2026-05-10"
+    assert str(rows["svc-2"].recurring_amount) == "16000.00"
+    summaries = await ActivityEvent.filter(action="service.updated").order_by("id").values_list("summary", flat=True)
+    assert summaries == [
+        "Servicio Hosting 0 actualizado: next_due_date",
+        "Servicio Hosting 1 actualizado: next_due_date",
+        "Servicio Hosting 2 actualizado: next_due_date, recurring_amount",
+    ]
+    assert await WebhookEvent.all().count() == 0  # no status changed
