@@ -163,7 +163,12 @@ async def _hand_over(ctx: Context, found: RecoveryRequest, password: str, passwo
         account_id=account.id,
         template="recovery_password",
         category=EmailCategory.GENERAL,
-        values={"login": login, "password": password, "valid_hours": TEMPORARY_PASSWORD_HOURS},
+        values={
+            "login": login,
+            "password": password,
+            "valid_hours": TEMPORARY_PASSWORD_HOURS,
+            "two_step": await second_factor.enabled(second_factor.Person(account.id, found.contact_id)),
+        },
         contact_id=found.contact_id,
         personal=True,
     )

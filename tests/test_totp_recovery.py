@@ -44,6 +44,7 @@ async def test_the_recovery_link_needs_the_second_factor_and_so_does_the_tempora
     assert not await signed_in(client)
     mail = next(m for m in await wait_for_mail(smtp_sink, HOLDER, count=4) if "Clave temporal" in m.text)
     temporary = re.search(r"Clave temporal: (\S+)", mail.text).group(1)
+    assert "Su verificación en dos pasos sigue activa" in mail.text
 
     answer = await first_step(other_client, holder.client_number, temporary)
     assert answer["viewer"] is None
@@ -58,3 +59,14 @@ async def test_the_recovery_link_needs_the_second_factor_and_so_does_the_tempora
     assert viewer == {"mustChangePassword": True}
     again = await first_step(client, holder.client_number, temporary)
     assert again["errors"][0]["code"] == "INVALID_CREDENTIALS"
+
+
+async def test_without_a_second_factor_the_link_alone_confirms_and_the_mail_says_nothing_of_it(
+    client, factory, runtime, smtp_sink
+) -> None:
+    account = await factory.account(email=HOLDER)
+    token = await recovery_link(client, runtime, smtp_sink, account.client_number, count=1)
+    assert (await client.data(CONFIRM, {"i": {"token": token}}))["accessRecoveryConfirm"]["errors"] == []
+    mail = (await wait_for_mail(smtp_sink, HOLDER, count=2))[1]
+    assert "Clave temporal" in mail.text
+    assert "dos pasos" not in mail.text
