@@ -8,8 +8,8 @@ from typing import Any
 
 from tortoise import Tortoise
 
-from models import ActivityEvent, Cancellation, Holder, MailMessage, Service, StaffKey, WebhookEvent
 from models import Account as AccountRow
+from models import ActivityEvent, Cancellation, Holder, MailMessage, Service, StaffKey, WebhookEvent
 from models.enums import CancellationStatus, ServiceStatus, StaffScope
 from tests.helpers import PASSWORD, wait_for_mail
 
@@ -155,8 +155,9 @@ async def test_the_panels_fields_are_kept_and_reported_while_billings_apply(staf
     assert answer["account"]["holderVersion"] == holder.version
     assert await WebhookEvent.filter(type="holder.updated").count() == events_before + 1
     event = await WebhookEvent.filter(type="holder.updated").order_by("-id").first()
-    assert event is not None and '"changed":["lastName"]' in event.payload
-    # Billing's language or company never overwrite the panel's either; the record again changes nothing.
+    assert event is not None
+    assert '"changed":["lastName"]' in event.payload
+    # The same record again changes nothing, and reports the same conflicts.
     before = await written()
     again = await upsert_account(billing, clientNumber=account.client_number, holder={"lastName": "Fernández Ruiz"})
     assert again["result"] == "UNCHANGED"
@@ -226,6 +227,11 @@ async def test_a_client_number_of_another_reference_is_a_duplicate(staff) -> Non
     moved = await upsert_account(billing, externalId="whmcs-client-8", clientNumber="7001")
     assert [e["code"] for e in moved["errors"]] == ["DUPLICATE"]
     assert await AccountRow.filter(client_number="7002").exists()
+    renumbered = await upsert_account(billing, externalId="whmcs-client-8", clientNumber="7003")
+    assert (renumbered["result"], renumbered["account"]["clientNumber"]) == ("UPDATED", "7003")
+    account = await AccountRow.get(external_id="whmcs-client-8")
+    summaries = await ActivityEvent.filter(account_id=account.id).order_by("id").values_list("summary", flat=True)
+    assert summaries[-1] == "Número de cliente cambiado: 7002 → 7003"
 
 
 async def test_a_service_names_an_existing_account_and_stays_with_it(staff, factory) -> None:
