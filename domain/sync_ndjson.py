@@ -25,7 +25,7 @@ from models.enums import Language
 
 Record = AccountRecord | ServiceRecord
 TYPES: dict[str, type[AccountRecord] | type[ServiceRecord]] = {"account": AccountRecord, "service": ServiceRecord}
-NUMBERS = ("recurringAmount",)  # may be written as JSON numbers
+NUMBERS = ("recurringAmount",)  # may be written with decimals (billing's integer ids may be numbers anywhere)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +50,12 @@ def _values(raw: dict[str, Any], record_type: type[Any], path: Sequence[str], ou
     for key, value in raw.items():
         if key not in names:
             outcome.fail(SyncError.INVALID, [*path, key], key="UNKNOWN_FIELD")
-        elif key == "holder" and isinstance(value, dict):
-            values["holder"] = HolderRecord(**_values(value, HolderRecord, [*path, key], outcome))
-        elif key in NUMBERS and isinstance(value, int | Decimal) and not isinstance(value, bool):
+        elif key == "holder":
+            if isinstance(value, dict):
+                values["holder"] = HolderRecord(**_values(value, HolderRecord, [*path, key], outcome))
+            else:
+                outcome.fail(SyncError.INVALID, [*path, key], key="NOT_OBJECT")
+        elif _number(key, value):
             values[names[key]] = str(value)
         elif value is not None and not isinstance(value, str):
             outcome.fail(SyncError.INVALID, [*path, key], key="NOT_TEXT")
@@ -61,11 +64,17 @@ def _values(raw: dict[str, Any], record_type: type[Any], path: Sequence[str], ou
     return values
 
 
+def _number(key: str, value: object) -> bool:
+    """An integer anywhere (billing's ids are often numbers), a decimal where an amount goes: read as text."""
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    return whole or (key in NUMBERS and isinstance(value, Decimal))
+
+
 def parse(number: int, text: bytes) -> Line:
     """One line of the file, as a record, or refused."""
     try:
         raw = json.loads(text, parse_float=Decimal)
-    except (UnicodeDecodeError, ValueError):
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past what the parser follows
         raw = None
     if not isinstance(raw, dict):
         return Line(number, None, failed(SyncError.INVALID, [], key="NOT_JSON_OBJECT"))

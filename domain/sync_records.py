@@ -70,6 +70,7 @@ MESSAGES: Messages = {
     "UNKNOWN_TYPE": ('"type" debe ser "account" o "service".', '"type" must be "account" or "service".'),
     "UNKNOWN_FIELD": ("Campo desconocido.", "Unknown field."),
     "NOT_TEXT": ("Se esperaba un texto.", "A string was expected."),
+    "NOT_OBJECT": ("Se esperaba un objeto JSON.", "A JSON object was expected."),
 }
 
 

@@ -103,12 +103,23 @@ async def test_sync_lines_apply_in_order_through_the_same_functions(runtime: Run
     """In-process (both databases): accounts first, then the services naming them; a record's values as the
     API's (numbers for amounts), a holder's fields checked as the API checks them."""
     lines = [json.dumps(line).encode() for line in (ACCOUNT, SERVICE)]
-    lines.append(json.dumps({**ACCOUNT, "externalId": "acc-2", "holder": {**ACCOUNT["holder"], "phone": 5}}).encode())
+    lines.append(
+        json.dumps({**ACCOUNT, "externalId": "acc-2", "holder": {**ACCOUNT["holder"], "phone": True}}).encode()
+    )
+    lines.append(json.dumps({**ACCOUNT, "externalId": "acc-3", "holder": "Lucía"}).encode())
+    lines.append(b"[" * 100_000)
+    lines.append(b"\xff\xfe{}")
+    lines.append(json.dumps({**ACCOUNT, "externalId": 4, "clientNumber": 7004}).encode())
     report = await sync_ndjson.sync_lines(runtime, lines, "Staff")
-    assert (report.created, report.refused) == (2, 1)
-    [refused] = report.refusals
-    assert (refused.index, refused.external_id) == (3, "acc-2")
-    assert [sync_ndjson.describe(f) for f in refused.failures] == ["holder.phone: A string was expected."]
+    assert (report.created, report.refused) == (3, 4)
+    assert [(r.index, r.external_id) for r in report.refusals] == [(3, "acc-2"), (4, "acc-3"), (5, None), (6, None)]
+    assert [sync_ndjson.describe(f) for r in report.refusals for f in r.failures] == [
+        "holder.phone: A string was expected.",
+        "holder: A JSON object was expected.",
+        "The line is not a JSON object.",
+        "The line is not a JSON object.",
+    ]
+    assert (await Account.get(external_id="4")).client_number == "7004"
     holder = await Holder.get(account__external_id="acc-1")
     assert (holder.email, holder.language) == ("lucia@example.org", "EN")
     service = await Service.get(external_id="svc-1")
