@@ -39,26 +39,33 @@ AccountUpserted = Upserted[SyncedAccount]
 
 @dataclass
 class KnownAccounts:
-    """The batch's accounts as stored, by reference and by client number (one query each way), kept current as
-    records are applied so a later record of the batch compares with what an earlier one wrote."""
+    """The batch's accounts as stored, by reference and by client number (their accounts in one query, their
+    holders in another), kept current as records are applied: a later record of the batch compares with what an
+    earlier one wrote."""
 
     by_reference: dict[str, SyncedAccount] = field(default_factory=dict)
     by_number: dict[str, SyncedAccount] = field(default_factory=dict)
+    numbers: dict[int, str] = field(default_factory=dict)  # account id -> the client number it is known by
 
     async def load(self, records: Sequence[CheckedAccount]) -> None:
-        references = [r.external_id for r in records]
-        numbers = [r.client_number for r in records]
         if not records:
             return
+        references = [r.external_id for r in records]
+        numbers = [r.client_number for r in records]
         accounts = await Account.filter(Q(external_id__in=references) | Q(client_number__in=numbers))
         holders = {h.account_id: h for h in await Holder.filter(account_id__in=[a.id for a in accounts])}
         for account in accounts:
             self.remember(SyncedAccount(account, holders[account.id]))
 
     def remember(self, synced: SyncedAccount) -> None:
-        if synced.account.external_id is not None:
-            self.by_reference[synced.account.external_id] = synced
-        self.by_number[synced.account.client_number] = synced
+        account = synced.account
+        if account.external_id is not None:
+            self.by_reference[account.external_id] = synced
+        previous = self.numbers.get(account.id)
+        if previous is not None and previous != account.client_number:
+            del self.by_number[previous]  # renumbered by an earlier record: that number is free now
+        self.by_number[account.client_number] = synced
+        self.numbers[account.id] = account.client_number
 
 
 async def upsert_account(runtime: Runtime, record: AccountRecord, actor: str) -> Outcome[AccountUpserted]:

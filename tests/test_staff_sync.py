@@ -403,3 +403,15 @@ async def test_a_bulk_sync_updates_changed_services_together_and_leaves_the_rest
         "Servicio Hosting 2 actualizado: next_due_date, recurring_amount",
     ]
     assert await WebhookEvent.all().count() == 0  # no status changed
+
+
+async def test_a_bulk_sync_may_give_a_number_freed_by_an_earlier_record(staff) -> None:
+    billing = await staff(StaffScope.ACCOUNTS)
+    first = account_input(externalId="a", clientNumber="7001", holder={"email": "a@example.org"})
+    second = account_input(externalId="b", clientNumber="7002", holder={"email": "b@example.org"})
+    await billing.data(ACCOUNTS_SYNC, {"r": [first, second]})
+    swapped = [{**first, "clientNumber": "7003"}, {**second, "clientNumber": "7001"}]
+    report = (await billing.data(ACCOUNTS_SYNC, {"r": swapped}))["accountsSync"]["report"]
+    assert (report["updated"], report["refused"]) == (2, 0)
+    numbers = dict(await AccountRow.all().values_list("external_id", "client_number"))
+    assert numbers == {"a": "7003", "b": "7001"}
