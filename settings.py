@@ -450,6 +450,27 @@ class Settings:
         "where the panel alerts the provider's staff (a cancellation overdue, a webhook endpoint disabled); empty:"
         " alerts are only logged and reported by the staff API",
     )
+    webauthn_rp_id: str = setting(
+        "WEBAUTHN_RP_ID",
+        "localhost",
+        "the passkeys' relying-party id: the panel's registrable domain, e.g. `clientes.example.com.ar` or"
+        " `example.com.ar`; changing it orphans every registered passkey, so it never follows another setting"
+        " (required in production)",
+    )
+    webauthn_origins: tuple[str, ...] = setting(
+        "WEBAUTHN_ORIGINS",
+        ("http://localhost:8000",),
+        "the origins where passkeys may be used (the panel's own, e.g. `https://clientes.example.com.ar`);"
+        " each must be the relying-party id or under it (required in production)",
+        read=_comma_list,
+    )
+    factor_reset_wait_hours: int = setting(
+        "FACTOR_RESET_WAIT_HOURS",
+        72,
+        "how long a support reset of the holder's lost second factors waits, with notices and a one-click cancel,"
+        " before it takes effect",
+        between(1, 24 * 30, "30 days"),
+    )
     log_level: str = setting(
         "LOG_LEVEL", "INFO", "log level (logs are JSON lines on stderr, one per GraphQL operation)"
     )

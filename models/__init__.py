@@ -7,10 +7,12 @@ from models.cancellation import Cancellation
 from models.contact import Contact
 from models.deliverability import AddressDeliverability
 from models.email_change import EmailChange
+from models.factor_reset import FactorReset
 from models.holder import Holder
 from models.mail import MailMessage, MailRecipient
 from models.notice import Notice
 from models.outbox import OutboxMessage
+from models.passkey import Passkey, WebAuthnChallenge
 from models.recovery import RecoveryRequest
 from models.second_factor import RecoveryCode, SignInChallenge, TotpFactor
 from models.service import Service
@@ -28,11 +30,13 @@ __all__ = [
     "Cancellation",
     "Contact",
     "EmailChange",
+    "FactorReset",
     "Holder",
     "MailMessage",
     "MailRecipient",
     "Notice",
     "OutboxMessage",
+    "Passkey",
     "RecoveryCode",
     "RecoveryRequest",
     "Service",
@@ -41,6 +45,7 @@ __all__ = [
     "StaffAudit",
     "StaffKey",
     "TotpFactor",
+    "WebAuthnChallenge",
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",

@@ -21,6 +21,8 @@ class Account(Model):
     # The welcome link (7 days, one use) to choose the first password; stored hashed, voided by a new one.
     welcome_token_hash = fields.CharField(max_length=64, unique=True, null=True)
     welcome_expires_at = fields.DatetimeField(null=True)
+    # The holder's rule (issue 23): every contact must sign in with a second factor (enrolment first).
+    contacts_need_second_factor = fields.BooleanField(default=False)
 
     class Meta:
         table = "account"
