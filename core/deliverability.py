@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from core.ids import to_global_id
 from core.runtime import Runtime
@@ -63,19 +64,20 @@ async def refused_since(addresses: list[str]) -> dict[str, datetime | None]:
 
 
 async def record_refused(runtime: Runtime, address: str, refusal: Refusal) -> None:
-    """A permanent refusal of `address`; call inside the transaction that records the delivery attempt."""
+    """A permanent refusal of `address`, in one transaction with the event it may report."""
     address = address.lower()
     now = runtime.clock.now()
-    await AddressDeliverability.bulk_create([AddressDeliverability(address=address)], ignore_conflicts=True)
-    # Conditional on the address being deliverable: of several concurrent refusals exactly one reports it.
-    became_undeliverable = await AddressDeliverability.filter(address=address, deliverable=True).update(
-        deliverable=False
-    )
-    await AddressDeliverability.filter(address=address).update(
-        refusals=F("refusals") + 1, last_refusal=refusal.text, refused_at=now
-    )
-    if became_undeliverable:
-        await _report_undeliverable(runtime, address, refusal, now)
+    async with in_transaction():
+        await AddressDeliverability.bulk_create([AddressDeliverability(address=address)], ignore_conflicts=True)
+        # Conditional on the address being deliverable: of several concurrent refusals exactly one reports it.
+        became_undeliverable = await AddressDeliverability.filter(address=address, deliverable=True).update(
+            deliverable=False
+        )
+        await AddressDeliverability.filter(address=address).update(
+            refusals=F("refusals") + 1, last_refusal=refusal.text, refused_at=now
+        )
+        if became_undeliverable:
+            await _report_undeliverable(runtime, address, refusal, now)
 
 
 async def record_accepted(runtime: Runtime, addresses: list[str]) -> None:

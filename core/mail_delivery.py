@@ -117,6 +117,7 @@ async def _settle(
     if retry:
         status = DeliveryStatus.QUEUED
     error = f"{len(refused)} of {len(to)} recipient(s) refused ({len(temporary)} for now)" if refused else None
+    await _record_addresses(runtime, refused, accepted)
     now = runtime.clock.now()
     async with in_transaction():
         held = await OutboxMessage.filter(id=outbox.id, claim_token=outbox.claim_token).update(
@@ -133,9 +134,6 @@ async def _settle(
             refusal = refused.get(row.address)
             if refusal is not None or row.refused:
                 await MailRecipient.filter(id=row.id).update(refused=refusal.text if refusal else None)
-            if refusal is not None and refusal.permanent:
-                await record_refused(runtime, row.address, refusal)
-        await record_accepted(runtime, accepted)
         if accepted and message.delivery_status != DeliveryStatus.SENT:
             await MailMessage.filter(id=message.id).update(delivery_status=DeliveryStatus.SENT, sent_at=now)
         elif not reached and not retry:
@@ -146,6 +144,16 @@ async def _settle(
     if not reached and not retry and temporary:
         await _alert_staff(runtime, message, attempts)
     return bool(accepted)
+
+
+async def _record_addresses(runtime: Runtime, refused: dict[str, Refusal], accepted: list[str]) -> None:
+    """What the server said of each address (facts, whoever holds the row now), each in a short transaction of its
+    own, before the row is settled: workers recording other messages never wait on each other's locks, and a
+    settled row's addresses are already recorded."""
+    for address, refusal in sorted(refused.items()):
+        if refusal.permanent:
+            await record_refused(runtime, address, refusal)
+    await record_accepted(runtime, accepted)
 
 
 async def _failed(runtime: Runtime, outbox: OutboxMessage, message: MailMessage, exc: Exception) -> None:

@@ -245,11 +245,7 @@ async def test_a_smtp_outage_to_the_last_attempt_tells_billing_and_logs_the_aler
 async def test_concurrent_refusals_of_one_address_report_it_once(factory, runtime) -> None:
     account = await factory.account(email=DEAD)
 
-    async def refused() -> None:
-        async with in_transaction():
-            await record_refused(runtime, DEAD, Refusal(550, "5.1.1 no such user"))
-
-    await asyncio.gather(*(refused() for _ in range(6)))
+    await asyncio.gather(*(record_refused(runtime, DEAD, Refusal(550, "5.1.1 no such user")) for _ in range(6)))
     state = await models.AddressDeliverability.get(address=DEAD)
     assert (state.deliverable, state.refusals) == (False, 6)
     [event] = await events("email.undeliverable")
