@@ -243,6 +243,24 @@ class GraphQLApp(GraphQL[Context, None]):
             response.headers.update(headers)
 
 
+async def one_click_unsubscribe(request: Request) -> Response:
+    """RFC 8058: a mail client POSTs to a promotion's List-Unsubscribe address; its token is the proof. (A GET
+    of that address opens the panel's page, which changes nothing until its button is pressed.)"""
+    ip_address = request.client.host if request.client else None
+    outcome = await mail_preferences.unsubscribe(
+        request.app.state.runtime, request.query_params.get("token", ""), ip_address
+    )
+    if outcome.ok:
+        return JSONResponse({"unsubscribed": outcome.value})
+    [failure] = outcome.failures
+    language = message_language(request.headers.get("accept-language"))
+    message = translate(failure.message_key, language, failure.messages, **failure.values)
+    wait = failure.values.get("seconds")
+    if wait is not None:
+        return error_response(429, failure.code.value, message, headers={"Retry-After": str(wait)}, retryAfter=wait)
+    return error_response(400, failure.code.value, message)
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     logs.configure(settings.log_level)
     runtime = Runtime.build(settings, clock)
@@ -265,21 +283,6 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     async def panel(request: Request) -> Response:
         """The demo client panel (web/): one page; the links in emails open its routes."""
         return FileResponse(WEB_DIR / "index.html")
-
-    async def one_click_unsubscribe(request: Request) -> Response:
-        """RFC 8058: a mail client POSTs to a promotion's List-Unsubscribe address; its token is the proof. (A GET
-        of that address opens the panel's page, which changes nothing until its button is pressed.)"""
-        ip_address = request.client.host if request.client else None
-        outcome = await mail_preferences.unsubscribe(runtime, request.query_params.get("token", ""), ip_address)
-        if outcome.ok:
-            return JSONResponse({"unsubscribed": outcome.value})
-        [failure] = outcome.failures
-        language = message_language(request.headers.get("accept-language"))
-        message = translate(failure.message_key, language, failure.messages, **failure.values)
-        wait = failure.values.get("seconds")
-        if wait is not None:
-            return error_response(429, failure.code.value, message, headers={"Retry-After": str(wait)}, retryAfter=wait)
-        return error_response(400, failure.code.value, message)
 
     async def readyz(request: Request) -> Response:
         """Ready when the database answers."""

@@ -180,3 +180,15 @@ def cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
         timeout=60,
         check=False,
     )
+
+
+def public_error_enums() -> list[type]:
+    """The registered domain error enums whose codes answer public payloads (so must be UserErrorCodes): all but
+    those only the staff schema exposes, as its own code enums."""
+    from core.outcome import MESSAGE_TABLES
+    from schema.error_catalogue import MUTATION_ERRORS, MUTATION_WARNINGS
+    from schema.staff import staff_error_enums, staff_schema
+
+    public = {enum for enums in (*MUTATION_ERRORS.values(), *MUTATION_WARNINGS.values()) for enum in enums}
+    staff_only = staff_error_enums(staff_schema) - public
+    return [enum for enum in MESSAGE_TABLES if enum not in staff_only]

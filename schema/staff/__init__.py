@@ -61,3 +61,15 @@ def build_staff_schema(settings: Settings | None = None) -> strawberry.Schema:
 
 
 staff_schema = build_staff_schema()
+
+
+def staff_error_enums(schema: strawberry.Schema) -> set[type]:
+    """The domain error enums the staff schema exposes as its own code enums (e.g. SyncErrorCode): their codes
+    answer staff payloads only, so they need not be public UserErrorCodes."""
+    found: set[type] = set()
+    for graphql_type in schema._schema.type_map.values():
+        definition = (getattr(graphql_type, "extensions", None) or {}).get("strawberry-definition")
+        wrapped = getattr(definition, "wrapped_cls", None)
+        if isinstance(wrapped, type) and graphql_type.name.endswith("ErrorCode"):
+            found.add(wrapped)
+    return found
