@@ -14,8 +14,9 @@ from core.deliverability import Refusal, deliverability_of, record_refused
 from core.ids import to_global_id
 from core.mail import queue_mail
 from core.mail_delivery import MAX_ATTEMPTS
-from models.enums import DeliveryStatus, EmailCategory
+from models.enums import DeliveryStatus, EmailCategory, StaffScope
 from tests.helpers import counting_queries, wait_for_mail
+from tests.test_docs_billing_receiver import ADD_ENDPOINT
 from tests.test_holder import confirm_email_change, update
 from tests.test_mail_delivery import eventually
 
@@ -130,15 +131,13 @@ async def test_the_holder_is_reported_once_per_transition_and_cleared_by_a_later
 
 
 async def test_every_recipient_refused_for_good_fails_at_once_and_tells_billing(
-    factory, runtime, smtp_sink, clock, monkeypatch
+    factory, runtime, smtp_sink, staff, monkeypatch
 ) -> None:
     monkeypatch.setattr(runtime, "settings", runtime.settings.with_(staff_alert_email=STAFF))
-    billing = await models.WebhookEndpoint.create(  # as registered through the staff API; never called here
-        url="https://billing.example/hooks",
-        event_types=["email.undeliverable", "mail.failed"],
-        secret="unused",
-        created_at=clock.now(),
-    )
+    events_wanted = {"url": "https://billing.example/hooks", "events": ["email.undeliverable", "mail.failed"]}
+    added = await (await staff(StaffScope.WEBHOOKS)).data(ADD_ENDPOINT, {"input": events_wanted})
+    assert added["webhookEndpointAdd"]["errors"] == [], "both types are subscribable now that they are emitted"
+    billing = await models.WebhookEndpoint.get()
     account = await factory.account(email=DEAD)
     with smtp_sink.refusing(DEAD):
         message = await notice(runtime, account, personal=True)
