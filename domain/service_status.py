@@ -15,11 +15,7 @@ A cancelled service is not ended again: the renewal worker and the completion on
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from core import activity
-from core.i18n import Messages
-from core.outcome import Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
 from domain import webhook_reports
 from domain.cancellation import lapse_unconfirmed
@@ -29,17 +25,6 @@ from models.enums import OPEN_CANCELLATION, CancellationStatus, ServiceStatus
 
 # What billing may set; CANCELLATION_PENDING only follows from a customer's confirmed cancellation.
 BILLING_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED, ServiceStatus.CANCELLED)
-STATUS = ("input", "status")
-
-MESSAGES: Messages = {
-    "INVALID": (
-        "El estado debe ser ACTIVE, SUSPENDED o CANCELLED: CANCELLATION_PENDING lo pone el panel al confirmarse una"
-        " baja.",
-        "The status must be ACTIVE, SUSPENDED or CANCELLED: CANCELLATION_PENDING is set by the panel when a"
-        " cancellation is confirmed.",
-    ),
-}
-
 SUMMARIES = {
     ServiceStatus.ACTIVE: "Servicio activado por facturación",
     ServiceStatus.SUSPENDED: "Servicio suspendido por facturación",
@@ -47,24 +32,20 @@ SUMMARIES = {
 }
 
 
-@error_codes(MESSAGES)
-class ServiceStatusError(StrEnum):
-    INVALID = "INVALID"
-
-
-async def apply_billing_status(runtime: Runtime, service: Service, status: ServiceStatus, actor: str) -> Outcome[bool]:
+async def apply_billing_status(runtime: Runtime, service: Service, status: ServiceStatus, actor: str) -> bool:
     """Apply billing's `status` to `service` (True: something changed; False: it already was so). Call it inside
     the upsert's `runtime.events.transaction()`, with the service row locked (select_for_update); `service` is
-    updated in memory to what was written."""
+    updated in memory to what was written. The record's check (domain/sync_records) admits BILLING_STATUSES only,
+    so another status here is a programming error."""
     if status not in BILLING_STATUSES:
-        return failed(ServiceStatusError.INVALID, STATUS)
+        raise ValueError(f"billing cannot set {status}: the panel sets CANCELLATION_PENDING")
     async with runtime.events.transaction():
         cancellation = await Cancellation.get_or_none(service_id=service.id, status__in=OPEN_CANCELLATION)
         if cancellation is not None and cancellation.status == CancellationStatus.SCHEDULED:
             changed = await _while_scheduled(runtime, service, cancellation, status, actor)
         else:
             changed = await _set(runtime, service, status, actor)
-    return succeeded(changed)
+    return changed
 
 
 async def _set(runtime: Runtime, service: Service, status: ServiceStatus, actor: str) -> bool:

@@ -63,7 +63,12 @@ MESSAGES: Messages = {
         "Unknown currency: use an ISO 4217 code, e.g. ARS or MXN.",
     ),
     "INVALID_DOMAIN": ("El dominio no es válido, p. ej. ejemplo.com.ar.", "The domain is not valid, e.g. example.com."),
-    "STATUS_OWNED_BY_PANEL": service_status.MESSAGES["INVALID"],
+    "STATUS_OWNED_BY_PANEL": (
+        "El estado debe ser ACTIVE, SUSPENDED o CANCELLED: CANCELLATION_PENDING lo pone el panel al confirmarse una"
+        " baja.",
+        "The status must be ACTIVE, SUSPENDED or CANCELLED: CANCELLATION_PENDING is set by the panel when a"
+        " cancellation is confirmed.",
+    ),
     "ID_TYPE_REQUIRED": ("Indique el tipo del documento.", "Give the document's type."),
     "TOO_MANY_RECORDS": ("Como máximo {max} registros por pedido.", "At most {max} records per request."),
     "NOT_JSON_OBJECT": ("La línea no es un objeto JSON.", "The line is not a JSON object."),
