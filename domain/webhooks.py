@@ -4,8 +4,7 @@ call the same functions.
 An endpoint's URL is checked when it is registered (http(s), a URL httpx sends as it is written: no spaces or
 control characters, no credentials in it, https in production, an address literal only if deliverable) and
 its host again at every delivery (core/outbound), since DNS answers change. The signing secret is shown once,
-when it is made, and stored encrypted with the keyring. `service.deprovision_requested` cannot be subscribed
-to yet: nothing emits it until the staff API's deprovisioning mode does.
+when it is made, and stored encrypted with the keyring.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from core.keyring import Keyring
 from core.outcome import Failure, Outcome, error_codes, failed, succeeded
 from core.pagination import MAX_PAGE, Page, paginate
 from core.runtime import Runtime
-from core.webhook_events import EVENT_TYPES, EventType, schedule, subscribed_endpoints
+from core.webhook_events import EVENT_TYPES, schedule, subscribed_endpoints
 from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from models.columns import column_length
 from models.enums import Language, WebhookDeliveryStatus
@@ -35,9 +34,6 @@ from models.enums import Language, WebhookDeliveryStatus
 MAX_URL = 2000
 SIGNING_KEY_PREFIX = "whsec_"  # Standard Webhooks marks its secrets so
 SECRET_BYTES = 32  # Standard Webhooks: between 24 and 64 bytes
-# Types declared for receivers to prepare for, not emitted yet: refused at registration until they are.
-NOT_EMITTED_YET: tuple[EventType, ...] = ()
-SUBSCRIBABLE = tuple(kind for kind in EVENT_TYPES if kind not in NOT_EMITTED_YET)
 
 MESSAGES: Messages = {
     **validation.MESSAGES,
@@ -58,11 +54,6 @@ MESSAGES: Messages = {
     "WEBHOOK_EVENT_UNKNOWN": (
         "Tipo de evento desconocido: {field}. Los tipos son: {hints}.",
         "Unknown event type: {field}. The types are: {hints}.",
-    ),
-    "WEBHOOK_EVENT_NOT_EMITTED_YET": (
-        "{field} todavía no se emite: llegará con el modo de desaprovisionamiento de la API de staff. Los tipos"
-        " son: {hints}.",
-        "{field} is not emitted yet: it comes with the staff API's deprovisioning mode. The types are: {hints}.",
     ),
     "WEBHOOK_ENDPOINT_NOT_FOUND": ("No existe ese destino de webhooks.", "There is no such webhook endpoint."),
     "WEBHOOK_EVENT_NOT_FOUND": ("No existe ese evento de webhook.", "There is no such webhook event."),
@@ -123,14 +114,11 @@ def _checked_types(event_types: list[str]) -> Outcome[list[str]]:
     wanted = list(dict.fromkeys(kind.strip() for kind in event_types if kind.strip()))
     if not wanted:
         return failed(WebhookError.REQUIRED, ["input", "events"], key="WEBHOOK_EVENTS_REQUIRED")
-    known = ", ".join(SUBSCRIBABLE)
+    known = ", ".join(EVENT_TYPES)
     if unknown := [kind for kind in wanted if kind not in EVENT_TYPES]:
         return failed(
             WebhookError.INVALID, ["input", "events"], key="WEBHOOK_EVENT_UNKNOWN", field=unknown[0], hints=known
         )
-    if later := [kind for kind in wanted if kind in NOT_EMITTED_YET]:
-        key = "WEBHOOK_EVENT_NOT_EMITTED_YET"
-        return failed(WebhookError.INVALID, ["input", "events"], key=key, field=later[0], hints=known)
     return succeeded(wanted)
 
 

@@ -70,7 +70,7 @@ def loopback(runtime: Runtime) -> Runtime:
 
 
 async def registered(runtime: Runtime, port: int, host: str = "127.0.0.1") -> webhooks.NewSecret:
-    added = await webhooks.add_endpoint(runtime, f"http://{host}:{port}/hooks", list(webhooks.SUBSCRIBABLE))
+    added = await webhooks.add_endpoint(runtime, f"http://{host}:{port}/hooks", list(webhooks.EVENT_TYPES))
     assert added.value is not None, added.failures
     return added.value
 

@@ -35,7 +35,7 @@ from tests.test_renewal import ARGENTINA_CUTOFF, DUE, at, gid, switch
 
 CONTACT_CREATE = """mutation($i: ContactCreateInput!) { contactCreate(input: $i) { contact { id } errors { code } } }"""
 PASSWORD_CHANGE = """mutation($i: PasswordChangeInput!) { passwordChange(input: $i) { errors { code message } } }"""
-EVERYTHING = list(webhooks.SUBSCRIBABLE)
+EVERYTHING = list(webhooks.EVENT_TYPES)
 
 
 async def endpoint(runtime, events=None, url="https://billing.example.com/hooks") -> webhooks.NewSecret:
@@ -296,7 +296,7 @@ async def test_registration_refuses_metadata_and_site_local_literals(runtime) ->
 
 async def test_the_deprovisioning_events_can_be_subscribed_now_they_are_emitted(runtime) -> None:
     """domain/deprovisioning emits both (tests/test_deprovisioning checks what they carry)."""
-    assert {SERVICE_DEPROVISION_REQUESTED, CANCELLATION_OVERDUE} <= set(webhooks.SUBSCRIBABLE)
+    assert {SERVICE_DEPROVISION_REQUESTED, CANCELLATION_OVERDUE} <= set(webhooks.EVENT_TYPES)
     added = await webhooks.add_endpoint(
         runtime, "https://billing.example.com/hooks", [SERVICE_DEPROVISION_REQUESTED, CANCELLATION_OVERDUE]
     )
