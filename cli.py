@@ -24,6 +24,7 @@ from core.i18n import translate
 from core.keyring import Keyring
 from core.migrations import drift, make_migration, upgrade
 from core.outcome import Outcome
+from core.reencryption import reencrypt_all
 from core.runtime import Runtime
 from core.security import Secrets
 from domain import auth, holder, staff, staff_keys, sync_ndjson, webhooks
@@ -298,14 +299,14 @@ def cmd_correct_identity(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_rotate_encryption(settings: Settings, args: argparse.Namespace) -> None:
-    """Re-encrypt what older ENCRYPTION_KEYS encrypted under the first key (docs/operations.md): the webhook
-    endpoints' signing secrets, the only values stored encrypted."""
+    """Re-encrypt what older ENCRYPTION_KEYS encrypted under the first key (docs/operations.md): every column
+    core/reencryption lists (webhook signing secrets, TOTP seeds)."""
     keyring = Keyring.from_settings(settings)
     older = ", ".join(keyring.key_ids[1:]) or "none"
     print(f"encrypting key: {keyring.primary_id}; older keys: {older}")
 
     async def work(runtime: Runtime) -> None:
-        count = await webhooks.reencrypt_secrets(runtime)
+        count = await reencrypt_all(keyring)
         print(f"re-encrypted {count} values; older keys may be dropped")
 
     run_with_database(settings, work)

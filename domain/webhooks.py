@@ -225,22 +225,3 @@ async def delivery_log(
     if status is not None:
         deliveries = deliveries.filter(status=status)
     return await paginate(deliveries, first=first, after=after, last=None, before=None, newest_first=True)
-
-
-async def reencrypt_secrets(runtime: Runtime) -> int:
-    """Signing secrets stored under an older ENCRYPTION_KEYS key, re-encrypted under the first; how many."""
-    keyring = Keyring.from_settings(runtime.settings)
-    count = 0
-    async with in_transaction():
-        for endpoint in await WebhookEndpoint.all().select_for_update():
-            changed = [
-                name
-                for name in ("secret", "previous_secret")
-                if (value := getattr(endpoint, name)) and keyring.needs_rotation(value)
-            ]
-            for name in changed:
-                setattr(endpoint, name, keyring.rotate(getattr(endpoint, name)))
-            if changed:
-                await endpoint.save(update_fields=changed)
-                count += len(changed)
-    return count

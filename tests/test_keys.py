@@ -171,8 +171,12 @@ def test_secret_keys_are_a_list_and_secret_key_its_one_key_alias() -> None:
         Settings.from_env({"SECRET_KEY": "a" * 32, "SECRET_KEYS": B})
 
 
+# Production names the passkeys' relying party too (tests/test_passkeys_settings.py).
+RELYING_PARTY = {"WEBAUTHN_RP_ID": "proveedor.com", "WEBAUTHN_ORIGINS": "https://panel.proveedor.com"}
+
+
 def test_production_needs_keys_of_its_own() -> None:
-    production = {"ENVIRONMENT": "production", "PUBLIC_BASE_URL": "https://api.proveedor.com"}
+    production = {"ENVIRONMENT": "production", "PUBLIC_BASE_URL": "https://api.proveedor.com", **RELYING_PARTY}
     keyring = f"2026-12:{fernet_key()}"
     with pytest.raises(SettingsError, match="SECRET_KEYS: required"):
         Settings.from_env({**production, "ENCRYPTION_KEYS": keyring})
@@ -270,6 +274,7 @@ def test_demo_is_refused_in_production(tmp_path: Path) -> None:
         SECRET_KEYS=B,
         ENCRYPTION_KEYS=f"2026-12:{fernet_key()}",
         PUBLIC_BASE_URL="https://api.proveedor.com",
+        **RELYING_PARTY,
     )
     assert ran.returncode == 1
     assert "demo: refused with ENVIRONMENT=production" in ran.stderr
@@ -286,3 +291,34 @@ def test_rotate_encryption_names_the_keys_and_never_shows_them(tmp_path: Path) -
     assert "re-encrypted 0 values" in ran.stdout
     assert new not in ran.stdout + ran.stderr
     assert old not in ran.stdout + ran.stderr
+
+
+async def test_rotation_reencrypts_every_stored_secret_and_they_still_work(runtime: Runtime, factory) -> None:
+    """core/reencryption lists every encrypted column: webhook signing secrets (current and previous) and TOTP
+    seeds; after the rotation each is under the new key and decrypts to what it was."""
+    from core.reencryption import reencrypt_all
+    from models import TotpFactor, WebhookEndpoint
+
+    old_key, new_key = fernet_key(), fernet_key()
+    old = Keyring((f"2026-06:{old_key}",))
+    account = await factory.account()
+    now = runtime.clock.now()
+    endpoint = await WebhookEndpoint.create(
+        url="https://billing.example.com/hooks",
+        event_types=["holder.updated"],
+        secret=old.encrypt("whsec_current"),
+        previous_secret=old.encrypt("whsec_previous"),
+        created_at=now,
+    )
+    factor = await TotpFactor.create(
+        account=account, person=f"holder:{account.id}", secret=old.encrypt("JBSWY3DPEHPK3PXP"), created_at=now
+    )
+    both = Keyring((f"2026-12:{new_key}", f"2026-06:{old_key}"))
+    assert await reencrypt_all(both) == 3
+    assert await reencrypt_all(both) == 0
+    new = Keyring((f"2026-12:{new_key}",))
+    await endpoint.refresh_from_db()
+    await factor.refresh_from_db()
+    assert new.decrypt(endpoint.secret) == "whsec_current"
+    assert new.decrypt(endpoint.previous_secret or "") == "whsec_previous"
+    assert new.decrypt(factor.secret) == "JBSWY3DPEHPK3PXP"
