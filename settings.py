@@ -97,6 +97,13 @@ def _is_origin(origin: str) -> bool:
     return origin_of(origin) == origin and bool(urlsplit(origin).netloc)
 
 
+def _is_domain(name: str) -> bool:
+    """A host name as WebAuthn takes it for a relying-party id: lower-case labels, no scheme, port or IP."""
+    labels = name.split(".")
+    label = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+    return all(label.fullmatch(part) for part in labels) and not labels[-1].isdigit()
+
+
 def _is_smtp_url(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("smtp", "smtps") and bool(parts.hostname)
@@ -456,12 +463,18 @@ class Settings:
         "the passkeys' relying-party id: the panel's registrable domain, e.g. `clientes.example.com.ar` or"
         " `example.com.ar`; changing it orphans every registered passkey, so it never follows another setting"
         " (required in production)",
+        Rule(_is_domain, "{value!r} is not a domain name like clientes.example.com.ar", "a domain name"),
     )
     webauthn_origins: tuple[str, ...] = setting(
         "WEBAUTHN_ORIGINS",
         ("http://localhost:8000",),
         "the origins where passkeys may be used (the panel's own, e.g. `https://clientes.example.com.ar`);"
         " each must be the relying-party id or under it (required in production)",
+        Rule(
+            _is_origin,
+            "{value!r} is not an origin like https://clientes.example.com.ar",
+            "comma-separated origins (https in production)",
+        ),
         read=_comma_list,
     )
     factor_reset_wait_hours: int = setting(
@@ -729,10 +742,24 @@ def _check_together(settings: Settings) -> None:
     encryption = {entry.partition(":")[2] for entry in settings.encryption_keys}
     if encryption & set(settings.hashing_keys):
         raise SettingsError(f"ENCRYPTION_KEYS: a key is also in {hashing}: the two must be different keys")
+    for origin in settings.webauthn_origins:
+        if problem := _webauthn_origin_problem(settings, origin):
+            raise SettingsError(f"WEBAUTHN_ORIGINS: {origin} {problem}")
     if settings.persisted_queries_only and not settings.persisted_queries_file:
         raise SettingsError(
             "PERSISTED_QUERIES_FILE: required with PERSISTED_QUERIES_ONLY (a JSON manifest {sha256: query})"
         )
+
+
+def _webauthn_origin_problem(settings: Settings, origin: str) -> str | None:
+    """Why browsers would refuse passkeys at `origin` with WEBAUTHN_RP_ID (or production would), or None."""
+    parts = urlsplit(origin)
+    host, rp_id = (parts.hostname or "").lower(), settings.webauthn_rp_id.lower()
+    if host != rp_id and not host.endswith(f".{rp_id}"):
+        return f"is not WEBAUTHN_RP_ID ({settings.webauthn_rp_id}) nor under it"
+    if settings.is_production and parts.scheme != "https":
+        return "must be https in production"
+    return None
 
 
 def _check_keys_given(given: Mapping[str, Any], production: bool) -> None:
@@ -749,6 +776,12 @@ def _check_keys_given(given: Mapping[str, Any], production: bool) -> None:
             "ENCRYPTION_KEYS: required when ENVIRONMENT=production (id:key pairs, e.g. 2026-12:<Fernet key>;"
             " see docs/operations.md)"
         )
+    for variable, attribute in (("WEBAUTHN_RP_ID", "webauthn_rp_id"), ("WEBAUTHN_ORIGINS", "webauthn_origins")):
+        if production and attribute not in given:
+            raise SettingsError(
+                f"{variable}: required when ENVIRONMENT=production (passkeys are bound to it: e.g."
+                " WEBAUTHN_RP_ID=clientes.example.com.ar and WEBAUTHN_ORIGINS=https://clientes.example.com.ar)"
+            )
 
 
 def _check_at_start_up(settings: Settings) -> Settings:

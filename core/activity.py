@@ -61,6 +61,15 @@ SUMMARIES: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("Código de recuperación usado (quedan {left})", "Recovery code used ({left} left)"),
     ),
     "second_factor.failed": (("Código de verificación en dos pasos incorrecto", "Wrong two-step verification code"),),
+    "second_factor.passkey_added": (("Llave de acceso registrada: {name}", "Passkey registered: {name}"),),
+    "second_factor.passkey_removed": (("Llave de acceso eliminada: {name}", "Passkey removed: {name}"),),
+    "second_factor.passkey_failed": (("Llave de acceso no aceptada", "Passkey not accepted"),),
+    "passkey.counter_not_increased": (
+        (
+            "Llave de acceso «{name}» rechazada: su contador no avanzó (posible copia del autenticador)",
+            "Passkey “{name}” refused: its counter did not go up (possibly a copied authenticator)",
+        ),
+    ),
     "password.changed": (("Clave de acceso cambiada", "Password changed"),),
     "language.changed": (("Idioma preferido: {language}", "Preferred language: {language}"),),
     "pin.set": (("PIN de seguridad establecido", "Security PIN set"),),

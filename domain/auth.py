@@ -261,16 +261,16 @@ async def _end_guessing_session(ctx: Context, session_id: int) -> None:
 
 
 async def reauthenticate(
-    ctx: Context, password: str, code: str | None = None, recovery_code: str | None = None
+    ctx: Context, password: str, code: str | None = None, recovery_code: str | None = None, passkey: str | None = None
 ) -> Outcome[datetime]:
     """Step-up with the current password, and for a person with a second factor also a code (or a recovery
-    code): until when the session counts as recently authenticated."""
+    code, or a passkey): until when the session counts as recently authenticated."""
     principal = ctx.acting
     if problem := await wrong_current_password(ctx, principal, password, PASSWORD_PATH):
         return Outcome(failures=[problem])
     person = second_factor.Person.of(principal)
     two_step = await second_factor.enabled(person)
-    if problem := await second_factor.check(ctx, person, code, recovery_code):
+    if problem := await second_factor.check(ctx, person, code, recovery_code, passkey):
         return Outcome(failures=[problem])
     await stepup.mark_authenticated(ctx, principal)
     summary = (

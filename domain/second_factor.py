@@ -1,8 +1,9 @@
 """Second factors (issue 23): each person (the holder, or a contact) enrols for themselves.
 
-TOTP is the first kind: enrolment is pending until a correct code confirms it, which also hands out
+Two kinds: an authenticator app (TOTP) and passkeys (domain/passkeys); either makes signing in take two steps.
+TOTP enrolment is pending until a correct code confirms it, which also hands out
 RECOVERY_CODES single-use recovery codes (shown once, stored hashed) and ends the person's other sessions.
-`check` is the one verification of a second factor (a code, or a recovery code) that signing in, step-up
+`check` is the one verification of a second factor (a code, a recovery code or a passkey) that signing in, step-up
 and access recovery share: a code is accepted once (the factor's last used step only moves forward, with
 a conditional UPDATE), a recovery code once (claimed with a conditional UPDATE), and failures are
 throttled per person. For a person with a factor, step-up (core/stepup) always includes one: signing in
@@ -19,6 +20,7 @@ from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from core import activity, stepup
 from core.access import access_changed
@@ -29,8 +31,8 @@ from core.keyring import Keyring
 from core.mail import queue_mail
 from core.outcome import Failure, Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
-from domain import totp
-from models import Account, Contact, RecoveryCode, Session, TotpFactor
+from domain import totp, webauthn
+from models import Account, Contact, Passkey, RecoveryCode, Session, TotpFactor
 from models.enums import EmailCategory
 from models.second_factor import person_key
 
@@ -43,6 +45,7 @@ RECOVERY_CODE_LENGTH = 10
 FAILURES_PER_PERSON = ("20/hour", "100/day")
 CODE_PATH = ("input", "code")
 RECOVERY_CODE_PATH = ("input", "recoveryCode")
+PASSKEY_PATH = ("input", "passkey")
 
 MESSAGES: Messages = {
     "SECOND_FACTOR_REQUIRED": (
@@ -51,9 +54,14 @@ MESSAGES: Messages = {
     ),
     "INVALID_CODE": ("El código no es correcto o ya fue usado.", "The code is wrong or was already used."),
     "INVALID": (
-        "Ingrese el código o un código de recuperación, no los dos.",
-        "Enter the code or a recovery code, not both.",
+        "Use una sola cosa: el código, un código de recuperación o una llave de acceso.",
+        "Use only one: the code, a recovery code or a passkey.",
     ),
+    "PASSKEY_REFUSED": (
+        "La llave de acceso no fue aceptada (o pasaron más de 5 minutos): vuelva a intentarlo.",
+        "The passkey was not accepted (or more than 5 minutes have passed): try again.",
+    ),
+    "NO_PASSKEYS": ("No tiene llaves de acceso registradas.", "You have no passkeys registered."),
     "INVALID_STATE": (
         "No es posible en el estado actual de la verificación en dos pasos.",
         "Not possible in the current state of two-step verification.",
@@ -113,6 +121,13 @@ class Person:
     def key(self) -> str:
         return person_key(self.account_id, self.contact_id)
 
+    @property
+    def owner(self) -> webauthn.Owner:
+        return (self.account_id, self.contact_id)
+
+    def passkeys(self) -> QuerySet[Passkey]:
+        return Passkey.filter(account_id=self.account_id, contact_id=self.contact_id)
+
 
 @dataclass(frozen=True, slots=True)
 class Enrolment:
@@ -128,6 +143,7 @@ class Status:
     totp_enabled_at: datetime | None
     recovery_codes_left: int
     recovery_codes_used: list[datetime]
+    passkeys: list[Passkey]
 
 
 async def _active_totp(person: Person) -> TotpFactor | None:
@@ -135,8 +151,8 @@ async def _active_totp(person: Person) -> TotpFactor | None:
 
 
 async def enabled(person: Person) -> bool:
-    """Whether signing in needs a second step (a confirmed factor; later also a passkey)."""
-    return await TotpFactor.exists(person=person.key, confirmed_at__isnull=False)
+    """Whether signing in needs a second step: a confirmed authenticator app, or a passkey."""
+    return await _active_totp(person) is not None or await person.passkeys().exists()
 
 
 async def status(person: Person) -> Status:
@@ -146,10 +162,11 @@ async def status(person: Person) -> Status:
         totp_enabled_at=factor.confirmed_at if factor else None,
         recovery_codes_left=sum(1 for c in codes if c.used_at is None),
         recovery_codes_used=[c.used_at for c in codes if c.used_at is not None],
+        passkeys=await person.passkeys().order_by("created_at", "id"),
     )
 
 
-def _signed_in_person(ctx: Context) -> tuple[Principal, Failure | None]:
+def signed_in_person(ctx: Context) -> tuple[Principal, Failure | None]:
     """The session's person, and STEP_UP_REQUIRED unless they proved who they are recently (tokens: FORBIDDEN)."""
     principal = ctx.acting
     if stepup.lacks_step_up(ctx, principal):
@@ -157,7 +174,7 @@ def _signed_in_person(ctx: Context) -> tuple[Principal, Failure | None]:
     return principal, None
 
 
-async def _label(person: Person) -> str:
+async def label(person: Person) -> str:
     """How the authenticator app names the entry: the contact's email, or the holder's client number."""
     if person.contact_id is not None:
         return (await Contact.get(id=person.contact_id).only("id", "email")).email
@@ -166,12 +183,12 @@ async def _label(person: Person) -> str:
 
 async def start_totp(ctx: Context) -> Outcome[Enrolment]:
     """A new pending TOTP seed for the signed-in person (replacing a pending one); after step-up."""
-    principal, problem = _signed_in_person(ctx)
+    principal, problem = signed_in_person(ctx)
     if problem:
         return Outcome(failures=[problem])
     person = Person.of(principal)
     runtime = ctx.runtime
-    if await enabled(person):
+    if await _active_totp(person) is not None:
         return failed(SecondFactorError.INVALID_STATE, key="ALREADY_ENABLED")
     secret = totp.new_secret()
     stored = Keyring.from_settings(runtime.settings).encrypt(secret)
@@ -188,7 +205,7 @@ async def start_totp(ctx: Context) -> Outcome[Enrolment]:
             )
         except IntegrityError:  # a concurrent start or confirmation won: that one stands
             return failed(SecondFactorError.INVALID_STATE, key="NOT_PENDING")
-    uri = totp.otpauth_uri(secret, runtime.settings.branding.name, await _label(person))
+    uri = totp.otpauth_uri(secret, runtime.settings.branding.name, await label(person))
     return succeeded(Enrolment(secret=secret, uri=uri, qr_svg=totp.qr_svg(uri)))
 
 
@@ -236,15 +253,15 @@ async def _replace_recovery_codes(runtime: Runtime, person: Person) -> list[str]
     return codes
 
 
-async def _record(ctx: Context, person: Person, action: str, summary: str) -> None:
+async def record(ctx: Context, person: Person, action: str, summary: str) -> None:
     """In the history, by the signed-in person, or (between the two steps of signing in) by the login."""
-    actor = None if ctx.principal is not None else await _label(person)
+    actor = None if ctx.principal is not None else await label(person)
     await activity.record(ctx, action, summary, account_id=person.account_id, actor=actor)
 
 
-async def _notify(ctx: Context, person: Person, change: str, action: str, summary: str) -> None:
+async def notify(ctx: Context, person: Person, change: str, action: str, summary: str) -> None:
     """Every change of factors goes to the history and to the person's own email."""
-    await _record(ctx, person, action, summary)
+    await record(ctx, person, action, summary)
     await queue_mail(
         ctx.runtime,
         account_id=person.account_id,
@@ -280,30 +297,30 @@ async def confirm_totp(ctx: Context, code: str) -> Outcome[list[str]]:
         await end_sessions(runtime, others.exclude(id=principal.session_id))
         access_changed(person.account_id, contact_id=person.contact_id, holder=person.contact_id is None, force=True)
         summary = "Verificación en dos pasos activada (aplicación de autenticación)"
-        await _notify(ctx, person, "enabled", "second_factor.totp_enabled", summary)
+        await notify(ctx, person, "enabled", "second_factor.totp_enabled", summary)
     await stepup.mark_authenticated(ctx, principal)
     return succeeded(codes)
 
 
 async def regenerate_recovery_codes(ctx: Context) -> Outcome[list[str]]:
     """New recovery codes (after step-up, which for this person included a second factor); the old ones die."""
-    principal, problem = _signed_in_person(ctx)
+    principal, problem = signed_in_person(ctx)
     if problem:
         return Outcome(failures=[problem])
     person = Person.of(principal)
-    if not await enabled(person):
+    if await _active_totp(person) is None:  # recovery codes come with the authenticator app
         return failed(SecondFactorError.INVALID_STATE, key="NOT_ENABLED")
     async with ctx.runtime.events.transaction():
         codes = await _replace_recovery_codes(ctx.runtime, person)
         summary = "Códigos de recuperación nuevos generados"
-        await _notify(ctx, person, "codes_regenerated", "second_factor.recovery_codes_regenerated", summary)
+        await notify(ctx, person, "codes_regenerated", "second_factor.recovery_codes_regenerated", summary)
     return succeeded(codes)
 
 
 async def disable_totp(ctx: Context) -> Outcome[None]:
     """Turn the authenticator app off (after step-up, which for this person included a second factor); the
     recovery codes go with it."""
-    principal, problem = _signed_in_person(ctx)
+    principal, problem = signed_in_person(ctx)
     if problem:
         return Outcome(failures=[problem])
     person = Person.of(principal)
@@ -312,7 +329,7 @@ async def disable_totp(ctx: Context) -> Outcome[None]:
             return failed(SecondFactorError.INVALID_STATE, key="NOT_ENABLED")
         await RecoveryCode.filter(account_id=person.account_id, contact_id=person.contact_id).delete()
         summary = "Verificación en dos pasos desactivada"
-        await _notify(ctx, person, "disabled", "second_factor.totp_disabled", summary)
+        await notify(ctx, person, "disabled", "second_factor.totp_disabled", summary)
     return succeeded(None)
 
 
@@ -337,29 +354,48 @@ async def _spend_recovery_code(ctx: Context, person: Person, code: str) -> bool:
     left = await unused.count()
     async with runtime.events.transaction():
         summary = f"Código de recuperación usado (quedan {left})"
-        await _notify(ctx, person, "recovery_code_used", "second_factor.recovery_code_used", summary)
+        await notify(ctx, person, "recovery_code_used", "second_factor.recovery_code_used", summary)
     return True
 
 
-async def check(ctx: Context, person: Person, code: str | None, recovery_code: str | None) -> Failure | None:
-    """None when `code` (the authenticator's) or `recovery_code` proves the person's second factor, else why
-    not. A person without a factor needs neither."""
+async def check(
+    ctx: Context, person: Person, code: str | None, recovery_code: str | None, passkey: str | None = None
+) -> Failure | None:
+    """None when `code` (the authenticator's), `recovery_code` or `passkey` (an assertion answering
+    passkey_options) proves the person's second factor, else why not. A person without a factor needs none."""
     factor = await _active_totp(person)
-    if factor is None:
+    if factor is None and not await person.passkeys().exists():
         return None
-    if not code and not recovery_code:
-        return Failure(SecondFactorError.SECOND_FACTOR_REQUIRED, CODE_PATH)
-    if code and recovery_code:
-        return Failure(SecondFactorError.INVALID, RECOVERY_CODE_PATH)
+    given = [
+        path
+        for path, value in ((CODE_PATH, code), (RECOVERY_CODE_PATH, recovery_code), (PASSKEY_PATH, passkey))
+        if value
+    ]
+    if not given:
+        return Failure(SecondFactorError.SECOND_FACTOR_REQUIRED, CODE_PATH if factor else PASSKEY_PATH)
+    if len(given) > 1:
+        return Failure(SecondFactorError.INVALID, given[-1])
     runtime = ctx.runtime
     if wait := await _throttled(runtime, person):
         return Failure(SecondFactorError.RATE_LIMITED, values={"seconds": wait})
-    if code:
-        accepted = await _claim_step(runtime, factor, code)
+    if passkey:
+        accepted = await webauthn.asserted(ctx, passkey, person.owner) is not None
+    elif code:
+        accepted = factor is not None and await _claim_step(runtime, factor, code)
     else:
         accepted = await _spend_recovery_code(ctx, person, recovery_code or "")
     if not accepted:
-        await _record(ctx, person, "second_factor.failed", "Código de verificación en dos pasos incorrecto")
-        return Failure(SecondFactorError.INVALID_CODE, CODE_PATH if code else RECOVERY_CODE_PATH)
+        if passkey:
+            await record(ctx, person, "second_factor.passkey_failed", "Llave de acceso no aceptada")
+            return Failure(SecondFactorError.INVALID_CODE, PASSKEY_PATH, key="PASSKEY_REFUSED")
+        await record(ctx, person, "second_factor.failed", "Código de verificación en dos pasos incorrecto")
+        return Failure(SecondFactorError.INVALID_CODE, given[0])
     await _cleared(runtime, person)
     return None
+
+
+async def passkey_options(ctx: Context, person: Person) -> Outcome[str]:
+    """The request options (JSON) for one of the person's passkeys, as their second factor (`check`)."""
+    if not await person.passkeys().exists():
+        return failed(SecondFactorError.INVALID_STATE, key="NO_PASSKEYS")
+    return succeeded(await webauthn.authentication_options(ctx.runtime, person.owner))

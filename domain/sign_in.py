@@ -12,8 +12,13 @@ those accounts, so that the person picks one with `clientNumber`.
 
 A person with a second factor (domain/second_factor) gets no session from the password: the answer is
 SECOND_FACTOR_REQUIRED with a challenge (CHALLENGE_MINUTES, single-use, CHALLENGE_ATTEMPTS tries), and
-`sign_in_second_step` opens the session with that challenge and a code or a recovery code. A recovery's
-temporary password is spent only then.
+`sign_in_second_step` opens the session with that challenge and a code, a recovery code or a passkey (whose
+options `second_step_passkey_options` gives for that challenge's person). A recovery's temporary password is
+spent only then.
+
+`passkey_sign_in` signs in with a discoverable passkey and no login at all: user verification makes it both
+factors. Its failures count on the source's bucket, and an inactive contact's passkey is refused as a wrong
+password is.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from core import activity
 from core.context import Context
 from core.outcome import Outcome, failed, succeeded
 from core.runtime import Runtime
-from domain import second_factor
+from domain import second_factor, webauthn
 from domain.auth import CLIENT_NUMBER_MAX, EMAIL_MAX, AuthError, start_session
 from domain.second_factor import Person, SecondFactorError
 from models import Account, Contact, RecoveryRequest, SignInChallenge
@@ -47,6 +52,8 @@ DEVICE_COOKIE_DAYS = 365
 CHALLENGE_MINUTES = 5
 CHALLENGE_ATTEMPTS = 5
 CHALLENGE_PATH = ("input", "challenge")
+# Passkey ceremonies anybody may start (each stores a challenge), per source.
+PASSKEY_STARTS_PER_SOURCE = "30/minute"
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,12 +238,13 @@ async def _challenge(ctx: Context, who: Candidate) -> Outcome[None]:
     return failed(SecondFactorError.SECOND_FACTOR_REQUIRED, challenge=token, expires_at=expires_at)
 
 
-async def _challenged(challenge: SignInChallenge) -> Candidate | None:
-    """Who the challenge is for, if they still may sign in (a contact may have been deactivated meanwhile)."""
-    account = await Account.get(id=challenge.account_id)
-    if challenge.contact_id is None:
+async def _still_allowed(account_id: int, contact_id: int | None) -> Candidate | None:
+    """The person a challenge or a passkey is for, if they still may sign in (a contact may have been
+    deactivated meanwhile)."""
+    account = await Account.get(id=account_id)
+    if contact_id is None:
         return Candidate(account, None)
-    contact = await Contact.get_or_none(id=challenge.contact_id, active=True)
+    contact = await Contact.get_or_none(id=contact_id, active=True, password_hash__isnull=False)
     return Candidate(account, contact) if contact else None
 
 
@@ -255,21 +263,62 @@ async def _open_challenge(ctx: Context, token: str) -> Outcome[SignInChallenge]:
     return succeeded(found)
 
 
-async def sign_in_second_step(ctx: Context, token: str, code: str | None, recovery_code: str | None) -> Outcome[None]:
+async def sign_in_second_step(
+    ctx: Context, token: str, code: str | None, recovery_code: str | None, passkey: str | None = None
+) -> Outcome[None]:
     """Complete a sign-in that answered SECOND_FACTOR_REQUIRED: the session opens as `sign_in` opens it."""
     opened = await _open_challenge(ctx, token)
     if opened.value is None:
         return Outcome(failures=opened.failures)
     challenge = opened.value
-    who = await _challenged(challenge)
+    who = await _still_allowed(challenge.account_id, challenge.contact_id)
     if who is None:
         return failed(SecondFactorError.INVALID_CODE, CHALLENGE_PATH, key="CHALLENGE_INVALID")
-    if problem := await second_factor.check(ctx, _person(who), code, recovery_code):
+    if problem := await second_factor.check(ctx, _person(who), code, recovery_code, passkey):
         return Outcome(failures=[problem])
     now = ctx.runtime.clock.now()
     if not await SignInChallenge.filter(id=challenge.id, used_at=None).update(used_at=now):
         return failed(SecondFactorError.INVALID_CODE, CHALLENGE_PATH, key="CHALLENGE_INVALID")
     if not await spend_temporary_password(ctx, who):
+        return failed(AuthError.INVALID_CREDENTIALS)
+    await _start(ctx, who, who.contact.email if who.contact else who.account.client_number)
+    return succeeded(None)
+
+
+async def _passkey_start_throttled(ctx: Context) -> int | None:
+    return await ctx.runtime.limiter.hit(PASSKEY_STARTS_PER_SOURCE, "passkey-start", ctx.ip_address or "?")
+
+
+async def second_step_passkey_options(ctx: Context, token: str) -> Outcome[str]:
+    """The request options (JSON) for a passkey of the person a live sign-in challenge is for."""
+    if wait := await _passkey_start_throttled(ctx):
+        return failed(SecondFactorError.RATE_LIMITED, seconds=wait)
+    runtime = ctx.runtime
+    digests = runtime.secrets.digests(token.strip())
+    now = runtime.clock.now()
+    found = await SignInChallenge.get_or_none(token_hash__in=digests, used_at=None, expires_at__gt=now)
+    who = await _still_allowed(found.account_id, found.contact_id) if found else None
+    if who is None:
+        return failed(SecondFactorError.INVALID_CODE, CHALLENGE_PATH, key="CHALLENGE_INVALID")
+    return await second_factor.passkey_options(ctx, _person(who))
+
+
+async def passkey_sign_in_options(ctx: Context) -> Outcome[str]:
+    """The request options (JSON) to sign in with any discoverable passkey (no login typed)."""
+    if wait := await _passkey_start_throttled(ctx):
+        return failed(AuthError.RATE_LIMITED, seconds=wait)
+    return succeeded(await webauthn.authentication_options(ctx.runtime, None))
+
+
+async def passkey_sign_in(ctx: Context, credential: str) -> Outcome[None]:
+    """Start a session with a passkey answering passkey_sign_in_options, exactly as `sign_in` starts one."""
+    limiter, source = ctx.runtime.limiter, ctx.ip_address or "?"
+    if wait := await limiter.peek(FAILURES_PER_SOURCE, "sign-in-ip", source):
+        return failed(AuthError.RATE_LIMITED, seconds=wait)
+    passkey = await webauthn.asserted(ctx, credential, None)
+    who = await _still_allowed(passkey.account_id, passkey.contact_id) if passkey else None
+    if who is None:
+        await limiter.hit(FAILURES_PER_SOURCE, "sign-in-ip", source)
         return failed(AuthError.INVALID_CREDENTIALS)
     await _start(ctx, who, who.contact.email if who.contact else who.account.client_number)
     return succeeded(None)

@@ -24,6 +24,7 @@ from schema import (
     mail,
     mail_preferences,
     nodes,
+    passkeys,
     provider,
     recovery,
     second_factor,
@@ -67,6 +68,7 @@ class Mutation(
     api_tokens.Mutation,
     email_changes.Mutation,
     second_factor.Mutation,
+    passkeys.Mutation,
     welcome.Mutation,
 ):
     """Every change; expected failures come back in each payload's `errors`."""

@@ -123,12 +123,17 @@ class SignInPayload:
     )
 
 
-@strawberry.input(description="The second step of a sign-in: the challenge and a code, or a recovery code.")
+@strawberry.input(description="The second step of a sign-in: the challenge and a code, a recovery code or a passkey.")
 class SignInSecondStepInput:
     challenge: str = strawberry.field(description="SignInPayload.challenge.token.")
     code: str | None = strawberry.field(default=None, description="The 6 digits the authenticator app shows now.")
     recovery_code: str | None = strawberry.field(
         default=None, description="Instead of `code`: one of the recovery codes (each works once)."
+    )
+    passkey: str | None = strawberry.field(
+        default=None,
+        description="Instead of `code`: the JSON of the PublicKeyCredential the browser returned for "
+        "passkeySecondStepStart's options.",
     )
 
 
@@ -148,6 +153,11 @@ class ReauthenticateInput:
         description="With two-step verification on, also needed: the authenticator app's code (or `recoveryCode`).",
     )
     recovery_code: str | None = strawberry.field(default=None, description="Instead of `code`: a recovery code.")
+    passkey: str | None = strawberry.field(
+        default=None,
+        description="Instead of `code`: the JSON of the PublicKeyCredential the browser returned for "
+        "passkeyStepUpStart's options.",
+    )
 
 
 @strawberry.type
@@ -292,7 +302,9 @@ class Mutation:
         from schema.account import Viewer
 
         ctx = info.context
-        outcome = await sign_in.sign_in_second_step(ctx, input.challenge, input.code, input.recovery_code)
+        outcome = await sign_in.sign_in_second_step(
+            ctx, input.challenge, input.code, input.recovery_code, input.passkey
+        )
         return SignInSecondStepPayload(viewer=Viewer() if outcome.ok else None, errors=payload_errors(ctx, outcome))
 
     @strawberry.mutation(
@@ -305,7 +317,7 @@ class Mutation:
         from schema.account import Viewer
 
         ctx = info.context
-        outcome = await auth.reauthenticate(ctx, input.password, input.code, input.recovery_code)
+        outcome = await auth.reauthenticate(ctx, input.password, input.code, input.recovery_code, input.passkey)
         return ReauthenticatePayload(
             viewer=Viewer() if outcome.ok else None, valid_until=outcome.value, errors=payload_errors(ctx, outcome)
         )

@@ -22,6 +22,7 @@ from domain.email_changes import EmailChangeError
 from domain.holder import HolderError, HolderWarning
 from domain.mail import MailError
 from domain.mail_preferences import MailPreferencesError
+from domain.passkeys import PasskeyError
 from domain.recovery import RecoveryError
 from domain.renewal import RenewalError
 from domain.second_factor import SecondFactorError
@@ -421,6 +422,14 @@ MUTATION_ERRORS: dict[str, tuple[type[StrEnum], ...]] = {
     "secondFactorTotpConfirm": (SecondFactorError,),
     "secondFactorRecoveryCodesRegenerate": (SecondFactorError,),
     "secondFactorTotpDisable": (SecondFactorError,),
+    "passkeyRegistrationStart": (PasskeyError,),
+    "passkeyRegistrationFinish": (PasskeyError, InputError),
+    "passkeyRename": (PasskeyError, InputError),
+    "passkeyRemove": (PasskeyError,),
+    "passkeyStepUpStart": (SecondFactorError,),
+    "passkeySignInStart": (AuthError,),
+    "passkeySignInFinish": (AuthError,),
+    "passkeySecondStepStart": (SecondFactorError,),
 }
 
 # The enums each mutation's payload `warnings` come from.

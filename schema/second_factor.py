@@ -10,6 +10,7 @@ import strawberry
 from core.context import Context
 from domain import second_factor
 from schema.common import UserError, payload_errors
+from schema.passkeys import PasskeyType
 from schema.permissions import needs
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ class SecondFactor:
     recovery_codes_used: list[datetime] = strawberry.field(
         description="When each used recovery code of the current set was used, oldest first."
     )
+    passkeys: list[PasskeyType] = strawberry.field(description="The person's passkeys, oldest first.")
 
     @classmethod
     def of(cls, status: second_factor.Status) -> SecondFactor:
@@ -36,6 +38,7 @@ class SecondFactor:
             totp=TotpStatus(enabled=status.totp_enabled_at is not None, created_at=status.totp_enabled_at),
             recovery_codes_left=status.recovery_codes_left,
             recovery_codes_used=status.recovery_codes_used,
+            passkeys=[PasskeyType.of(p) for p in status.passkeys],
         )
 
 

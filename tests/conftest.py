@@ -90,7 +90,10 @@ def settings(database_url: str, smtp_sink: SmtpSink) -> Settings:
         argon2_time_cost=1,
         argon2_memory_kib=1024,
         worker_poll_seconds=0.05,
-        allowed_origins=(f"http://127.0.0.1:{BROWSER_PORT}",),
+        # Passkeys need a domain, not an IP address: their panel tests open http://localhost:BROWSER_PORT.
+        allowed_origins=(f"http://127.0.0.1:{BROWSER_PORT}", f"http://localhost:{BROWSER_PORT}"),
+        webauthn_rp_id="localhost",
+        webauthn_origins=(f"http://localhost:{BROWSER_PORT}",),
     )
 
 

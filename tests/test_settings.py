@@ -9,8 +9,14 @@ import pytest
 import settings as declarations
 from settings import PROJECT_DIR, Settings, SettingsError
 
-# A production environment's keys: a hashing key and an encryption keyring of its own.
-KEYS = {"SECRET_KEY": "x" * 40, "ENCRYPTION_KEYS": "2026-12:" + "A" * 43 + "="}
+# What a production environment must name: a hashing key, an encryption keyring of its own and the passkeys'
+# relying party.
+KEYS = {
+    "SECRET_KEY": "x" * 40,
+    "ENCRYPTION_KEYS": "2026-12:" + "A" * 43 + "=",
+    "WEBAUTHN_RP_ID": "clientes.example.com",
+    "WEBAUTHN_ORIGINS": "https://clientes.example.com",
+}
 
 
 def test_defaults_are_a_working_development_setup() -> None:
