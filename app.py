@@ -304,6 +304,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             Route("/invitacion", panel),
             Route("/confirmar-email", panel),
             Route("/bienvenida", panel),
+            Route("/restablecer-verificacion", panel),
+            Route("/anular-restablecimiento", panel),
             Route("/baja-avisos", panel),
             Route("/baja-avisos", one_click_unsubscribe, methods=["POST"]),
             Mount("/static", StaticFiles(directory=WEB_DIR)),

@@ -70,6 +70,39 @@ SUMMARIES: Mapping[str, tuple[tuple[str, str], ...]] = {
             "Passkey “{name}” refused: its counter did not go up (possibly a copied authenticator)",
         ),
     ),
+    "second_factor.contact_reset": (
+        (
+            "Verificación en dos pasos de {email} restablecida por el titular",
+            "Two-step verification of {email} reset by the holder",
+        ),
+    ),
+    "second_factor.reset_requested": (
+        (
+            "Restablecimiento de la verificación en dos pasos pedido a soporte",
+            "Reset of two-step verification requested from support",
+        ),
+    ),
+    "second_factor.reset_confirmed": (
+        (
+            "Restablecimiento de la verificación en dos pasos confirmado: se hará el {at}",
+            "Reset of two-step verification confirmed: it happens on {at}",
+        ),
+    ),
+    "second_factor.reset_cancelled": (
+        ("Restablecimiento de la verificación en dos pasos anulado", "Reset of two-step verification cancelled"),
+    ),
+    "second_factor.reset_completed": (
+        (
+            "Verificación en dos pasos del titular restablecida por soporte",
+            "The holder's two-step verification reset by support",
+        ),
+    ),
+    "account.contacts_second_factor_required": (
+        ("Verificación en dos pasos obligatoria para los contactos", "Two-step verification required of every contact"),
+    ),
+    "account.contacts_second_factor_optional": (
+        ("Verificación en dos pasos opcional para los contactos", "Two-step verification optional for contacts"),
+    ),
     "password.changed": (("Clave de acceso cambiada", "Password changed"),),
     "language.changed": (("Idioma preferido: {language}", "Preferred language: {language}"),),
     "pin.set": (("PIN de seguridad establecido", "Security PIN set"),),

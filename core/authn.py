@@ -12,6 +12,7 @@ from tortoise.queryset import QuerySet
 
 from core.access import access_changed
 from core.context import Principal
+from core.factors import contacts_with_second_factor
 from core.ratelimit import Quota
 from core.runtime import Runtime
 from models import Account, ApiToken, Contact, Holder, Session
@@ -147,6 +148,14 @@ async def _api_token_access(runtime: Runtime, token: str, touch: bool) -> Access
     return Access(principal, api_token.expires_at)
 
 
+async def must_enrol(account: Account, contact: Contact | None) -> bool:
+    """A contact without a second factor while the holder requires one: their session may only enrol, their
+    API tokens do nothing (SECOND_FACTOR_ENROLMENT_REQUIRED)."""
+    if contact is None or not account.contacts_need_second_factor:
+        return False
+    return not await contacts_with_second_factor([contact.id])
+
+
 def permissions_of(contact: Contact | None) -> frozenset[Permission]:
     if contact is None:
         return ALL_PERMISSIONS
@@ -178,6 +187,7 @@ async def _principal(
         must_change_password=must_change and api_token is None,
         language=Language(language),
         actor=actor,
+        must_enrol_second_factor=await must_enrol(account, contact),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from core.errors import forbidden, password_change_required, unauthenticated
+from core.errors import forbidden, password_change_required, second_factor_enrolment_required, unauthenticated
 from core.i18n import requested_language
 from core.loaders import Loaders
 from core.runtime import Runtime
@@ -30,6 +30,8 @@ class Principal:
     actor: str
     # When a session's person last proved who they are (sign-in, reauthenticate); None for tokens.
     authenticated_at: datetime | None = None
+    # A contact without a second factor while the holder requires one for contacts (domain/factor_rule).
+    must_enrol_second_factor: bool = False
 
     @property
     def is_holder(self) -> bool:
@@ -70,13 +72,22 @@ class Context:
             raise unauthenticated()
         return self.principal
 
-    def require(self, permission: Permission | None = None, *, allow_password_change: bool = False) -> Principal:
-        """The principal, if signed in, not held back by a pending password change, and allowed."""
+    def require(
+        self,
+        permission: Permission | None = None,
+        *,
+        allow_password_change: bool = False,
+        allow_enrolment: bool = False,
+    ) -> Principal:
+        """The principal, if signed in, not held back by a pending password change or a second factor to enrol
+        (an API token is held back from everything then: only a session enrols), and allowed."""
         principal = self.principal
         if principal is None:
             raise unauthenticated()
         if principal.must_change_password and not allow_password_change:
             raise password_change_required()
+        if principal.must_enrol_second_factor and (principal.api_token_id is not None or not allow_enrolment):
+            raise second_factor_enrolment_required()
         if permission is not None and permission not in principal.permissions:
             raise forbidden()
         return principal

@@ -17,6 +17,10 @@ TEMPORARY_PASSWORD = Localized(
     "Antes de continuar, reemplace su clave temporal por una nueva.",
     "Forbidden: change your temporary password first.",
 )
+ENROL_FIRST = Localized(
+    "Esta cuenta exige la verificación en dos pasos: actívela antes de continuar.",
+    "This account requires two-step verification: turn it on before anything else.",
+)
 
 
 def message_language(accept_language: str | None) -> Language:
@@ -53,6 +57,12 @@ def forbidden(message: str | Localized = NOT_ALLOWED) -> ApiError:
 def password_change_required() -> ApiError:
     """FORBIDDEN until the temporary password from access recovery is replaced."""
     return ApiError("PASSWORD_CHANGE_REQUIRED", TEMPORARY_PASSWORD)
+
+
+def second_factor_enrolment_required() -> ApiError:
+    """Refused to a contact without a second factor while the holder requires one (issue 23): their session
+    may only enrol, their API tokens nothing at all."""
+    return ApiError("SECOND_FACTOR_ENROLMENT_REQUIRED", ENROL_FIRST)
 
 
 def bad_input(message: str) -> ApiError:

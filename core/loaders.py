@@ -11,6 +11,7 @@ from functools import cached_property
 from strawberry.dataloader import DataLoader
 
 from core.deliverability import refused_since
+from core.factors import contacts_with_second_factor
 from models import Cancellation, MailRecipient, Service
 from models.enums import OPEN_CANCELLATION
 
@@ -43,6 +44,11 @@ async def _email_refused_at(addresses: list[str]) -> list[datetime | None]:
     return [found[address] for address in addresses]
 
 
+async def _has_second_factor(contact_ids: list[int]) -> list[bool]:
+    found = await contacts_with_second_factor(contact_ids)
+    return [contact_id in found for contact_id in contact_ids]
+
+
 class Loaders:
     """The loaders of one request."""
 
@@ -62,3 +68,8 @@ class Loaders:
     def email_refused_at(self) -> DataLoader[str, datetime | None]:
         """When mail to each address was last refused, while it is undeliverable (core/deliverability)."""
         return DataLoader(load_fn=_email_refused_at)
+
+    @cached_property
+    def has_second_factor(self) -> DataLoader[int, bool]:
+        """Whether each contact has a second factor (core/factors)."""
+        return DataLoader(load_fn=_has_second_factor)

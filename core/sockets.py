@@ -46,8 +46,13 @@ STALE = datetime.min.replace(tzinfo=UTC)
 
 
 def may_stay_connected(principal: Principal) -> bool:
-    """A socket exists for live service updates: SERVICES, and no temporary password to replace first."""
-    return not principal.must_change_password and Permission.SERVICES in principal.permissions
+    """A socket exists for live service updates: SERVICES, and no temporary password to replace or second factor
+    to enrol first."""
+    return (
+        not principal.must_change_password
+        and not principal.must_enrol_second_factor
+        and Permission.SERVICES in principal.permissions
+    )
 
 
 def live_socket(ctx: Context) -> LiveSocket | None:

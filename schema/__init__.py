@@ -20,6 +20,7 @@ from schema import (
     auth,
     contacts,
     email_changes,
+    factor_rule,
     holder,
     mail,
     mail_preferences,
@@ -69,6 +70,7 @@ class Mutation(
     email_changes.Mutation,
     second_factor.Mutation,
     passkeys.Mutation,
+    factor_rule.Mutation,
     welcome.Mutation,
 ):
     """Every change; expected failures come back in each payload's `errors`."""

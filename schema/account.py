@@ -13,7 +13,7 @@ import models
 from core.context import Context
 from core.ids import to_global_id
 from domain import auth as auth_domain
-from schema import api_tokens, auth, contacts, holder, mail, services
+from schema import api_tokens, auth, contacts, factor_rule, holder, mail, services
 from schema.common import Language, Node, Permission
 from schema.permissions import needs
 from schema.second_factor import SecondFactor, second_factor_of
@@ -28,6 +28,7 @@ class Account(
     contacts.AccountFields,
     mail.AccountFields,
     api_tokens.AccountFields,
+    factor_rule.AccountFields,
 ):
     model: strawberry.Private[models.Account]
     id: strawberry.ID
@@ -79,6 +80,17 @@ class Viewer:
     )
     def must_change_password(self, info: strawberry.Info[Context, None]) -> bool:
         return info.context.acting.must_change_password
+
+    @strawberry.field(
+        description=(
+            "True for a contact without a second factor while the holder requires one for contacts: only enrolling "
+            "(secondFactorTotpStart, then secondFactorTotpConfirm), the viewer and signing out answer until then "
+            "(SECOND_FACTOR_ENROLMENT_REQUIRED)."
+        ),
+        extensions=needs(during_password_change=True),
+    )
+    def must_enrol_second_factor(self, info: strawberry.Info[Context, None]) -> bool:
+        return info.context.acting.must_enrol_second_factor
 
     @strawberry.field(
         description=(

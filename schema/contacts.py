@@ -15,6 +15,7 @@ from core.pagination import Page
 from domain import contacts
 from models.enums import EmailCategory as EmailCategoryEnum
 from models.enums import Permission as PermissionEnum
+from schema import factor_rule
 from schema.common import (
     EmailCategory,
     Language,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type
-class Contact(Node):
+class Contact(Node, factor_rule.ContactFields):
     model: strawberry.Private[models.Contact]
     id: strawberry.ID = strawberry.field(description=GLOBAL_ID)
     first_name: str

@@ -19,6 +19,8 @@ from domain.auth import AuthError
 from domain.cancellation import CancellationError
 from domain.contacts import ContactError
 from domain.email_changes import EmailChangeError
+from domain.factor_reset import FactorResetError
+from domain.factor_rule import FactorRuleError
 from domain.holder import HolderError, HolderWarning
 from domain.mail import MailError
 from domain.mail_preferences import MailPreferencesError
@@ -52,6 +54,7 @@ class Retry(StrEnum):
     CHOOSE = "after choosing the account (`clientNumber`)"
     SECOND_STEP = "with the second factor (`signInSecondStep`, or `code` / `recoveryCode` in the same input)"
     TEMPORARY_REPLACED = "after `passwordChange`"
+    ENROLLED = "after enrolling a second factor (`secondFactorTotpStart`, then `secondFactorTotpConfirm`)"
     BACKOFF = "yes, with exponential backoff"
     WITH_QUERY = "at once, sending the query with its hash"
     AS_ERRORS_SAY = "as the codes in `errors` say"
@@ -149,6 +152,14 @@ TOP_LEVEL_CODES = _entries(
             "Signed in with a temporary password from access recovery: only `viewer`, `reauthenticate`, "
             "`passwordChange` and `signOut` answer until the password is changed.",
             Retry.TEMPORARY_REPLACED,
+        ),
+        (
+            "SECOND_FACTOR_ENROLMENT_REQUIRED",
+            "A contact without a second factor while the holder requires one of every contact "
+            "(`accountSecondFactorRuleSet`): a session gets only `viewer`, `reauthenticate`, `signOut`, "
+            "`passwordChange` and the enrolment (`secondFactorTotpStart`, `secondFactorTotpConfirm`); the contact's "
+            "API tokens get nothing at all.",
+            Retry.ENROLLED,
         ),
         (
             "BAD_USER_INPUT",
@@ -430,6 +441,11 @@ MUTATION_ERRORS: dict[str, tuple[type[StrEnum], ...]] = {
     "passkeySignInStart": (AuthError,),
     "passkeySignInFinish": (AuthError,),
     "passkeySecondStepStart": (SecondFactorError,),
+    "accountSecondFactorRuleSet": (FactorRuleError,),
+    "contactSecondFactorReset": (FactorRuleError,),
+    "secondFactorResetConfirm": (FactorResetError,),
+    "secondFactorResetCancel": (FactorResetError,),
+    "accountSecondFactorResetCancel": (FactorResetError,),
 }
 
 # The enums each mutation's payload `warnings` come from.

@@ -1,9 +1,10 @@
 """What each field and mutation needs, declared where it is defined and enforced here, in one place.
 
 `needs(Permission.X)` goes into a field's `extensions`; before the resolver runs, the caller must be
-signed in, not held back by a pending password change (unless the field serves that change), and hold
-the permission (the holder holds them all). A refusal is a top-level UNAUTHENTICATED, FORBIDDEN or
-PASSWORD_CHANGE_REQUIRED error: on a non-null field it nulls the parent up to the nullable `viewer`
+signed in, not held back by a pending password change (unless the field serves that change) or by a second
+factor to enrol (unless the field is one of those basics or serves the enrolment), and hold the permission
+(the holder holds them all). A refusal is a top-level UNAUTHENTICATED, FORBIDDEN, PASSWORD_CHANGE_REQUIRED or
+SECOND_FACTOR_ENROLMENT_REQUIRED error: on a non-null field it nulls the parent up to the nullable `viewer`
 (graphql's null propagation), so fields that some callers may not read are declared `narrowed=True`
 and resolved to what the caller may see (an empty page, a null) instead of refusing.
 
@@ -40,18 +41,26 @@ class Needs(BasePermission):
 @dataclass(frozen=True, slots=True)
 class Declaration:
     """Signed in, plus `permission` if any. `narrowed`: without the permission the resolver shows less
-    instead of refusing. `during_password_change`: usable before a temporary password is replaced.
-    `holder_only`: refused to contacts (and their tokens) whatever they hold, with that message."""
+    instead of refusing. `during_password_change`: usable before a temporary password is replaced (the
+    basics: the viewer, signing out, step-up), and so also before a required second factor is enrolled.
+    `during_enrolment`: serves that enrolment. `holder_only`: refused to contacts (and their tokens) whatever
+    they hold, with that message."""
 
     permission: Permission | None = None
     narrowed: bool = False
     during_password_change: bool = False
     holder_only: str | None = None  # refused to contacts, with this message
+    during_enrolment: bool = False
 
     def enforce(self, ctx: Context) -> Principal:
-        """The acting principal, or the refusal (UNAUTHENTICATED, PASSWORD_CHANGE_REQUIRED, FORBIDDEN)."""
+        """The acting principal, or the refusal (UNAUTHENTICATED, PASSWORD_CHANGE_REQUIRED,
+        SECOND_FACTOR_ENROLMENT_REQUIRED, FORBIDDEN)."""
         required = None if self.narrowed else self.permission
-        principal = ctx.require(required, allow_password_change=self.during_password_change)
+        principal = ctx.require(
+            required,
+            allow_password_change=self.during_password_change,
+            allow_enrolment=self.during_password_change or self.during_enrolment,
+        )
         if self.holder_only and not principal.is_holder:
             raise forbidden(self.holder_only)
         return principal
@@ -72,9 +81,10 @@ def needs(
     narrowed: bool = False,
     during_password_change: bool = False,
     holder_only: str | None = None,
+    during_enrolment: bool = False,
 ) -> list[FieldExtension]:
     """The extension that declares and enforces what a field needs."""
-    declaration = Declaration(permission, narrowed, during_password_change, holder_only)
+    declaration = Declaration(permission, narrowed, during_password_change, holder_only, during_enrolment)
     return [PermissionExtension(permissions=[Needs(declaration)], use_directives=False)]
 
 

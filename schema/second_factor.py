@@ -96,7 +96,7 @@ class SecondFactorTotpDisablePayload:
 class Mutation:
     @strawberry.mutation(
         description="Start enrolling an authenticator app (needs step-up): a new secret, pending until confirmed.",
-        extensions=needs(),
+        extensions=needs(during_enrolment=True),
     )
     async def second_factor_totp_start(self, info: strawberry.Info[Context, None]) -> SecondFactorTotpStartPayload:
         ctx = info.context
@@ -108,7 +108,7 @@ class Mutation:
     @strawberry.mutation(
         description="Turn two-step sign-in on with a correct code: recovery codes are returned once, and the "
         "person's other sessions end.",
-        extensions=needs(),
+        extensions=needs(during_enrolment=True),
     )
     async def second_factor_totp_confirm(
         self, info: strawberry.Info[Context, None], input: SecondFactorTotpConfirmInput

@@ -98,6 +98,11 @@ MATRIX: dict[str, Row] = {
     "Mutation.apiTokenRevoke": _mutation(
         "apiTokenRevoke", "ApiTokenRevokeInput", lambda ids: {"id": to_global_id("ApiToken", 1)}
     ),
+    "Account.secondFactorReset": ("{ viewer { account { secondFactorReset { requestedAt } } } }", None),
+    "Mutation.accountSecondFactorResetCancel": (
+        "mutation { accountSecondFactorResetCancel { errors { code } } }",
+        None,
+    ),
 }
 
 # Declarations exercised elsewhere: subscriptions over a real socket; the PIN, which only the holder sets
@@ -140,6 +145,8 @@ def test_public_root_fields_are_the_known_ones() -> None:
         "passwordPolicy",
         "passwordStrength",
         "provider",
+        "secondFactorResetCancel",
+        "secondFactorResetConfirm",
         "signIn",
         "signInSecondStep",
         "viewer",

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.utils.str_converters import to_camel_case
 
 from core.outcome import Outcome
 from core.staff_context import StaffContext
-from domain import auth, holder, support
+from domain import auth, factor_reset, holder, support
+from domain.factor_reset import FactorResetError
 from domain.support import LookupBy, SupportError
 from models import Holder
 from models.enums import CancellationStatus, NationalIdType, ServiceStatus, StaffScope
@@ -23,6 +24,7 @@ from schema.staff.common import staff_errors
 from schema.staff.scopes import scoped
 
 SupportErrorCode = strawberry.enum(SupportError, name="SupportErrorCode")
+FactorResetErrorCode = strawberry.enum(FactorResetError, name="FactorResetErrorCode")
 
 
 @strawberry.type(description="Why a support operation was refused.")
@@ -35,8 +37,26 @@ class SupportOperationError:
     )
 
 
-def _errors(info: strawberry.Info[StaffContext, None], outcome: Outcome[Any]) -> list[SupportOperationError]:
-    errors = staff_errors(info.context, outcome, SupportOperationError, SupportError)
+@strawberry.type(description="Why a reset of the holder's second factors was refused.")
+class FactorResetOperationError:
+    field: list[str] | None
+    code: FactorResetErrorCode  # type: ignore[valid-type]
+    message: str
+    retry_after: int | None = strawberry.field(
+        default=None, description="Seconds to wait; set on TOO_MANY_ATTEMPTS, null otherwise."
+    )
+
+
+E = TypeVar("E", SupportOperationError, FactorResetOperationError)
+
+
+def _errors(
+    info: strawberry.Info[StaffContext, None],
+    outcome: Outcome[Any],
+    error_type: type[E] = SupportOperationError,  # type: ignore[assignment]
+    codes: type[Enum] = SupportError,
+) -> list[E]:
+    errors = staff_errors(info.context, outcome, error_type, codes)
     for error, failure in zip(errors, outcome.failures, strict=True):
         seconds = failure.values.get("seconds")
         error.retry_after = seconds if isinstance(seconds, int) else None
@@ -192,6 +212,18 @@ class RecoveryLinkSendPayload:
     errors: list[SupportOperationError]
 
 
+@strawberry.input
+class HolderSecondFactorResetStartInput:
+    client_number: str
+    pin: str = strawberry.field(description="The security PIN the caller gives.")
+
+
+@strawberry.type
+class HolderSecondFactorResetStartPayload:
+    sent_to: str | None = strawberry.field(description="The holder's primary email, where the link went.")
+    errors: list[FactorResetOperationError]
+
+
 @strawberry.type
 class Query:
     @strawberry.field(
@@ -265,3 +297,19 @@ class Mutation:
             info.context.actor,
         )
         return RecoveryLinkSendPayload(sent_to=sent.value, errors=_errors(info, sent))
+
+    @strawberry.mutation(
+        description="Start resetting the HOLDER's lost second factors (never a contact's: the holder resets "
+        "those): after the right security PIN (checked as pinVerify checks it), a confirmation link goes to the "
+        "holder's primary email; once confirmed, the reset happens after FACTOR_RESET_WAIT_HOURS unless "
+        "cancelled. INVALID_CREDENTIALS: wrong PIN; INVALID_STATE: no PIN set or no factor to reset; "
+        "ALREADY_PENDING: a reset is under way.",
+        extensions=scoped(StaffScope.SUPPORT),
+    )
+    async def holder_second_factor_reset_start(
+        self, info: strawberry.Info[StaffContext, None], input: HolderSecondFactorResetStartInput
+    ) -> HolderSecondFactorResetStartPayload:
+        started = await factor_reset.start(info.context.runtime, input.client_number, input.pin, info.context.actor)
+        return HolderSecondFactorResetStartPayload(
+            sent_to=started.value, errors=_errors(info, started, FactorResetOperationError, FactorResetError)
+        )
