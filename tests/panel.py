@@ -1,7 +1,8 @@
 """What every panel test shares: a page on a real uvicorn server, signing in, and the checks a screen must pass.
 
-- `open_panel(app, browser, viewport, timezone_id)`: a page at 1366x768 (DESKTOP) or 375x812 (PHONE), in the
-  browser time zone `timezone_id` (the machine's when None); a script error on any screen fails the test.
+- `open_panel(app, browser, viewport, timezone_id, host)`: a page at 1366x768 (DESKTOP) or 375x812 (PHONE), in the
+  browser time zone `timezone_id` (the machine's when None), at http://127.0.0.1 (or `host`: passkeys need the name
+  localhost, as an IP address cannot be their relying party); a script error on any screen fails the test.
 - `assert_clean`: no refusal meant for developers, raw API code or error alert on screen.
 - `assert_accessible`: axe-core (test-tools/, pinned) finds no serious or critical violation.
 - `assert_fits`: nothing overflows sideways (the phone layout).
@@ -40,11 +41,15 @@ RAW = re.compile(
 
 @contextlib.asynccontextmanager
 async def open_panel(
-    app: Starlette, browser: Browser, viewport: dict[str, int] = DESKTOP, timezone_id: str | None = None
+    app: Starlette,
+    browser: Browser,
+    viewport: dict[str, int] = DESKTOP,
+    timezone_id: str | None = None,
+    host: str = "127.0.0.1",
 ) -> AsyncIterator[Page]:
     async with uvicorn_server(app, BROWSER_PORT):
         context = await browser.new_context(
-            base_url=f"http://127.0.0.1:{BROWSER_PORT}", viewport=viewport, timezone_id=timezone_id
+            base_url=f"http://{host}:{BROWSER_PORT}", viewport=viewport, timezone_id=timezone_id
         )
         page = await context.new_page()
         errors: list[str] = []

@@ -1,6 +1,7 @@
 // The panel talks to the public GraphQL API only: cookie session and automatic persisted queries.
 import { lang, t } from "./i18n.js";
 import { askPassword } from "./step-up.js";
+import { passkeysSupported, usePasskey } from "./webauthn.js";
 
 async function sha256(text) {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
@@ -36,12 +37,19 @@ export async function gql(query, variables = {}) {
 // What a person typed as their second factor: digits are the authenticator app's code, anything else a recovery code.
 export const secondFactor = (typed) => (/^[\d\s]+$/.test(typed) ? { code: typed } : { recoveryCode: typed });
 
-// Proves the password again (reauthenticate), with the second factor when the person has one; the refusal's errors,
-// none when it was accepted.
-async function reauthenticate(password, code = "") {
-  const i = code ? { password, ...secondFactor(code) } : { password };
+// Proves the password again (reauthenticate), with the second factor when the person has one (a code, or a passkey's
+// credential JSON); the refusal's errors, none when it was accepted.
+async function reauthenticate(password, code = "", passkey = null) {
+  const i = passkey ? { password, passkey } : code ? { password, ...secondFactor(code) } : { password };
   const data = await gql(`mutation Reauthenticate($i: ReauthenticateInput!) { reauthenticate(input: $i) { errors { code field message } } }`, { i });
   return data.reauthenticate.errors;
+}
+
+// A passkey's answer for step-up (passkeyStepUpStart's options).
+async function stepUpPasskey() {
+  const started = (await gql(`mutation PasskeyStepUp { passkeyStepUpStart { options errors { message } } }`)).passkeyStepUpStart;
+  if (!started.options) throw new Error(started.errors.map((e) => e.message).join(" "));
+  return usePasskey(started.options);
 }
 
 // Sensitive changes need a recent sign-in (STEP_UP_REQUIRED): prove it with `password` (a form that already asks for
@@ -54,6 +62,6 @@ export async function withStepUp(send, password = null) {
     if (!errors.length) return send();
     if (!errors.some((e) => e.code === "SECOND_FACTOR_REQUIRED")) return { ...payload, errors };
   }
-  const proved = await askPassword(reauthenticate);
+  const proved = await askPassword(reauthenticate, passkeysSupported() ? stepUpPasskey : null);
   return proved ? send() : { ...payload, errors: [{ code: "STEP_UP_REQUIRED", message: t("stepUpCancelled") }] };
 }

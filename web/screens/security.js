@@ -1,9 +1,10 @@
 // Security (seeds 002 and 004, issue 23): the person's password with the date of its last change, their two-step
-// verification, the holder's PIN, the open sessions and the history of movements.
+// verification, their passkeys, the holder's PIN, the open sessions and the history of movements.
 import { gql, withStepUp } from "../lib/api.js";
 import { dateTime, texts } from "../lib/i18n.js";
 import { may, me } from "../lib/session.js";
 import { button, esc, field, form, payloadErrors, say, view } from "../lib/ui.js";
+import { createPasskey, passkeysSupported } from "../lib/webauthn.js";
 import { mismatched, newPasswordFields, watchNewPassword } from "./password.js";
 
 const t = texts({
@@ -28,6 +29,13 @@ const t = texts({
     download: "Descargar (.txt)", saved: "Ya los guardé", codesLeft: "Códigos de recuperación sin usar: {count}.",
     codesUsed: "Códigos usados", regenerate: "Generar códigos nuevos", disable: "Desactivar la verificación en dos pasos",
     disabled: "Verificación en dos pasos desactivada.", enabled: "Verificación en dos pasos activada. Cerramos sus otras sesiones.",
+    passkeys: "Llaves de acceso (passkeys)", passkeysIntro: "Ingrese sin escribir su número de cliente ni su clave: con la huella, el rostro o el PIN de su dispositivo, o con una llave de seguridad. Una llave de acceso también sirve como segundo paso al ingresar con su clave.",
+    noPasskeys: "Todavía no registró ninguna llave de acceso.", passkeyName: "Nombre de la llave (por ejemplo, el dispositivo)",
+    addPasskey: "Agregar llave de acceso", passkeyAdded: "Llave de acceso agregada. Cerramos sus otras sesiones.",
+    created: "Creada", lastUsed: "Último uso", neverUsed: "todavía no se usó", rename: "Cambiar nombre", newName: "Nombre nuevo",
+    save: "Guardar", remove: "Eliminar", renamed: "Nombre cambiado.", removed: "Llave de acceso eliminada.",
+    renameLabel: "Cambiar nombre de la llave {name}", removeLabel: "Eliminar la llave {name}",
+    unsupported: "Este navegador no permite usar llaves de acceso.", nameMissing: "Escriba un nombre para la llave.",
   },
   en: {
     changePassword: "Change password", currentPassword: "Current password", lastChange: "Last changed", notRecorded: "not changed yet",
@@ -50,6 +58,13 @@ const t = texts({
     download: "Download (.txt)", saved: "I have saved them", codesLeft: "Unused recovery codes: {count}.",
     codesUsed: "Used codes", regenerate: "Generate new codes", disable: "Turn two-step verification off",
     disabled: "Two-step verification turned off.", enabled: "Two-step verification turned on. We ended your other sessions.",
+    passkeys: "Passkeys", passkeysIntro: "Sign in without typing your client number or password: with your device's fingerprint, face or PIN, or with a security key. A passkey also serves as the second step when you sign in with your password.",
+    noPasskeys: "You have not registered any passkey yet.", passkeyName: "Name of the passkey (for example, the device)",
+    addPasskey: "Add a passkey", passkeyAdded: "Passkey added. We ended your other sessions.",
+    created: "Created", lastUsed: "Last used", neverUsed: "not used yet", rename: "Rename", newName: "New name",
+    save: "Save", remove: "Remove", renamed: "Name changed.", removed: "Passkey removed.",
+    renameLabel: "Rename the passkey {name}", removeLabel: "Remove the passkey {name}",
+    unsupported: "This browser cannot use passkeys.", nameMissing: "Type a name for the passkey.",
   },
 });
 
@@ -150,7 +165,7 @@ function enrolment({ secret, qrCodeSvg }, section) {
 
 // Two-step verification, the person's own: off (turn on), or on (recovery codes left and used, new codes, off).
 // `codes`: recovery codes just made, shown once above the rest.
-async function twoStepSection(section, codes = null) {
+export async function twoStepSection(section, codes = null) {
   const { totp, recoveryCodesLeft, recoveryCodesUsed } = (await gql(`query TwoStep { viewer { ${TWO_STEP} } }`)).viewer.secondFactor;
   section.innerHTML = `<h3 id="two-step-title">${esc(t("twoStep"))}</h3>
     <p id="two-step-state">${esc(totp.enabled ? t("twoStepOn").replace("{when}", dateTime(totp.createdAt)) : t("twoStepOff"))}</p>`;
@@ -184,6 +199,64 @@ async function twoStepSection(section, codes = null) {
   disable.classList.add("danger");
   actions.append(regenerate, disable);
   section.append(actions);
+}
+
+// One passkey: its name, when it was made and last used; rename in place, remove (after step-up).
+function passkeyItem(passkey, section) {
+  const item = document.createElement("li");
+  item.className = "passkey";
+  item.innerHTML = `<strong class="passkey-name">${esc(passkey.name)}</strong>
+    <span>${esc(t("created"))}: ${esc(dateTime(passkey.createdAt))} · ${esc(t("lastUsed"))}: ${esc(passkey.lastUsedAt ? dateTime(passkey.lastUsedAt) : t("neverUsed"))}</span>
+    <div class="actions"></div>`;
+  const rename = button(t("rename"), "passkey-rename", () => {
+    const editor = form(`<label>${esc(t("newName"))}<input name="name" maxlength="100" value="${esc(passkey.name)}"></label>
+      <button class="passkey-rename-save">${esc(t("save"))}</button>`, async ({ name }, _, submitter) => {
+      const result = (await gql(`mutation PasskeyRename($i: PasskeyRenameInput!) { passkeyRename(input: $i) { errors { message } } }`,
+        { i: { id: passkey.id, name } })).passkeyRename;
+      if (payloadErrors(result, submitter)) return;
+      await passkeysSection(section);
+      say("#passkeys-title", t("renamed"));
+    });
+    editor.className = "passkey-rename-form";
+    item.querySelector(".actions").replaceWith(editor);
+    editor.querySelector("[name=name]").select();
+  });
+  rename.setAttribute("aria-label", t("renameLabel", { name: passkey.name }));
+  const remove = button(t("remove"), "passkey-remove", async () => {
+    const send = async () => (await gql(`mutation PasskeyRemove($i: PasskeyRemoveInput!) { passkeyRemove(input: $i) { errors { code message } } }`,
+      { i: { id: passkey.id } })).passkeyRemove;
+    if (payloadErrors(await withStepUp(send), remove)) return;
+    await passkeysSection(section);
+    say("#passkeys-title", t("removed"));
+  });
+  remove.classList.add("danger");
+  remove.setAttribute("aria-label", t("removeLabel", { name: passkey.name }));
+  item.querySelector(".actions").append(rename, remove);
+  return item;
+}
+
+// The person's passkeys: the list, and a name to add one (step-up, then the browser creates it).
+async function passkeysSection(section) {
+  const { passkeys } = (await gql(`query Passkeys { viewer { secondFactor { passkeys { id name createdAt lastUsedAt } } } }`)).viewer.secondFactor;
+  section.innerHTML = `<h3 id="passkeys-title">${esc(t("passkeys"))}</h3><p>${esc(t("passkeysIntro"))}</p>
+    ${passkeys.length ? '<ul class="passkeys"></ul>' : `<p id="no-passkeys">${esc(t("noPasskeys"))}</p>`}`;
+  section.querySelector(".passkeys")?.append(...passkeys.map((passkey) => passkeyItem(passkey, section)));
+  if (!passkeysSupported()) return section.insertAdjacentHTML("beforeend", `<p>${esc(t("unsupported"))}</p>`);
+  const add = form(`<label>${esc(t("passkeyName"))}<input name="name" maxlength="100" autocomplete="off"></label>
+    <button id="passkey-add">${esc(t("addPasskey"))}</button>`, async ({ name }, _, submitter) => {
+    if (!name.trim()) return say(submitter, t("nameMissing"), "error");  // before the device makes a passkey
+    const start = async () => (await gql(`mutation PasskeyStart { passkeyRegistrationStart { options errors { code message } } }`)).passkeyRegistrationStart;
+    const started = await withStepUp(start);
+    if (payloadErrors(started, submitter)) return;
+    const credential = await createPasskey(started.options);
+    const finished = (await gql(`mutation PasskeyFinish($i: PasskeyRegistrationFinishInput!) { passkeyRegistrationFinish(input: $i) { errors { message } } }`,
+      { i: { name, credential } })).passkeyRegistrationFinish;
+    if (payloadErrors(finished, submitter)) return;
+    await passkeysSection(section);
+    say("#passkeys-title", t("passkeyAdded"));
+  });
+  add.className = "passkey-add";
+  section.append(add);
 }
 
 // "Chrome en Linux" rather than the browser's whole User-Agent.
@@ -257,6 +330,10 @@ export async function securityView() {
   twoStep.className = "two-step";
   section.append(twoStep);
   await twoStepSection(twoStep);
+  const passkeys = document.createElement("div");
+  passkeys.className = "passkeys-section";
+  section.append(passkeys);
+  await passkeysSection(passkeys);
   if (pinned) section.append(pinForm(Boolean(account.holder?.hasSecurityPin)));
   section.append(sessionsList(account.sessions));
   if (account.activity) section.append(activityList(account.activity));

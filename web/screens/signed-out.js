@@ -1,8 +1,9 @@
-// Signed out: sign in (with its second step when two-step verification is on), access recovery (seed 001) and the
-// email-change link.
+// Signed out: sign in (with its second step when two-step verification is on, or with a passkey and no login at all),
+// access recovery (seed 001) and the email-change link.
 import { gql, secondFactor } from "../lib/api.js";
 import { texts } from "../lib/i18n.js";
-import { esc, field, flash, form, payloadErrors, say, view } from "../lib/ui.js";
+import { button, esc, field, flash, form, payloadErrors, say, view } from "../lib/ui.js";
+import { passkeysSupported, usePasskey } from "../lib/webauthn.js";
 
 const t = texts({
   es: {
@@ -17,6 +18,8 @@ const t = texts({
     code: "Código", useRecovery: "¿No tiene su teléfono? Use un código de recuperación", recoveryCode: "Código de recuperación",
     recoveryIntro: "Escriba uno de los códigos de recuperación que guardó al activar la verificación en dos pasos. Cada uno sirve una sola vez.",
     useCode: "Usar el código de la aplicación", verify: "Verificar", recoveryTwoStep: "Para confirmar la recuperación, verifique su identidad con su segundo factor.",
+    passkeySignIn: "Ingresar con una llave de acceso", or: "o", usePasskey: "Usar una llave de acceso",
+    twoStepPasskey: "Use una de sus llaves de acceso (passkeys), o escriba el código de 6 dígitos de su aplicación de autenticación si tiene una.",
   },
   en: {
     login: "Client number or email", password: "Password", signIn: "Sign in", forgot: "Forgot your client number or password? Click here",
@@ -30,11 +33,13 @@ const t = texts({
     code: "Code", useRecovery: "No phone at hand? Use a recovery code", recoveryCode: "Recovery code",
     recoveryIntro: "Type one of the recovery codes you kept when you turned two-step verification on. Each one works once.",
     useCode: "Use the app's code", verify: "Verify", recoveryTwoStep: "To confirm the recovery, verify your identity with your second factor.",
+    passkeySignIn: "Sign in with a passkey", or: "or", usePasskey: "Use a passkey",
+    twoStepPasskey: "Use one of your passkeys, or type the 6-digit code from your authenticator app if you have one.",
   },
 });
 
 export function signInView(route) {
-  view().replaceChildren(form(
+  const element = form(
     `<h2>${t("signIn")}</h2>${field(t, "login", "login")}${field(t, "password", "password", "password")}
      <button id="signin-button">${t("signIn")}</button><a href="#recover" id="forgot">${t("forgot")}</a>`,
     async ({ login, password }, _, submitter) => {
@@ -42,11 +47,27 @@ export function signInView(route) {
       if (data.signIn.challenge) return secondStepView(data.signIn.challenge.token, route);
       if (!payloadErrors(data.signIn, submitter)) await route();
     },
-  ));
+  );
+  if (passkeysSupported()) {
+    element.querySelector("#signin-button").insertAdjacentHTML("afterend", `<p class="or">${esc(t("or"))}</p>`);
+    element.querySelector(".or").after(button(t("passkeySignIn"), "passkey-signin", (self) => passkeySignIn(self, route)));
+    element.querySelector("[name=login]").autocomplete = "username webauthn";
+  }
+  view().replaceChildren(element);
 }
 
-// The second factor: the app's code, or (behind a link) a recovery code. `send(factor)` answers the payload.
-function secondFactorForm(intro, send, done) {
+// No login typed: the browser offers the passkeys it holds for this site, and the one chosen signs in.
+async function passkeySignIn(anchor, route) {
+  const started = (await gql(`mutation PasskeySignInStart { passkeySignInStart { options errors { message } } }`)).passkeySignInStart;
+  if (payloadErrors(started, anchor)) return;
+  const credential = await usePasskey(started.options);
+  const data = await gql(`mutation PasskeySignIn($i: PasskeySignInFinishInput!) { passkeySignInFinish(input: $i) { errors { message } } }`, { i: { credential } });
+  if (!payloadErrors(data.passkeySignInFinish, anchor)) await route();
+}
+
+// The second factor: the app's code, or (behind a link) a recovery code; with `passkey` (which gives a credential's
+// JSON), a passkey too. `send(factor)` answers the payload.
+function secondFactorForm(intro, send, done, passkey = null) {
   let recovering = false;
   const element = form("", async ({ factor }, _, submitter) => {
     const payload = await send(recovering ? { recoveryCode: factor } : secondFactor(factor));
@@ -63,16 +84,37 @@ function secondFactorForm(intro, send, done) {
       render();
       element.querySelector("[name=factor]").focus();
     });
+    if (!passkey || !passkeysSupported()) return;
+    const use = button(t("usePasskey"), "second-step-passkey", async () => {
+      if (!payloadErrors(await send({ passkey: await passkey() }), use)) await done();
+    });
+    element.querySelector("h2").after(use);
   };
   render();
   return element;
 }
 
-function secondStepView(challenge, route) {
+// After the password: a passkey of that person when they have one (the server says), else the app's code.
+async function secondStepView(challenge, route) {
   const send = async (factor) => (await gql(`mutation SecondStep($i: SignInSecondStepInput!) { signInSecondStep(input: $i) { errors { message } } }`,
     { i: { challenge, ...factor } })).signInSecondStep;
-  view().replaceChildren(secondFactorForm(t("twoStepIntro"), send, route));
-  view().querySelector("[name=factor]").focus();
+  const options = async () => (await gql(`mutation PasskeySecondStep($i: PasskeySecondStepStartInput!) {
+    passkeySecondStepStart(input: $i) { options errors { code message } } }`, { i: { challenge } })).passkeySecondStepStart;
+  const first = passkeysSupported() ? await options() : null;
+  if (!first?.options) {
+    view().replaceChildren(secondFactorForm(t("twoStepIntro"), send, route));
+    view().querySelector("[name=factor]").focus();
+    return;
+  }
+  let next = first;  // the first options serve the first try; each later try asks for new ones (single-use)
+  const passkey = async () => {
+    const started = next || await options();
+    next = null;
+    if (!started.options) throw new Error(started.errors.map((e) => e.message).join(" "));
+    return usePasskey(started.options);
+  };
+  view().replaceChildren(secondFactorForm(t("twoStepPasskey"), send, route, passkey));
+  view().querySelector(".second-step-passkey").focus();
 }
 
 const METHODS = ["DOMAIN", "CLIENT_NUMBER", "PRIMARY_EMAIL"];
