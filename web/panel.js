@@ -9,6 +9,8 @@ import { stopWatching } from "./lib/live.js";
 import { closeMenus, showMenus } from "./lib/menus.js";
 import { may, me, remember } from "./lib/session.js";
 import { $, clearMessages, flash, say, view } from "./lib/ui.js";
+import { enrolmentView } from "./screens/enrolment.js";
+import { factorResetCancelView, factorResetConfirmView } from "./screens/factor-reset.js";
 import { SCREENS } from "./screens/index.js";
 import { invitationView } from "./screens/invitation.js";
 import { passwordForm } from "./screens/security.js";
@@ -18,10 +20,10 @@ import { welcomeView } from "./screens/welcome.js";
 
 const SIGNED_OUT_PAGES = {
   "/recuperar": recoveryConfirmView, "/invitacion": invitationView, "/confirmar-email": emailConfirmView, "/bienvenida": welcomeView,
-  "/baja-avisos": unsubscribeView,
+  "/baja-avisos": unsubscribeView, "/restablecer-verificacion": factorResetConfirmView, "/anular-restablecimiento": factorResetCancelView,
 };
 // Only what is always readable: the permissions say what else to ask for.
-const VIEWER = `query Viewer { viewer { mustChangePassword permissions language account { clientNumber } contact { firstName lastName email } } }`;
+const VIEWER = `query Viewer { viewer { mustChangePassword mustEnrolSecondFactor permissions language account { clientNumber } contact { firstName lastName email } } }`;
 const HOLDER_NAME = `query HolderName { viewer { account { holder { firstName lastName } } } }`;
 const holderNames = new Map(); // client number -> the holder's name, asked once
 
@@ -70,6 +72,10 @@ async function route() {
     showMenus("password", SCREENS, signOut);
     view().replaceChildren(passwordForm(route));
     return flash(t("mustChange"), "warning");
+  }
+  if (viewer.mustEnrolSecondFactor) { // the holder requires two-step verification of contacts: enrolment comes first
+    showMenus("password", SCREENS, signOut);
+    return enrolmentView(route);
   }
   const chosen = location.hash.slice(1);
   const allowed = (key) => SCREENS[key] && (!SCREENS[key].needs || may(SCREENS[key].needs));

@@ -6,7 +6,7 @@
 import { gql, withStepUp } from "../lib/api.js";
 import { countries } from "../lib/branding.js";
 import { label, lang, texts } from "../lib/i18n.js";
-import { may } from "../lib/session.js";
+import { may, me } from "../lib/session.js";
 import { button, esc, form, payloadErrors, say, view } from "../lib/ui.js";
 
 const t = texts({
@@ -55,6 +55,13 @@ const t = texts({
     remove: "Eliminar contacto", yesRemove: "Sí, eliminar", cancel: "Cancelar",
     confirmRemove: "¿Eliminar a {name}? Perderá el acceso de inmediato y no se puede deshacer.",
     removed: "Contacto {name} eliminado.",
+    twoStep: "Verificación en dos pasos", twoStepYes: "Activa", twoStepNo: "No activa",
+    ruleLabel: "Exigir la verificación en dos pasos a todos los contactos",
+    ruleHint: "Un contacto sin verificación en dos pasos solo podrá activarla al ingresar, y sus tokens de API dejarán de funcionar hasta que lo haga.",
+    ruleOn: "Ahora todos los contactos deben usar la verificación en dos pasos.", ruleOff: "La verificación en dos pasos ya no es obligatoria para los contactos.",
+    resetFactor: "Restablecer verificación en dos pasos", resetWho: "Restablecer verificación en dos pasos de {name}",
+    confirmReset: "¿Restablecer la verificación en dos pasos de {name}? Se quitan su aplicación de autenticación, sus códigos de recuperación y sus llaves de acceso, y se cierran sus sesiones. Úselo si la persona los perdió.",
+    yesReset: "Sí, restablecer", resetDone: "Se restableció la verificación en dos pasos de {name}: le avisamos por email.",
   },
   en: {
     title: "Contacts/Sub-accounts", add: "Add contact", none: "You have not added any contacts yet.",
@@ -101,6 +108,13 @@ const t = texts({
     remove: "Delete contact", yesRemove: "Yes, delete", cancel: "Cancel",
     confirmRemove: "Delete {name}? They lose access at once, and this cannot be undone.",
     removed: "Contact {name} deleted.",
+    twoStep: "Two-step verification", twoStepYes: "On", twoStepNo: "Off",
+    ruleLabel: "Require two-step verification of every contact",
+    ruleHint: "A contact without two-step verification can only turn it on after signing in, and their API tokens stop working until they do.",
+    ruleOn: "Every contact must now use two-step verification.", ruleOff: "Two-step verification is no longer required of contacts.",
+    resetFactor: "Reset two-step verification", resetWho: "Reset two-step verification of {name}",
+    confirmReset: "Reset the two-step verification of {name}? Their authenticator app, recovery codes and passkeys are removed and their sessions end. Use it when the person lost them.",
+    yesReset: "Yes, reset", resetDone: "The two-step verification of {name} was reset: we told them by email.",
   },
 });
 
@@ -112,16 +126,20 @@ const ADDRESS = ["street", "neighborhood", "city", "state", "postalCode", "count
 const REQUIRED = new Set(["firstName", "lastName", "email", "street", "city", "postalCode", "countryCode"]);
 
 const FIELDS = `id firstName lastName companyName email phone active permissions emailCategories language invitationPending
-  version address { street neighborhood city state postalCode countryCode }`;
-const CONTACTS = `query Contacts($after: String) { viewer { contact { id } account { contacts(first: 100, after: $after) {
+  hasSecondFactor version address { street neighborhood city state postalCode countryCode }`;
+const CONTACTS = `query Contacts($after: String) { viewer { contact { id } account { contactsNeedSecondFactor contacts(first: 100, after: $after) {
   pageInfo { hasNextPage endCursor } edges { node { ${FIELDS} } } } } } }`;
 const CREATE = `mutation ContactCreate($i: ContactCreateInput!) { contactCreate(input: $i) { contact { ${FIELDS} } errors { code field message } } }`;
 const UPDATE = `mutation ContactUpdate($i: ContactUpdateInput!) { contactUpdate(input: $i) { contact { ${FIELDS} } errors { code field message } } }`;
 const DELETE = `mutation ContactDelete($i: ContactDeleteInput!) { contactDelete(input: $i) { errors { code field message } } }`;
+const RULE_SET = `mutation AccountSecondFactorRuleSet($i: AccountSecondFactorRuleSetInput!) { accountSecondFactorRuleSet(input: $i) {
+  contactsNeedSecondFactor errors { code field message } } }`;
+const FACTOR_RESET = `mutation ContactSecondFactorReset($i: ContactSecondFactorResetInput!) { contactSecondFactorReset(input: $i) {
+  errors { code field message } } }`;
 const RESEND = `mutation ContactInvitationResend($i: ContactInvitationResendInput!) { contactInvitationResend(input: $i) { errors { code field message } } }`;
 
 // What the screen shows: the account's contacts, who is looking, and the countries an address may name.
-const state = { contacts: [], selfId: null, countries: [] };
+const state = { contacts: [], selfId: null, countries: [], rule: false };
 
 const fullName = (c) => `${c.firstName} ${c.lastName}`.trim();
 const unheld = (c) => c.permissions.filter((p) => !may(p));
@@ -135,6 +153,7 @@ async function load() {
     const page = viewer.account.contacts;
     contacts.push(...page.edges.map((edge) => edge.node));
     state.selfId = viewer.contact?.id ?? null;
+    state.rule = viewer.account.contactsNeedSecondFactor;
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after);
   state.contacts = contacts;
@@ -153,13 +172,60 @@ function render(chosen) {
   section.innerHTML = `<h2 id="contacts-title">${t("title")}</h2><p class="contacts-intro">${t("intro")}</p>
     ${state.contacts.length ? listHtml() : `<p>${t("none")}</p>`}`;
   section.querySelector(".contacts-intro").after(button(t("add"), "contact-add", () => choose("new")));
+  if (me.holder) section.querySelector(".contact-add").after(ruleToggle());
   section.querySelectorAll("tr.contact").forEach((row) => {
     const contact = state.contacts.find((c) => c.id === row.dataset.contact);
     if (!unheld(contact).length) row.querySelector(".contact-actions").append(editButton(contact));
+    if (me.holder && contact.hasSecondFactor) row.querySelector(".contact-actions").append(factorResetButton(contact));
     row.classList.toggle("contact-chosen", contact === chosen);
   });
   if (chosen) section.append(editor(chosen === "new" ? null : chosen));
   view().replaceChildren(section);
+}
+
+// The holder's rule (issue 23): every contact must use two-step verification. Changing it needs step-up.
+function ruleToggle() {
+  const element = document.createElement("div");
+  element.className = "contact-check contacts-rule";
+  element.innerHTML = `<input type="checkbox" id="contacts-rule"${state.rule ? " checked" : ""} aria-describedby="contacts-rule-hint">
+    <label for="contacts-rule">${esc(t("ruleLabel"))}</label><p class="contact-hint" id="contacts-rule-hint">${esc(t("ruleHint"))}</p>`;
+  const box = element.querySelector("input");
+  box.addEventListener("change", async () => {
+    const wanted = box.checked;
+    const send = async () => (await gql(RULE_SET, { i: { required: wanted } })).accountSecondFactorRuleSet;
+    const payload = await withStepUp(send);
+    if (payloadErrors(payload, element)) {
+      box.checked = state.rule;
+      return;
+    }
+    state.rule = payload.contactsNeedSecondFactor;
+    say(element, t(state.rule ? "ruleOn" : "ruleOff"));
+  });
+  return element;
+}
+
+// The holder resets the factors a contact lost (asked first: it signs the contact out).
+function factorResetButton(contact) {
+  const name = fullName(contact);
+  const reset = button(t("resetFactor"), "contact-factor-reset", () => {
+    const confirm = document.createElement("div");
+    confirm.className = "contact-confirm";
+    confirm.setAttribute("role", "group");
+    confirm.innerHTML = `<p>${esc(t("confirmReset", { name }))}</p>`;
+    const yes = button(t("yesReset"), "contact-factor-reset-yes", async () => {
+      const send = async () => (await gql(FACTOR_RESET, { i: { contactId: contact.id } })).contactSecondFactorReset;
+      if (payloadErrors(await withStepUp(send), yes)) return;
+      await load();
+      render(null);
+      say("#contacts-title", t("resetDone", { name }));
+    });
+    const no = button(t("cancel"), "contact-factor-reset-no", () => { confirm.remove(); reset.focus(); });
+    confirm.append(yes, no);
+    reset.after(confirm);
+    yes.focus();
+  });
+  reset.setAttribute("aria-label", t("resetWho", { name }));
+  return reset;
 }
 
 function choose(chosen) {
@@ -194,10 +260,11 @@ function listHtml() {
     ${cell("name", `<strong>${esc(fullName(c))}</strong>${c.id === state.selfId ? ` ${t("you")}` : ""}${c.companyName ? `<br>${esc(c.companyName)}` : ""}`)}
     ${cell("email", breakable(c.email))}${cell("access", `<span class="contact-access">${accessText(c)}</span>`)}
     ${cell("permissions", words(c.permissions))}${cell("categories", words(c.emailCategories))}
+    ${cell("twoStep", `<span class="contact-two-step">${t(c.hasSecondFactor ? "twoStepYes" : "twoStepNo")}</span>`)}
     <td class="contact-actions">${unheld(c).length ? `<p class="contact-hint">${esc(t("notYours", { permissions: unheld(c).map(label).join(", ") }))}</p>` : ""}</td></tr>`);
   return `<table class="contact-table"><thead><tr><th scope="col">${t("name")}</th><th scope="col">${t("email")}</th>
     <th scope="col">${t("access")}</th><th scope="col">${t("permissions")}</th><th scope="col">${t("categories")}</th>
-    <th scope="col"><span class="contacts-sr">${t("actions")}</span></th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+    <th scope="col">${t("twoStep")}</th><th scope="col"><span class="contacts-sr">${t("actions")}</span></th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 // A labelled text input, with its hint; errors are added next to it (fieldError).
