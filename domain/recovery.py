@@ -25,7 +25,8 @@ from core.context import Context
 from core.i18n import Messages
 from core.mail import queue_mail
 from core.outcome import Outcome, error_codes, failed, succeeded
-from domain import email_changes, second_factor, webhook_reports
+from core.runtime import Runtime
+from domain import email_changes, second_factor, webauthn, webhook_reports
 from models import Account, ApiToken, Contact, RecoveryRequest, Session
 from models.columns import column_length
 from models.enums import EmailCategory
@@ -107,21 +108,42 @@ async def request(ctx: Context, method: Method, value: str) -> Outcome[None]:
     return succeeded(None)
 
 
-async def confirm(ctx: Context, token: str, code: str | None = None, recovery_code: str | None = None) -> Outcome[None]:
-    """Replace the password with a temporary one, end every session and API token, email the access data.
-
-    With a second factor on, `code` or `recovery_code` must prove it first (SECOND_FACTOR_REQUIRED without)."""
-    runtime = ctx.runtime
-    if wait := await runtime.limiter.hit(CONFIRMS_PER_IP, "recovery-confirm", ctx.ip_address or "?"):
-        return failed(RecoveryError.RATE_LIMITED, seconds=wait)
+async def _live(runtime: Runtime, token: str) -> Outcome[tuple[RecoveryRequest, second_factor.Person]]:
+    """The unused, unexpired request of a link's token, and whose it is."""
     found = await RecoveryRequest.get_or_none(token_hash__in=runtime.secrets.digests(token.strip()))
     if found is None or found.account_id is None or found.used_at is not None or found.voided_at is not None:
         return failed(RecoveryError.INVALID_CODE, TOKEN_PATH)
-    now = runtime.clock.now()
-    if found.expires_at is None or now >= found.expires_at:
+    if found.expires_at is None or runtime.clock.now() >= found.expires_at:
         return failed(RecoveryError.CODE_EXPIRED, TOKEN_PATH)
-    person = second_factor.Person(found.account_id, found.contact_id)
-    if problem := await second_factor.check(ctx, person, code, recovery_code):
+    return succeeded((found, second_factor.Person(found.account_id, found.contact_id)))
+
+
+async def passkey_options(ctx: Context, token: str) -> Outcome[str]:
+    """Request options (JSON) for a passkey of the person a live recovery link is for, to send to `confirm`."""
+    if wait := await webauthn.starts_throttled(ctx):
+        return failed(RecoveryError.RATE_LIMITED, seconds=wait)
+    live = await _live(ctx.runtime, token)
+    if live.value is None:
+        return Outcome(failures=live.failures)
+    return await second_factor.passkey_options(ctx, live.value[1])
+
+
+async def confirm(
+    ctx: Context, token: str, code: str | None = None, recovery_code: str | None = None, passkey: str | None = None
+) -> Outcome[None]:
+    """Replace the password with a temporary one, end every session and API token, email the access data.
+
+    With a second factor on, `code`, `recovery_code` or `passkey` must prove it first (SECOND_FACTOR_REQUIRED
+    without)."""
+    runtime = ctx.runtime
+    if wait := await runtime.limiter.hit(CONFIRMS_PER_IP, "recovery-confirm", ctx.ip_address or "?"):
+        return failed(RecoveryError.RATE_LIMITED, seconds=wait)
+    live = await _live(runtime, token)
+    if live.value is None:
+        return Outcome(failures=live.failures)
+    found, person = live.value
+    now = runtime.clock.now()
+    if problem := await second_factor.check(ctx, person, code, recovery_code, passkey):
         return Outcome(failures=[problem])
     password = runtime.secrets.new_password()
     password_hash = await runtime.secrets.hash_password(password)

@@ -52,8 +52,6 @@ DEVICE_COOKIE_DAYS = 365
 CHALLENGE_MINUTES = 5
 CHALLENGE_ATTEMPTS = 5
 CHALLENGE_PATH = ("input", "challenge")
-# Passkey ceremonies anybody may start (each stores a challenge), per source.
-PASSKEY_STARTS_PER_SOURCE = "30/minute"
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,13 +283,9 @@ async def sign_in_second_step(
     return succeeded(None)
 
 
-async def _passkey_start_throttled(ctx: Context) -> int | None:
-    return await ctx.runtime.limiter.hit(PASSKEY_STARTS_PER_SOURCE, "passkey-start", ctx.ip_address or "?")
-
-
 async def second_step_passkey_options(ctx: Context, token: str) -> Outcome[str]:
     """The request options (JSON) for a passkey of the person a live sign-in challenge is for."""
-    if wait := await _passkey_start_throttled(ctx):
+    if wait := await webauthn.starts_throttled(ctx):
         return failed(SecondFactorError.RATE_LIMITED, seconds=wait)
     runtime = ctx.runtime
     digests = runtime.secrets.digests(token.strip())
@@ -305,7 +299,7 @@ async def second_step_passkey_options(ctx: Context, token: str) -> Outcome[str]:
 
 async def passkey_sign_in_options(ctx: Context) -> Outcome[str]:
     """The request options (JSON) to sign in with any discoverable passkey (no login typed)."""
-    if wait := await _passkey_start_throttled(ctx):
+    if wait := await webauthn.starts_throttled(ctx):
         return failed(AuthError.RATE_LIMITED, seconds=wait)
     return succeeded(await webauthn.authentication_options(ctx.runtime, None))
 

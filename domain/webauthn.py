@@ -47,6 +47,8 @@ from models import Passkey, WebAuthnChallenge
 from models.second_factor import person_key
 
 CHALLENGE_MINUTES = 5
+# Ceremonies anybody may start (each stores a challenge): signing in, a second step, a recovery link's; per source.
+STARTS_PER_SOURCE = "30/minute"
 # The longest credential JSON read (attestation "none" responses are well under 2 KB).
 CREDENTIAL_MAX = 16_000
 TRANSPORTS = {t.value for t in AuthenticatorTransport}
@@ -59,6 +61,11 @@ class Purpose(StrEnum):
 
 
 Owner = tuple[int, int | None]  # (account id, contact id or None for the holder)
+
+
+async def starts_throttled(ctx: Context) -> int | None:
+    """The seconds to wait before this source starts another ceremony without being signed in, or None."""
+    return await ctx.runtime.limiter.hit(STARTS_PER_SOURCE, "passkey-start", ctx.ip_address or "?")
 
 
 def user_handle(runtime: Runtime, owner: Owner) -> bytes:

@@ -441,6 +441,7 @@ MUTATION_ERRORS: dict[str, tuple[type[StrEnum], ...]] = {
     "passkeySignInStart": (AuthError,),
     "passkeySignInFinish": (AuthError,),
     "passkeySecondStepStart": (SecondFactorError,),
+    "passkeyRecoveryStart": (RecoveryError, SecondFactorError),
     "accountSecondFactorRuleSet": (FactorRuleError,),
     "contactSecondFactorReset": (FactorRuleError,),
     "secondFactorResetConfirm": (FactorResetError,),

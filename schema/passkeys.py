@@ -16,7 +16,7 @@ import models
 from core.context import Context
 from core.ids import to_global_id
 from core.outcome import Outcome
-from domain import passkeys, sign_in
+from domain import passkeys, recovery, sign_in
 from schema.common import UserError, payload_errors
 from schema.permissions import needs
 
@@ -110,12 +110,17 @@ class PasskeySecondStepStartInput:
     challenge: str = strawberry.field(description="SignInPayload.challenge.token.")
 
 
+@strawberry.input(description="A passkey to confirm a recovery link, with two-step verification on.")
+class PasskeyRecoveryStartInput:
+    token: str = strawberry.field(description="The token from the link in the confirmation email.")
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
         description="Start registering a passkey (needs step-up): creation options for a discoverable credential "
         "with user verification, excluding the person's passkeys.",
-        extensions=needs(),
+        extensions=needs(during_enrolment=True),
     )
     async def passkey_registration_start(self, info: strawberry.Info[Context, None]) -> PasskeyOptionsPayload:
         ctx = info.context
@@ -124,7 +129,7 @@ class Mutation:
     @strawberry.mutation(
         description="Store the passkey the browser created: signing in then takes two steps (or the passkey "
         "alone), and the person's other sessions end.",
-        extensions=needs(),
+        extensions=needs(during_enrolment=True),
     )
     async def passkey_registration_finish(
         self, info: strawberry.Info[Context, None], input: PasskeyRegistrationFinishInput
@@ -199,3 +204,13 @@ class Mutation:
     ) -> PasskeyOptionsPayload:
         ctx = info.context
         return _options(ctx, await sign_in.second_step_passkey_options(ctx, input.challenge))
+
+    @strawberry.mutation(
+        description="Request options for a passkey of the person a recovery link is for; send the answer to "
+        "accessRecoveryConfirm(input: {token, passkey})."
+    )
+    async def passkey_recovery_start(
+        self, info: strawberry.Info[Context, None], input: PasskeyRecoveryStartInput
+    ) -> PasskeyOptionsPayload:
+        ctx = info.context
+        return _options(ctx, await recovery.passkey_options(ctx, input.token))

@@ -36,6 +36,11 @@ class AccessRecoveryConfirmInput:
         description="With two-step verification on (SECOND_FACTOR_REQUIRED): the authenticator app's code.",
     )
     recovery_code: str | None = strawberry.field(default=None, description="Instead of `code`: a recovery code.")
+    passkey: str | None = strawberry.field(
+        default=None,
+        description="Instead of `code`: the JSON of the PublicKeyCredential the browser returned for "
+        "passkeyRecoveryStart's options.",
+    )
 
 
 @strawberry.type
@@ -68,5 +73,5 @@ class Mutation:
         self, info: strawberry.Info[Context, None], input: AccessRecoveryConfirmInput
     ) -> AccessRecoveryConfirmPayload:
         ctx = info.context
-        outcome = await recovery.confirm(ctx, input.token, input.code, input.recovery_code)
+        outcome = await recovery.confirm(ctx, input.token, input.code, input.recovery_code, input.passkey)
         return AccessRecoveryConfirmPayload(errors=payload_errors(ctx, outcome))

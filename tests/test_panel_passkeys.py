@@ -1,7 +1,7 @@
 """Passkeys in the panel (issue 23), in Chromium against a real uvicorn server with the DevTools virtual authenticator
 (a CTAP2 platform authenticator with resident keys and user verification): adding one on the security screen,
 signing in with it without typing the client number, using it as the second step after the password and in the
-step-up dialog, renaming and removing it; in Spanish (both viewports) and English."""
+step-up dialog and for a recovery link, renaming and removing it; in Spanish (both viewports) and English."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 import models
-from tests.helpers import PASSWORD
+from domain.recovery_worker import process_due
+from tests.helpers import PASSWORD, emailed_token
 from tests.panel import VIEWPORTS, assert_settled, in_viewport_with_role, open_panel, shot, sign_in
 
 HOLDER = "llaves@example.net"
@@ -158,3 +159,26 @@ async def test_a_contact_adds_one_and_signs_in_with_it_in_english(app, browser, 
         await assert_settled(page)
         await page.click(".second-step-passkey")
         await open_security(page)
+
+
+async def test_the_recovery_link_takes_the_passkey(app, browser, client, factory, clock, runtime, smtp_sink) -> None:
+    account = await factory.account(email=HOLDER)
+    async with open_panel(app, browser, host="localhost") as page:
+        await with_authenticator(page)
+        await sign_in(page, account.client_number)
+        await open_security(page)
+        await add_passkey(page, "Notebook")
+        await page.context.clear_cookies()
+        request = "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code } } }"
+        await client.data(request, {"i": {"method": "CLIENT_NUMBER", "value": account.client_number}})
+        await process_due(runtime)
+        token = await emailed_token(smtp_sink, HOLDER, "/recuperar")
+        await page.goto(f"/recuperar?token={token}")
+        await expect(page.locator(".second-step-passkey")).to_be_focused()
+        await assert_settled(page)
+        assert not await models.RecoveryRequest.filter(account_id=account.id, used_at__isnull=False).exists()
+        await page.click(".second-step-passkey")
+        await expect(page.locator("#flash")).to_contain_text(
+            "le enviamos por email su número de cliente y una clave nueva"
+        )
+        assert await models.RecoveryRequest.filter(account_id=account.id, used_at__isnull=False).exists()

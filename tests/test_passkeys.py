@@ -12,7 +12,8 @@ import pytest
 
 import models
 from core.ids import to_global_id
-from tests.helpers import PASSWORD, GraphQLClient, wait_for_mail
+from domain.recovery_worker import process_due
+from tests.helpers import PASSWORD, GraphQLClient, emailed_token, wait_for_mail
 from tests.soft_authenticator import ORIGIN, UP, SoftAuthenticator
 from tests.test_totp import HOLDER, browser, challenge_of, enrol, first_step, second_step, signed_in
 
@@ -411,3 +412,38 @@ async def test_starting_a_passkey_sign_in_is_throttled_per_source(browser) -> No
     assert refused["options"] is None
     assert refused["errors"][0]["code"] == "RATE_LIMITED"
     assert refused["errors"][0]["retryAfter"] > 0
+
+
+RECOVERY_REQUEST = "mutation($i: AccessRecoveryRequestInput!) { accessRecoveryRequest(input: $i) { errors { code } } }"
+RECOVERY_CONFIRM = """mutation($i: AccessRecoveryConfirmInput!) {
+  accessRecoveryConfirm(input: $i) { errors { code field } } }"""
+RECOVERY_START = """mutation($i: PasskeyRecoveryStartInput!) {
+  passkeyRecoveryStart(input: $i) { options errors { code field } } }"""
+
+
+async def test_a_recovery_link_is_confirmed_with_a_passkey(client, holder, browser, runtime, smtp_sink) -> None:
+    device = SoftAuthenticator()
+    await register(client, device)
+    visitor = await browser()
+    await visitor.data(RECOVERY_REQUEST, {"i": {"method": "CLIENT_NUMBER", "value": holder.client_number}})
+    await process_due(runtime)
+    token = await emailed_token(smtp_sink, HOLDER, "/recuperar")
+
+    async def confirm(**factor: str) -> list[dict]:
+        return (await visitor.data(RECOVERY_CONFIRM, {"i": {"token": token, **factor}}))["accessRecoveryConfirm"][
+            "errors"
+        ]
+
+    async def options(value: str = token) -> dict:
+        return (await visitor.data(RECOVERY_START, {"i": {"token": value}}))["passkeyRecoveryStart"]
+
+    assert await confirm() == [{"code": "SECOND_FACTOR_REQUIRED", "field": ["input", "passkey"]}]
+    assert (await options("no-such-token"))["errors"] == [{"code": "INVALID_CODE", "field": ["input", "token"]}]
+    started = await options()
+    assert [c["id"] for c in json.loads(started["options"])["allowCredentials"]] == [device.id]
+    refused = await confirm(passkey=SoftAuthenticator().get(started["options"]))
+    assert refused == [{"code": "INVALID_CODE", "field": ["input", "passkey"]}]
+    assert not await models.RecoveryRequest.filter(account_id=holder.id, used_at__isnull=False).exists()
+    assert await confirm(passkey=device.get((await options())["options"])) == []
+    assert await models.RecoveryRequest.filter(account_id=holder.id, used_at__isnull=False).exists()
+    assert (await options())["errors"][0]["code"] == "INVALID_CODE"  # the link is spent

@@ -139,6 +139,7 @@ def test_public_root_fields_are_the_known_ones() -> None:
         "contactInvitationAccept",
         "emailChangeConfirm",
         "mailUnsubscribe",
+        "passkeyRecoveryStart",
         "passkeySecondStepStart",
         "passkeySignInFinish",
         "passkeySignInStart",

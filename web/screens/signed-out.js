@@ -94,27 +94,33 @@ function secondFactorForm(intro, send, done, passkey = null) {
   return element;
 }
 
-// After the password: a passkey of that person when they have one (the server says), else the app's code.
-async function secondStepView(challenge, route) {
-  const send = async (factor) => (await gql(`mutation SecondStep($i: SignInSecondStepInput!) { signInSecondStep(input: $i) { errors { message } } }`,
-    { i: { challenge, ...factor } })).signInSecondStep;
-  const options = async () => (await gql(`mutation PasskeySecondStep($i: PasskeySecondStepStartInput!) {
-    passkeySecondStepStart(input: $i) { options errors { code message } } }`, { i: { challenge } })).passkeySecondStepStart;
-  const first = passkeysSupported() ? await options() : null;
-  if (!first?.options) {
-    view().replaceChildren(secondFactorForm(t("twoStepIntro"), send, route));
-    view().querySelector("[name=factor]").focus();
-    return;
-  }
-  let next = first;  // the first options serve the first try; each later try asks for new ones (single-use)
-  const passkey = async () => {
+// A passkey as the second factor, when the person has one: `options()` answers the start payload (options or errors).
+// Null when they have none (or the browser cannot use one); else what gives a passkey's credential JSON. The first
+// options serve the first try; each later try asks for new ones (a challenge works once).
+async function passkeyFactor(options) {
+  let next = passkeysSupported() ? await options() : null;
+  if (!next?.options) return null;
+  return async () => {
     const started = next || await options();
     next = null;
     if (!started.options) throw new Error(started.errors.map((e) => e.message).join(" "));
     return usePasskey(started.options);
   };
-  view().replaceChildren(secondFactorForm(t("twoStepPasskey"), send, route, passkey));
-  view().querySelector(".second-step-passkey").focus();
+}
+
+// The second factor's form, focused: the passkey first when the person has one.
+function showSecondFactor(intro, send, done, passkey) {
+  view().replaceChildren(secondFactorForm(passkey ? t("twoStepPasskey") : intro, send, done, passkey));
+  view().querySelector(passkey ? ".second-step-passkey" : "[name=factor]").focus();
+}
+
+// After the password: a passkey of that person, or the app's code.
+async function secondStepView(challenge, route) {
+  const send = async (factor) => (await gql(`mutation SecondStep($i: SignInSecondStepInput!) { signInSecondStep(input: $i) { errors { message } } }`,
+    { i: { challenge, ...factor } })).signInSecondStep;
+  const passkey = await passkeyFactor(async () => (await gql(`mutation PasskeySecondStep($i: PasskeySecondStepStartInput!) {
+    passkeySecondStepStart(input: $i) { options errors { message } } }`, { i: { challenge } })).passkeySecondStepStart);
+  showSecondFactor(t("twoStepIntro"), send, route, passkey);
 }
 
 const METHODS = ["DOMAIN", "CLIENT_NUMBER", "PRIMARY_EMAIL"];
@@ -155,7 +161,9 @@ export async function recoveryConfirmView(token, route) {
   };
   const payload = await confirm();
   if (payload.errors.some((e) => e.code === "SECOND_FACTOR_REQUIRED")) {
-    view().replaceChildren(secondFactorForm(t("recoveryTwoStep"), confirm, done));
+    const passkey = await passkeyFactor(async () => (await gql(`mutation PasskeyRecovery($i: PasskeyRecoveryStartInput!) {
+      passkeyRecoveryStart(input: $i) { options errors { message } } }`, { i: { token } })).passkeyRecoveryStart);
+    showSecondFactor(t("recoveryTwoStep"), confirm, done, passkey);
     return;
   }
   if (!payloadErrors(payload)) return done();
