@@ -15,10 +15,15 @@ from core.errors import forbidden
 from models import Session
 
 
-def lacks_step_up(ctx: Context, principal: Principal) -> bool:
-    """True when the person must reauthenticate first; API tokens are refused outright (FORBIDDEN)."""
+def require_session(principal: Principal) -> None:
+    """Refuse API tokens outright (FORBIDDEN): what follows is a signed-in person's own."""
     if principal.session_id is None:
         raise forbidden("Only a signed-in person can do this, not an API token.")
+
+
+def lacks_step_up(ctx: Context, principal: Principal) -> bool:
+    """True when the person must reauthenticate first; API tokens are refused outright (FORBIDDEN)."""
+    require_session(principal)
     window = timedelta(minutes=ctx.runtime.settings.step_up_minutes)
     proved = principal.authenticated_at
     return proved is None or ctx.runtime.clock.now() - proved > window

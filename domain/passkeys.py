@@ -12,10 +12,10 @@ from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
 
+from core import stepup
 from core.access import access_changed
 from core.authn import end_sessions
 from core.context import Context
-from core.errors import forbidden
 from core.i18n import Messages
 from core.ids import pk_of
 from core.outcome import Outcome, error_codes, failed, succeeded
@@ -68,16 +68,19 @@ async def registration_options(ctx: Context) -> Outcome[str]:
     return succeeded(options)
 
 
+def _session_person(ctx: Context) -> Person:
+    """The signed-in person; API tokens have no passkeys (FORBIDDEN)."""
+    stepup.require_session(ctx.acting)
+    return Person.of(ctx.acting)
+
+
 async def register(ctx: Context, name: str, credential: str) -> Outcome[Passkey]:
     """Store the passkey the browser created for the person's challenge; their other sessions end."""
-    principal = ctx.acting
-    if principal.session_id is None:
-        return failed(PasskeyError.STEP_UP_REQUIRED)
+    person = _session_person(ctx)
     outcome: Outcome[Passkey] = Outcome()
     cleaned = checked(outcome, NAME_PATH, text, name, NAME_MAX)
     if cleaned is None:
         return outcome
-    person = Person.of(principal)
     runtime = ctx.runtime
     new = await webauthn.registered(runtime, person.owner, credential)
     if new is None:
@@ -98,7 +101,7 @@ async def register(ctx: Context, name: str, credential: str) -> Outcome[Passkey]
         except IntegrityError:
             return failed(PasskeyError.DUPLICATE, CREDENTIAL_PATH)
         others = Session.filter(account_id=person.account_id, contact_id=person.contact_id)
-        await end_sessions(runtime, others.exclude(id=principal.session_id))
+        await end_sessions(runtime, others.exclude(id=ctx.acting.session_id))
         access_changed(person.account_id, contact_id=person.contact_id, holder=person.contact_id is None, force=True)
         summary = f"Llave de acceso registrada: {cleaned}"
         await notify(ctx, person, "passkey_added", "second_factor.passkey_added", summary)
@@ -107,18 +110,16 @@ async def register(ctx: Context, name: str, credential: str) -> Outcome[Passkey]
 
 async def step_up_options(ctx: Context) -> Outcome[str]:
     """Request options (JSON) for one of the signed-in person's passkeys, to send to `reauthenticate`."""
-    principal = ctx.acting
-    if principal.session_id is None:
-        raise forbidden("Only a signed-in person can do this, not an API token.")
-    return await second_factor.passkey_options(ctx, Person.of(principal))
+    return await second_factor.passkey_options(ctx, _session_person(ctx))
 
 
 async def _own(ctx: Context, passkey_id: str) -> Passkey | None:
     """The signed-in person's passkey of that global id (another person's is not found)."""
+    person = _session_person(ctx)
     pk = pk_of(passkey_id, "Passkey")
     if pk is None:
         return None
-    return await Person.of(ctx.acting).passkeys().get_or_none(id=pk)
+    return await person.passkeys().get_or_none(id=pk)
 
 
 async def rename(ctx: Context, passkey_id: str, name: str) -> Outcome[Passkey]:

@@ -447,3 +447,44 @@ async def test_a_recovery_link_is_confirmed_with_a_passkey(client, holder, brows
     assert await confirm(passkey=device.get((await options())["options"])) == []
     assert await models.RecoveryRequest.filter(account_id=holder.id, used_at__isnull=False).exists()
     assert (await options())["errors"][0]["code"] == "INVALID_CODE"  # the link is spent
+
+
+async def test_under_the_holders_rule_a_contact_enrols_with_a_passkey(client, holder, factory, browser) -> None:
+    rule = (
+        "mutation($i: AccountSecondFactorRuleSetInput!) { accountSecondFactorRuleSet(input: $i) { errors { code } } }"
+    )
+    assert (await client.data(rule, {"i": {"required": True}}))["accountSecondFactorRuleSet"]["errors"] == []
+    await factory.contact(holder, "ana@example.net", permissions=["SERVICES"])
+    contact = await browser()
+    await contact.sign_in("ana@example.net")
+    services = "{ viewer { mustEnrolSecondFactor account { services { totalCount } } } }"
+    held = await contact(services)
+    assert held["errors"][0]["extensions"]["code"] == "SECOND_FACTOR_ENROLMENT_REQUIRED"
+    device = SoftAuthenticator()
+    await register(contact, device)
+    assert (await contact.data(services))["viewer"] == {
+        "mustEnrolSecondFactor": False,
+        "account": {"services": {"totalCount": 0}},
+    }
+    visitor = await browser()
+    assert (await passkey_sign_in(visitor, device.get(await sign_in_options(visitor))))["errors"] == []
+    assert (await visitor.data(services))["viewer"]["mustEnrolSecondFactor"] is False
+
+
+async def test_api_tokens_have_no_passkeys(client, holder) -> None:
+    passkey = await register(client, SoftAuthenticator())
+    created = await client.data(
+        'mutation { apiTokenCreate(input: {name: "ERP", permissions: [SECURITY]}) { token errors { code } } }'
+    )
+    headers = {"authorization": f"Bearer {created['apiTokenCreate']['token']}"}
+    documents = [
+        (REGISTRATION_START, None),
+        (REGISTRATION_FINISH, {"i": {"name": "X", "credential": "{}"}}),
+        (RENAME, {"i": {"id": passkey["id"], "name": "Mía"}}),
+        (REMOVE, {"i": {"id": passkey["id"]}}),
+        (STEP_UP_START, None),
+    ]
+    for document, variables in documents:
+        refused = await client(document, variables, headers=headers)
+        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN", document
+    assert [p["name"] for p in await passkeys_of(client)] == ["Mi teléfono"]
