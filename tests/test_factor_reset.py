@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import models
 from domain import factor_reset
 from models.enums import Permission, StaffScope
+from schema.staff import staff_schema
 from tests.conftest import HOLDER
 from tests.helpers import GraphQLClient, emailed_token, wait_for_mail
 from tests.test_staff_support import set_pin
@@ -71,6 +72,9 @@ async def test_the_reset_end_to_end_with_the_clock(
     await enrol(other_client, clock)
     support = await staff(StaffScope.SUPPORT)
 
+    await models.Passkey.create(
+        account_id=holder.id, name="Llave", credential_id="Y3JlZA", public_key="a2V5", created_at=clock.now()
+    )
     assert await start(support, holder) == {"sentTo": HOLDER, "errors": []}
     token = await emailed_token(smtp_sink, HOLDER, factor_reset.CONFIRM_PATH)
     row = await models.FactorReset.get(account_id=holder.id)
@@ -107,6 +111,7 @@ async def test_the_reset_end_to_end_with_the_clock(
     assert await factor_reset.complete_due(runtime) == 0
     assert not await models.TotpFactor.exists(account_id=holder.id, contact_id=None)
     assert not await models.RecoveryCode.exists(account_id=holder.id, contact_id=None)
+    assert not await models.Passkey.exists(account_id=holder.id)
     # Only the holder's: the contact keeps theirs (a contact's factors are the holder's to reset).
     assert await models.TotpFactor.exists(contact_id=contact_with_factor.id, confirmed_at__isnull=False)
     assert (await client.data("{ viewer { permissions } }"))["viewer"] is None  # the holder's sessions ended
@@ -229,3 +234,20 @@ async def test_after_the_reset_the_holder_signs_in_with_the_password_and_may_enr
     clock.advance(timedelta(seconds=30))
     challenge = await challenge_of(client, holder.client_number)
     assert (await second_step(client, challenge, code=code_at(secret, clock)))["errors"] == []
+
+
+async def test_pin_attempts_are_limited_and_staff_have_no_reset_of_a_contact(
+    staff, client, holder, runtime, clock
+) -> None:
+    await holder_with_factor(client, holder, runtime, clock)
+    support = await staff(StaffScope.SUPPORT)
+    for _ in range(5):
+        assert [e["code"] for e in (await start(support, holder, "0000"))["errors"]] == ["INVALID_CREDENTIALS"]
+    blocked = await start(support, holder)  # even the right PIN waits now
+    [error] = blocked["errors"]
+    assert (error["code"], error["field"]) == ("TOO_MANY_ATTEMPTS", ["input", "pin"])
+    assert error["retryAfter"] > 0
+    assert not await models.FactorReset.exists(account_id=holder.id)
+    # The staff API resets the holder's factors only: a contact's are the holder's to reset.
+    mutations = staff_schema._schema.mutation_type.fields
+    assert [name for name in mutations if "factor" in name.lower()] == ["holderSecondFactorResetStart"]
