@@ -11,9 +11,11 @@ it; one that does not is refused and recorded as a possible copy of the authenti
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from webauthn import (
     generate_authentication_options,
@@ -31,11 +33,9 @@ from webauthn.helpers import (
 )
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
-    AuthenticationCredential,
     AuthenticatorSelectionCriteria,
     AuthenticatorTransport,
     PublicKeyCredentialDescriptor,
-    RegistrationCredential,
     ResidentKeyRequirement,
     UserVerificationRequirement,
 )
@@ -52,6 +52,7 @@ STARTS_PER_SOURCE = "30/minute"
 # The longest credential JSON read (attestation "none" responses are well under 2 KB).
 CREDENTIAL_MAX = 16_000
 TRANSPORTS = {t.value for t in AuthenticatorTransport}
+T = TypeVar("T")
 
 
 class Purpose(StrEnum):
@@ -148,20 +149,12 @@ async def authentication_options(runtime: Runtime, owner: Owner | None) -> str:
     return options_to_json(options)
 
 
-def _parsed_registration(credential: str) -> RegistrationCredential | None:
+def _parsed(credential: str, parse: Callable[[str], T]) -> T | None:
+    """The credential's JSON as py_webauthn reads it; None when too long, not JSON or missing a part."""
     if len(credential) > CREDENTIAL_MAX:
         return None
     try:
-        return parse_registration_credential_json(credential)
-    except (WebAuthnException, ValueError):
-        return None
-
-
-def _parsed_assertion(credential: str) -> AuthenticationCredential | None:
-    if len(credential) > CREDENTIAL_MAX:
-        return None
-    try:
-        return parse_authentication_credential_json(credential)
+        return parse(credential)
     except (WebAuthnException, ValueError):
         return None
 
@@ -180,7 +173,7 @@ class NewCredential:
 async def registered(runtime: Runtime, owner: Owner, credential: str) -> NewCredential | None:
     """The new credential when `credential` answers one of `owner`'s registration challenges (right rp id and
     origin, user verified), else None."""
-    parsed = _parsed_registration(credential)
+    parsed = _parsed(credential, parse_registration_credential_json)
     try:
         if parsed is None:
             return None
@@ -209,7 +202,7 @@ async def asserted(ctx: Context, credential: str, owner: Owner | None) -> Passke
     """The passkey that signed one of our challenges (one of `owner`'s, or with owner None any discoverable
     one), with its counter and last use updated; else None."""
     runtime = ctx.runtime
-    parsed = _parsed_assertion(credential)
+    parsed = _parsed(credential, parse_authentication_credential_json)
     if parsed is None:
         return None
     purpose = Purpose.VERIFY if owner else Purpose.SIGN_IN
