@@ -34,6 +34,7 @@ from domain.cancellation import Change, transition
 from domain.live_cancellations import publish_cancellation
 from domain.service_ending import NotClaimed, claim_once
 from models import Cancellation, Service
+from models.columns import find_by
 from models.enums import CancellationStatus, ServiceKind, ServiceStatus
 
 log = logging.getLogger("clientpanel.deprovision")
@@ -132,7 +133,7 @@ async def _service(external_id: str | None, service_id: str | None) -> Outcome[S
     if (external_id is None) == (service_id is None):
         return failed(DeprovisioningError.INVALID, ["input"], key="SERVICE_REFERENCE")
     if external_id is not None:
-        service = await Service.get_or_none(external_id=external_id.strip())
+        service = await find_by(Service, "external_id", external_id)
         path = ["input", "serviceExternalId"]
     else:
         pk = pk_of(service_id or "", "Service")

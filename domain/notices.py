@@ -33,7 +33,7 @@ from core.runtime import Runtime
 from core.validation import MESSAGES as INPUT_MESSAGES
 from core.validation import checked, text
 from models import Account, MailMessage, MailRecipient, Notice, Service
-from models.columns import column_length
+from models.columns import column_length, find_by
 from models.enums import EmailCategory
 from models.mail import MailKind
 
@@ -167,10 +167,10 @@ async def _account(outcome: Outcome[Any], request: NoticeRequest) -> Account | N
         outcome.fail(NoticeError.INVALID, _path("externalId"), key="ACCOUNT_CHOICE")
         return None
     if request.external_id is not None:
-        account = await Account.get_or_none(external_id=request.external_id.strip())
+        account = await find_by(Account, "external_id", request.external_id)
         path = _path("externalId")
     else:
-        account = await Account.get_or_none(client_number=(request.client_number or "").strip())
+        account = await find_by(Account, "client_number", request.client_number or "")
         path = _path("clientNumber")
     if account is None:
         outcome.fail(NoticeError.NOT_FOUND, path)
@@ -181,7 +181,7 @@ async def _service_id(outcome: Outcome[Any], account: Account, external_id: str 
     """The service the notice is about, among the account's own (another account's is not found)."""
     if external_id is None:
         return None
-    service = await Service.get_or_none(external_id=external_id.strip(), account_id=account.id).only("id")
+    service = await find_by(Service, "external_id", external_id, account_id=account.id)
     if service is None:
         outcome.fail(NoticeError.NOT_FOUND, _path("serviceExternalId"), key="SERVICE_NOT_FOUND")
         return None

@@ -27,6 +27,7 @@ from domain.sync_records import (
     service_terms,
 )
 from models import Account, Contact, Holder, Service
+from models.columns import find_by
 from models.enums import HolderKind, Language, NationalIdType, PaymentMethod, ServiceKind, ServiceStatus
 
 STAFF_ACTOR = "Staff"
@@ -83,7 +84,7 @@ async def add_service(runtime: Runtime, client_number: str, service: ServiceReco
     columns, status = service_terms(outcome, service, [])
     if not outcome.ok or status is None:
         return as_sync_errors(outcome)
-    account = await Account.get_or_none(client_number=client_number.strip())
+    account = await find_by(Account, "client_number", client_number)
     if account is None:
         return failed(SyncError.NOT_FOUND, ["clientNumber"], key="ACCOUNT_NOT_FOUND")
     name, kind = columns.pop("name"), columns.pop("kind")

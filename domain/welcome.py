@@ -20,7 +20,7 @@ from core.runtime import Runtime
 from domain import webhook_reports
 from domain.auth import start_session
 from models import Account, Holder
-from models.columns import column_length
+from models.columns import find_by
 from models.enums import EmailCategory
 
 WELCOME_VALIDITY = timedelta(days=7)
@@ -142,9 +142,7 @@ async def resend(
         if external_id is not None
         else ("client_number", client_number or "", ("input", "clientNumber"))
     )
-    value = value.strip()
-    # Longer than the column: no account has it (and the ORM would refuse the lookup itself).
-    account = await Account.filter(**{column: value}).first() if len(value) <= column_length(Account, column) else None
+    account = await find_by(Account, column, value)
     if account is None:
         return failed(WelcomeError.NOT_FOUND, path)
     if account.password_hash:

@@ -105,3 +105,48 @@ async def test_a_key_without_the_scope_is_refused_and_one_with_it_is_not(staff, 
     assert await row_counts() == before
     allowed = await (await staff(needed, name="scoped"))(text, variables)
     assert "FORBIDDEN" not in codes(allowed), allowed
+
+
+OVERSIZED = "x" * 5000
+
+
+def everything(kind: GraphQLInputType) -> Any:
+    """A value of `kind` with every input field filled (optional ones too) and every text 5,000 characters."""
+    if isinstance(kind, GraphQLNonNull):
+        return everything(kind.of_type)
+    if isinstance(kind, GraphQLList):
+        return [everything(kind.of_type)]
+    if isinstance(kind, GraphQLInputObjectType):
+        definition = (kind.extensions or {}).get("strawberry-definition")
+        fields = list(kind.fields.items())
+        if getattr(definition, "is_one_of", False):
+            fields = fields[:1]
+        return {name: everything(f.type) for name, f in fields}
+    if isinstance(kind, GraphQLScalarType) and kind.name in ("String", "ID"):
+        return OVERSIZED
+    return placeholder(kind)
+
+
+def oversized_operations() -> list[tuple[str, str, dict[str, Any]]]:
+    found = []
+    for root in ("Query", "Mutation"):
+        kind = staff_schema._schema.get_type(root)
+        if not isinstance(kind, GraphQLObjectType):
+            continue
+        for name, field in kind.fields.items():
+            declared = ", ".join(f"${arg}: {a.type}" for arg, a in field.args.items())
+            passed = ", ".join(f"{arg}: ${arg}" for arg in field.args)
+            selection = " { __typename }" if isinstance(get_named_type(field.type), GraphQLObjectType) else ""
+            operation = "mutation" if root == "Mutation" else "query"
+            arguments = f"({passed})" if passed else ""
+            text = f"{operation}{f'({declared})' if declared else ''} {{ {name}{arguments}{selection} }}"
+            found.append((f"{root}.{name}", text, {arg: everything(a.type) for arg, a in field.args.items()}))
+    return found
+
+
+@pytest.mark.parametrize(("name", "text", "variables"), oversized_operations(), ids=[op[0] for op in operations()])
+async def test_oversized_text_in_every_argument_is_the_callers_mistake_never_a_crash(
+    staff, name, text, variables
+) -> None:
+    answer = await (await staff())(text, variables)
+    assert "INTERNAL_SERVER_ERROR" not in codes(answer), answer
