@@ -99,7 +99,7 @@ async def deliver(runtime: Runtime, outbox_id: int, token: str) -> bool:
     except aiosmtplib.SMTPRecipientsRefused as exc:
         refused = {error.recipient: Refusal(error.code, error.message) for error in exc.recipients}
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-        await _failed(runtime, outbox, message, exc)
+        await _failed(runtime, outbox, message, f"{type(exc).__name__}: {exc}")
         return False
     return await _settle(runtime, outbox, message, to, refused)
 
@@ -156,9 +156,19 @@ async def _record_addresses(runtime: Runtime, refused: dict[str, Refusal], accep
     await record_accepted(runtime, accepted)
 
 
-async def _failed(runtime: Runtime, outbox: OutboxMessage, message: MailMessage, exc: Exception) -> None:
+async def _crashed(runtime: Runtime, outbox_id: int, token: str, exc: Exception) -> None:
+    """Anything else `deliver` raised (a message that cannot be built, a bug): an attempt like any other, so the
+    row is retried and ends FAILED after the last one instead of crashing the worker with its lease held. Only
+    the exception's type is kept: its text may quote the message."""
+    log.error("mail delivery of outbox row %d raised %s", outbox_id, type(exc).__name__)
+    outbox = await OutboxMessage.filter(id=outbox_id, claim_token=token).select_related("message__account").first()
+    if outbox is not None:
+        await _failed(runtime, outbox, outbox.message, type(exc).__name__)
+
+
+async def _failed(runtime: Runtime, outbox: OutboxMessage, message: MailMessage, error: str) -> None:
     attempts = outbox.attempts + 1
-    error = f"{type(exc).__name__}: {exc}"[:500]
+    error = error[:500]
     if attempts >= MAX_ATTEMPTS:
         log.error("mail %s failed for good after %d attempts: %s", message.message_id, attempts, error)
         async with in_transaction():
@@ -204,7 +214,10 @@ async def deliver_due(runtime: Runtime) -> int:
     token = uuid.uuid4().hex
     sent = 0
     for outbox_id in await claim(runtime, token):
-        sent += await deliver(runtime, outbox_id, token)
+        try:
+            sent += await deliver(runtime, outbox_id, token)
+        except Exception as exc:
+            await _crashed(runtime, outbox_id, token, exc)
     return sent
 
 
