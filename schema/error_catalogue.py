@@ -54,7 +54,10 @@ class Retry(StrEnum):
     CHOOSE = "after choosing the account (`clientNumber`)"
     SECOND_STEP = "with the second factor (`signInSecondStep`, or `code` / `recoveryCode` in the same input)"
     TEMPORARY_REPLACED = "after `passwordChange`"
-    ENROLLED = "after enrolling a second factor (`secondFactorTotpStart`, then `secondFactorTotpConfirm`)"
+    ENROLLED = (
+        "after enrolling a second factor: an authenticator app (`secondFactorTotpStart`, then "
+        "`secondFactorTotpConfirm`) or a passkey (`passkeyRegistrationStart`, then `passkeyRegistrationFinish`)"
+    )
     BACKOFF = "yes, with exponential backoff"
     WITH_QUERY = "at once, sending the query with its hash"
     AS_ERRORS_SAY = "as the codes in `errors` say"
@@ -157,7 +160,8 @@ TOP_LEVEL_CODES = _entries(
             "SECOND_FACTOR_ENROLMENT_REQUIRED",
             "A contact without a second factor while the holder requires one of every contact "
             "(`accountSecondFactorRuleSet`): a session gets only `viewer`, `reauthenticate`, `signOut`, "
-            "`passwordChange` and the enrolment (`secondFactorTotpStart`, `secondFactorTotpConfirm`); the contact's "
+            "`passwordChange`, `passkeyStepUpStart` and the enrolment (`secondFactorTotpStart`, "
+            "`secondFactorTotpConfirm`, `passkeyRegistrationStart`, `passkeyRegistrationFinish`); the contact's "
             "API tokens get nothing at all.",
             Retry.ENROLLED,
         ),

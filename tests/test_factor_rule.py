@@ -12,6 +12,7 @@ import models
 from core.ids import to_global_id
 from models.enums import Permission
 from schema import build_schema
+from schema.error_catalogue import CATALOGUE
 from schema.permission_table import rows
 from tests import test_totp
 from tests.helpers import PASSWORD, GraphQLClient, wait_for_mail
@@ -265,6 +266,21 @@ def test_only_the_basics_and_the_enrolment_answer_before_enrolment() -> None:
         "Mutation.signOut",
         "Mutation.viewerLanguageSet",
     }
+
+
+def test_the_error_catalogue_names_every_way_to_enrol() -> None:
+    """SECOND_FACTOR_ENROLMENT_REQUIRED's entry names each enrolment mutation (an authenticator app or a passkey)
+    in what is allowed and in when to retry."""
+    entry = next(entry for entry in CATALOGUE if entry.code == ENROLMENT_REQUIRED)
+    enrolments = [
+        name.removeprefix("Mutation.")
+        for name, declaration in rows(build_schema()).items()
+        if declaration.during_enrolment and name.startswith("Mutation.")
+    ]
+    assert {"secondFactorTotpConfirm", "passkeyRegistrationFinish"} <= set(enrolments)
+    for name in enrolments:
+        assert f"`{name}`" in entry.meaning, name
+        assert f"`{name}`" in entry.retry, name
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
