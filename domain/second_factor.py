@@ -329,7 +329,9 @@ async def disable_totp(ctx: Context) -> Outcome[None]:
             return failed(SecondFactorError.INVALID_STATE, key="NOT_ENABLED")
         await RecoveryCode.filter(account_id=person.account_id, contact_id=person.contact_id).delete()
         summary = "Verificación en dos pasos desactivada"
-        await notify(ctx, person, "disabled", "second_factor.totp_disabled", summary)
+        # With a passkey left, signing in still takes two steps: the email must not say the password suffices.
+        change = "disabled_passkeys_left" if await person.passkeys().exists() else "disabled"
+        await notify(ctx, person, change, "second_factor.totp_disabled", summary)
     return succeeded(None)
 
 

@@ -15,7 +15,7 @@ from core.ids import to_global_id
 from domain.recovery_worker import process_due
 from tests.helpers import PASSWORD, GraphQLClient, emailed_token, wait_for_mail
 from tests.soft_authenticator import ORIGIN, UP, SoftAuthenticator
-from tests.test_totp import HOLDER, browser, challenge_of, enrol, first_step, second_step, signed_in
+from tests.test_totp import DISABLE, HOLDER, browser, challenge_of, enrol, first_step, second_step, signed_in
 
 __all__ = ["browser"]  # the fixture, shared with the TOTP tests
 
@@ -402,6 +402,31 @@ async def test_removing_is_emailed_and_recorded(client, holder, smtp_sink) -> No
     assert "Se eliminó una de sus llaves de acceso" in (await wait_for_mail(smtp_sink, HOLDER, 2))[-1].text
     event = await models.ActivityEvent.get(account_id=holder.id, action="second_factor.passkey_removed")
     assert event.summary == "Llave de acceso eliminada: Tableta"
+
+
+@pytest.mark.parametrize(
+    ("passkey", "language", "notice"),
+    [
+        (False, "es", "Se desactivó la verificación en dos pasos: para ingresar alcanza otra vez con la clave."),
+        (True, "es", "Sus llaves de acceso (passkeys) siguen activas: para ingresar sigue haciendo falta una de ellas"),
+        (False, "en", "Two-step verification was turned off: your password alone signs you in again."),
+        (True, "en", "Your passkeys remain: signing in still takes one of them"),
+    ],
+)
+async def test_turning_the_app_off_says_whether_a_passkey_still_guards_the_sign_in(
+    client, holder, clock, smtp_sink, passkey, language, notice
+) -> None:
+    await models.Holder.filter(account_id=holder.id).update(language=language.upper())
+    if passkey:
+        await register(client, SoftAuthenticator())
+    await enrol(client, clock)
+    assert (await client.data(DISABLE))["secondFactorTotpDisable"]["errors"] == []
+    text = (await wait_for_mail(smtp_sink, HOLDER, 3 if passkey else 2))[-1].text
+    assert notice in text
+    assert ("password alone" in text or "alcanza otra vez con la clave" in text) is not passkey
+    assert (await first_step(client, holder.client_number))["errors"] == (
+        [{"code": "SECOND_FACTOR_REQUIRED", "field": None}] if passkey else []
+    )
 
 
 async def test_starting_a_passkey_sign_in_is_throttled_per_source(browser) -> None:
