@@ -1,7 +1,8 @@
 """Passkeys in the panel (issue 23), in Chromium against a real uvicorn server with the DevTools virtual authenticator
 (a CTAP2 platform authenticator with resident keys and user verification): adding one on the security screen,
 signing in with it without typing the client number, using it as the second step after the password and in the
-step-up dialog and for a recovery link, renaming and removing it; in Spanish (both viewports) and English."""
+step-up dialog and for a recovery link, renaming and removing it, and as the enrolment a contact under the holder's
+rule must make; in Spanish (both viewports) and English."""
 
 from __future__ import annotations
 
@@ -182,3 +183,27 @@ async def test_the_recovery_link_takes_the_passkey(app, browser, client, factory
             "le enviamos por email su número de cliente y una clave nueva"
         )
         assert await models.RecoveryRequest.filter(account_id=account.id, used_at__isnull=False).exists()
+
+
+async def test_a_contact_under_the_holders_rule_enrols_with_a_passkey_and_reaches_the_panel(
+    app, browser, page, viewport, factory
+) -> None:
+    account = await factory.account(email=HOLDER)
+    await factory.contact(account, "ana@example.net", permissions=["SERVICES"])
+    await models.Account.filter(id=account.id).update(contacts_need_second_factor=True)
+    await sign_in(page, "ana@example.net")
+    await expect(page.locator("#enrolment-title")).to_have_text("Active la verificación en dos pasos")
+    await expect(page.locator(".enrolment-why")).to_contain_text("o agregue una llave de acceso")
+    await expect(page.locator(".totp-start")).to_be_visible()  # either factor will do
+    await expect(page.locator("#no-passkeys")).to_be_visible()
+    await assert_settled(page)
+    await add_passkey(page, "Teléfono")
+    await expect(page.locator("#passkeys-title + .msg")).to_have_text(
+        "Llave de acceso agregada. Cerramos sus otras sesiones."
+    )
+    await assert_settled(page)
+    assert await models.Passkey.filter(contact__email="ana@example.net").exists()
+    await page.click(".enrolment-done")
+    await expect(page.locator("#enrolment-title")).to_have_count(0)
+    await page.goto("/#services")
+    await expect(page.locator("#view h2")).to_have_text("Servicios")  # another screen, now reachable
