@@ -1,6 +1,7 @@
 """The contacts' two-step rule and support's reset links in the panel (issue 23), in Chromium against a real uvicorn
 server: the holder's toggle and the contacts' column, a contact taken straight to enrolment, the holder resetting a
-contact's factors, and the pages of the reset's confirm and cancel links (opening one changes nothing)."""
+contact's factors, the pages of the reset's confirm and cancel links (opening one changes nothing), and support's
+reset under way on the security screen with its cancel button."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from domain import factor_reset
 from models.enums import StaffScope
 from tests.helpers import emailed_token
 from tests.panel import VIEWPORTS, assert_settled, in_viewport_with_role, open_panel, sign_in
-from tests.test_factor_reset import PIN, start
+from tests.test_factor_reset import CONFIRM, PIN, start
 from tests.test_staff_support import set_pin
 
 HOLDER = "regla@example.net"
@@ -89,6 +90,7 @@ async def test_a_contact_taken_to_enrolment_in_english_on_a_phone(app, browser, 
         await expect(page.locator("#enrolment-title")).to_have_text("Turn on two-step verification")
         await expect(page.locator(".enrolment-why")).to_contain_text("The account holder requires")
         await expect(page.locator(".totp-start")).to_have_text("Turn on")
+        await expect(page.locator("#passkey-add")).to_have_text("Add a passkey")  # or a passkey
         await assert_settled(page)
         await page.click("#account-button")
         await page.click("#signout")
@@ -159,3 +161,83 @@ async def test_the_holders_toggle_and_column_fit_a_phone_in_english(app, browser
         )
         await assert_settled(page)
         assert not (await models.Account.get(id=account.id)).contacts_need_second_factor
+
+
+async def with_totp(account: models.Account, clock) -> None:
+    """An authenticator app straight in the database: the panel's session of the holder stays open."""
+    now = clock.now()
+    person = f"holder:{account.id}"
+    await models.TotpFactor.create(account_id=account.id, person=person, secret="x", created_at=now, confirmed_at=now)
+
+
+async def test_the_holder_sees_supports_reset_under_way_and_cancels_it(
+    app, browser, client, factory, staff, runtime, clock, smtp_sink
+) -> None:
+    account = await factory.account(email=HOLDER)
+    async with open_panel(app, browser) as page:
+        await sign_in(page, account.client_number)
+        await expect(page.locator("#signin-button")).to_have_count(0)
+        await page.goto("/#security")
+        await expect(page.locator("#two-step-title")).to_be_visible()
+        await expect(page.locator("#factor-reset-pending")).to_have_count(0)  # none under way
+
+        await set_pin(runtime, account, PIN)
+        await with_totp(account, clock)
+        assert (await start(await staff(StaffScope.SUPPORT), account))["errors"] == []
+        await page.reload()
+        await expect(page.locator("#factor-reset-state")).to_have_text(
+            "Soporte inició el restablecimiento de su verificación en dos pasos; todavía espera la confirmación "
+            "desde el enlace enviado a su email principal."
+        )
+        await assert_settled(page)
+
+        token = await emailed_token(smtp_sink, HOLDER, factor_reset.CONFIRM_PATH)
+        assert (await client.data(CONFIRM, {"i": {"token": token}}))["secondFactorResetConfirm"]["errors"] == []
+        await page.reload()
+        reset = await models.FactorReset.get(account_id=account.id)
+        assert reset.effective_at is not None
+        when = await page.evaluate("at => new Date(at).toLocaleString('es')", reset.effective_at.isoformat())
+        await expect(page.locator("#factor-reset-state")).to_have_text(
+            f"Soporte inició el restablecimiento de su verificación en dos pasos; se hará efectivo el {when}: "
+            "entonces se quitarán su aplicación de autenticación, sus códigos de recuperación y sus llaves de acceso."
+        )
+        await expect(page.locator("#factor-reset-title")).to_be_in_viewport()  # first on the screen
+        await assert_settled(page)
+        await page.click(".factor-reset-cancel")
+        message = page.locator("section.security h2 + .msg")
+        await in_viewport_with_role(message, "status")
+        await expect(message).to_have_text("Restablecimiento anulado: la verificación en dos pasos sigue como estaba.")
+        await expect(page.locator("#factor-reset-pending")).to_have_count(0)
+        await assert_settled(page)
+        assert (await models.FactorReset.get(id=reset.id)).cancelled_at is not None
+        assert await models.TotpFactor.exists(account_id=account.id)
+        await page.reload()
+        await expect(page.locator("#two-step-title")).to_be_visible()
+        await expect(page.locator("#factor-reset-pending")).to_have_count(0)
+
+
+async def test_a_contact_with_security_sees_the_holders_reset_in_english_on_a_phone(
+    app, browser, factory, staff, runtime, clock
+) -> None:
+    account = await factory.account(email=HOLDER)
+    await factory.contact(account, CONTACT, permissions=["SECURITY"])
+    await set_pin(runtime, account, PIN)
+    await with_totp(account, clock)
+    assert (await start(await staff(StaffScope.SUPPORT), account))["errors"] == []
+    async with open_panel(app, browser, VIEWPORTS["phone"]) as page:
+        await page.add_init_script("localStorage.setItem('lang', 'en')")
+        await sign_in(page, CONTACT)
+        await expect(page.locator("#signin-button")).to_have_count(0)
+        await page.goto("/#security")
+        await expect(page.locator("#factor-reset-title")).to_have_text("Two-step verification reset under way")
+        await expect(page.locator("#factor-reset-state")).to_have_text(
+            "Support started the reset of the holder's two-step verification; it still awaits confirmation from "
+            "the link sent to the holder's primary email."
+        )
+        await assert_settled(page)
+        await page.click(".factor-reset-cancel")
+        await expect(page.locator("section.security h2 + .msg")).to_have_text(
+            "Reset cancelled: two-step verification stays as it was."
+        )
+        await assert_settled(page)
+        assert (await models.FactorReset.get(account_id=account.id)).cancelled_at is not None

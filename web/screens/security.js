@@ -1,5 +1,6 @@
-// Security (seeds 002 and 004, issue 23): the person's password with the date of its last change, their two-step
-// verification, their passkeys, the holder's PIN, the open sessions and the history of movements.
+// Security (seeds 002 and 004, issue 23): support's reset of the holder's factors under way, the person's password
+// with the date of its last change, their two-step verification, their passkeys, the holder's PIN, the open sessions
+// and the history of movements.
 import { gql, withStepUp } from "../lib/api.js";
 import { dateTime, texts } from "../lib/i18n.js";
 import { may, me } from "../lib/session.js";
@@ -36,6 +37,13 @@ const t = texts({
     save: "Guardar", remove: "Eliminar", renamed: "Nombre cambiado.", removed: "Llave de acceso eliminada.",
     renameLabel: "Cambiar nombre de la llave {name}", removeLabel: "Eliminar la llave {name}",
     unsupported: "Este navegador no permite usar llaves de acceso.", nameMissing: "Escriba un nombre para la llave.",
+    resetTitle: "Restablecimiento de la verificación en dos pasos en curso",
+    resetAt: "Soporte inició el restablecimiento de su verificación en dos pasos; se hará efectivo el {when}: entonces se quitarán su aplicación de autenticación, sus códigos de recuperación y sus llaves de acceso.",
+    resetUnconfirmed: "Soporte inició el restablecimiento de su verificación en dos pasos; todavía espera la confirmación desde el enlace enviado a su email principal.",
+    resetAtContact: "Soporte inició el restablecimiento de la verificación en dos pasos del titular; se hará efectivo el {when}.",
+    resetUnconfirmedContact: "Soporte inició el restablecimiento de la verificación en dos pasos del titular; todavía espera la confirmación desde el enlace enviado a su email principal.",
+    resetAdvice: "Si nadie lo pidió, anúlelo: alguien pudo haberse hecho pasar por el titular.",
+    resetCancel: "Anular el restablecimiento", resetCancelled: "Restablecimiento anulado: la verificación en dos pasos sigue como estaba.",
   },
   en: {
     changePassword: "Change password", currentPassword: "Current password", lastChange: "Last changed", notRecorded: "not changed yet",
@@ -65,6 +73,13 @@ const t = texts({
     save: "Save", remove: "Remove", renamed: "Name changed.", removed: "Passkey removed.",
     renameLabel: "Rename the passkey {name}", removeLabel: "Remove the passkey {name}",
     unsupported: "This browser cannot use passkeys.", nameMissing: "Type a name for the passkey.",
+    resetTitle: "Two-step verification reset under way",
+    resetAt: "Support started the reset of your two-step verification; it takes effect on {when}: your authenticator app, recovery codes and passkeys will then be removed.",
+    resetUnconfirmed: "Support started the reset of your two-step verification; it still awaits confirmation from the link sent to your primary email.",
+    resetAtContact: "Support started the reset of the holder's two-step verification; it takes effect on {when}.",
+    resetUnconfirmedContact: "Support started the reset of the holder's two-step verification; it still awaits confirmation from the link sent to the holder's primary email.",
+    resetAdvice: "If nobody asked for it, cancel it: someone may have posed as the holder.",
+    resetCancel: "Cancel the reset", resetCancelled: "Reset cancelled: two-step verification stays as it was.",
   },
 });
 
@@ -235,8 +250,8 @@ function passkeyItem(passkey, section) {
   return item;
 }
 
-// The person's passkeys: the list, and a name to add one (step-up, then the browser creates it).
-async function passkeysSection(section) {
+// The person's passkeys: the list, and a name to add one (step-up, then the browser creates it); also an enrolment.
+export async function passkeysSection(section) {
   const { passkeys } = (await gql(`query Passkeys { viewer { secondFactor { passkeys { id name createdAt lastUsedAt } } } }`)).viewer.secondFactor;
   section.innerHTML = `<h3 id="passkeys-title">${esc(t("passkeys"))}</h3><p>${esc(t("passkeysIntro"))}</p>
     ${passkeys.length ? '<ul class="passkeys"></ul>' : `<p id="no-passkeys">${esc(t("noPasskeys"))}</p>`}`;
@@ -257,6 +272,27 @@ async function passkeysSection(section) {
   });
   add.className = "passkey-add";
   section.append(add);
+}
+
+// Support's reset of the holder's factors under way (domain/factor_reset): when it happens, and a one-click cancel
+// for the holder and the contacts with SECURITY (everyone it notified).
+function factorResetNotice({ effectiveAt }) {
+  const notice = document.createElement("section");
+  notice.className = "notice";
+  notice.id = "factor-reset-pending";
+  notice.setAttribute("aria-labelledby", "factor-reset-title");
+  const state = `${effectiveAt ? "resetAt" : "resetUnconfirmed"}${me.holder ? "" : "Contact"}`;
+  notice.innerHTML = `<h3 id="factor-reset-title">${esc(t("resetTitle"))}</h3>
+    <p id="factor-reset-state">${esc(t(state, { when: effectiveAt && dateTime(effectiveAt) }))}</p><p>${esc(t("resetAdvice"))}</p>`;
+  const cancel = button(t("resetCancel"), "factor-reset-cancel", async () => {
+    const result = (await gql(`mutation ResetCancel { accountSecondFactorResetCancel { errors { code message } } }`)).accountSecondFactorResetCancel;
+    if (payloadErrors(result, cancel)) return;
+    say(notice, t("resetCancelled"));
+    notice.remove();
+  });
+  cancel.classList.add("danger");
+  notice.append(cancel);
+  return notice;
 }
 
 // "Chrome en Linux" rather than the browser's whole User-Agent.
@@ -317,14 +353,15 @@ function activityList(page) {
 // Sessions and the password are always the person's own; the history needs SECURITY, the PIN is the holder's.
 export async function securityView() {
   const pinned = me.holder && may("SECURITY");
-  const data = await gql(`query Security($history: Boolean!, $holder: Boolean!) { viewer { passwordChangedAt account {
-    ${SESSIONS} holder @include(if: $holder) { hasSecurityPin }
-    activity(first: 20) @include(if: $history) { edges { node { at actor summary } } pageInfo { hasNextPage endCursor } } } } }`,
-  { history: may("SECURITY"), holder: pinned && may("PROFILE") });
+  const data = await gql(`query Security($security: Boolean!, $holder: Boolean!) { viewer { passwordChangedAt account {
+    ${SESSIONS} holder @include(if: $holder) { hasSecurityPin } secondFactorReset @include(if: $security) { effectiveAt }
+    activity(first: 20) @include(if: $security) { edges { node { at actor summary } } pageInfo { hasNextPage endCursor } } } } }`,
+  { security: may("SECURITY"), holder: pinned && may("PROFILE") });
   const { passwordChangedAt, account } = data.viewer;
   const section = document.createElement("section");
   section.className = "security";
   section.innerHTML = `<h2>${esc(t("navSecurity"))}</h2>`;
+  if (account.secondFactorReset) section.append(factorResetNotice(account.secondFactorReset));
   section.append(passwordForm(securityView, passwordAge(passwordChangedAt)));
   const twoStep = document.createElement("div");
   twoStep.className = "two-step";
