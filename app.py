@@ -59,6 +59,7 @@ from core.http import (
     rate_limit_headers,
 )
 from core.i18n import translate
+from core.ratelimit import UNAVAILABLE, LimitsUnavailable
 from core.runtime import Runtime
 from core.sockets import LiveConnections
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
@@ -261,6 +262,21 @@ async def one_click_unsubscribe(request: Request) -> Response:
     return error_response(400, failure.code.value, message)
 
 
+async def database_answers() -> bool:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as exc:  # readiness reports it, whatever the driver raised (its text may hold the URL)
+        log.warning("readiness check: database error %s", type(exc).__name__)
+        return False
+    return True
+
+
+async def limits_unavailable(request: Request, exc: Exception) -> Response:
+    """A route outside GraphQL whose limit could not be checked (one-click unsubscribe): 503, never a 500."""
+    language = message_language(request.headers.get("accept-language"))
+    return error_response(503, "SERVICE_UNAVAILABLE", UNAVAILABLE.in_language(language), headers={"retry-after": "30"})
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     logs.configure(settings.log_level)
     runtime = Runtime.build(settings, clock)
@@ -285,12 +301,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         return FileResponse(WEB_DIR / "index.html")
 
     async def readyz(request: Request) -> Response:
-        """Ready when the database answers."""
-        try:
-            await connections.get("default").execute_query("SELECT 1")
-        except Exception:
-            log.warning("readiness check: database unreachable", exc_info=True)
-            return JSONResponse({"status": "database unreachable"}, status_code=503)
+        """Ready when this process can serve: the database answers, and so does Redis when the limits are kept
+        there (every sign-in needs them). Workers are not asked: a late mail must not take the panel out."""
+        down = [] if await database_answers() else ["database"]
+        if not await runtime.limiter.reachable():  # always, in memory
+            down.append("rate-limit storage")
+        if down:
+            log.warning("readiness check: %s unreachable", " and ".join(down))
+            return JSONResponse({"status": "unavailable", "unreachable": down}, status_code=503)
         return JSONResponse({"status": "ready"})
 
     app = Starlette(
@@ -311,6 +329,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             Mount("/static", StaticFiles(directory=WEB_DIR)),
         ],
         lifespan=lifespan,
+        exception_handlers={LimitsUnavailable: limits_unavailable},
     )
     app.state.runtime = runtime
     app.state.graphql = graphql

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -9,9 +10,26 @@ from dataclasses import dataclass
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 from limits.storage import storage_from_string
+from limits.util import WindowStats
 
 from core.errors import ApiError
+from core.i18n import Localized
+
+log = logging.getLogger("clientpanel.limits")
+UNAVAILABLE = Localized(
+    "El servicio no está disponible en este momento. Intente de nuevo en unos minutos.",
+    "The service is unavailable right now. Try again in a few minutes.",
+)
+
+
+class LimitsUnavailable(ApiError):
+    """The limits' storage (Redis) did not answer: a limited action is refused rather than let through
+    unlimited (fail closed), as the top-level SERVICE_UNAVAILABLE (HTTP 503 outside GraphQL)."""
+
+    def __init__(self) -> None:
+        super().__init__("SERVICE_UNAVAILABLE", UNAVAILABLE)
 
 
 class _MemoryStorage(MemoryStorage):
@@ -38,7 +56,8 @@ def _storage(url: str) -> Storage:
     """Our memory storage for memory://, else limits' asyncio storage for the URL (Redis when processes share it)."""
     if url.startswith("memory://"):
         return _MemoryStorage()
-    storage = storage_from_string(f"async+{url}")
+    # Its errors (connection refused, timeouts, ...) as limits' StorageError, whatever the Redis client.
+    storage = storage_from_string(f"async+{url}", wrap_exceptions=True)
     if not isinstance(storage, Storage):
         raise TypeError(f"RATE_LIMIT_STORAGE {url!r} has no asyncio storage")
     return storage
@@ -72,25 +91,80 @@ def rate_limited(wait: int, message: str) -> ApiError:
     return error
 
 
+class _FailClosed(MovingWindowRateLimiter):
+    """The moving window, whose storage failures are LimitsUnavailable: every limit fails closed unless its
+    caller decided otherwise (`RateLimiter.hit(fail_open=True)`, `RateLimiter.count`)."""
+
+    async def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        try:
+            return await super().hit(item, *identifiers, cost=cost)
+        except StorageError as exc:
+            raise _unavailable(exc) from None
+
+    async def test(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        try:
+            return await super().test(item, *identifiers, cost=cost)
+        except StorageError as exc:
+            raise _unavailable(exc) from None
+
+    async def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> WindowStats:
+        try:
+            return await super().get_window_stats(item, *identifiers)
+        except StorageError as exc:
+            raise _unavailable(exc) from None
+
+    async def clear(self, item: RateLimitItem, *identifiers: str) -> None:
+        try:
+            await super().clear(item, *identifiers)
+        except StorageError as exc:
+            raise _unavailable(exc) from None
+
+
+def _unavailable(exc: StorageError) -> LimitsUnavailable:
+    """Logged with the underlying error's type only (its text may name the storage's address)."""
+    log.error("rate-limit storage unavailable: %s", type(exc.storage_error).__name__)
+    return LimitsUnavailable()
+
+
 class RateLimiter:
     def __init__(self, url: str) -> None:
         self.storage = _storage(url)
         # Public for callers that count several limits all or none (core/mail_limits).
-        self.strategy = MovingWindowRateLimiter(self.storage)
+        self.strategy = _FailClosed(self.storage)
 
-    async def hit(self, rule: str, *key: str) -> int | None:
-        """Count one attempt; None when allowed, else the seconds to wait."""
+    async def hit(self, rule: str, *key: str, fail_open: bool = False) -> int | None:
+        """Count one attempt; None when allowed, else the seconds to wait. With the storage down this raises
+        LimitsUnavailable, or allows the attempt when `fail_open` (limits that only spare resources)."""
         item = parse(rule)
-        if await self.strategy.hit(item, *key):
-            return None
+        try:
+            if await self.strategy.hit(item, *key):
+                return None
+        except LimitsUnavailable:
+            if fail_open:
+                return None
+            raise
         return await self.wait(item, *key)
+
+    async def reachable(self) -> bool:
+        """Whether the storage answers (a PING on Redis): readiness."""
+        try:
+            return bool(await self.storage.check())
+        except Exception:  # readiness reports it, whatever the client raised
+            return False
 
     async def count(self, rule: str, policy: str, *key: str) -> Quota:
         """Count one attempt like `hit`, and report the limit's remaining budget and reset (one more storage
-        round trip: limits' `get_window_stats`, on the memory and the Redis storage alike)."""
+        round trip: limits' `get_window_stats`, on the memory and the Redis storage alike).
+
+        Fails open: it counts the requests of credentials that already authenticated (API tokens, staff keys),
+        whose sensitive actions have limits of their own that fail closed; with the storage down the request is
+        let through, reported with its full budget."""
         item = parse(rule)
-        allowed = await self.strategy.hit(item, *key)
-        reset_at, remaining = await self.strategy.get_window_stats(item, *key)
+        try:
+            allowed = await self.strategy.hit(item, *key)
+            reset_at, remaining = await self.strategy.get_window_stats(item, *key)
+        except LimitsUnavailable:
+            return Quota(policy, item.amount, item.get_expiry(), item.amount, item.get_expiry(), allowed=True)
         return Quota(
             policy=policy,
             limit=item.amount,

@@ -200,8 +200,10 @@ async def invitee_words(runtime: Runtime, token: str) -> list[str]:
 async def password_strength(
     ctx: Context, password: str, context: list[str] | None, invitation_token: str | None
 ) -> Strength:
-    """The meter; rate-limited per IP since it is public (a query: the refusal is a top-level error)."""
-    if wait := await ctx.runtime.limiter.hit(STRENGTH_CHECKS_PER_IP, "strength", ctx.ip_address or "?"):
+    """The meter; rate-limited per IP since it is public (a query: the refusal is a top-level error). The limit
+    fails open (the limits' storage down, the meter still answers): it only spares the CPU, and reveals nothing."""
+    limiter = ctx.runtime.limiter
+    if wait := await limiter.hit(STRENGTH_CHECKS_PER_IP, "strength", ctx.ip_address or "?", fail_open=True):
         raise rate_limited(wait, i18n.translate("RATE_LIMITED", ctx.language, seconds=wait))
     words = context_words(*(context or []))
     if ctx.principal is not None:

@@ -131,7 +131,13 @@ HTTP_STATUSES = _entries(
             "body carries `extensions.errorId`, the same id the server log has with the details.",
             Retry.BACKOFF,
         ),
-        ("503", "`/readyz` only: the database does not answer (take the process out of rotation).", Retry.BACKOFF),
+        (
+            "503",
+            "`/readyz`: the database, or the Redis of `RATE_LIMIT_URL`, does not answer (take the process out of "
+            "rotation); also `SERVICE_UNAVAILABLE` from a route outside GraphQL whose limit could not be checked "
+            "(one-click unsubscribe), with `Retry-After`.",
+            Retry.BACKOFF,
+        ),
     ],
 )
 
@@ -216,6 +222,14 @@ TOP_LEVEL_CODES = _entries(
             "PERSISTED_QUERY_NOT_ALLOWED",
             "With `PERSISTED_QUERIES_ONLY`, the operation is not in the manifest (over HTTP and WebSocket).",
             Retry.NO,
+        ),
+        (
+            "SERVICE_UNAVAILABLE",
+            "The rate limits' storage (Redis) does not answer, and the operation has a limit that fails closed: "
+            "sign-in and its second step, access recovery, PIN checks, passkey ceremonies, password checks, "
+            "invitations, welcome and email-change links, resends (docs/operations.md, Failure modes). Nothing "
+            "was changed.",
+            Retry.BACKOFF,
         ),
         (
             "INTERNAL_SERVER_ERROR",
