@@ -8,6 +8,7 @@ shows every mistake at once and nothing is saved while any remains.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
@@ -23,16 +24,34 @@ from strawberry import Maybe
 
 from core.i18n import Messages
 from core.outcome import Outcome, error_codes
+from models.account import Account
+from models.columns import column_length
 from models.enums import Language, NationalIdType
 
 T = TypeVar("T")
 P = ParamSpec("P")
+
+# Control, format, unassigned and private-use characters, and line and paragraph separators.
+CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"})
+MULTILINE_ALLOWED = "\n\r\t"
+CLIENT_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
+CLIENT_NUMBER_MAX = column_length(Account, "client_number")
 
 MESSAGES: Messages = {
     "INVALID": ("El dato no es válido.", "The value is not valid."),
     "REQUIRED": ("Este dato es obligatorio.", "This field is required."),
     "TOO_LONG": ("Admite como máximo {max} caracteres.", "At most {max} characters are allowed."),
     "INVALID_EMAIL": ("La dirección de email no es válida.", "The email address is not valid."),
+    "CONTROL_CHARACTERS": (
+        "No puede contener saltos de línea ni caracteres de control.",
+        "It cannot hold line breaks or control characters.",
+    ),
+    "CLIENT_NUMBER": (
+        "El número de cliente admite letras sin acentos, dígitos, punto, guion y guion bajo, y empieza por letra o"
+        " dígito.",
+        "A client number holds unaccented letters, digits, dot, hyphen and underscore, starting with a letter or"
+        " digit.",
+    ),
     "INVALID_PHONE": (
         "El número de teléfono no es válido (incluya el código de área).",
         "The phone number is not valid (include the area code).",
@@ -94,8 +113,9 @@ def checked(
         return None
 
 
-def text(value: str | None, max_length: int, *, required: bool = True) -> str | None:
-    """Trimmed text; empty is None (or REQUIRED)."""
+def text(value: str | None, max_length: int, *, required: bool = True, multiline: bool = False) -> str | None:
+    """Trimmed text; empty is None (or REQUIRED). No control characters (a name or a reference ends up in mail
+    headers and logs): `multiline` text (a notice's body) may hold line breaks and tabs."""
     cleaned = (value or "").strip()
     if not cleaned:
         if required:
@@ -103,7 +123,18 @@ def text(value: str | None, max_length: int, *, required: bool = True) -> str | 
         return None
     if len(cleaned) > max_length:
         raise Invalid("TOO_LONG", InputError.TOO_LONG, max=max_length)
+    allowed = MULTILINE_ALLOWED if multiline else ""
+    if any(ch not in allowed and unicodedata.category(ch) in CONTROL_CATEGORIES for ch in cleaned):
+        raise Invalid("CONTROL_CHARACTERS")
     return cleaned
+
+
+def client_number(value: str | None, *, required: bool = True) -> str | None:
+    """A client number as stored: letters, digits, `.`, `-`, `_`, in capitals (sign-in reads it in any case)."""
+    cleaned = text(value, CLIENT_NUMBER_MAX, required=required)
+    if cleaned is not None and not CLIENT_NUMBER.fullmatch(cleaned):
+        raise Invalid("CLIENT_NUMBER")
+    return cleaned.upper() if cleaned is not None else None
 
 
 def email(value: str) -> str:

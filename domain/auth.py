@@ -46,7 +46,6 @@ LANGUAGE_NAMES = {Language.ES: "español", Language.EN: "inglés"}
 
 
 # Longer logins cannot exist: they are simply unknown.
-CLIENT_NUMBER_MAX = column_length(Account, "client_number")
 EMAIL_MAX = column_length(Contact, "email")
 # Where a wrong current password is reported.
 PASSWORD_PATH = ("input", "password")

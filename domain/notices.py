@@ -133,8 +133,8 @@ def _content(outcome: Outcome[Any], request: NoticeRequest) -> _Content | None:
     if request.template is not None:
         return _template_content(outcome, request.template.strip(), request.values)
     subject = checked(outcome, _path("subject"), text, " ".join((request.subject or "").split()), MAX_SUBJECT)
-    body = checked(outcome, _path("text"), text, request.text, MAX_TEXT)
-    html = checked(outcome, _path("html"), text, request.html, MAX_TEXT, required=False)
+    body = checked(outcome, _path("text"), text, request.text, MAX_TEXT, multiline=True)
+    html = checked(outcome, _path("html"), text, request.html, MAX_TEXT, required=False, multiline=True)
     if not outcome.ok or body is None:
         return None
     paragraphs = [part.splitlines() for part in body.replace("\r\n", "\n").split("\n\n") if part.strip()]
@@ -155,7 +155,7 @@ def _template_content(outcome: Outcome[Any], key: str, given: Sequence[tuple[str
         elif name in values:
             outcome.fail(NoticeError.INVALID, path, key="VALUE_REPEATED", field=name)
         else:
-            values[name] = checked(outcome, path, text, value, MAX_VALUE)
+            values[name] = checked(outcome, path, text, value, MAX_VALUE, multiline=True)
     for name in needed:
         if name not in values:
             outcome.fail(NoticeError.REQUIRED, ("input", "values", name), key="VALUE_MISSING", field=name)

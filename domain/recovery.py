@@ -95,7 +95,7 @@ def normalised(method: Method, value: str) -> str:
     elif method is Method.PRIMARY_EMAIL:
         text = value.strip().lower()
     else:
-        text = value.strip()
+        text = value.strip().upper()  # client numbers are stored in capitals (core/validation.client_number)
     return text if len(text) <= VALUE_MAX else ""
 
 

@@ -34,8 +34,9 @@ from core import activity
 from core.context import Context
 from core.outcome import Outcome, failed, succeeded
 from core.runtime import Runtime
+from core.validation import CLIENT_NUMBER_MAX
 from domain import second_factor, webauthn
-from domain.auth import CLIENT_NUMBER_MAX, EMAIL_MAX, AuthError, start_session
+from domain.auth import EMAIL_MAX, AuthError, start_session
 from domain.second_factor import Person, SecondFactorError
 from models import Account, Contact, RecoveryRequest, SignInChallenge
 
@@ -129,7 +130,7 @@ async def candidates(login: str, client_number: str | None) -> list[Candidate]:
         return []
     found = Contact.filter(email=login, active=True, password_hash__isnull=False).select_related("account")
     if client_number is not None:
-        chosen = client_number.strip()
+        chosen = canonical_login(client_number)
         if len(chosen) > CLIENT_NUMBER_MAX:
             return []
         found = found.filter(account__client_number=chosen)
@@ -170,11 +171,17 @@ async def _failed(ctx: Context, login: str, found: list[Candidate]) -> Outcome[N
     return failed(AuthError.INVALID_CREDENTIALS)
 
 
+def canonical_login(login: str) -> str:
+    """An email in lower case, a client number in capitals (as stored: core/validation.client_number)."""
+    login = login.strip()
+    return login.lower() if "@" in login else login.upper()
+
+
 async def sign_in(ctx: Context, login: str, password: str, client_number: str | None = None) -> Outcome[None]:
     """Start a session, set its cookie and the device cookie; or one of the refusals above.
 
     ACCOUNT_CHOICE_REQUIRED carries `accounts`: the client numbers the password opened, and only those."""
-    login = login.strip().lower()
+    login = canonical_login(login)
     buckets = attempt_buckets(ctx, login)
     if wait := await _throttled(ctx, buckets):
         return failed(AuthError.RATE_LIMITED, seconds=wait)

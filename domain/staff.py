@@ -14,10 +14,11 @@ from decimal import Decimal
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core import validation
 from core.activity import record_system
 from core.outcome import Outcome, failed, succeeded
 from core.runtime import Runtime
-from core.validation import checked, text
+from core.validation import checked
 from domain.sync_records import (
     HolderRecord,
     ServiceRecord,
@@ -68,7 +69,7 @@ async def add_account(runtime: Runtime, client_number: str, password: str, holde
     """A new account with a password already set (no welcome email), its input checked like billing's records;
     a client number in use is refused (DUPLICATE)."""
     outcome: Outcome[Account] = Outcome()
-    number = checked(outcome, ["clientNumber"], text, client_number, 20)
+    number = checked(outcome, ["clientNumber"], validation.client_number, client_number)
     identity, contact = holder_columns(outcome, holder, ["holder"])
     if not outcome.ok or number is None:
         return as_sync_errors(outcome)

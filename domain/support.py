@@ -20,6 +20,7 @@ from core.deliverability import deliverability_of
 from core.i18n import Messages
 from core.outcome import Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
+from core.validation import CLIENT_NUMBER_MAX
 from domain import recovery_worker
 from domain.recovery import domain_forms
 from domain.recovery_worker import Person
@@ -27,7 +28,6 @@ from models import Account, Cancellation, Contact, Holder, Service, Session
 from models.columns import column_length
 from models.enums import CancellationStatus, Language, ServiceStatus
 
-CLIENT_NUMBER_MAX = column_length(Account, "client_number")
 EMAIL_MAX = column_length(Contact, "email")
 DOMAIN_MAX = column_length(Service, "domain")
 RECOVERY_LINKS_PER_ACCOUNT = "3/hour"
@@ -113,8 +113,8 @@ class AccountView:
 
 
 async def find_account(client_number: str) -> Outcome[Account]:
-    """The account of `client_number` (as typed, trimmed), or NOT_FOUND on input.clientNumber."""
-    number = client_number.strip()
+    """The account of `client_number` (trimmed, in capitals as stored), or NOT_FOUND on input.clientNumber."""
+    number = client_number.strip().upper()
     account = await Account.get_or_none(client_number=number) if 0 < len(number) <= CLIENT_NUMBER_MAX else None
     if account is None:
         return failed(SupportError.NOT_FOUND, CLIENT_NUMBER_PATH, key="ACCOUNT_NOT_FOUND")

@@ -246,7 +246,7 @@ def as_sync_errors(outcome: Outcome[T]) -> Outcome[T]:
 def check_account(record: AccountRecord, path: Sequence[str]) -> Outcome[CheckedAccount]:
     outcome: Outcome[CheckedAccount] = Outcome()
     external_id = reference(outcome, [*path, "externalId"], record.external_id)
-    client_number = checked(outcome, [*path, "clientNumber"], text, record.client_number, 20)
+    client_number = checked(outcome, [*path, "clientNumber"], validation.client_number, record.client_number)
     identity, contact = holder_columns(outcome, record.holder or HolderRecord(), [*path, "holder"])
     if outcome.ok and external_id and client_number:
         outcome.value = CheckedAccount(external_id, client_number, identity, contact)
@@ -323,7 +323,9 @@ def check_service(record: ServiceRecord, path: Sequence[str]) -> Outcome[Checked
     account_external_id = checked(
         outcome, [*path, "accountExternalId"], text, record.account_external_id, 100, required=False
     )
-    client_number = checked(outcome, [*path, "clientNumber"], text, record.client_number, 20, required=False)
+    client_number = checked(
+        outcome, [*path, "clientNumber"], validation.client_number, record.client_number, required=False
+    )
     if not (record.account_external_id or "").strip() and not (record.client_number or "").strip():
         outcome.fail(SyncError.REQUIRED, [*path, "accountExternalId"], key="ACCOUNT_REQUIRED")
     columns, status = service_terms(outcome, record, path)
