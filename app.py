@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import orjson
 from cross_web import HTTPException
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -28,7 +29,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 from tortoise import connections
 
-from core import logs, workers
+from core import logs, metrics, workers
 from core.apq import PersistedQueries, PersistedQueryError
 from core.authn import (
     InvalidCredentials,
@@ -292,9 +293,23 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         finally:
             await runtime.events.stop()
             await close_database()
+            metrics.process_stopped(settings)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
+
+    async def prometheus(request: Request) -> Response:
+        """Only with METRICS_TOKEN set (404 without: as if there were no such page) and sent as a Bearer token."""
+        if not settings.metrics_token:
+            return error_response(404, "NOT_FOUND", "Not found.")
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        expected = settings.metrics_token.encode()
+        if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip().encode(), expected):
+            return error_response(
+                401, "UNAUTHENTICATED", "A valid metrics token is required.", headers={"www-authenticate": "Bearer"}
+            )
+        body = await metrics.exposition(settings, runtime.clock)
+        return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"cache-control": "no-store"})
 
     async def panel(request: Request) -> Response:
         """The demo client panel (web/): one page; the links in emails open its routes."""
@@ -317,6 +332,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", prometheus),
             Route("/", panel),
             Route("/recuperar", panel),
             Route("/invitacion", panel),

@@ -121,6 +121,10 @@ def _is_file_if_set(path: str) -> bool:
     return not path or Path(path).is_file()
 
 
+def _is_directory_if_set(path: str) -> bool:
+    return not path or Path(path).is_dir()
+
+
 def _is_file(path: str) -> bool:
     return Path(path).is_file()
 
@@ -456,6 +460,21 @@ class Settings:
         "",
         "where the panel alerts the provider's staff (a cancellation overdue, a webhook endpoint disabled); empty:"
         " alerts are only logged and reported by the staff API",
+    )
+    metrics_token: str = setting(
+        "METRICS_TOKEN",
+        "",
+        "the bearer token Prometheus sends to scrape `/metrics` (`Authorization: Bearer <token>`; others get 401);"
+        " empty: no `/metrics` (404)",
+        Rule(lambda token: not token or len(token) >= 32, "must be at least 32 characters", "32 or more characters"),
+        secret=True,
+    )
+    prometheus_multiproc_dir: str = setting(
+        "PROMETHEUS_MULTIPROC_DIR",
+        "",
+        "prometheus-client's multiprocess mode: a directory shared by every process of the deployment and emptied"
+        " before they start, so a scrape of any one reports all of them; empty: each process reports its own",
+        Rule(_is_directory_if_set, "no such directory {value!r}", "the path of an existing directory"),
     )
     webauthn_rp_id: str = setting(
         "WEBAUTHN_RP_ID",

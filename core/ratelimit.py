@@ -14,6 +14,7 @@ from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.util import WindowStats
 
+from core import metrics
 from core.errors import ApiError
 from core.i18n import Localized
 
@@ -165,6 +166,8 @@ class RateLimiter:
             reset_at, remaining = await self.strategy.get_window_stats(item, *key)
         except LimitsUnavailable:
             return Quota(policy, item.amount, item.get_expiry(), item.amount, item.get_expiry(), allowed=True)
+        if not allowed:
+            metrics.rate_limit_refused(key[0])
         return Quota(
             policy=policy,
             limit=item.amount,
@@ -186,7 +189,9 @@ class RateLimiter:
         await self.strategy.clear(parse(rule), *key)
 
     async def wait(self, item: RateLimitItem, *key: str) -> int:
-        """Seconds until `key` has room again under `item`."""
+        """Seconds until `key` has room again under `item`: asked of every refusal, so it counts them (per rule, the
+        key's first part)."""
+        metrics.rate_limit_refused(key[0])
         reset_at, _remaining = await self.strategy.get_window_stats(item, *key)
         return max(1, math.ceil(reset_at - time.time()))
 

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 from starlette.websockets import WebSocket, WebSocketState
 
-from core import events
+from core import events, metrics
 from core.access import ACCESS
 from core.authn import Access, access_for
 from core.context import Context, Principal
@@ -146,9 +146,11 @@ class LiveConnections:
         if self._connected[host] >= self.runtime.settings.ws_max_per_ip:
             return False
         self._connected[host] += 1
+        metrics.OPEN_SOCKETS.inc()
         return True
 
     def disconnect(self, host: str) -> None:
+        metrics.OPEN_SOCKETS.dec()
         self._connected[host] -= 1
         if not self._connected[host]:
             del self._connected[host]

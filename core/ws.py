@@ -23,6 +23,7 @@ from graphql import GraphQLFormattedError
 from starlette.websockets import WebSocket
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
@@ -30,6 +31,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
+from core import metrics
 from core.apq import PersistedQueries
 from core.authn import access_for, count_token_request, token_limit_message
 from core.context import Context, Principal
@@ -169,6 +171,11 @@ class PanelTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await super().handle_subscribe(message)
         finally:
             _operation_context.reset(token)
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        """Counted as open while it runs (a subscription until it completes or is cancelled)."""
+        with metrics.OPEN_SUBSCRIPTIONS.track_inprogress():
+            await super().run_operation(operation)
 
     async def _keep_alive(self) -> None:
         """Server pings let clients and proxies notice dead connections."""
