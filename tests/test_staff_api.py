@@ -158,3 +158,18 @@ def test_staff_bind_is_checked_at_start_up() -> None:
     assert Settings.from_env({}).staff_address is None
     with pytest.raises(SettingsError, match="STAFF_BIND"):
         Settings.from_env({"STAFF_BIND": "8001"})
+
+
+async def test_the_audit_names_fields_run_through_fragments_and_only_the_operation_that_ran(staff) -> None:
+    client = await staff(StaffScope.ACCOUNTS)
+    await client.data("query Hidden { ...F } fragment F on Query { staffKey { name } }")
+    await client.data("query { ... on Query { staffKey { name } } }")
+    both = "query A { staffKey { id } } query B { ...G } fragment G on Query { staffKey { name } }"
+    ran = await client.http.post("/graphql", json={"query": both, "operationName": "B"})
+    assert ran.json()["data"] == {"staffKey": {"name": "billing"}}
+    audit = await models.StaffAudit.all().order_by("id")
+    assert [(a.operation, a.fields_called) for a in audit] == [
+        ("Hidden", "staffKey"),
+        ("anonymous", "staffKey"),
+        ("B", "staffKey"),
+    ]

@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from graphql import FieldNode, OperationDefinitionNode
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+)
 from strawberry.extensions import SchemaExtension
 
 from core.activity import fit
@@ -15,12 +21,32 @@ from core.staff_context import StaffContext
 from models import StaffAudit
 
 
-def root_fields(document: Any) -> list[str]:
-    """The root field names the request asked for (all operations in the document)."""
+def root_fields(document: Any, operation_name: str | None) -> list[str]:
+    """The root fields of the operation that ran (the named one, else the only one), through fragments and inline
+    fragments at the root: a field wrapped in `...F` is audited like one written out."""
+    if document is None:
+        return []
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
+    if len(chosen) != 1:
+        return []
     names: list[str] = []
-    for definition in getattr(document, "definitions", ()):
-        if isinstance(definition, OperationDefinitionNode):
-            names += [s.name.value for s in definition.selection_set.selections if isinstance(s, FieldNode)]
+    seen: set[str] = set()
+
+    def collect(selections: Any) -> None:
+        for selection in selections:
+            if isinstance(selection, FieldNode):
+                names.append(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                collect(selection.selection_set.selections)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                seen.add(selection.name.value)
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None:
+                    collect(fragment.selection_set.selections)
+
+    collect(chosen[0].selection_set.selections)
     return names
 
 
@@ -49,6 +75,8 @@ class StaffAuditLog(SchemaExtension):
             at=staff.runtime.clock.now(),
             address=staff.ip_address,
             operation=operation_label(context.operation_name),
-            fields_called=fit(StaffAudit, "fields_called", ",".join(root_fields(context.graphql_document))),
+            fields_called=fit(
+                StaffAudit, "fields_called", ",".join(root_fields(context.graphql_document, context.operation_name))
+            ),
             outcome=fit(StaffAudit, "outcome", ",".join(codes) or "ok"),
         )
