@@ -30,7 +30,7 @@ async def alert_staff(runtime: Runtime, subject: str, text: str) -> bool:
     email = EmailMessage()
     email["From"] = runtime.settings.mail_from
     email["To"] = address
-    email["Subject"] = subject
+    email["Subject"] = " ".join(subject.split())  # one line, whatever the values in it
     email["Date"] = format_datetime(runtime.clock.now())
     email["Message-ID"] = new_message_id(runtime)
     email.set_content(text)
