@@ -276,11 +276,13 @@ async def test_outbox_depth_and_oldest_age(
 
 CHILD = """
 import sys
+from datetime import UTC, datetime
 from core import metrics
 from settings import Settings
 for _ in range(int(sys.argv[1])):
     metrics.observe_operation("Countries", Settings(), "query", 0.01, [])
 metrics.OPEN_SOCKETS.inc()
+metrics.worker_heartbeat("deliver_forever", datetime.fromtimestamp(1_800_000_000 + int(sys.argv[1]), UTC))
 if sys.argv[2] == "stopped":
     metrics.process_stopped(Settings().with_(prometheus_multiproc_dir=sys.argv[3]))
 """
@@ -288,7 +290,8 @@ if sys.argv[2] == "stopped":
 
 async def test_multiprocess_mode_reports_every_process(app: Starlette, settings: Settings, tmp_path: Path) -> None:
     """Two other processes count operations into PROMETHEUS_MULTIPROC_DIR; a scrape of this one reports their sum,
-    and the open sockets of a process that stopped gracefully no longer count."""
+    the open sockets of a process that stopped gracefully no longer count, and a worker's heartbeat is the newest
+    of any process."""
     shared = tmp_path / "prometheus"
     shared.mkdir()
     environment = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(shared)}
@@ -307,4 +310,6 @@ async def test_multiprocess_mode_reports_every_process(app: Starlette, settings:
     assert value(samples, "clientpanel_graphql_operations_total", **ok) == 5
     assert value(samples, "clientpanel_graphql_operation_seconds_count", operation="Countries") == 5
     assert value(samples, "clientpanel_open_sockets") == 1
+    heartbeat = "clientpanel_worker_heartbeat_timestamp_seconds"
+    assert value(samples, heartbeat, worker="deliver_forever") == 1_800_000_003
     assert value(samples, "clientpanel_outbox_depth", outbox="mail") == 0
