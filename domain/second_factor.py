@@ -32,6 +32,7 @@ from core.mail import queue_mail
 from core.outcome import Failure, Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
 from domain import totp, webauthn
+from domain.devices import FAILURES_PER_DEVICE, known_device
 from models import Account, Contact, Passkey, RecoveryCode, Session, TotpFactor
 from models.enums import EmailCategory
 from models.second_factor import person_key
@@ -284,11 +285,11 @@ async def confirm_totp(ctx: Context, code: str) -> Outcome[list[str]]:
     pending = await TotpFactor.get_or_none(person=person.key, confirmed_at=None)
     if pending is None:
         return failed(SecondFactorError.INVALID_STATE, key="NOT_PENDING")
-    if wait := await _throttled(runtime, person):
+    if wait := await _throttled(ctx, person):
         return failed(SecondFactorError.RATE_LIMITED, seconds=wait)
     if not await _claim_step(runtime, pending, code):
         return failed(SecondFactorError.INVALID_CODE, CODE_PATH)
-    await _cleared(runtime, person)
+    await _cleared(ctx, person)
     async with runtime.events.transaction():
         if not await TotpFactor.filter(id=pending.id, confirmed_at=None).update(confirmed_at=runtime.clock.now()):
             return failed(SecondFactorError.INVALID_STATE, key="ALREADY_ENABLED")
@@ -335,15 +336,31 @@ async def disable_totp(ctx: Context) -> Outcome[None]:
     return succeeded(None)
 
 
-async def _throttled(runtime: Runtime, person: Person) -> int | None:
+async def _buckets(ctx: Context, person: Person) -> list[tuple[str, str, str]]:
+    """(rule, name, key) of the failure counters a second factor is judged by: the person's, or, from a browser
+    that signed in as this person before (domain/devices), that browser's own: whoever knows the password cannot
+    lock the real person's usual browser out of the second step."""
+    if person.contact_id is None:
+        account = await Account.get_or_none(id=person.account_id).only("id", "client_number")
+        login = account.client_number if account else None
+    else:
+        contact = await Contact.get_or_none(id=person.contact_id).only("id", "email")
+        login = contact.email if contact else None
+    device = known_device(ctx, login) if login else None
+    if device is not None:
+        return [(rule, "second-factor-device", device) for rule in FAILURES_PER_DEVICE]
+    return [(rule, "second-factor", person.key) for rule in FAILURES_PER_PERSON]
+
+
+async def _throttled(ctx: Context, person: Person) -> int | None:
     """Counted before the check, cleared by a success (so a concurrent burst stays within the bound)."""
-    waits = [await runtime.limiter.hit(rule, "second-factor", person.key) for rule in FAILURES_PER_PERSON]
+    waits = [await ctx.runtime.limiter.hit(rule, name, key) for rule, name, key in await _buckets(ctx, person)]
     return max((w for w in waits if w), default=None)
 
 
-async def _cleared(runtime: Runtime, person: Person) -> None:
-    for rule in FAILURES_PER_PERSON:
-        await runtime.limiter.clear(rule, "second-factor", person.key)
+async def _cleared(ctx: Context, person: Person) -> None:
+    for rule, name, key in await _buckets(ctx, person):
+        await ctx.runtime.limiter.clear(rule, name, key)
 
 
 async def _spend_recovery_code(ctx: Context, person: Person, code: str) -> bool:
@@ -378,7 +395,7 @@ async def check(
     if len(given) > 1:
         return Failure(SecondFactorError.INVALID, given[-1])
     runtime = ctx.runtime
-    if wait := await _throttled(runtime, person):
+    if wait := await _throttled(ctx, person):
         return Failure(SecondFactorError.RATE_LIMITED, values={"seconds": wait})
     if passkey:
         accepted = await webauthn.asserted(ctx, passkey, person.owner) is not None
@@ -392,7 +409,7 @@ async def check(
             return Failure(SecondFactorError.INVALID_CODE, PASSKEY_PATH, key="PASSKEY_REFUSED")
         await record(ctx, person, "second_factor.failed", "Código de verificación en dos pasos incorrecto")
         return Failure(SecondFactorError.INVALID_CODE, given[0])
-    await _cleared(runtime, person)
+    await _cleared(ctx, person)
     return None
 
 

@@ -23,20 +23,18 @@ password is.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from starlette.responses import Response
 from tortoise.expressions import F
 
 from core import activity
 from core.context import Context
 from core.outcome import Outcome, failed, succeeded
-from core.runtime import Runtime
 from core.validation import CLIENT_NUMBER_MAX
 from domain import second_factor, webauthn
 from domain.auth import EMAIL_MAX, AuthError, start_session
+from domain.devices import FAILURES_PER_DEVICE, known_device, set_device_cookie
 from domain.second_factor import Person, SecondFactorError
 from models import Account, Contact, RecoveryRequest, SignInChallenge
 
@@ -44,11 +42,8 @@ FAILURES_PER_SOURCE = "50/15 minutes"
 FAILURES_PER_LOGIN_AND_SOURCE = "10/15 minutes"
 # From anywhere: the waits grow with the failures, and 100 a day is the most (NIST SP 800-63B).
 FAILURES_PER_LOGIN = ("20/hour", "100/day")
-FAILURES_PER_DEVICE = ("10/15 minutes", "100/day")
 # An email that is a contact of more accounts signs in to the others with `clientNumber`.
 MAX_ACCOUNTS_PER_EMAIL = 5
-DEVICE_COOKIE = "cp_device"
-DEVICE_COOKIE_DAYS = 365
 # Between the password and the second factor.
 CHALLENGE_MINUTES = 5
 CHALLENGE_ATTEMPTS = 5
@@ -63,35 +58,6 @@ class Candidate:
     @property
     def password_hash(self) -> str | None:
         return self.contact.password_hash if self.contact else self.account.password_hash
-
-
-def device_cookie_name(runtime: Runtime) -> str:
-    return f"__Host-{DEVICE_COOKIE}" if runtime.settings.secure_cookies else DEVICE_COOKIE
-
-
-def _device_signature(runtime: Runtime, nonce: str, login: str) -> str:
-    return runtime.secrets.digest(f"device:{nonce}:{login}")
-
-
-def known_device(ctx: Context, login: str) -> str | None:
-    """The id of this browser if it signed in with `login` before (its cookie verifies), else None."""
-    nonce, _, signature = ctx.request.cookies.get(device_cookie_name(ctx.runtime), "").partition(".")
-    if nonce and ctx.runtime.secrets.matches(signature, f"device:{nonce}:{login}"):
-        return nonce
-    return None
-
-
-def set_device_cookie(runtime: Runtime, response: Response, login: str) -> None:
-    nonce = secrets.token_urlsafe(16)
-    response.set_cookie(
-        device_cookie_name(runtime),
-        f"{nonce}.{_device_signature(runtime, nonce, login)}",
-        max_age=DEVICE_COOKIE_DAYS * 86400,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=runtime.settings.secure_cookies,
-    )
 
 
 def attempt_buckets(ctx: Context, login: str) -> list[tuple[str, str, tuple[str, ...]]]:

@@ -230,6 +230,23 @@ async def test_wrong_codes_are_throttled_per_person_across_challenges(client, ot
     assert not await signed_in(other_client)
 
 
+async def test_someone_with_the_password_cannot_lock_the_persons_usual_browser_out(
+    client, other_client, holder, clock
+) -> None:
+    """The review's lock-out: 20 wrong codes from elsewhere fill the person's counter; the browser the holder
+    signed in with before (its device cookie) is judged by its own counter and still gets in."""
+    secret, _ = await enrol(client, clock)
+    for _ in range(4):
+        challenge = await challenge_of(other_client, holder.client_number)
+        for _ in range(5):
+            assert (await second_step(other_client, challenge, code="123456"))["errors"][0]["code"] == "INVALID_CODE"
+    clock.advance(timedelta(minutes=1))
+    await client.post("mutation { signOut { errors { code } } }")
+    answer = await second_step(client, await challenge_of(client, holder.client_number), code=code_at(secret, clock))
+    assert answer["errors"] == []
+    assert await signed_in(client)
+
+
 async def test_no_session_without_both_steps(client, other_client, holder, clock) -> None:
     await enrol(client, clock)
     sessions_before = await models.Session.filter(account_id=holder.id).count()
