@@ -35,6 +35,7 @@ from models.enums import StaffScope, WebhookDeliveryStatus
 from settings import PROJECT_DIR
 from tests.helpers import cli
 from tests.live_server import STARTUP_SECONDS, free_port
+from tests.test_docs_examples import test_guide_links_lead_somewhere as guide_links_lead_somewhere
 from tests.test_holder import update
 from tests.test_webhooks import CONTACT_CREATE
 
@@ -103,7 +104,7 @@ async def endpoint(staff) -> tuple[int, str]:
     port = free_port()
     url = f"http://localhost:{port}/hooks"
     client = await staff(StaffScope.WEBHOOKS)
-    answer = await client.data(ADD_ENDPOINT, {"input": {"url": url, "events": list(webhooks.SUBSCRIBABLE)}})
+    answer = await client.data(ADD_ENDPOINT, {"input": {"url": url, "events": list(webhooks.EVENT_TYPES)}})
     assert answer["webhookEndpointAdd"]["errors"] == []
     return port, answer["webhookEndpointAdd"]["secret"]
 
@@ -322,3 +323,7 @@ async def test_the_billing_guide_sample_body_has_the_fields_of_a_real_one(client
         return {key: shape(item) for key, item in value.items()} if isinstance(value, dict) else None
 
     assert shape(sample) == shape(json.loads(event.payload))
+
+
+def test_the_billing_guide_links_lead_somewhere() -> None:
+    guide_links_lead_somewhere(GUIDE.name)
