@@ -327,3 +327,13 @@ async def test_the_billing_guide_sample_body_has_the_fields_of_a_real_one(client
 
 def test_the_billing_guide_links_lead_somewhere() -> None:
     guide_links_lead_somewhere(GUIDE.name)
+
+
+def test_the_billing_guide_events_table_names_every_event_type() -> None:
+    from core.webhook_events import EVENT_TYPES
+
+    table = GUIDE.read_text().split("| Event | Sent when |", 1)[1].split("\n\n", 1)[0]
+    documented = [
+        name for row in table.splitlines()[1:] for name in re.findall(r"`([a-z_]+\.[a-z_]+)`", row.split(" | ")[0])
+    ]
+    assert sorted(documented) == sorted(EVENT_TYPES)
