@@ -183,12 +183,16 @@ def test_compose_runs_the_production_topology() -> None:
 
 def test_compose_healthchecks() -> None:
     services = compose()["services"]
-    for name in ("postgres", "redis", *APPS, "nginx"):
+    for name in ("postgres", "redis", *APPS, "worker", "nginx"):
         check = services[name]["healthcheck"]
         assert check["test"][0] == "CMD", name
         assert not check.get("disable"), name
     for app in APPS:
         assert "http://127.0.0.1:8000/readyz" in " ".join(services[app]["healthcheck"]["test"])
+    # The worker's own liveness: its heartbeats, in a file on its writable /tmp.
+    assert services["worker"]["healthcheck"]["test"] == ["CMD", "python", "cli.py", "worker-health"]
+    heartbeats = Path(services["worker"]["environment"]["WORKER_HEARTBEAT_FILE"])
+    assert str(heartbeats.parent) in services["worker"]["tmpfs"]  # the one writable place of a read-only container
     # Traffic only once both apps are ready.
     assert services["nginx"]["depends_on"] == {app: {"condition": "service_healthy"} for app in APPS}
 
@@ -241,16 +245,20 @@ def test_compose_settings_start_a_production_process(monkeypatch: pytest.MonkeyP
         "ENCRYPTION_KEYS": f"2026-12:{fernet}",
         "BRANDING_FILE": str(PROJECT_DIR / "branding.demo.toml"),
     }
-    for app in APPS:
+    for name in (*APPS, "worker"):
         environment = {
             key: value.replace("${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in deploy/.env}", "secret")
-            for key, value in compose()["services"][app]["environment"].items()
+            for key, value in compose()["services"][name]["environment"].items()
         }
         settings = Settings.from_env(filled | environment)
         assert settings.is_production
         assert not settings.run_workers
-        assert settings.staff_address == (environment["STAFF_BIND"].split(":")[0], 8001)
         assert settings.public_base_url.startswith("https://")
+        if name in APPS:
+            assert settings.staff_address == (environment["STAFF_BIND"].split(":")[0], 8001)
+        else:
+            assert settings.staff_address is None
+            assert settings.worker_heartbeat_file == environment["WORKER_HEARTBEAT_FILE"]
     mounted = compose()["services"]["app1"]["volumes"]
     assert f"./branding.toml:{example['BRANDING_FILE']}:ro" in mounted
 
