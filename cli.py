@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
+from core.clock import Clock
 from core.db import close_database, open_database
 from core.i18n import translate
 from core.keyring import Keyring
@@ -483,10 +484,28 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
     async def work(runtime: Runtime) -> None:
         async with workers.running(runtime, WORKERS) as tasks:
             print(f"workers running: {', '.join(task.get_name() for task in tasks)}")
+            if settings.worker_heartbeat_file:
+                path = Path(settings.worker_heartbeat_file)
+                tasks.append(asyncio.create_task(workers.publish_heartbeats(runtime, path), name="heartbeats"))
             await asyncio.gather(*tasks)
 
     with dev_smtp_when_default(settings):
         run_with_database(settings, work)
+
+
+def cmd_worker_health(settings: Settings, args: argparse.Namespace) -> None:
+    """`cli.py worker`'s liveness: exit 0 when every worker finished a pass in the last 3 x WORKER_POLL_SECONDS
+    (read from WORKER_HEARTBEAT_FILE, which that process writes), else 1 naming the stuck ones."""
+    from core import workers
+
+    if not settings.worker_heartbeat_file:
+        sys.exit("worker-health needs WORKER_HEARTBEAT_FILE (the same as the worker process's)")
+    heartbeats = workers.read_heartbeats(Path(settings.worker_heartbeat_file))
+    names = [worker.__name__ for worker in WORKERS]
+    late = workers.stuck(heartbeats, names, Clock().now(), settings.worker_poll_seconds)
+    if late:
+        sys.exit(f"stuck or not running: {', '.join(late)}")
+    print(f"workers alive: {', '.join(names)}")
 
 
 def cmd_dev_smtp(settings: Settings, args: argparse.Namespace) -> None:
@@ -611,6 +630,9 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--staff-path", default=str(PROJECT_DIR / "staff.graphql"), help="the staff API's schema")
     exp.set_defaults(run=cmd_export_schema)
     sub.add_parser("worker", help="run the background workers alone").set_defaults(run=cmd_worker)
+    sub.add_parser(
+        "worker-health", help="exit 0 when `worker`'s workers all beat lately (its liveness check), else 1"
+    ).set_defaults(run=cmd_worker_health)
     dev = sub.add_parser("dev-smtp", help="a local SMTP server that prints what it receives")
     dev.add_argument("--port", type=int, default=8025)
     dev.set_defaults(run=cmd_dev_smtp)

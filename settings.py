@@ -419,6 +419,41 @@ class Settings:
         "run the background workers (mail delivery, cancellation completion) inside the server process",
     )
     worker_poll_seconds: float = setting("WORKER_POLL_SECONDS", 1.0, "how often idle workers look for work")
+    worker_heartbeat_file: str = setting(
+        "WORKER_HEARTBEAT_FILE",
+        "",
+        "`cli.py worker` writes each worker's last pass here (JSON, replaced atomically) for `cli.py worker-health`,"
+        " its liveness check; one file per worker process; empty: not written",
+    )
+    retention_sessions_days: int = setting(
+        "RETENTION_SESSIONS_DAYS",
+        30,
+        "sessions that ended or expired are deleted this long after (the activity history keeps the sign-ins)",
+        POSITIVE,
+    )
+    retention_links_days: int = setting(
+        "RETENTION_LINKS_DAYS",
+        30,
+        "used, voided or expired recovery requests and links, sign-in and passkey challenges are deleted, and"
+        " expired invitations' tokens cleared, this long after",
+        POSITIVE,
+    )
+    retention_outbox_days: int = setting(
+        "RETENTION_OUTBOX_DAYS",
+        30,
+        "sent or failed outbox rows are deleted this long after they were queued (the mail archive is kept)",
+        POSITIVE,
+    )
+    retention_staff_audit_days: int = setting(
+        "RETENTION_STAFF_AUDIT_DAYS", 365, "staff API audit rows older than this are deleted", POSITIVE
+    )
+    activity_pseudonymise_days: int = setting(
+        "ACTIVITY_PSEUDONYMISE_DAYS",
+        180,
+        "the activity history is kept for the life of the account; its IP addresses and user agents are replaced"
+        " by a keyed hash prefix this long after each event",
+        POSITIVE,
+    )
     cancellation_completion_delay_minutes: int = setting(
         "CANCELLATION_COMPLETION_DELAY_MINUTES",
         60,

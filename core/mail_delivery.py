@@ -27,6 +27,7 @@ from core.mail_unsubscribe import list_unsubscribe_headers
 from core.runtime import Runtime
 from core.smtp import send
 from core.staff_alerts import alert_staff
+from core.workers import beat
 from models import MailMessage, MailRecipient, OutboxMessage
 from models.enums import DeliveryStatus
 
@@ -226,5 +227,6 @@ async def deliver_forever(runtime: Runtime) -> None:
     while True:
         runtime.mail_wakeup.clear()
         await deliver_due(runtime)
+        beat(runtime)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(runtime.mail_wakeup.wait(), timeout=runtime.settings.worker_poll_seconds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from core.clock import Clock
 from core.events import EventBus
@@ -21,6 +22,8 @@ class Runtime:
     events: EventBus
     # Set after a commit that queued mail, so the delivery worker need not wait for its next poll.
     mail_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    # Each background worker's last finished pass in this process (core/workers.beat).
+    heartbeats: dict[str, datetime] = field(default_factory=dict)
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:

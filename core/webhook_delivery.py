@@ -28,11 +28,12 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from standardwebhooks import Webhook
 from tortoise.expressions import Q, Subquery
-from tortoise.models import Model
 
 from core import outbound
 from core.keyring import Keyring, KeyringError
+from core.retention import delete_in_batches
 from core.runtime import Runtime
+from core.workers import beat
 from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from models.enums import WebhookDeliveryStatus
 from settings import WEBHOOK_LEASE_SECONDS
@@ -41,7 +42,6 @@ log = logging.getLogger("clientpanel.webhooks")
 LEASE = timedelta(seconds=WEBHOOK_LEASE_SECONDS)  # WEBHOOK_TIMEOUT_SECONDS is less than half of it
 BATCH = 20
 SWEEP_EVERY = timedelta(hours=1)
-SWEEP_BATCH = 500
 USER_AGENT = "clientpanel-webhooks"
 JITTER = 0.2
 _jitter = random.SystemRandom()
@@ -214,20 +214,11 @@ async def sweep(runtime: Runtime) -> int:
     ended = Q(status=WebhookDeliveryStatus.DELIVERED, delivered_at__lt=cutoff) | Q(
         status=WebhookDeliveryStatus.FAILED, next_attempt_at__lt=cutoff
     )
-    deleted = await _delete_in_batches(WebhookDelivery, ended)
+    deleted = await delete_in_batches(WebhookDelivery, ended)
     undelivered = Subquery(WebhookDelivery.all().values("event_id"))
-    deleted += await _delete_in_batches(WebhookEvent, Q(created_at__lt=cutoff) & ~Q(id__in=undelivered))
+    deleted += await delete_in_batches(WebhookEvent, Q(created_at__lt=cutoff) & ~Q(id__in=undelivered))
     if deleted:
         log.info("webhook retention: %d events and deliveries older than %s deleted", deleted, cutoff.isoformat())
-    return deleted
-
-
-async def _delete_in_batches(model: type[Model], condition: Q) -> int:
-    """The rows that meet `condition`, deleted a batch at a time (short statements, short locks); the condition
-    is checked again by each delete, so a row that changed meanwhile (a redelivery) stays."""
-    deleted = 0
-    while ids := await model.filter(condition).limit(SWEEP_BATCH).values_list("id", flat=True):
-        deleted += await model.filter(condition, id__in=ids).delete()
     return deleted
 
 
@@ -240,4 +231,5 @@ async def deliver_webhooks_forever(runtime: Runtime) -> None:
         if swept_at is None or now - swept_at >= SWEEP_EVERY:
             await sweep(runtime)
             swept_at = now
+        beat(runtime)
         await asyncio.sleep(runtime.settings.worker_poll_seconds)

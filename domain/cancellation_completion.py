@@ -13,6 +13,7 @@ import asyncio
 from tortoise.expressions import Q
 
 from core.runtime import Runtime
+from core.workers import beat
 from domain import deprovisioning
 from domain.cancellation import expire, transition
 from domain.service_ending import Claim, end_once
@@ -58,4 +59,5 @@ async def complete_forever(runtime: Runtime) -> None:
     """The worker: a pass every WORKER_POLL_SECONDS (the clock decides what is due)."""
     while True:
         await complete_due(runtime)
+        beat(runtime)
         await asyncio.sleep(runtime.settings.worker_poll_seconds)

@@ -28,6 +28,7 @@ from core.i18n import Messages
 from core.mail import Recipient, queue_mail
 from core.outcome import Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
+from core.workers import beat
 from domain import support
 from domain.auth import verify_pin
 from domain.factor_rule import factor_count, remove_factors
@@ -284,4 +285,5 @@ async def reset_factors_forever(runtime: Runtime) -> None:
     """The worker: a pass every WORKER_POLL_SECONDS (the clock decides what is due)."""
     while True:
         await complete_due(runtime)
+        beat(runtime)
         await asyncio.sleep(runtime.settings.worker_poll_seconds)

@@ -24,6 +24,7 @@ from core import activity
 from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
 from core.runtime import Runtime
+from core.workers import beat
 from domain.recovery import Method, domain_forms
 from models import Account, Contact, Holder, RecoveryRequest, Service
 from models.columns import column_length
@@ -167,4 +168,5 @@ async def recover_forever(runtime: Runtime) -> None:
     """The worker: a pass every WORKER_POLL_SECONDS."""
     while True:
         await process_due(runtime)
+        beat(runtime)
         await asyncio.sleep(runtime.settings.worker_poll_seconds)

@@ -15,6 +15,7 @@ from tortoise.expressions import Q
 
 from core import activity
 from core.runtime import Runtime
+from core.workers import beat
 from domain import webhook_reports
 from domain.cancellation import lapse_unconfirmed
 from domain.live_cancellations import publish_service
@@ -67,4 +68,5 @@ async def end_forever(runtime: Runtime) -> None:
     """The worker: a pass every WORKER_POLL_SECONDS (the clock decides what is due)."""
     while True:
         await end_due(runtime)
+        beat(runtime)
         await asyncio.sleep(runtime.settings.worker_poll_seconds)

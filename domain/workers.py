@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.mail_delivery import deliver_forever
+from core.retention import retain_forever
 from core.webhook_delivery import deliver_webhooks_forever
 from core.workers import Worker
 from domain.cancellation_completion import complete_forever
@@ -17,4 +18,5 @@ WORKERS: list[Worker] = [
     end_forever,
     deliver_webhooks_forever,
     reset_factors_forever,
+    retain_forever,
 ]
