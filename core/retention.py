@@ -14,7 +14,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Max
 from tortoise.models import Model
 
 from core.runtime import Runtime
@@ -55,6 +56,12 @@ def _ended_before(cutoff: datetime, *columns: str) -> Q:
     return Q(*(Q(**condition) for condition in before), join_type="OR")
 
 
+def _last_sign_ins() -> Subquery:
+    """Each holder's newest session, kept: the staff API's `lastSignInAt` is read from it (domain/support)."""
+    newest = Session.filter(contact_id__isnull=True).annotate(newest=Max("id")).group_by("account_id")
+    return Subquery(newest.values("newest"))
+
+
 async def sweep(runtime: Runtime) -> dict[str, int]:
     """One retention pass; how many rows each kind lost (or, for the activity, had pseudonymised)."""
     now = runtime.clock.now()
@@ -62,7 +69,9 @@ async def sweep(runtime: Runtime) -> dict[str, int]:
     sessions = now - timedelta(days=settings.retention_sessions_days)
     links = now - timedelta(days=settings.retention_links_days)
     done = {
-        "sessions": await delete_in_batches(Session, _ended_before(sessions, "ended_at", "expires_at", "last_seen_at")),
+        "sessions": await delete_in_batches(
+            Session, Q(_ended_before(sessions, "ended_at", "expires_at", "last_seen_at"), ~Q(id__in=_last_sign_ins()))
+        ),
         # Request rows once matched; link rows once used, voided or expired, and past a temporary password's life.
         "recovery": await delete_in_batches(
             RecoveryRequest,

@@ -41,8 +41,26 @@ async def test_sessions_go_a_period_after_they_ended_or_expired_and_never_while_
     assert kept(await sweep(runtime)) == {}
     clock.advance(timedelta(minutes=2))
     assert kept(await sweep(runtime)) == {"sessions": 2}
-    assert await models.Session.all().values_list("id", flat=True) == [live.id]
     assert not await models.Session.filter(id__in=[ended.id, expired.id]).exists()
+    assert await models.Session.filter(id=live.id).exists()
+
+
+async def test_a_holder_s_last_sign_in_stays_known_to_staff(runtime, factory, clock, staff) -> None:
+    """The staff lookup's lastSignInAt is the holder's newest session: that one is kept, ended or not."""
+    account = await factory.account()
+    other = await factory.account()
+    now = clock.now()
+    await session(account, "older", now - DAY, ended_at=now - DAY)
+    newest = await session(account, "newest", now, ended_at=now)
+    contact = await factory.contact(account, "contacto@example.net")
+    await session(account, "contact", now + DAY, ended_at=now + DAY, contact_id=contact.id)
+    other_newest = await session(other, "other", now, ended_at=now)
+    clock.advance(timedelta(days=400))
+    assert kept(await sweep(runtime)) == {"sessions": 2}
+    assert set(await models.Session.all().values_list("id", flat=True)) == {newest.id, other_newest.id}
+    lookup = "query($by: AccountLookupBy!) { accountLookup(by: $by) { lastSignInAt } }"
+    found = await (await staff()).data(lookup, {"by": {"clientNumber": account.client_number}})
+    assert found["accountLookup"][0]["lastSignInAt"].startswith(now.isoformat()[:19])
 
 
 async def test_recovery_links_challenges_email_changes_and_invitations(runtime, factory, clock) -> None:
@@ -173,9 +191,9 @@ async def test_passes_in_bounded_batches_side_by_side(runtime, factory, clock, m
         )
     clock.advance(timedelta(days=400))
     passes = await asyncio.gather(*(sweep(runtime) for _ in range(3)))
-    assert sum(done["sessions"] for done in passes) == 10
+    assert sum(done["sessions"] for done in passes) == 9, "the holder's newest session (last sign-in) stays"
     assert sum(done["activity_pseudonymised"] for done in passes) == 10
-    assert not await models.Session.exists()
+    assert await models.Session.all().values_list("token_hash", flat=True) == ["s9"]
     assert await models.ActivityEvent.filter(ip_address__startswith="anon:").count() == 10
 
 
