@@ -219,6 +219,7 @@ async def deliver_due(runtime: Runtime) -> int:
             sent += await deliver(runtime, outbox_id, token)
         except Exception as exc:
             await _crashed(runtime, outbox_id, token, exc)
+        beat(runtime)  # each message is progress: a slow SMTP server is not a stuck worker
     return sent
 
 

@@ -41,12 +41,14 @@ PSEUDONYM = "anon:"
 PSEUDONYM_HEX = 16
 
 
-async def delete_in_batches(model: type[Model], condition: Q) -> int:
+async def delete_in_batches(runtime: Runtime, model: type[Model], condition: Q) -> int:
     """The rows that meet `condition`, deleted a batch at a time (short statements, short locks); the condition
-    is checked again by each delete, so a row that changed meanwhile stays."""
+    is checked again by each delete, so a row that changed meanwhile stays. Each batch is a heartbeat: a long
+    first pass over a large backlog is progress, not a stuck worker."""
     deleted = 0
     while ids := await model.filter(condition).limit(BATCH).values_list("id", flat=True):
         deleted += await model.filter(condition, id__in=ids).delete()
+        beat(runtime)
     return deleted
 
 
@@ -70,10 +72,13 @@ async def sweep(runtime: Runtime) -> dict[str, int]:
     links = now - timedelta(days=settings.retention_links_days)
     done = {
         "sessions": await delete_in_batches(
-            Session, Q(_ended_before(sessions, "ended_at", "expires_at", "last_seen_at"), ~Q(id__in=_last_sign_ins()))
+            runtime,
+            Session,
+            Q(_ended_before(sessions, "ended_at", "expires_at", "last_seen_at"), ~Q(id__in=_last_sign_ins())),
         ),
         # Request rows once matched; link rows once used, voided or expired, and past a temporary password's life.
         "recovery": await delete_in_batches(
+            runtime,
             RecoveryRequest,
             Q(processed_at__lt=links)
             | Q(
@@ -81,10 +86,14 @@ async def sweep(runtime: Runtime) -> dict[str, int]:
                 Q(temporary_password_until__isnull=True) | Q(temporary_password_until__lt=links),
             ),
         ),
-        "sign_in_challenges": await delete_in_batches(SignInChallenge, _ended_before(links, "used_at", "expires_at")),
-        "passkey_challenges": await delete_in_batches(WebAuthnChallenge, _ended_before(links, "used_at", "expires_at")),
+        "sign_in_challenges": await delete_in_batches(
+            runtime, SignInChallenge, _ended_before(links, "used_at", "expires_at")
+        ),
+        "passkey_challenges": await delete_in_batches(
+            runtime, WebAuthnChallenge, _ended_before(links, "used_at", "expires_at")
+        ),
         "email_changes": await delete_in_batches(
-            EmailChange, _ended_before(links, "confirmed_at", "voided_at", "expires_at")
+            runtime, EmailChange, _ended_before(links, "confirmed_at", "voided_at", "expires_at")
         ),
         # The contact stays, its invitation shown as expired; only the token that can no longer be used goes.
         "invitations": await Contact.filter(
@@ -93,6 +102,7 @@ async def sweep(runtime: Runtime) -> dict[str, int]:
         # The archived MailMessage stays (the panel's "Emails Recibidos"); the outbox row's last attempt was due
         # at its next_attempt_at.
         "outbox": await delete_in_batches(
+            runtime,
             OutboxMessage,
             Q(
                 status__in=[DeliveryStatus.SENT, DeliveryStatus.FAILED],
@@ -100,7 +110,7 @@ async def sweep(runtime: Runtime) -> dict[str, int]:
             ),
         ),
         "staff_audit": await delete_in_batches(
-            StaffAudit, Q(at__lt=now - timedelta(days=settings.retention_staff_audit_days))
+            runtime, StaffAudit, Q(at__lt=now - timedelta(days=settings.retention_staff_audit_days))
         ),
         "activity_pseudonymised": await pseudonymise_activity(
             runtime, now - timedelta(days=settings.activity_pseudonymise_days)
@@ -136,6 +146,7 @@ async def pseudonymise_activity(runtime: Runtime, cutoff: datetime) -> int:
             changed += await ActivityEvent.filter(id=event_id, ip_address=ip_address, user_agent=user_agent).update(
                 ip_address=pseudonym(runtime, ip_address), user_agent=pseudonym(runtime, user_agent)
             )
+        beat(runtime)
     return changed
 
 

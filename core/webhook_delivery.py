@@ -214,9 +214,9 @@ async def sweep(runtime: Runtime) -> int:
     ended = Q(status=WebhookDeliveryStatus.DELIVERED, delivered_at__lt=cutoff) | Q(
         status=WebhookDeliveryStatus.FAILED, next_attempt_at__lt=cutoff
     )
-    deleted = await delete_in_batches(WebhookDelivery, ended)
+    deleted = await delete_in_batches(runtime, WebhookDelivery, ended)
     undelivered = Subquery(WebhookDelivery.all().values("event_id"))
-    deleted += await delete_in_batches(WebhookEvent, Q(created_at__lt=cutoff) & ~Q(id__in=undelivered))
+    deleted += await delete_in_batches(runtime, WebhookEvent, Q(created_at__lt=cutoff) & ~Q(id__in=undelivered))
     if deleted:
         log.info("webhook retention: %d events and deliveries older than %s deleted", deleted, cutoff.isoformat())
     return deleted
