@@ -278,6 +278,22 @@ async def limits_unavailable(request: Request, exc: Exception) -> Response:
     return error_response(503, "SERVICE_UNAVAILABLE", UNAVAILABLE.in_language(language), headers={"retry-after": "30"})
 
 
+async def prometheus(request: Request) -> Response:
+    """Only with METRICS_TOKEN set (404 without: as if there were no such page) and sent as a Bearer token."""
+    runtime: Runtime = request.app.state.runtime
+    settings = runtime.settings
+    if not settings.metrics_token:
+        return error_response(404, "NOT_FOUND", "Not found.")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    expected = settings.metrics_token.encode()
+    if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip().encode(), expected):
+        return error_response(
+            401, "UNAUTHENTICATED", "A valid metrics token is required.", headers={"www-authenticate": "Bearer"}
+        )
+    body = await metrics.exposition(settings, runtime.clock)
+    return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"cache-control": "no-store"})
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     logs.configure(settings.log_level)
     runtime = Runtime.build(settings, clock)
@@ -297,19 +313,6 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
-
-    async def prometheus(request: Request) -> Response:
-        """Only with METRICS_TOKEN set (404 without: as if there were no such page) and sent as a Bearer token."""
-        if not settings.metrics_token:
-            return error_response(404, "NOT_FOUND", "Not found.")
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        expected = settings.metrics_token.encode()
-        if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip().encode(), expected):
-            return error_response(
-                401, "UNAUTHENTICATED", "A valid metrics token is required.", headers={"www-authenticate": "Bearer"}
-            )
-        body = await metrics.exposition(settings, runtime.clock)
-        return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"cache-control": "no-store"})
 
     async def panel(request: Request) -> Response:
         """The demo client panel (web/): one page; the links in emails open its routes."""
