@@ -811,8 +811,8 @@ def _webauthn_origin_problem(settings: Settings, origin: str) -> str | None:
     host, rp_id = (parts.hostname or "").lower(), settings.webauthn_rp_id.lower()
     if host != rp_id and not host.endswith(f".{rp_id}"):
         return f"is not WEBAUTHN_RP_ID ({settings.webauthn_rp_id}) nor under it"
-    if settings.is_production and parts.scheme != "https":
-        return "must be https in production"
+    if settings.is_production and parts.scheme != "https" and host not in LOOPBACK_HOSTS:
+        return "must be https in production (or a loopback origin, which browsers treat as secure)"
     return None
 
 

@@ -73,7 +73,7 @@ class ContactFields:
         return await info.context.loaders.has_second_factor.load(self.model.id)
 
 
-@strawberry.input
+@strawberry.input(description="Whether every contact must sign in with a second factor (holder only, step-up).")
 class AccountSecondFactorRuleSetInput:
     required: bool = strawberry.field(description="True: every contact must use two-step verification.")
 
@@ -84,7 +84,7 @@ class AccountSecondFactorRuleSetPayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="The contact whose second factors the holder removes (step-up).")
 class ContactSecondFactorResetInput:
     contact_id: strawberry.ID
 
@@ -95,7 +95,7 @@ class ContactSecondFactorResetPayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="The token of a link in an email about resetting the holder's second factors.")
 class SecondFactorResetLinkInput:
     token: str = strawberry.field(description="The token from the link in the email.")
 

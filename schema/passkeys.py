@@ -71,7 +71,7 @@ class PasskeyRegistrationFinishPayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="A new name for one of your own passkeys.")
 class PasskeyRenameInput:
     id: strawberry.ID = strawberry.field(description="Passkey.id.")
     name: str = strawberry.field(description="1 to 100 characters.")
@@ -83,7 +83,7 @@ class PasskeyRenamePayload:
     errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="One of your own passkeys to remove (needs step-up).")
 class PasskeyRemoveInput:
     id: strawberry.ID = strawberry.field(description="Passkey.id.")
 

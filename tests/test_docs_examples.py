@@ -28,7 +28,7 @@ from settings import PROJECT_DIR
 from tests.test_real_clients import SCRIPT_DEADLINE_SECONDS, TEST_TOOLS, node, request_cancellation
 
 EXAMPLES = PROJECT_DIR / "docs" / "examples"
-GUIDES = ["partners.md", "frontend.md"]
+GUIDES = ["partners.md", "frontend.md", "operations.md"]
 CREATE_TOKEN = """mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { token errors { code } } }"""
 REVOKE_TOKEN = """mutation($i: ApiTokenRevokeInput!) { apiTokenRevoke(input: $i) { errors { code } } }"""
 
