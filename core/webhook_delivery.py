@@ -33,6 +33,7 @@ from core import outbound
 from core.keyring import Keyring, KeyringError
 from core.retention import delete_in_batches
 from core.runtime import Runtime
+from core.staff_alerts import alert_staff
 from core.workers import beat
 from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from models.enums import WebhookDeliveryStatus
@@ -185,6 +186,13 @@ async def _count_failure(runtime: Runtime, endpoint: WebhookEndpoint, now: datet
             endpoint.id,
             endpoint.failing_since.isoformat(),
             endpoint.id,
+        )
+        await alert_staff(
+            runtime,
+            f"Webhook endpoint {endpoint.id} disabled",
+            f"Every delivery to webhook endpoint {endpoint.id} failed since {endpoint.failing_since.isoformat()}; it"
+            " is disabled and its events wait. Check the receiver, then enable it again (staff API"
+            f" webhookEndpointEnable, or `cli.py webhook-enable {endpoint.id}`).",
         )
 
 

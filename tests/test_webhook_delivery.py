@@ -29,6 +29,7 @@ from core.webhook_events import CONTACT_UPDATED, HOLDER_UPDATED, EventType, emit
 from domain import webhooks
 from models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from models.enums import WebhookDeliveryStatus
+from tests.helpers import wait_for_mail
 from tests.live_server import free_port, uvicorn_server
 
 LONGEST_WAIT = timedelta(hours=5)  # more than WEBHOOK_MAX_RETRY_MINUTES with its jitter: every retry is due
@@ -258,9 +259,11 @@ async def test_rotation_signs_with_both_secrets_during_the_overlap(loopback, hol
 
 
 async def test_retries_stop_after_the_window_and_a_failing_endpoint_is_disabled(
-    loopback, holder, clock, caplog
+    loopback, holder, clock, caplog, smtp_sink
 ) -> None:
-    settings = loopback.settings.with_(webhook_retry_hours=24, webhook_disable_after_days=2)
+    settings = loopback.settings.with_(
+        webhook_retry_hours=24, webhook_disable_after_days=2, staff_alert_email="guardia@proveedor.example"
+    )
     short = dataclasses.replace(loopback, settings=settings)
     port = free_port()
     added = await registered(short, port)
@@ -286,6 +289,9 @@ async def test_retries_stop_after_the_window_and_a_failing_endpoint_is_disabled(
     [line] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert f"webhook endpoint {endpoint.id} disabled" in line
     assert "hooks" not in line  # the URL (which may hold a token) is not logged
+    [alert] = await wait_for_mail(smtp_sink, "guardia@proveedor.example")
+    assert f"Webhook endpoint {endpoint.id} disabled" in alert.subject
+    assert "hooks" not in alert.text
     clock.advance(LONGEST_WAIT)
     assert await claim(short, "d" * 32) == []  # a disabled endpoint's deliveries wait
 
