@@ -96,9 +96,10 @@ class PanelSchema(strawberry.Schema):
             hide_suggestions(errors)
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema with the settings' abuse limits; production hides introspection and suggestions."""
-    settings = settings or Settings()
+def guarded(settings: Settings, cache_size: int) -> list[Any]:
+    """What every schema of this app runs with, the public one and the staff one: the operation log, masked
+    unexpected errors, the settings' abuse limits, bounded parse and validation caches, and no introspection
+    where the settings say so (production)."""
     budget = Budget(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_query_aliases,
@@ -106,22 +107,32 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         max_tokens=settings.max_query_tokens,
     )
     extensions: list[Any] = [
-        SubscriptionsOverWebSocketOnly,
         OperationLog,
         MaskUnexpectedErrors,
         lambda: TokenLimit(budget),
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        lambda: ParserCache(maxsize=cache_size),
+        lambda: ValidationCache(maxsize=cache_size),
         lambda: QueryLimits(budget),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
+    return extensions
+
+
+def config_of(settings: Settings) -> StrawberryConfig:
+    """Production suggests no names (they would describe the schema that introspection hides)."""
+    return StrawberryConfig(disable_field_suggestions=settings.is_production, scalar_map=SCALARS)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The public schema with the settings' abuse limits; production hides introspection and suggestions."""
+    settings = settings or Settings()
     return PanelSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=settings.is_production, scalar_map=SCALARS),
+        extensions=[SubscriptionsOverWebSocketOnly, *guarded(settings, cache_size=512)],
+        config=config_of(settings),
     )
 
 

@@ -5,18 +5,10 @@ Never part of the public schema. Each module brings its root fields, each declar
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
-from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
-from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from core.limits import Budget, QueryLimits, TokenLimit
-from core.logs import OperationLog
-from schema import PanelSchema
-from schema.masking import MaskUnexpectedErrors
-from schema.scalars import SCALARS
+from schema import PanelSchema, config_of, guarded
 from schema.staff import keys, notices, services, support, sync, webhooks, welcome
 from schema.staff.audit import StaffAuditLog
 from settings import Settings
@@ -33,30 +25,13 @@ MUTATIONS: tuple[type, ...] = (
 
 
 def build_staff_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The staff schema with the same abuse limits as the public one; production hides introspection."""
+    """The staff schema with the public one's guards (schema.guarded), every request audited."""
     settings = settings or Settings()
-    budget = Budget(
-        max_depth=settings.max_query_depth,
-        max_aliases=settings.max_query_aliases,
-        max_cost=settings.max_query_cost,
-        max_tokens=settings.max_query_tokens,
-    )
-    extensions: list[Any] = [
-        OperationLog,
-        MaskUnexpectedErrors,
-        StaffAuditLog,
-        lambda: TokenLimit(budget),
-        lambda: ParserCache(maxsize=128),
-        lambda: ValidationCache(maxsize=128),
-        lambda: QueryLimits(budget),
-    ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
     return PanelSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS) if MUTATIONS else None,
-        extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=settings.is_production, scalar_map=SCALARS),
+        extensions=[*guarded(settings, cache_size=128), StaffAuditLog],
+        config=config_of(settings),
     )
 
 
