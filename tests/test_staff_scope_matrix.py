@@ -7,6 +7,7 @@ a new operation is in the matrix the moment it exists, and one that forgets to d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -51,24 +52,28 @@ def placeholder(kind: GraphQLInputType) -> Any:
     return PLACEHOLDERS[kind.name]
 
 
-def document(root: str, name: str, field: GraphQLField) -> tuple[str, dict[str, Any]]:
-    required = {arg: a for arg, a in field.args.items() if isinstance(a.type, GraphQLNonNull)}
-    declared = ", ".join(f"${arg}: {a.type}" for arg, a in required.items())
-    passed = ", ".join(f"{arg}: ${arg}" for arg in required)
+def document(
+    root: str, name: str, field: GraphQLField, fill: Callable[[GraphQLInputType], Any], every_argument: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The operation calling `name` with its required arguments (or all of them), each filled by `fill`."""
+    arguments = {arg: a for arg, a in field.args.items() if every_argument or isinstance(a.type, GraphQLNonNull)}
+    declared = ", ".join(f"${arg}: {a.type}" for arg, a in arguments.items())
+    passed = ", ".join(f"{arg}: ${arg}" for arg in arguments)
     selection = " { __typename }" if isinstance(get_named_type(field.type), GraphQLObjectType) else ""
     operation = "mutation" if root == "Mutation" else "query"
     text = f"{operation}{f'({declared})' if declared else ''} {{ {name}{f'({passed})' if passed else ''}{selection} }}"
-    return text, {arg: placeholder(a.type) for arg, a in required.items()}
+    return text, {arg: fill(a.type) for arg, a in arguments.items()}
 
 
-def operations() -> list[tuple[str, str, dict[str, Any]]]:
+def operations(fill: Callable[[GraphQLInputType], Any] = placeholder, every_argument: bool = False) -> list[Any]:
+    """(Type.field, document, variables) of every staff operation."""
     found = []
     for root in ("Query", "Mutation"):
         kind = staff_schema._schema.get_type(root)
         if not isinstance(kind, GraphQLObjectType):
             continue
         for name, field in kind.fields.items():
-            found.append((f"{root}.{name}", *document(root, name, field)))
+            found.append((f"{root}.{name}", *document(root, name, field, fill, every_argument)))
     return found
 
 
@@ -127,24 +132,9 @@ def everything(kind: GraphQLInputType) -> Any:
     return placeholder(kind)
 
 
-def oversized_operations() -> list[tuple[str, str, dict[str, Any]]]:
-    found = []
-    for root in ("Query", "Mutation"):
-        kind = staff_schema._schema.get_type(root)
-        if not isinstance(kind, GraphQLObjectType):
-            continue
-        for name, field in kind.fields.items():
-            declared = ", ".join(f"${arg}: {a.type}" for arg, a in field.args.items())
-            passed = ", ".join(f"{arg}: ${arg}" for arg in field.args)
-            selection = " { __typename }" if isinstance(get_named_type(field.type), GraphQLObjectType) else ""
-            operation = "mutation" if root == "Mutation" else "query"
-            arguments = f"({passed})" if passed else ""
-            text = f"{operation}{f'({declared})' if declared else ''} {{ {name}{arguments}{selection} }}"
-            found.append((f"{root}.{name}", text, {arg: everything(a.type) for arg, a in field.args.items()}))
-    return found
-
-
-@pytest.mark.parametrize(("name", "text", "variables"), oversized_operations(), ids=[op[0] for op in operations()])
+@pytest.mark.parametrize(
+    ("name", "text", "variables"), operations(everything, every_argument=True), ids=[op[0] for op in operations()]
+)
 async def test_oversized_text_in_every_argument_is_the_callers_mistake_never_a_crash(
     staff, name, text, variables
 ) -> None:
