@@ -15,7 +15,7 @@ from models.enums import StaffScope
 from schema.staff.common import staff_errors
 from schema.staff.scopes import scoped
 
-DeprovisionErrorCode = strawberry.enum(DeprovisioningError, name="DeprovisionErrorCode")
+strawberry.enum(DeprovisioningError, name="DeprovisionErrorCode")
 strawberry.enum(
     CallbackResult,
     name="DeprovisionResult",
@@ -26,7 +26,7 @@ strawberry.enum(
 @strawberry.type(description="Why a deprovisioning callback was refused.")
 class DeprovisionError:
     field: list[str] | None
-    code: DeprovisionErrorCode  # type: ignore[valid-type]
+    code: DeprovisioningError
     message: str
 
 
@@ -107,5 +107,5 @@ class Mutation:
             deleted=input.deleted,
             actor=ctx.actor,
         )
-        errors = staff_errors(ctx, outcome, DeprovisionError, DeprovisionErrorCode)
+        errors = staff_errors(ctx, outcome, DeprovisionError, DeprovisioningError)
         return ServiceDeprovisionedPayload(result=outcome.value, errors=errors)

@@ -23,14 +23,14 @@ from models.enums import CancellationStatus, NationalIdType, ServiceStatus, Staf
 from schema.staff.common import staff_errors
 from schema.staff.scopes import scoped
 
-SupportErrorCode = strawberry.enum(SupportError, name="SupportErrorCode")
-FactorResetErrorCode = strawberry.enum(FactorResetError, name="FactorResetErrorCode")
+strawberry.enum(SupportError, name="SupportErrorCode")
+strawberry.enum(FactorResetError, name="FactorResetErrorCode")
 
 
 @strawberry.type(description="Why a support operation was refused.")
 class SupportOperationError:
     field: list[str] | None
-    code: SupportErrorCode  # type: ignore[valid-type]
+    code: SupportError
     message: str
     retry_after: int | None = strawberry.field(
         default=None, description="Seconds to wait; set on TOO_MANY_ATTEMPTS and RATE_LIMITED, null otherwise."
@@ -40,7 +40,7 @@ class SupportOperationError:
 @strawberry.type(description="Why a reset of the holder's second factors was refused.")
 class FactorResetOperationError:
     field: list[str] | None
-    code: FactorResetErrorCode  # type: ignore[valid-type]
+    code: FactorResetError
     message: str
     retry_after: int | None = strawberry.field(
         default=None, description="Seconds to wait; set on TOO_MANY_ATTEMPTS, null otherwise."

@@ -22,7 +22,7 @@ from schema.common import PageInfo, connection_fields
 from schema.staff.common import staff_errors
 from schema.staff.scopes import scoped
 
-WebhookErrorCode = strawberry.enum(WebhookError, name="WebhookErrorCode")
+strawberry.enum(WebhookError, name="WebhookErrorCode")
 strawberry.enum(WebhookDeliveryStatus, description="PENDING: will be (re)tried; DELIVERED: a 2xx; FAILED: gave up.")
 RECENT = 5
 
@@ -30,7 +30,7 @@ RECENT = 5
 @strawberry.type(description="Why a webhook operation was refused.")
 class WebhookOperationError:
     field: list[str] | None
-    code: WebhookErrorCode  # type: ignore[valid-type]
+    code: WebhookError
     message: str
 
 
