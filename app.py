@@ -32,8 +32,9 @@ from tortoise import connections
 from core import logs, metrics, workers
 from core.apq import PersistedQueries, PersistedQueryError
 from core.authn import (
+    Access,
     InvalidCredentials,
-    authenticate,
+    access_for,
     authenticate_request,
     count_token_request,
     token_limit_message,
@@ -60,6 +61,7 @@ from core.http import (
     rate_limit_headers,
 )
 from core.i18n import translate
+from core.loaders import Loaders
 from core.ratelimit import UNAVAILABLE, LimitsUnavailable
 from core.runtime import Runtime
 from core.sockets import LiveConnections
@@ -209,7 +211,8 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
         self._accept.set(request.headers.get("accept", ""))
-        principal = await self.principal_of(request)
+        access = await self.access_of(request)
+        principal = access.principal if access else None
         if principal is None and getattr(request.state, CROSS_SITE, False):
             raise HTTPException(403, CROSS_SITE_REFUSED)
         if principal is not None:
@@ -219,14 +222,15 @@ class GraphQLApp(GraphQL[Context, None]):
             request=request,
             response=response if isinstance(response, Response) else None,
             principal=principal,
+            loaders=Loaders(access.account, access.holder, access.session) if access else Loaders(),
         )
 
-    async def principal_of(self, request: Request | WebSocket) -> Principal | None:
+    async def access_of(self, request: Request | WebSocket) -> Access | None:
         """Over HTTP, an Authorization header that does not authenticate is 401 with a Bearer challenge (RFC 6750
         section 3); no header at all, or a cookie session that ended, is anonymous. A WebSocket authenticates in
         its connection_init (core/ws: 4401)."""
         if not isinstance(request, Request):
-            return await authenticate(self.runtime, request)
+            return await access_for(self.runtime, request)
         found = await authenticate_request(self.runtime, request)
         if isinstance(found, InvalidCredentials):
             raise Refusal(401, found.description + ".", headers={"www-authenticate": found.challenge})

@@ -60,17 +60,16 @@ class InvalidCredentials:
 INVALID_TOKEN = InvalidCredentials("The access token is malformed, unknown, revoked or expired")
 
 
-async def authenticate_request(runtime: Runtime, connection: HTTPConnection) -> Principal | InvalidCredentials | None:
-    """Like `authenticate`, telling "no credentials" (None: no Bearer token, and no valid session cookie) from a
+async def authenticate_request(runtime: Runtime, connection: HTTPConnection) -> Access | InvalidCredentials | None:
+    """Like `access_for`, telling "no credentials" (None: no Bearer token, and no valid session cookie) from a
     Bearer token that is not valid. A malformed token is refused without a lookup; unknown, revoked and expired
     tokens cost the same lookups (`access_for`) before they are refused alike."""
     token = bearer_token(connection)
     if token is None:
-        return await authenticate(runtime, connection)
+        return await access_for(runtime, connection)
     if not _B64TOKEN.fullmatch(token):
         return INVALID_TOKEN
-    access = await access_for(runtime, connection, token)
-    return access.principal if access else INVALID_TOKEN
+    return await access_for(runtime, connection, token) or INVALID_TOKEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +78,10 @@ class Access:
 
     principal: Principal
     valid_until: datetime | None
+    # The rows read to authenticate (the holder's only when the holder is acting), for the request to reuse.
+    account: Account | None = None
+    holder: Holder | None = None
+    session: Session | None = None
 
 
 async def authenticate(runtime: Runtime, connection: HTTPConnection, token: str | None = None) -> Principal | None:
@@ -124,10 +127,11 @@ async def _session_access(runtime: Runtime, token: str, touch: bool) -> Access |
     last_seen = session.last_seen_at
     if touch and now - last_seen >= LAST_SEEN_GRANULARITY:
         await Session.filter(id=session.id).update(last_seen_at=now)
-        last_seen = now
-    principal = await _principal(session.account, contact, session_id=session.id, api_token=None)
+        session.last_seen_at = last_seen = now
+    person = contact or await Holder.get(account_id=session.account.id)
+    principal = await _principal(session.account, person, session_id=session.id, api_token=None)
     principal = replace(principal, authenticated_at=session.authenticated_at)
-    return Access(principal, min(session.expires_at, last_seen + idle))
+    return Access(principal, min(session.expires_at, last_seen + idle), session.account, holder_of(person), session)
 
 
 async def _api_token_access(runtime: Runtime, token: str, touch: bool) -> Access | None:
@@ -144,8 +148,13 @@ async def _api_token_access(runtime: Runtime, token: str, touch: bool) -> Access
         return None
     if touch and (api_token.last_used_at is None or now - api_token.last_used_at >= LAST_SEEN_GRANULARITY):
         await ApiToken.filter(id=api_token.id).update(last_used_at=now)
-    principal = await _principal(api_token.account, creator, session_id=None, api_token=api_token)
-    return Access(principal, api_token.expires_at)
+    person = creator or await Holder.get(account_id=api_token.account.id)
+    principal = await _principal(api_token.account, person, session_id=None, api_token=api_token)
+    return Access(principal, api_token.expires_at, api_token.account, holder_of(person))
+
+
+def holder_of(person: Contact | Holder) -> Holder | None:
+    return person if isinstance(person, Holder) else None
 
 
 async def must_enrol(account: Account, contact: Contact | None) -> bool:
@@ -163,19 +172,16 @@ def permissions_of(contact: Contact | None) -> frozenset[Permission]:
 
 
 async def _principal(
-    account: Account, contact: Contact | None, *, session_id: int | None, api_token: ApiToken | None
+    account: Account, person: Contact | Holder, *, session_id: int | None, api_token: ApiToken | None
 ) -> Principal:
+    """`person`: the acting contact, or the account's holder."""
+    contact = person if isinstance(person, Contact) else None
     permissions = permissions_of(contact)
     if api_token is not None:
         # A token can do no more than its own scope and no more than its creator can do today.
         permissions &= frozenset(Permission(p) for p in api_token.permissions)
-    if contact is not None:
-        language, actor = contact.language, f"{contact.first_name} {contact.last_name}"
-        must_change = contact.must_change_password
-    else:
-        holder = await Holder.get(account_id=account.id).only("language", "first_name", "last_name")
-        language, actor = holder.language, f"{holder.first_name} {holder.last_name}"
-        must_change = account.must_change_password
+    language, actor = person.language, f"{person.first_name} {person.last_name}"
+    must_change = contact.must_change_password if contact is not None else account.must_change_password
     if api_token is not None:
         actor = f"{actor} (API: {api_token.name})"
     return Principal(

@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from core.deliverability import refused_since
 from core.factors import contacts_with_second_factor
-from models import Cancellation, MailRecipient, Service
+from models import Account, Cancellation, Holder, MailMessage, MailRecipient, Service, Session
 from models.enums import OPEN_CANCELLATION
 
 
@@ -29,6 +29,18 @@ async def latest_cancellations(service_ids: list[int]) -> list[Cancellation | No
         if current is None or current.status not in OPEN_CANCELLATION:
             latest[row.service_id] = row
     return [latest.get(service_id) for service_id in service_ids]
+
+
+async def latest_cancellations_of(services: list[Service]) -> dict[int, Cancellation | None]:
+    """By service id: the open or else most recent cancellation of each (no query for none)."""
+    ids = [service.id for service in services]
+    return dict(zip(ids, await latest_cancellations(ids), strict=True)) if ids else {}
+
+
+async def recipients_of(messages: list[MailMessage]) -> dict[int, list[str]]:
+    """By message id: each message's recipient addresses (no query for none)."""
+    ids = [message.id for message in messages]
+    return dict(zip(ids, await _mail_recipients(ids), strict=True)) if ids else {}
 
 
 async def _mail_recipients(message_ids: list[int]) -> list[list[str]]:
@@ -50,7 +62,32 @@ async def _has_second_factor(contact_ids: list[int]) -> list[bool]:
 
 
 class Loaders:
-    """The loaders of one request."""
+    """The loaders of one request, and the rows its authentication read."""
+
+    def __init__(
+        self, account: Account | None = None, holder: Holder | None = None, session: Session | None = None
+    ) -> None:
+        self._account, self._holder, self._session = account, holder, session
+
+    def authenticated_account(self, account_id: int) -> Account | None:
+        """The account row authentication read, if it is this one."""
+        return self._account if self._account is not None and self._account.id == account_id else None
+
+    async def account(self, account_id: int, *, reuse: bool) -> Account:
+        """The account; with `reuse` (an operation that only reads), the row authentication read."""
+        return (reuse and self.authenticated_account(account_id)) or await Account.get(id=account_id)
+
+    async def holder(self, account_id: int, *, reuse: bool) -> Holder:
+        """The account's holder; with `reuse`, the row authentication read when the holder is acting."""
+        if reuse and self._holder is not None and self._holder.account_id == account_id:
+            return self._holder
+        return await Holder.get(account_id=account_id)
+
+    async def session(self, session_id: int, *, reuse: bool) -> Session:
+        """A session; with `reuse`, the row authentication read (its last use included)."""
+        if reuse and self._session is not None and self._session.id == session_id:
+            return self._session
+        return await Session.get(id=session_id)
 
     @cached_property
     def service(self) -> DataLoader[int, Service | None]:

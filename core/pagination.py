@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from tortoise.expressions import RawSQL
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -13,6 +14,8 @@ from core.errors import bad_input
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
+# The attribute the connection's size arrives in, on each row of a page read without a cursor.
+WINDOW_TOTAL = "connection_total"
 M = TypeVar("M", bound=Model)
 
 
@@ -57,7 +60,6 @@ async def paginate(
             raise bad_input(f"`{name}` must be between 0 and {MAX_PAGE}.")
     if first is not None and last is not None:
         raise bad_input("Pass `first` or `last`, not both.")
-    total = await queryset.count()
     # "after" means later in the connection's order: greater ids ascending, smaller newest-first.
     later, earlier = ("id__lt", "id__gt") if newest_first else ("id__gt", "id__lt")
     window = queryset
@@ -66,11 +68,24 @@ async def paginate(
     if before is not None:
         window = window.filter(**{earlier: decode_cursor(before)})
     forward, backward = ("-id", "id") if newest_first else ("id", "-id")
+    size = last if last is not None else DEFAULT_PAGE if first is None else first
+    whole = after is None and before is None
+    rows = await counted(window, whole).order_by(backward if last is not None else forward).limit(size + 1)
+    total = await total_count(queryset, rows, whole)
     if last is not None:
-        rows = list(await window.order_by(backward).limit(last + 1))
-        has_previous = len(rows) > last
         items = list(reversed(rows[:last]))
-        return Page(items, has_next_page=before is not None, has_previous_page=has_previous, total_count=total)
-    size = DEFAULT_PAGE if first is None else first
-    rows = list(await window.order_by(forward).limit(size + 1))
+        return Page(items, has_next_page=before is not None, has_previous_page=len(rows) > last, total_count=total)
     return Page(rows[:size], has_next_page=len(rows) > size, has_previous_page=after is not None, total_count=total)
+
+
+def counted(window: QuerySet[M], whole: bool) -> QuerySet[M]:
+    """Without a cursor the page's window is the whole connection: its rows carry the connection's size
+    (a window function), so the count costs no statement of its own. (The querysets paged here have no
+    DISTINCT, which would count before removing duplicates.)"""
+    return window.annotate(**{WINDOW_TOTAL: RawSQL("COUNT(*) OVER ()")}) if whole else window
+
+
+async def total_count(queryset: QuerySet[M], rows: list[M], whole: bool) -> int:
+    if not whole:
+        return await queryset.count()
+    return int(getattr(rows[0], WINDOW_TOTAL)) if rows else 0

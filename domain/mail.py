@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from core import activity
@@ -40,7 +41,8 @@ def visible_mail(ctx: Context) -> QuerySet[MailMessage]:
     if Permission.MAIL not in principal.permissions:
         if principal.contact_id is None:
             return queryset.filter(id=0)
-        queryset = queryset.filter(recipients__contact_id=principal.contact_id).distinct()
+        addressed = MailRecipient.filter(contact_id=principal.contact_id).values("message_id")
+        queryset = queryset.filter(id__in=Subquery(addressed))
     return queryset
 
 
@@ -59,6 +61,7 @@ async def mail_page(
         queryset = queryset.filter(queued_at__gte=query.since)
     if query.until is not None:
         queryset = queryset.filter(queued_at__lt=query.until)
+    queryset = queryset.select_related("service")  # MailMessage.service, without a query of its own
     return await paginate(queryset, first=first, after=after, last=last, before=before, newest_first=True)
 
 
@@ -66,9 +69,23 @@ async def get_message(ctx: Context, pk: int) -> MailMessage | None:
     return await visible_mail(ctx).filter(id=pk).first()
 
 
+def may_see_service(ctx: Context, message: MailMessage) -> bool:
+    """A message's service is shown only to those who may see services."""
+    return (
+        message.service_id is not None
+        and ctx.principal is not None
+        and Permission.SERVICES in ctx.principal.permissions
+    )
+
+
+def fetched_service(message: MailMessage) -> Service | None:
+    """The service mail_page read with the message (in the same query)."""
+    return message.service
+
+
 async def service_of(ctx: Context, message: MailMessage) -> Service | None:
     """The message's service, shown only to those who may see services."""
-    if message.service_id is None or ctx.principal is None or Permission.SERVICES not in ctx.principal.permissions:
+    if message.service_id is None or not may_see_service(ctx, message):
         return None
     return await ctx.loaders.service.load(message.service_id)
 

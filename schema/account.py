@@ -14,7 +14,7 @@ from core.context import Context
 from core.ids import to_global_id
 from domain import auth as auth_domain
 from schema import api_tokens, auth, contacts, factor_rule, holder, mail, services
-from schema.common import Language, Node, Permission
+from schema.common import Language, Node, Permission, only_reads
 from schema.permissions import needs
 from schema.second_factor import SecondFactor, second_factor_of
 
@@ -50,7 +50,7 @@ class Viewer:
     @strawberry.field(extensions=needs(during_password_change=True))
     async def account(self, info: strawberry.Info[Context, None]) -> Account:
         principal = info.context.acting
-        return Account.of(await models.Account.get(id=principal.account_id))
+        return Account.of(await info.context.loaders.account(principal.account_id, reuse=only_reads(info)))
 
     @strawberry.field(description="Null when the holder is signed in.", extensions=needs(during_password_change=True))
     async def contact(self, info: strawberry.Info[Context, None]) -> contacts.Contact | None:
@@ -117,7 +117,8 @@ class Viewer:
         principal = info.context.acting
         if principal.session_id is None:
             return None
-        return auth.Session.of(await models.Session.get(id=principal.session_id), current_id=principal.session_id)
+        session = await info.context.loaders.session(principal.session_id, reuse=only_reads(info))
+        return auth.Session.of(session, current_id=principal.session_id)
 
 
 def viewer_of(ctx: Context) -> Viewer | None:

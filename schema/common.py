@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import strawberry
+from graphql import OperationType
 
 from core.context import Context
 from core.i18n import translate
@@ -24,6 +25,32 @@ strawberry.enum(
     EmailCategory, description="What kinds of email a person receives; also the category of every archived message."
 )
 strawberry.enum(Language)
+
+
+T = TypeVar("T")
+
+
+class NotLoaded(Enum):
+    """A related value a list did not load up front (the object was built on its own)."""
+
+    NOT_LOADED = "NOT_LOADED"
+
+
+NOT_LOADED = NotLoaded.NOT_LOADED
+
+
+def loaded_or(value: T | NotLoaded, load: Callable[[], Awaitable[T]]) -> T:
+    """A field's value as its list loaded it (one query for the page, and the field stays synchronous: no task per
+    object), else the awaitable that loads it, which graphql-core awaits like an async resolver's result. Typed as
+    the value, which is what the field declares to the schema."""
+    if value is NOT_LOADED:
+        return cast(T, load())
+    return value
+
+
+def only_reads(info: strawberry.Info[Context, None]) -> bool:
+    """A query changes nothing: it may reuse the rows its authentication read (a mutation's payload may not)."""
+    return info.operation.operation is OperationType.QUERY
 
 
 @strawberry.interface

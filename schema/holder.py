@@ -14,7 +14,18 @@ from domain import holder as holder_domain
 from domain.holder import HolderChanges
 from models import enums
 from models.address import AddressColumns
-from schema.common import Language, PayloadWarning, Permission, UserError, payload_errors, payload_warnings
+from schema.common import (
+    NOT_LOADED,
+    Language,
+    NotLoaded,
+    PayloadWarning,
+    Permission,
+    UserError,
+    loaded_or,
+    only_reads,
+    payload_errors,
+    payload_warnings,
+)
 from schema.descriptions import CLEARS, EXPECTED_VERSION, NULL_IS_NO_CHANGE, PARTIAL_UPDATE, VERSION
 from schema.permissions import needs
 
@@ -98,10 +109,13 @@ class Holder:
     language: Language
     version: int = strawberry.field(description=VERSION)
     updated_at: datetime
+    pin_set: strawberry.Private[bool | NotLoaded] = NOT_LOADED
 
     @classmethod
-    def of(cls, holder: models.Holder) -> Holder:
+    def of(cls, holder: models.Holder, pin_set: bool | NotLoaded = NOT_LOADED) -> Holder:
+        """`pin_set`: whether the account has a security PIN, when its row was at hand."""
         return cls(
+            pin_set=pin_set,
             model=holder,
             kind=holder.kind,
             first_name=holder.first_name,
@@ -125,8 +139,8 @@ class Holder:
         return await holder_domain.email_at_own_domain(self.model.account_id, self.model.email)
 
     @strawberry.field
-    async def has_security_pin(self) -> bool:
-        return await holder_domain.has_security_pin(self.model.account_id)
+    def has_security_pin(self) -> bool:
+        return loaded_or(self.pin_set, lambda: holder_domain.has_security_pin(self.model.account_id))
 
     @strawberry.field(
         description="A new primary email waiting for its owner to follow the link sent to it; until then `email` "
@@ -187,7 +201,10 @@ class AccountFields:
 
     @strawberry.field(extensions=needs(Permission.PROFILE))
     async def holder(self, info: strawberry.Info[Context, None]) -> Holder:
-        return await holder_of(info.context)
+        ctx, reuse = info.context, only_reads(info)
+        holder = await ctx.loaders.holder(ctx.acting.account_id, reuse=reuse)
+        account = ctx.loaders.authenticated_account(ctx.acting.account_id) if reuse else None
+        return Holder.of(holder, account.pin_hash is not None if account else NOT_LOADED)
 
 
 @strawberry.type

@@ -10,12 +10,23 @@ import strawberry
 import models
 from core.context import Context
 from core.ids import to_global_id
+from core.loaders import recipients_of
 from core.mail_html import displayable
 from core.pagination import Page
 from domain import mail
 from models import enums
 from models.enums import Permission
-from schema.common import EmailCategory, Node, PageInfo, UserError, connection_fields, payload_errors
+from schema.common import (
+    NOT_LOADED,
+    EmailCategory,
+    Node,
+    NotLoaded,
+    PageInfo,
+    UserError,
+    connection_fields,
+    loaded_or,
+    payload_errors,
+)
 from schema.descriptions import GLOBAL_ID, After, Before, First, Last
 from schema.permissions import needs
 
@@ -39,10 +50,20 @@ class MailMessage(Node):
     delivery_status: DeliveryStatus
     queued_at: datetime
     sent_at: datetime | None
+    addressed_to: strawberry.Private[list[str] | NotLoaded] = NOT_LOADED
+    about: strawberry.Private[models.Service | NotLoaded | None] = NOT_LOADED
 
     @classmethod
-    def of(cls, message: models.MailMessage) -> MailMessage:
+    def of(
+        cls,
+        message: models.MailMessage,
+        addressed_to: list[str] | NotLoaded = NOT_LOADED,
+        about: models.Service | NotLoaded | None = NOT_LOADED,
+    ) -> MailMessage:
+        """`addressed_to` and `about` (its recipients and its service), when a list loaded them up front."""
         return cls(
+            addressed_to=addressed_to,
+            about=about,
             model=message,
             id=strawberry.ID(to_global_id("MailMessage", message.id)),
             category=message.category,
@@ -62,16 +83,27 @@ class MailMessage(Node):
         return displayable(self.model.html_body) if self.model.html_body else None
 
     @strawberry.field
-    async def recipients(self, info: strawberry.Info[Context, None]) -> list[str]:
-        return await info.context.loaders.mail_recipients.load(self.model.id)
+    def recipients(self, info: strawberry.Info[Context, None]) -> list[str]:
+        return loaded_or(self.addressed_to, lambda: info.context.loaders.mail_recipients.load(self.model.id))
 
     @strawberry.field
-    async def service(
+    def service(
         self, info: strawberry.Info[Context, None]
     ) -> Annotated[Service, strawberry.lazy("schema.services")] | None:
+        """Shown only to those who may see services."""
         from schema.services import Service
 
-        service = await mail.service_of(info.context, self.model)
+        if not mail.may_see_service(info.context, self.model):
+            return None
+        return loaded_or(
+            Service.of(self.about) if isinstance(self.about, models.Service) else self.about,
+            lambda: self._load_service(info.context),
+        )
+
+    async def _load_service(self, ctx: Context) -> Annotated[Service, strawberry.lazy("schema.services")] | None:
+        from schema.services import Service
+
+        service = await mail.service_of(ctx, self.model)
         return Service.of(service) if service else None
 
     @strawberry.field(description="The message this one re-sent, if it is a re-send.")
@@ -95,8 +127,13 @@ class MailMessageConnection:
     total_count: int
 
     @classmethod
-    def of(cls, page: Page[models.MailMessage]) -> MailMessageConnection:
-        return cls(**connection_fields(page, MailMessageEdge, MailMessage.of))
+    def of(cls, page: Page[models.MailMessage], recipients: dict[int, list[str]]) -> MailMessageConnection:
+        """The page's messages come with their service (mail_page reads it in the same query) and `recipients`."""
+        return cls(
+            **connection_fields(
+                page, MailMessageEdge, lambda row: MailMessage.of(row, recipients[row.id], mail.fetched_service(row))
+            )
+        )
 
 
 @strawberry.input(
@@ -145,7 +182,8 @@ class AccountFields:
     ) -> MailMessageConnection:
         f = filter or MailFilter()
         query = mail.MailQuery(f.categories, f.service_id, f.search, f.since, f.until)
-        return MailMessageConnection.of(await mail.mail_page(info.context, query, first, after, last, before))
+        page = await mail.mail_page(info.context, query, first, after, last, before)
+        return MailMessageConnection.of(page, await recipients_of(page.items))
 
 
 @strawberry.type

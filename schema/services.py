@@ -9,17 +9,21 @@ import strawberry
 import models
 from core.context import Context
 from core.ids import to_global_id
+from core.loaders import latest_cancellations_of
 from core.outcome import Outcome
 from core.pagination import Page
 from domain import cancellation, renewal, services
 from models import enums
 from models.enums import Permission
 from schema.common import (
+    NOT_LOADED,
     Node,
+    NotLoaded,
     PageInfo,
     PayloadWarning,
     UserError,
     connection_fields,
+    loaded_or,
     payload_errors,
     payload_warnings,
 )
@@ -56,10 +60,18 @@ class Service(Node):
     started_at: datetime
     next_due_date: date | None
     cancelled_at: datetime | None
+    latest_cancellation: strawberry.Private[models.Cancellation | NotLoaded | None] = NOT_LOADED
 
     @strawberry.field(description="The open or most recent cancellation.")
-    async def cancellation(self, info: strawberry.Info[Context, None]) -> Cancellation | None:
-        latest = await info.context.loaders.latest_cancellation.load(self.model.id)
+    def cancellation(self, info: strawberry.Info[Context, None]) -> Cancellation | None:
+        """The services list loads its page's cancellations in one query; a service read on its own, here."""
+        return loaded_or(self._cancellation(self.latest_cancellation), lambda: self._load_cancellation(info.context))
+
+    def _cancellation(self, row: models.Cancellation | NotLoaded | None) -> Cancellation | NotLoaded | None:
+        return Cancellation.of(row, self.model) if isinstance(row, models.Cancellation) else row
+
+    async def _load_cancellation(self, ctx: Context) -> Cancellation | None:
+        latest = await ctx.loaders.latest_cancellation.load(self.model.id)
         return Cancellation.of(latest, self.model) if latest else None
 
     @strawberry.field(
@@ -94,9 +106,12 @@ class Service(Node):
         )
 
     @classmethod
-    def of(cls, service: models.Service) -> Service:
+    def of(
+        cls, service: models.Service, latest_cancellation: models.Cancellation | NotLoaded | None = NOT_LOADED
+    ) -> Service:
         amount = service.recurring_amount
         return cls(
+            latest_cancellation=latest_cancellation,
             model=service,
             id=strawberry.ID(to_global_id("Service", service.id)),
             name=service.name,
@@ -215,8 +230,9 @@ class ServiceConnection:
     total_count: int
 
     @classmethod
-    def of(cls, page: Page[models.Service]) -> ServiceConnection:
-        return cls(**connection_fields(page, ServiceEdge, Service.of))
+    def of(cls, page: Page[models.Service], latest: dict[int, models.Cancellation | None]) -> ServiceConnection:
+        """`latest`: each service's open or most recent cancellation."""
+        return cls(**connection_fields(page, ServiceEdge, lambda row: Service.of(row, latest[row.id])))
 
 
 @strawberry.input(
@@ -320,7 +336,7 @@ class AccountFields:
         status: list[ServiceStatus] | None = None,
     ) -> ServiceConnection:
         page = await services.services_page(info.context, first, after, last, before, status)
-        return ServiceConnection.of(page)
+        return ServiceConnection.of(page, await latest_cancellations_of(page.items))
 
 
 @strawberry.type
