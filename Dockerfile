@@ -32,5 +32,5 @@ EXPOSE 8000
 # Ready = this process can serve requests (/readyz); the worker's container replaces this check (compose.yaml).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=2)"]
-# uvicorn with proxy headers, trusting only FORWARDED_ALLOW_IPS (set it to the proxy's address, never *).
+# Forwarded headers are believed only from FORWARDED_ALLOW_IPS (the proxy's address; unset: from nobody).
 CMD ["python", "cli.py", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -455,9 +455,18 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             yield
 
     public_app = create_app(settings)
-    # A WebSocket message may be no larger than an HTTP body (uvicorn's own default is 16 MiB).
+    # Forwarded headers only from FORWARDED_ALLOW_IPS (never uvicorn's own environment variable and default);
+    # a WebSocket message may be no larger than an HTTP body (uvicorn's own default is 16 MiB). On SIGTERM uvicorn
+    # stops accepting, closes WebSockets with 1012 and lets in-flight requests finish within the grace period.
     config = uvicorn.Config(
-        public_app, host=host, port=port, proxy_headers=True, log_level="info", ws_max_size=settings.max_body_bytes
+        public_app,
+        host=host,
+        port=port,
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=list(settings.forwarded_allow_ips),
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        log_level="info",
+        ws_max_size=settings.max_body_bytes,
     )
     public = uvicorn.Server(config)
     if settings.staff_address is None:
@@ -466,7 +475,12 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     staff_host, staff_port = settings.staff_address
     # No proxy headers: STAFF_ALLOWED_NETWORKS judges the connecting address itself.
     staff_config = uvicorn.Config(
-        create_staff_app(settings, runtime=public_app.state.runtime), host=staff_host, port=staff_port, log_level="info"
+        create_staff_app(settings, runtime=public_app.state.runtime),
+        host=staff_host,
+        port=staff_port,
+        proxy_headers=False,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        log_level="info",
     )
     staff = Sidecar(staff_config)
     staff_task = asyncio.create_task(staff.serve())

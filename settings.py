@@ -425,6 +425,30 @@ class Settings:
         "`cli.py worker` writes each worker's last pass here (JSON, replaced atomically) for `cli.py worker-health`,"
         " its liveness check; one file per worker process; empty: not written",
     )
+    forwarded_allow_ips: tuple[str, ...] = setting(
+        "FORWARDED_ALLOW_IPS",
+        (),
+        "the proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` `cli.py serve` believes (the address that"
+        " per-address limits count, and https); empty: nobody's, so a process reached directly counts the"
+        " connecting address and no client can choose its own. Behind nginx, its address only (`127.0.0.1` on"
+        " the same host), never a network that clients share: whoever connects from a trusted address picks any"
+        " client address",
+        Rule(
+            _is_network,
+            "{value!r} is not an address or network (e.g. 127.0.0.1 or 10.0.0.0/24)",
+            "comma-separated addresses or networks (CIDR); `*` is refused",
+        ),
+        read=_comma_list,
+    )
+    graceful_shutdown_seconds: int = setting(
+        "GRACEFUL_SHUTDOWN_SECONDS",
+        20,
+        "on SIGTERM `cli.py serve` stops accepting connections, closes its WebSockets with 1012 (service restart:"
+        " clients reconnect to another process) and waits this long for in-flight requests before cancelling them;"
+        " keep it under the supervisor's stop timeout (compose's `stop_grace_period`, systemd's `TimeoutStopSec`:"
+        " 30 s in deploy/)",
+        between(1, 300, "5 minutes"),
+    )
     retention_sessions_days: int = setting(
         "RETENTION_SESSIONS_DAYS",
         30,

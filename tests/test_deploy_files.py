@@ -256,6 +256,7 @@ def test_compose_settings_start_a_production_process(monkeypatch: pytest.MonkeyP
         assert settings.public_base_url.startswith("https://")
         if name in APPS:
             assert settings.staff_address == (environment["STAFF_BIND"].split(":")[0], 8001)
+            assert settings.forwarded_allow_ips == (compose()["services"]["nginx"]["networks"]["edge"]["ipv4_address"],)
         else:
             assert settings.staff_address is None
             assert settings.worker_heartbeat_file == environment["WORKER_HEARTBEAT_FILE"]
