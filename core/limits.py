@@ -1,4 +1,4 @@
-"""Abuse limits checked while validating an operation, before any resolver runs.
+"""Abuse limits checked while validating an operation, before any resolver runs (schema/guard.py).
 
 Depth, aliases and a cost budget in which a list field counts as many times as it may
 return items (its `first`/`last`, the variable's default, or the default page; `nodes`
@@ -14,7 +14,6 @@ introspection queries (graphql-js 15 levels, gql 13) fit the default depth, whil
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,8 +37,6 @@ from graphql import (
     value_from_ast_untyped,
     visit,
 )
-from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
 
 from core.pagination import DEFAULT_PAGE, MAX_PAGE
 
@@ -232,18 +229,6 @@ def _literal_has_nul(document: Any) -> bool:
     return found
 
 
-class TokenLimit(SchemaExtension):
-    """Stops parsing documents with too many tokens; must come before a parser cache."""
-
-    def __init__(self, budget: Budget) -> None:
-        super().__init__()
-        self.budget = budget
-
-    def on_parse(self) -> Iterator[None]:
-        self.execution_context.parse_options["max_tokens"] = self.budget.max_tokens
-        yield
-
-
 def variable_errors(context: Any, document: DocumentNode) -> list[GraphQLError]:
     """The variables' coercion errors, found before execution as graphql-core's execution would find them, so that
     every transport refuses them like an invalid document (400 over HTTP, an `error` message over WebSocket)."""
@@ -257,36 +242,23 @@ def variable_errors(context: Any, document: DocumentNode) -> list[GraphQLError]:
     return coerced if isinstance(coerced, list) else []
 
 
-class QueryLimits(SchemaExtension):
-    """Refuses variables that do not coerce, and operations that are too deep, too aliased or too costly (settings
-    decide the budget).
+NUL_REFUSED = "Text may not contain NUL characters."
 
-    Must come after a validation cache, which would otherwise overwrite its errors. Nothing here is
-    cached: page sizes may come from variables, so every request is measured with its own."""
 
-    def __init__(self, budget: Budget) -> None:
-        super().__init__()
-        self.budget = budget
+def nul_refusals(variables: Any, document: DocumentNode | None) -> list[GraphQLError]:
+    """PostgreSQL cannot store or compare text with NUL: refuse it as bad input, not a crash. `document`: None
+    when its literals are known to be free of NUL."""
+    if _has_nul(variables) or (document is not None and _literal_has_nul(document)):
+        return [GraphQLError(NUL_REFUSED, extensions={"code": "BAD_USER_INPUT"})]
+    return []
 
-    def on_validate(self) -> Iterator[None]:
-        """Validate here (unless a validation cache did), then add the limits' errors.
 
-        Strawberry skips its own validation when errors are already set, and decides on them
-        before any extension's code after `yield` runs: so this must happen before."""
-        context = self.execution_context
-        document = context.graphql_document
-        if document is not None and context.pre_execution_errors is None:
-            context.pre_execution_errors = validate_document(context.schema._schema, document, context.validation_rules)
-        if document is not None and not context.pre_execution_errors:
-            context.pre_execution_errors = variable_errors(context, document) or self._refusals(context, document)
-        yield
-
-    def _refusals(self, context: Any, document: DocumentNode) -> list[GraphQLError]:
-        if _has_nul(context.variables) or _literal_has_nul(document):
-            # PostgreSQL cannot store or compare text with NUL: refuse it as bad input, not a crash.
-            return [GraphQLError("Text may not contain NUL characters.", extensions={"code": "BAD_USER_INPUT"})]
-        found = measure(document, context.operation_name, context.variables, self.budget)
-        return found.errors + _limit_errors(found.measure, self.budget)
+def limit_refusals(
+    document: DocumentNode, operation_name: str | None, variables: Any, budget: Budget
+) -> list[GraphQLError]:
+    """Too deep, too aliased or too costly, measured with this request's variables (page sizes may come from them)."""
+    found = measure(document, operation_name, variables, budget)
+    return found.errors + _limit_errors(found.measure, budget)
 
 
 def _limit_errors(measure: Measure, budget: Budget) -> list[GraphQLError]:

@@ -12,12 +12,8 @@ import json
 import logging
 import re
 import sys
-import time
 import traceback
-from collections.abc import Iterator
 from typing import Any
-
-from strawberry.extensions import SchemaExtension
 
 from core import metrics
 from core.http import request_id
@@ -88,36 +84,28 @@ def configure(level: str) -> None:
             server.addFilter(WithoutQueryString())
 
 
-class OperationLog(SchemaExtension):
-    """Logs each operation's name, type, duration, account and outcome (error codes only), and counts it in the
-    metrics (core/metrics)."""
-
-    def on_operation(self) -> Iterator[None]:
-        started = time.perf_counter()
-        yield
-        seconds = time.perf_counter() - started
-        context = self.execution_context
-        result = context.result
-        errors = getattr(result, "errors", None) or context.pre_execution_errors or []
-        codes = sorted({str((e.extensions or {}).get("code", "ERROR")) for e in errors})
-        principal = getattr(context.context, "principal", None)
-        operation_type = context.operation_type.value if _has_type(context) else None
-        metrics.observe_operation(
-            context.operation_name, context.context.runtime.settings, operation_type, seconds, codes
-        )
-        operations.info(
-            "graphql operation",
-            extra={
-                "fields": {
-                    "operation": operation_label(context.operation_name),
-                    "type": operation_type,
-                    "duration_ms": round(seconds * 1000, 2),
-                    "account_id": principal.account_id if principal else None,
-                    "outcome": "error" if codes else "ok",
-                    "error_codes": codes,
-                }
-            },
-        )
+def log_operation(context: Any, seconds: float) -> None:
+    """Logs an operation's name, type, duration, account and outcome (error codes only), and counts it in the
+    metrics (core/metrics). `context`: Strawberry's execution context, once the result is final."""
+    result = context.result
+    errors = getattr(result, "errors", None) or context.pre_execution_errors or []
+    codes = sorted({str((e.extensions or {}).get("code", "ERROR")) for e in errors})
+    principal = getattr(context.context, "principal", None)
+    operation_type = context.operation_type.value if _has_type(context) else None
+    metrics.observe_operation(context.operation_name, context.context.runtime.settings, operation_type, seconds, codes)
+    operations.info(
+        "graphql operation",
+        extra={
+            "fields": {
+                "operation": operation_label(context.operation_name),
+                "type": operation_type,
+                "duration_ms": round(seconds * 1000, 2),
+                "account_id": principal.account_id if principal else None,
+                "outcome": "error" if codes else "ok",
+                "error_codes": codes,
+            }
+        },
+    )
 
 
 def operation_label(name: str | None) -> str:

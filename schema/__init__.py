@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, ParserCache, SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
-from strawberry.types.graphql import OperationType
 
 from core.context import Context
-from core.limits import Budget, QueryLimits, TokenLimit
-from core.logs import OperationLog
+from core.limits import Budget
 from schema import (
     api_tokens,
     auth,
@@ -33,7 +29,8 @@ from schema import (
     welcome,
 )
 from schema.account import Viewer, viewer_of
-from schema.masking import MaskUnexpectedErrors, add_codes, hide_suggestions
+from schema.guard import OperationGuard, PassedChecks
+from schema.masking import add_codes, hide_suggestions
 from schema.scalars import SCALARS
 from schema.subscriptions import Subscription
 from settings import Settings
@@ -76,17 +73,6 @@ class Mutation(
     """Every change; expected failures come back in each payload's `errors`."""
 
 
-class SubscriptionsOverWebSocketOnly(SchemaExtension):
-    """Subscriptions stream over graphql-transport-ws: over HTTP one is not an allowed operation, which the view
-    answers with 400 and where to go, before anything runs."""
-
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        if isinstance(context.context, Context) and context.context.request.scope["type"] == "http":
-            context.allowed_operations = frozenset(context.allowed_operations) - {OperationType.SUBSCRIPTION}
-        yield
-
-
 class PanelSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Expected errors are answers, not incidents (unexpected ones are logged where they are masked);
@@ -97,26 +83,17 @@ class PanelSchema(strawberry.Schema):
 
 
 def guarded(settings: Settings, cache_size: int) -> list[Any]:
-    """What every schema of this app runs with, the public one and the staff one: the operation log, masked
-    unexpected errors, the settings' abuse limits, bounded parse and validation caches, and no introspection
-    where the settings say so (production)."""
+    """What every schema of this app runs with, the public one and the staff one (schema/guard.py): the operation
+    log, masked unexpected errors, the settings' abuse limits, bounded parse and validation caches, and no
+    introspection where the settings say so (production)."""
     budget = Budget(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_query_aliases,
         max_cost=settings.max_query_cost,
         max_tokens=settings.max_query_tokens,
     )
-    extensions: list[Any] = [
-        OperationLog,
-        MaskUnexpectedErrors,
-        lambda: TokenLimit(budget),
-        lambda: ParserCache(maxsize=cache_size),
-        lambda: ValidationCache(maxsize=cache_size),
-        lambda: QueryLimits(budget),
-    ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
-    return extensions
+    passed = PassedChecks(cache_size)
+    return [lambda: OperationGuard(budget, passed, introspection=settings.introspection)]
 
 
 def config_of(settings: Settings) -> StrawberryConfig:
@@ -131,7 +108,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[SubscriptionsOverWebSocketOnly, *guarded(settings, cache_size=512)],
+        extensions=guarded(settings, cache_size=512),
         config=config_of(settings),
     )
 

@@ -124,3 +124,22 @@ async def test_doubling_fragments_are_refused_over_a_socket(
     errors = answer["payload"] if answer["type"] == "error" else answer["payload"]["errors"]
     assert errors[0]["extensions"]["code"] == "QUERY_TOO_COMPLEX", answer
     assert measurements[-1].visits <= selections_in(document)
+
+
+async def test_document_checks_are_remembered_and_variable_ones_are_not(
+    client: GraphQLClient, measurements: list[Measurement]
+) -> None:
+    """An operation without variables is measured once (its text and name are remembered); one with variables on
+    every request, and NUL in variables is refused whatever was remembered of the document."""
+    fixed = f"query Fixed {{ {fat_mail_page('20')} }}"
+    for _ in range(3):
+        assert await client(fixed) == {"data": {"viewer": None}}
+    assert len(measurements) == 1
+    variable = (
+        f"query Variable($n: Int, $s: String!) {{ {fat_mail_page('$n')} passwordStrength(password: $s) {{ score }} }}"
+    )
+    assert "data" in await client(variable, {"n": 20, "s": "a"})
+    assert code_of(await client(variable, {"n": 100, "s": "a"})) == "QUERY_TOO_COMPLEX"
+    assert code_of(await client(variable, {"n": 20, "s": "a\x00b"})) == "BAD_USER_INPUT"
+    assert len(measurements) == 3  # the NUL refusal comes before any measuring
+    assert code_of(await client(fixed.replace("Fixed", "Other") + " { __typename }")) == "GRAPHQL_VALIDATION_FAILED"
