@@ -1,0 +1,140 @@
+"""Where the dashboard's time goes, in process (no network, no load generator): the app built on a seeded
+database, signed in and warmed up, then the dashboard query DASHBOARD_RUNS times through the ASGI app under
+cProfile. Prints the top functions by cumulative and by own time, and how many times graphql-core and the
+resolvers run per request.
+
+    .venv/bin/python bench/profile.py [--dialect sqlite|postgres] [--runs 200] [--json]
+
+--json prints only the top costs by own time (µs per request) for bench/run.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+# Run as a script, this file's directory comes first on the path and this file would shadow the standard
+# library's `profile`, which cProfile imports: the project's root takes its place (with -m, the current one).
+sys.path.remove(sys.path[0])
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import cProfile
+import pstats
+import sysconfig
+
+import httpx
+from asgi_lifespan import LifespanManager
+
+from app import create_app
+from bench.dashboard import DASHBOARD, PASSWORD, SIGN_IN, seed
+from bench.databases import DIALECTS, throwaway
+from settings import Settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+WARM_UP = 30
+# Shortened to paths under these roots (third-party packages, the project, the standard library).
+ROOTS = (str(Path(httpx.__file__).resolve().parent.parent), str(PROJECT), sysconfig.get_paths()["stdlib"])
+# graphql-core's per-field work: how many times it runs for one dashboard.
+EXECUTOR_CALLS = ("execute_field", "complete_value")
+
+
+@dataclass
+class Cost:
+    function: str
+    calls_per_request: float
+    own_us: float
+    cumulative_us: float
+
+
+def label(key: tuple[str, int, str]) -> str:
+    filename, line, name = key
+    for root in ROOTS:
+        if filename.startswith(root + "/"):
+            filename = filename[len(root) + 1 :]
+            break
+    return f"{filename}:{line}({name})" if line else name
+
+
+async def profile_dashboard(dialect: str, runs: int) -> cProfile.Profile:
+    async with throwaway(dialect) as url:
+        settings = Settings().with_(database_url=url, run_workers=False, log_level="WARNING")
+        client_number = await seed(settings)
+        app = create_app(settings)
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            LifespanManager(app),
+            httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client,
+        ):
+            signed = await client.post(
+                "/graphql", json={"query": SIGN_IN, "variables": {"l": client_number, "p": PASSWORD}}
+            )
+            assert signed.json()["data"]["signIn"]["errors"] == [], signed.text
+            body = {"query": DASHBOARD}
+            for _ in range(WARM_UP):
+                response = await client.post("/graphql", json=body)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(runs):
+                response = await client.post("/graphql", json=body)
+            profiler.disable()
+            services = response.json()["data"]["viewer"]["account"]["services"]["edges"]
+            assert len(services) == 50, response.text
+            return profiler
+
+
+def costs(stats: pstats.Stats, runs: int) -> list[Cost]:
+    table = stats.stats  # pstats keeps its table in this undocumented attribute
+    return [
+        Cost(label(key), calls / runs, own * 1e6 / runs, cumulative * 1e6 / runs)
+        for key, (_primitive, calls, own, cumulative, _callers) in table.items()
+    ]
+
+
+def calls_per_request(all_costs: list[Cost]) -> dict[str, float]:
+    """graphql-core's per-field functions and the project's resolvers (functions in schema/): calls per request.
+    Coroutines count once per resumption under cProfile, so async resolvers count more than once."""
+    counts = dict.fromkeys(EXECUTOR_CALLS, 0.0)
+    counts["schema/ functions (resolvers and their helpers)"] = 0.0
+    for cost in all_costs:
+        name = cost.function.rsplit("(", 1)[-1].rstrip(")")
+        if cost.function.startswith("graphql/execution/") and name in EXECUTOR_CALLS:
+            counts[name] += cost.calls_per_request
+        elif cost.function.startswith("schema/"):
+            counts["schema/ functions (resolvers and their helpers)"] += cost.calls_per_request
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dialect", choices=DIALECTS, default="sqlite")
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--json", action="store_true", help="only the top 10 by own time, as JSON")
+    args = parser.parse_args()
+    profiler = asyncio.run(profile_dashboard(args.dialect, args.runs))
+    stats = pstats.Stats(profiler)
+    all_costs = costs(stats, args.runs)
+    by_own = sorted(all_costs, key=lambda cost: cost.own_us, reverse=True)
+    total_us = sum(cost.own_us for cost in all_costs)
+    if args.json:
+        print(json.dumps({"total_us": total_us, "top": [cost.__dict__ for cost in by_own[:10]]}))
+        return
+    print(
+        f"{args.dialect}: {args.runs} dashboards, {total_us / 1000:.2f} ms profiled per request "
+        "(the app, the in-process client and the event loop's waits)"
+    )
+    for title, key in (("cumulative", "cumulative_us"), ("own time (tottime)", "own_us")):
+        print(f"\nTop 25 by {title}, µs per request:")
+        print(f"{'calls/req':>10} {'own µs':>9} {'cum µs':>9}  function")
+        for cost in sorted(all_costs, key=lambda cost: getattr(cost, key), reverse=True)[:25]:
+            print(f"{cost.calls_per_request:10.1f} {cost.own_us:9.0f} {cost.cumulative_us:9.0f}  {cost.function}")
+    print("\nCalls per request:")
+    for name, count in calls_per_request(all_costs).items():
+        print(f"{count:10.1f}  {name}")
+
+
+if __name__ == "__main__":
+    main()
