@@ -233,8 +233,8 @@ def variable_errors(context: Any, document: DocumentNode) -> list[GraphQLError]:
     """The variables' coercion errors, found before execution as graphql-core's execution would find them, so that
     every transport refuses them like an invalid document (400 over HTTP, an `error` message over WebSocket)."""
     operation = get_operation_ast(document, context.operation_name)
-    if operation is None:
-        return []
+    if operation is None or not operation.variable_definitions:
+        return []  # nothing to coerce (variables the operation does not define are ignored, as graphql-core does)
     given = context.variables if isinstance(context.variables, dict) else {}
     coerced = get_variable_values(
         context.schema._schema, operation.variable_definitions or (), given, max_errors=MAX_VARIABLE_ERRORS
