@@ -78,7 +78,7 @@ class Access:
 
     principal: Principal
     valid_until: datetime | None
-    # The rows read to authenticate (the holder's only when the holder is acting), for the request to reuse.
+    # The rows read to authenticate, for the request to reuse.
     account: Account | None = None
     holder: Holder | None = None
     session: Session | None = None
@@ -116,7 +116,7 @@ async def _session_access(runtime: Runtime, token: str, touch: bool) -> Access |
     idle = timedelta(minutes=runtime.settings.session_idle_minutes)
     session = (
         await Session.filter(token_hash__in=runtime.secrets.digests(token), ended_at=None, expires_at__gt=now)
-        .select_related("account", "contact")
+        .select_related("account", "contact", "account__holder")
         .first()
     )
     if session is None or session.last_seen_at + idle <= now:
@@ -128,17 +128,17 @@ async def _session_access(runtime: Runtime, token: str, touch: bool) -> Access |
     if touch and now - last_seen >= LAST_SEEN_GRANULARITY:
         await Session.filter(id=session.id).update(last_seen_at=now)
         session.last_seen_at = last_seen = now
-    person = contact or await Holder.get(account_id=session.account.id)
-    principal = await _principal(session.account, person, session_id=session.id, api_token=None)
+    holder = holder_of(session.account)
+    principal = await _principal(session.account, contact or holder, session_id=session.id, api_token=None)
     principal = replace(principal, authenticated_at=session.authenticated_at)
-    return Access(principal, min(session.expires_at, last_seen + idle), session.account, holder_of(person), session)
+    return Access(principal, min(session.expires_at, last_seen + idle), session.account, holder, session)
 
 
 async def _api_token_access(runtime: Runtime, token: str, touch: bool) -> Access | None:
     now = runtime.clock.now()
     api_token = (
         await ApiToken.filter(token_hash__in=runtime.secrets.digests(token), revoked_at=None)
-        .select_related("account", "created_by_contact")
+        .select_related("account", "created_by_contact", "account__holder")
         .first()
     )
     if api_token is None or (api_token.expires_at is not None and api_token.expires_at <= now):
@@ -148,13 +148,17 @@ async def _api_token_access(runtime: Runtime, token: str, touch: bool) -> Access
         return None
     if touch and (api_token.last_used_at is None or now - api_token.last_used_at >= LAST_SEEN_GRANULARITY):
         await ApiToken.filter(id=api_token.id).update(last_used_at=now)
-    person = creator or await Holder.get(account_id=api_token.account.id)
-    principal = await _principal(api_token.account, person, session_id=None, api_token=api_token)
-    return Access(principal, api_token.expires_at, api_token.account, holder_of(person))
+    holder = holder_of(api_token.account)
+    principal = await _principal(api_token.account, creator or holder, session_id=None, api_token=api_token)
+    return Access(principal, api_token.expires_at, api_token.account, holder)
 
 
-def holder_of(person: Contact | Holder) -> Holder | None:
-    return person if isinstance(person, Holder) else None
+def holder_of(account: Account) -> Holder:
+    """The holder read with the account (select_related "account__holder")."""
+    holder = getattr(account, "holder", None)  # the reverse one-to-one, fetched
+    if not isinstance(holder, Holder):
+        raise TypeError("the account's holder was not read with it")
+    return holder
 
 
 async def must_enrol(account: Account, contact: Contact | None) -> bool:
