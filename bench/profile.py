@@ -5,7 +5,7 @@ resolvers run per request.
 
     .venv/bin/python bench/profile.py [--dialect sqlite|postgres] [--runs 200] [--json]
 
---json prints only the top costs by own time (µs per request) for bench/run.py.
+--json prints only the top 10 by own time (µs per request) and the calls per request, for bench/run.py.
 """
 
 from __future__ import annotations
@@ -120,7 +120,8 @@ def main() -> None:
     by_own = sorted(all_costs, key=lambda cost: cost.own_us, reverse=True)
     total_us = sum(cost.own_us for cost in all_costs)
     if args.json:
-        print(json.dumps({"total_us": total_us, "top": [cost.__dict__ for cost in by_own[:10]]}))
+        top = [cost.__dict__ for cost in by_own[:10]]
+        print(json.dumps({"total_us": total_us, "top": top, "calls": calls_per_request(all_costs)}))
         return
     print(
         f"{args.dialect}: {args.runs} dashboards, {total_us / 1000:.2f} ms profiled per request "

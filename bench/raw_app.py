@@ -1,5 +1,6 @@
-"""The baseline: one Starlette endpoint that reads the dashboard's rows with the same ORM and
-database and returns the same JSON as the GraphQL dashboard query, with no GraphQL at all."""
+"""The ORM baseline: one Starlette endpoint that reads the dashboard's rows with the same ORM and
+database and returns the same JSON as the GraphQL dashboard query, with no GraphQL at all
+(bench/floor_app.py is the same without the ORM)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ async def dashboard(request: Request) -> Response:
         "viewer": {
             "account": {
                 "clientNumber": holder.account.client_number,
-                "holder": {"firstName": holder.first_name, "email": holder.email},
+                "holder": {"firstName": holder.first_name, "lastName": holder.last_name, "email": holder.email},
                 "services": {
                     "totalCount": await Service.filter(account_id=account_id).count(),
                     "edges": [
@@ -57,6 +58,9 @@ async def dashboard(request: Request) -> Response:
                                 "name": s.name,
                                 "status": s.status.value,
                                 "nextDueDate": iso(s.next_due_date),
+                                "recurringAmount": {"amount": f"{s.recurring_amount:.2f}", "currency": s.currency}
+                                if s.recurring_amount is not None
+                                else None,
                                 "cancellation": {
                                     "id": to_global_id("Cancellation", c.id),
                                     "status": c.status.value,

@@ -1,13 +1,18 @@
-"""`make bench`: the dashboard through the full app against a raw Starlette baseline, fan-out to
-1,000 subscribers, memory per idle WebSocket, SQL per dashboard, and the sign-in cost.
+"""`make bench`: the dashboard through the full app against the bare-driver floor (bench/floor_app.py: same reads,
+same bytes, no ORM, no GraphQL) and the ORM baseline (bench/raw_app.py), the no-database endpoint and
+`{ __typename }`, on SQLite and PostgreSQL; p99 at 64 connections, two workers on PostgreSQL, memory under
+BENCH_MEMORY_SECONDS of load, the top costs in process (bench/profile.py), subscription fan-out, the sign-in cost
+and the bulk sync (bench/sync.py). Results are printed and written to BENCHMARKS.md (bench/report.py).
 
-Servers run as uvicorn subprocesses on localhost; the load comes from this process, bounded
-in count and time. Results are printed and written to BENCHMARKS.md.
+Servers are uvicorn subprocesses on localhost (uvloop, httptools; one worker pinned to CPU 0), the load is wrk
+pinned to CPU 1. Short runs while developing: BENCH_SECONDS=3 BENCH_MEMORY_SECONDS=0 BENCH_SUBSCRIBERS=100
+BENCH_REPORT=/tmp/bench.md (BENCHMARKS.md is left alone).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import resource
@@ -16,317 +21,146 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-import asyncpg
 import httpx
-import websockets
-from websockets.typing import Subprotocol
+import orjson
 
 # Run as a script (`make bench`), the project's own packages are not importable yet.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tortoise.transactions import in_transaction
-
-from core.db import close_database, open_database
-from core.mail import queue_mail
-from core.migrations import upgrade
-from core.runtime import Runtime
+from bench.dashboard import DASHBOARD, PASSWORD, SIGN_IN, TYPENAME, seed
+from bench.databases import create, drop
+from bench.fanout import SUBSCRIBERS, fan_out
+from bench.loadgen import Load, can_pin, ensure_wrk, parse, wrk, wrk_command
+from bench.report import Measured, write_report
+from bench.servers import rss_kib, serve, stop
 from core.security import Secrets
-from domain import staff
-from models import Cancellation
-from models.enums import CancellationStatus, EmailCategory, ServiceKind
 from settings import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent
-PASSWORD = "Bench-Colibri-Patagonia-77"
-CONCURRENCY = 16
-SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
-MAX_REQUESTS = 20_000
-SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "1000"))
-FAN_OUT_ROUNDS = 5
-SIGN_IN = "mutation($l: String!, $p: String!) { signIn(input: {login: $l, password: $p}) { errors { code } } }"
-SUBSCRIBE = {
-    "id": "1",
-    "type": "subscribe",
-    "payload": {"query": "subscription { cancellationStatusChanged { cancellation { status } } }"},
-}
-REQUEST = """mutation($s: ID!) { serviceCancellationRequest(input: {serviceId: $s, reason: "bench",
-  acknowledgeDataDeletion: true}) { errors { code } } }"""
-DASHBOARD = """{ viewer { account { clientNumber holder { firstName email }
-  services(first: 50) { totalCount edges { node { id name status nextDueDate
-    cancellation { id status effectiveBy } } } }
-  contacts(first: 20) { totalCount edges { node { id email permissions } } }
-  mail(first: 20) { totalCount edges { node { id subject category recipients queuedAt service { id name } } } } } } }"""
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+MEMORY_SECONDS = int(os.environ.get("BENCH_MEMORY_SECONDS", "600"))
+MEMORY_SAMPLE_SECONDS = 30
+# Where the report goes: BENCHMARKS.md unless a development run names another file.
+REPORT = Path(os.environ.get("BENCH_REPORT", str(PROJECT / "BENCHMARKS.md")))
+CONNECTIONS, MANY_CONNECTIONS = 32, 64
+FULL_PORT, FLOOR_PORT, ORM_PORT = 8701, 8702, 8703
+FULL, FLOOR, ORM = (f"http://127.0.0.1:{port}" for port in (FULL_PORT, FLOOR_PORT, ORM_PORT))
+APP = ["--factory", "app:main_app"]
+DASHBOARD_BODY = json.dumps({"query": DASHBOARD})
+TYPENAME_BODY = json.dumps({"query": TYPENAME})
 
 
-@dataclass
-class Load:
-    requests: int
-    seconds: float
-    p50_ms: float
-    p99_ms: float
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds
+def measured(url: str, *, connections: int = CONNECTIONS, body: str | None = None, cookie: str = "") -> Load:
+    """wrk against `url` after a short warm-up of the same load."""
+    wrk(url, connections=connections, seconds=min(2.0, SECONDS), body=body, cookie=cookie)
+    return wrk(url, connections=connections, seconds=SECONDS, body=body, cookie=cookie)
 
 
-async def seed(settings: Settings) -> str:
-    """An account with 50 services (each with a cancellation), 20 contacts and 40 archived mails."""
-    await upgrade(settings)
-    await open_database(settings)
+def signed_in(client_number: str) -> str:
+    """The holder's session cookie (Cookie header value), from the full app's signIn."""
+    variables = {"l": client_number, "p": PASSWORD}
+    signed = httpx.post(f"{FULL}/graphql", json={"query": SIGN_IN, "variables": variables})
+    assert signed.json()["data"]["signIn"]["errors"] == [], signed.text
+    return f"cp_session={signed.cookies['cp_session']}"
+
+
+def same_answers(cookie: str) -> dict[str, Any]:
+    """Every dashboard target returns the full app's JSON (the floor the same bytes, or the bench says not);
+    the no-database endpoint is given those bytes; the typename endpoints answer alike."""
+    headers = {"Cookie": cookie}
+    app = httpx.post(f"{FULL}/graphql", json={"query": DASHBOARD}, headers=headers).content
+    assert len(orjson.loads(app)["data"]["viewer"]["account"]["services"]["edges"]) == 50, app[:300]
+    floor = httpx.get(f"{FLOOR}/dashboard", headers=headers).content
+    assert orjson.loads(floor) == orjson.loads(app), "the floor's dashboard differs from the app's"
+    orm = httpx.get(f"{ORM}/dashboard", headers=headers).content
+    assert orjson.loads(orm) == orjson.loads(app), "the ORM baseline's dashboard differs from the app's"
+    httpx.post(f"{FLOOR}/static-dashboard", content=app).raise_for_status()
+    assert httpx.get(f"{FLOOR}/static-dashboard").content == app
+    typename = httpx.post(f"{FULL}/graphql", json={"query": TYPENAME}).content
+    assert typename == httpx.get(f"{FLOOR}/typename").content, typename
+    return {
+        "bytes": len(app),
+        "floor_bytes_identical": floor == app,
+        "server": httpx.get(f"{FLOOR}/server").json(),
+    }
+
+
+def memory_curve(env: dict[str, str], cookie: str) -> dict[str, Any]:
+    """A fresh one-worker app under MEMORY_SECONDS of dashboard load: its RSS every MEMORY_SAMPLE_SECONDS."""
+    app = serve(APP, env, FULL_PORT)
     try:
-        runtime = Runtime.build(settings)
-        account = await staff.create_account(
-            runtime, "9000", PASSWORD, staff.NewHolder(first_name="Juan", last_name="Pérez", email="juan@example.com")
+        httpx.post(f"{FULL}/graphql", json={"query": DASHBOARD}, headers={"Cookie": cookie}).raise_for_status()
+        command, wrk_env = wrk_command(
+            f"{FULL}/graphql", connections=CONNECTIONS, seconds=MEMORY_SECONDS, body=DASHBOARD_BODY, cookie=cookie
         )
-        for n in range(50):
-            service = await staff.create_service(
-                runtime,
-                account,
-                f"Hosting {n}",
-                ServiceKind.HOSTING,
-                domain=f"sitio{n}.com.ar",
-                recurring_amount=Decimal("1500"),
-            )
-            await Cancellation.create(
-                account=account,
-                service=service,
-                status=CancellationStatus.WITHDRAWN,
-                reason="bench",
-                requested_at=runtime.clock.now(),
-                requested_by="Juan Pérez",
-                attempts_left=5,
-            )
-            if n < 40:
-                async with in_transaction():
-                    await queue_mail(
-                        runtime,
-                        account_id=account.id,
-                        template="pin_set",
-                        category=EmailCategory.PRODUCTS,
-                        service_id=service.id,
-                    )
-        for n in range(20):
-            await staff.create_contact(
-                runtime,
-                account,
-                "Ana",
-                f"Gómez {n}",
-                f"ana{n}@example.com",
-                permissions=["SERVICES"],
-                email_categories=["PRODUCTS"],
-            )
-        return account.client_number
+        started = time.monotonic()
+        load = subprocess.Popen(command, env=wrk_env, stdout=subprocess.PIPE, text=True)
+        samples = []
+        for at in [*range(0, MEMORY_SECONDS, MEMORY_SAMPLE_SECONDS), MEMORY_SECONDS]:
+            time.sleep(max(0.0, started + at - time.monotonic()))
+            samples.append((at, rss_kib(app.pid)))
+        output, _ = load.communicate(timeout=120)
+        return {"samples": samples, "load": dataclasses.asdict(parse(output))}
     finally:
-        await close_database()
+        stop(app)
 
 
-def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", *args, "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=PROJECT,
-        env=env,
-    )
-    for _ in range(200):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=0.2)
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"server on port {port} did not start")
-
-
-async def load(send: Callable[[], Awaitable[object]]) -> Load:
-    """CONCURRENCY workers calling `send()` for SECONDS (at most MAX_REQUESTS); latencies in ms."""
-    latencies: list[float] = []
-    deadline = time.perf_counter() + SECONDS
-
-    async def worker() -> None:
-        while time.perf_counter() < deadline and len(latencies) < MAX_REQUESTS:
-            started = time.perf_counter()
-            await send()
-            latencies.append((time.perf_counter() - started) * 1000)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-    elapsed = time.perf_counter() - started
-    cuts = statistics.quantiles(latencies, n=100)
-    return Load(len(latencies), elapsed, cuts[49], cuts[98])
-
-
-def cpu_ms(pid: int) -> float:
-    """CPU time the process used so far (user + system): work done, less sensitive to a busy machine than latency."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
-
-
-async def dashboard_run(full_port: int, raw_port: int, client_number: str) -> tuple[Load, Load, str]:
-    limits = httpx.Limits(max_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{full_port}", limits=limits) as full:
-        signed = await full.post("/graphql", json={"query": SIGN_IN, "variables": {"l": client_number, "p": PASSWORD}})
-        assert signed.json()["data"]["signIn"]["errors"] == [], signed.text
-        cookie = full.cookies["cp_session"]
-        body = {"query": DASHBOARD}
-
-        async def via_graphql() -> None:
-            response = await full.post("/graphql", json=body)
-            assert response.status_code == 200
-
-        raw_url = f"http://127.0.0.1:{raw_port}"
-        async with httpx.AsyncClient(base_url=raw_url, cookies={"cp_session": cookie}, limits=limits) as raw:
-
-            async def via_raw() -> None:
-                response = await raw.get("/dashboard")
-                assert response.status_code == 200
-
-            same = (await full.post("/graphql", json=body)).json() == (await raw.get("/dashboard")).json()
-            for send in (via_graphql, via_raw):  # warm up both
-                for _ in range(50):
-                    await send()
-            return await load(via_graphql), await load(via_raw), "same JSON" if same else "JSON differs"
-
-
-async def pong(ws: websockets.ClientConnection) -> None:
-    """A socket handles its messages in order: its pong means its subscribe message was handled."""
-    await ws.send(json.dumps({"type": "ping"}))
-    while json.loads(await ws.recv())["type"] != "pong":
-        pass
-
-
-async def settled(pid: int) -> None:
-    """Until the server is idle (its subscriptions set up, their first queries done), at most 60 s."""
-    for _ in range(240):
-        used = cpu_ms(pid)
-        await asyncio.sleep(0.25)
-        if cpu_ms(pid) - used < 10:
-            return
-
-
-async def fan_out(port: int, pid: int, client_number: str) -> tuple[float, float, float, int]:
-    """Latency until every subscriber has one change, the server's CPU time for it (medians of FAN_OUT_ROUNDS
-    changes, so that one full garbage collection does not decide the figure), and RSS per idle connection."""
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-        await http.post("/graphql", json={"query": SIGN_IN, "variables": {"l": client_number, "p": PASSWORD}})
-        cookie = http.cookies["cp_session"]
-        query = f"{{ viewer {{ account {{ services(first: {FAN_OUT_ROUNDS}) {{ edges {{ node {{ id }} }} }} }} }} }}"
-        services = (await http.post("/graphql", json={"query": query})).json()
-        service_ids = [edge["node"]["id"] for edge in services["data"]["viewer"]["account"]["services"]["edges"]]
-        before = rss_kib(pid)
-        sockets = []
-        for _ in range(SUBSCRIBERS):
-            ws = await websockets.connect(
-                f"ws://127.0.0.1:{port}/graphql",
-                subprotocols=[Subprotocol("graphql-transport-ws")],
-                additional_headers={"Cookie": f"cp_session={cookie}"},
-                ping_interval=None,
-            )
-            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-            await ws.recv()
-            await ws.send(json.dumps(SUBSCRIBE))
-            sockets.append(ws)
-        await asyncio.gather(*(pong(ws) for ws in sockets))
-        await settled(pid)
-        await asyncio.sleep(1)
-        per_connection = (rss_kib(pid) - before) / SUBSCRIBERS
-
-        async def first_message(ws: websockets.ClientConnection) -> float:
-            while True:
-                message = json.loads(await ws.recv())
-                if message["type"] == "next":
-                    return time.perf_counter()
-
-        latencies, cpu = [], []
-        for service_id in service_ids:
-            waiting = [asyncio.create_task(first_message(ws)) for ws in sockets]
-            started, cpu_before = time.perf_counter(), cpu_ms(pid)
-            answer = (await http.post("/graphql", json={"query": REQUEST, "variables": {"s": service_id}})).json()
-            assert answer["data"]["serviceCancellationRequest"]["errors"] == [], answer
-            arrivals = await asyncio.wait_for(asyncio.gather(*waiting), timeout=60)
-            latencies.append((max(arrivals) - started) * 1000)
-            cpu.append(cpu_ms(pid) - cpu_before)
-        for ws in sockets:
-            await ws.close()
-        return statistics.median(latencies), statistics.median(cpu), per_connection, len(arrivals)
-
-
-async def database_url(dialect: str, tmp: Path) -> tuple[str, str | None]:
-    if dialect == "sqlite":
-        return f"sqlite://{tmp / 'bench.sqlite3'}", None
-    name = f"cp_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect("postgres://postgres@127.0.0.1:5432/postgres")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    return f"postgres://postgres@127.0.0.1:5432/{name}", name
-
-
-async def drop(name: str) -> None:
-    admin = await asyncpg.connect("postgres://postgres@127.0.0.1:5432/postgres")
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
-
-
-def run_dialect(dialect: str, *, fan_out_only: bool = False) -> list[str]:
+def run_dialect(dialect: str) -> dict[str, Any]:
+    """Every HTTP figure of one database; one process per dialect (Tortoise keeps per-process state)."""
     with tempfile.TemporaryDirectory() as tmp:
-        url, pg_name = asyncio.run(database_url(dialect, Path(tmp)))
+        url = asyncio.run(create(dialect, Path(tmp)))
         try:
-            settings = Settings().with_(database_url=url)
-            client_number = asyncio.run(seed(settings))
-            # The fan-out's subscribers all come from this one session and address, and its changes all email the
-            # holder: socket caps and mail budgets raised to fit them.
-            env = {
-                **os.environ,
-                "DATABASE_URL": url,
-                "RUN_WORKERS": "false",
-                "LOG_LEVEL": "WARNING",
-                "PYTHONPATH": str(PROJECT),
-                "WS_MAX_PER_SESSION": str(SUBSCRIBERS),
-                "WS_MAX_PER_IP": str(SUBSCRIBERS),
-                "SECURITY_MAIL_PER_RECIPIENT_HOUR": "1000",
-                "CUSTOMER_MAIL_PER_ACCOUNT_HOUR": "1000",
-            }
-            full = start(["--factory", "app:main_app"], env, 8701)
-            raw = start(["bench.raw_app:app"], env, 8702)
-            try:
-                if not fan_out_only:
-                    graphql, baseline, same = asyncio.run(dashboard_run(8701, 8702, client_number))
-                latency, cpu, per_connection, delivered = asyncio.run(fan_out(8701, full.pid, client_number))
-            finally:
-                full.terminate()
-                raw.terminate()
-                full.wait(10)
-                raw.wait(10)
+            return measure(dialect, url, asyncio.run(seed(Settings().with_(database_url=url))))
         finally:
-            if pg_name:
-                asyncio.run(drop(pg_name))
-    fan_out_row = (
-        f"| {dialect} | fan-out to {delivered} subscribers | | | {latency:.0f} | until the last one got the change "
-        f"(median of {FAN_OUT_ROUNDS} changes; {cpu:.0f} ms of server CPU); "
-        f"{per_connection:.1f} KiB RSS per idle subscribed socket |"
-    )
-    if fan_out_only:
-        return [fan_out_row]
-    ratio = graphql.rps / baseline.rps
-    return [
-        f"| {dialect} | full app (GraphQL) | {graphql.rps:.0f} | {graphql.p50_ms:.1f} | {graphql.p99_ms:.1f} "
-        f"| {ratio:.0%} of raw ({same}) |",
-        f"| {dialect} | raw Starlette | {baseline.rps:.0f} | {baseline.p50_ms:.1f} | {baseline.p99_ms:.1f} "
-        "| baseline |",
-        fan_out_row,
-    ]
+            asyncio.run(drop(url))
+
+
+def measure(dialect: str, url: str, client_number: str) -> dict[str, Any]:
+    # The fan-out's subscribers all come from this one session and address, and its changes all email the
+    # holder: socket caps and mail budgets raised to fit them.
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "RUN_WORKERS": "false",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(PROJECT),
+        "WS_MAX_PER_SESSION": str(SUBSCRIBERS),
+        "WS_MAX_PER_IP": str(SUBSCRIBERS),
+        "SECURITY_MAIL_PER_RECIPIENT_HOUR": "1000",
+        "CUSTOMER_MAIL_PER_ACCOUNT_HOUR": "1000",
+    }
+    full = serve(APP, env, FULL_PORT)
+    floor = serve(["bench.floor_app:app"], env, FLOOR_PORT)
+    orm = serve(["bench.raw_app:app"], env, ORM_PORT)
+    try:
+        cookie = signed_in(client_number)
+        result = {"dialect": dialect, **same_answers(cookie)}
+        loads = {
+            "full": measured(f"{FULL}/graphql", body=DASHBOARD_BODY, cookie=cookie),
+            "floor": measured(f"{FLOOR}/dashboard", cookie=cookie),
+            "orm": measured(f"{ORM}/dashboard", cookie=cookie),
+            "static": measured(f"{FLOOR}/static-dashboard"),
+            "full_typename": measured(f"{FULL}/graphql", body=TYPENAME_BODY),
+            "raw_typename": measured(f"{FLOOR}/typename"),
+            "full_64": measured(f"{FULL}/graphql", connections=MANY_CONNECTIONS, body=DASHBOARD_BODY, cookie=cookie),
+        }
+        stop(orm, floor)
+        if dialect == "postgres":
+            stop(full)
+            full = serve(APP, env, FULL_PORT, workers=2)
+            loads["full_2_workers"] = measured(f"{FULL}/graphql", body=DASHBOARD_BODY, cookie=cookie)
+            stop(full)
+            full = serve(APP, env, FULL_PORT)
+        result["fan_out"] = dataclasses.asdict(asyncio.run(fan_out(FULL_PORT, full.pid, client_number)))
+    finally:
+        stop(*(process for process in (full, floor, orm) if process.returncode is None))
+    result["loads"] = {name: dataclasses.asdict(load) for name, load in loads.items()}
+    if dialect == "postgres" and MEMORY_SECONDS > 0:
+        result["memory"] = memory_curve(env, cookie)
+    return result
 
 
 def sign_in_cost() -> str:
@@ -340,56 +174,37 @@ def sign_in_cost() -> str:
     return f"Sign-in cost: {secrets.parameters}, {median:.0f} ms per hash on this machine (median of 5)."
 
 
+def last_json_line(command: list[str]) -> Any:
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    if len(sys.argv) == 3 and sys.argv[1] in ("--dialect", "--fan-out"):
-        # --fan-out DIALECT: only the subscriber fan-out, printed and not written to BENCHMARKS.md.
-        print(json.dumps(run_dialect(sys.argv[2], fan_out_only=sys.argv[1] == "--fan-out")))
+    if len(sys.argv) == 3 and sys.argv[1] == "--dialect":
+        print(json.dumps(run_dialect(sys.argv[2])))
         return
-    rows = ["| database | target | requests/s | p50 ms | p99 ms | figure |", "| --- | --- | --- | --- | --- | --- |"]
+    ensure_wrk()
     dialects = ["sqlite"] + (["postgres"] if os.environ.get("BENCH_POSTGRES", "1") == "1" else [])
-    for dialect in dialects:
-        # One process per dialect: Tortoise keeps per-process state of the database it was opened on.
-        command = [sys.executable, __file__, "--dialect", dialect]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
-        rows += json.loads(done.stdout.strip().splitlines()[-1])
-    sync_section: list[str] = []
-    if "postgres" in dialects:
-        command = [sys.executable, str(PROJECT / "bench" / "sync.py"), "--json"]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
-        sync_section = [
-            "Bulk sync from billing (`bench/sync.py`, PostgreSQL): servicesSync's domain function in batches of 1,000,"
-            " each pass over the same 10,000 services; the floor is bare asyncpg inserting the same rows in one"
-            " transaction, in the same run.",
-            "",
-            "| pass | records/s | seconds | figure |",
-            "| --- | --- | --- | --- |",
-            *json.loads(done.stdout.strip().splitlines()[-1]),
-            "",
-        ]
-    report = "\n".join(
-        [
-            "# Benchmarks",
-            "",
-            f"`make bench` on {os.cpu_count()} cores: the dashboard query (viewer, holder, 50 services with their "
-            "cancellations, 20 contacts, the last 20 mails) through the full app and through a raw Starlette "
-            "endpoint reading the same rows with the same ORM and database, "
-            f"{CONCURRENCY} concurrent clients for {SECONDS:.0f} s each, uvicorn with one worker. "
-            "The ratio is the figure; absolute numbers depend on the machine.",
-            "",
-            *rows,
-            "",
-            "SQL queries per dashboard request: constant "
-            "(tests/test_query_count.py checks that 5 and 50 services cost the same).",
-            "",
-            sign_in_cost(),
-            "",
-            *sync_section,
-        ]
+    results = [last_json_line([sys.executable, __file__, "--dialect", dialect]) for dialect in dialects]
+    profiles = {
+        dialect: last_json_line([sys.executable, str(PROJECT / "bench" / "profile.py"), "--json", "--dialect", dialect])
+        for dialect in dialects
+    }
+    sync = [sys.executable, str(PROJECT / "bench" / "sync.py"), "--json"]
+    sync_rows = last_json_line(sync) if "postgres" in dialects else []
+    measured_run = Measured(
+        results=results,
+        profiles=profiles,
+        sync_rows=sync_rows,
+        sign_in=sign_in_cost(),
+        seconds=SECONDS,
+        connections=(CONNECTIONS, MANY_CONNECTIONS),
+        memory_seconds=MEMORY_SECONDS,
+        pinned=can_pin(),
     )
-    print(report)
-    (PROJECT / "BENCHMARKS.md").write_text(report, encoding="utf-8")
+    print(write_report(REPORT, measured_run))
 
 
 if __name__ == "__main__":
