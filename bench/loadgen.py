@@ -3,10 +3,13 @@ its --latency report. A Python client would be the bottleneck long before the no
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
+import resource
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +26,10 @@ class Load:
     p50_ms: float
     p99_ms: float
     requests: int
+    # wrk's CPU time over the run's wall time: near 1.0 would mean the load generator is the limit.
+    client_cpu: float | None = None
+    # The one-worker server's CPU time over the wall time: near 1.0 means the server's core is the limit.
+    server_cpu: float | None = None
 
 
 def ensure_wrk() -> None:
@@ -63,7 +70,11 @@ def wrk_command(
 
 def wrk(url: str, *, connections: int, seconds: float, body: str | None = None, cookie: str | None = None) -> Load:
     command, env = wrk_command(url, connections=connections, seconds=seconds, body=body, cookie=cookie)
-    return parse(subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout)
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    after, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic() - started
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return dataclasses.replace(parse(done.stdout), client_cpu=cpu / wall)
 
 
 def parse(report: str) -> Load:

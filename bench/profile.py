@@ -38,8 +38,6 @@ PROJECT = Path(__file__).resolve().parent.parent
 WARM_UP = 30
 # Shortened to paths under these roots (third-party packages, the project, the standard library).
 ROOTS = (str(Path(httpx.__file__).resolve().parent.parent), str(PROJECT), sysconfig.get_paths()["stdlib"])
-# graphql-core's per-field work: how many times it runs for one dashboard.
-EXECUTOR_CALLS = ("execute_field", "complete_value")
 
 
 @dataclass
@@ -95,17 +93,23 @@ def costs(stats: pstats.Stats, runs: int) -> list[Cost]:
 
 
 def calls_per_request(all_costs: list[Cost]) -> dict[str, float]:
-    """graphql-core's per-field functions and the project's resolvers (functions in schema/): calls per request.
-    Coroutines count once per resumption under cProfile, so async resolvers count more than once."""
-    counts = dict.fromkeys(EXECUTOR_CALLS, 0.0)
-    counts["schema/ functions (resolvers and their helpers)"] = 0.0
-    for cost in all_costs:
-        name = cost.function.rsplit("(", 1)[-1].rstrip(")")
-        if cost.function.startswith("graphql/execution/") and name in EXECUTOR_CALLS:
-            counts[name] += cost.calls_per_request
-        elif cost.function.startswith("schema/"):
-            counts["schema/ functions (resolvers and their helpers)"] += cost.calls_per_request
-    return counts
+    """graphql-core's per-field functions, Strawberry's resolver call (every field goes through it) and the
+    project's own functions in schema/ (resolvers and their helpers): calls per request. Coroutines count once per
+    resumption under cProfile, so async functions count more than once."""
+    groups = {
+        "execute_field": ("graphql/execution/", "(execute_field)"),
+        "complete_value": ("graphql/execution/", "(complete_value)"),
+        "Strawberry resolver calls": ("strawberry/types/field.py", "(get_result)"),
+        "schema/ functions": ("schema/", ""),
+    }
+    return {
+        group: sum(
+            cost.calls_per_request
+            for cost in all_costs
+            if cost.function.startswith(prefix) and cost.function.endswith(suffix)
+        )
+        for group, (prefix, suffix) in groups.items()
+    }
 
 
 def main() -> None:

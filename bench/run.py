@@ -35,7 +35,7 @@ from bench.databases import create, drop
 from bench.fanout import SUBSCRIBERS, fan_out
 from bench.loadgen import Load, can_pin, ensure_wrk, parse, wrk, wrk_command
 from bench.report import Measured, write_report
-from bench.servers import rss_kib, serve, stop
+from bench.servers import cpu_ms, free_ports, rss_kib, serve, stop
 from core.security import Secrets
 from settings import Settings
 
@@ -46,17 +46,23 @@ MEMORY_SAMPLE_SECONDS = 30
 # Where the report goes: BENCHMARKS.md unless a development run names another file.
 REPORT = Path(os.environ.get("BENCH_REPORT", str(PROJECT / "BENCHMARKS.md")))
 CONNECTIONS, MANY_CONNECTIONS = 32, 64
-FULL_PORT, FLOOR_PORT, ORM_PORT = 8701, 8702, 8703
+FULL_PORT, FLOOR_PORT, ORM_PORT = free_ports(3)
 FULL, FLOOR, ORM = (f"http://127.0.0.1:{port}" for port in (FULL_PORT, FLOOR_PORT, ORM_PORT))
 APP = ["--factory", "app:main_app"]
 DASHBOARD_BODY = json.dumps({"query": DASHBOARD})
 TYPENAME_BODY = json.dumps({"query": TYPENAME})
 
 
-def measured(url: str, *, connections: int = CONNECTIONS, body: str | None = None, cookie: str = "") -> Load:
-    """wrk against `url` after a short warm-up of the same load."""
+def measured(
+    url: str, *, server: int | None = None, connections: int = CONNECTIONS, body: str | None = None, cookie: str = ""
+) -> Load:
+    """wrk against `url` after a short warm-up of the same load; with the `server` process's CPU share."""
     wrk(url, connections=connections, seconds=min(2.0, SECONDS), body=body, cookie=cookie)
-    return wrk(url, connections=connections, seconds=SECONDS, body=body, cookie=cookie)
+    cpu_before, started = (cpu_ms(server) if server else 0.0), time.monotonic()
+    load = wrk(url, connections=connections, seconds=SECONDS, body=body, cookie=cookie)
+    if server is None:
+        return load
+    return dataclasses.replace(load, server_cpu=(cpu_ms(server) - cpu_before) / 1000 / (time.monotonic() - started))
 
 
 def signed_in(client_number: str) -> str:
@@ -137,16 +143,19 @@ def measure(dialect: str, url: str, client_number: str) -> dict[str, Any]:
     orm = serve(["bench.raw_app:app"], env, ORM_PORT)
     try:
         cookie = signed_in(client_number)
-        result = {"dialect": dialect, **same_answers(cookie)}
+        result = {"dialect": dialect, "load_average": [os.getloadavg()[0]], **same_answers(cookie)}
         loads = {
-            "full": measured(f"{FULL}/graphql", body=DASHBOARD_BODY, cookie=cookie),
-            "floor": measured(f"{FLOOR}/dashboard", cookie=cookie),
-            "orm": measured(f"{ORM}/dashboard", cookie=cookie),
-            "static": measured(f"{FLOOR}/static-dashboard"),
-            "full_typename": measured(f"{FULL}/graphql", body=TYPENAME_BODY),
-            "raw_typename": measured(f"{FLOOR}/typename"),
-            "full_64": measured(f"{FULL}/graphql", connections=MANY_CONNECTIONS, body=DASHBOARD_BODY, cookie=cookie),
+            "full": measured(f"{FULL}/graphql", server=full.pid, body=DASHBOARD_BODY, cookie=cookie),
+            "floor": measured(f"{FLOOR}/dashboard", server=floor.pid, cookie=cookie),
+            "orm": measured(f"{ORM}/dashboard", server=orm.pid, cookie=cookie),
+            "static": measured(f"{FLOOR}/static-dashboard", server=floor.pid),
+            "full_typename": measured(f"{FULL}/graphql", server=full.pid, body=TYPENAME_BODY),
+            "raw_typename": measured(f"{FLOOR}/typename", server=floor.pid),
+            "full_64": measured(
+                f"{FULL}/graphql", server=full.pid, connections=MANY_CONNECTIONS, body=DASHBOARD_BODY, cookie=cookie
+            ),
         }
+        result["load_average"].append(os.getloadavg()[0])
         stop(orm, floor)
         if dialect == "postgres":
             stop(full)

@@ -3,7 +3,9 @@ pinned to the server's core when they run one worker; and what /proc says about 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -31,6 +33,15 @@ def serve(target: list[str], env: dict[str, str], port: int, *, workers: int = 1
         time.sleep(0.05)
     process.kill()
     raise RuntimeError(f"server on port {port} did not start")
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct ports nothing listens on now (other work on this machine runs servers too)."""
+    with contextlib.ExitStack() as stack:
+        probes = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
 
 
 def answers(port: int) -> bool:
