@@ -85,7 +85,7 @@ async def profile_dashboard(dialect: str, runs: int) -> cProfile.Profile:
 
 
 def costs(stats: pstats.Stats, runs: int) -> list[Cost]:
-    table = stats.stats  # pstats keeps its table in this undocumented attribute
+    table = stats.stats  # type: ignore[attr-defined]  # pstats keeps its table in this undocumented attribute
     return [
         Cost(label(key), calls / runs, own * 1e6 / runs, cumulative * 1e6 / runs)
         for key, (_primitive, calls, own, cumulative, _callers) in table.items()
