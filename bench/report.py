@@ -42,6 +42,7 @@ class Measured:
     connections: tuple[int, int]
     memory_seconds: int
     pinned: bool
+    revision: str
 
 
 def row(*cells: object) -> str:
@@ -100,7 +101,8 @@ def method(measured: Measured) -> str:
         else "no pinning (taskset or a second core missing)"
     )
     return (
-        f"`make bench` on {os.cpu_count()} cores. Load: `wrk -t1 -c{measured.connections[0]} --latency` "
+        f"`make bench` on {os.cpu_count()} cores, {measured.revision}. "
+        f"Load: `wrk -t1 -c{measured.connections[0]} --latency` "
         f"(bench/wrk/post.lua posts the GraphQL body with the session cookie) for {measured.seconds:.0f} s per "
         f"target after a warm-up of the same load; {pinning}. uvicorn runs with `--loop uvloop --http httptools` "
         f"(uvloop {version('uvloop')}, httptools {version('httptools')}, both pinned in requirements.lock; "

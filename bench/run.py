@@ -49,6 +49,7 @@ CONNECTIONS, MANY_CONNECTIONS = 32, 64
 FULL_PORT, FLOOR_PORT, ORM_PORT = free_ports(3)
 FULL, FLOOR, ORM = (f"http://127.0.0.1:{port}" for port in (FULL_PORT, FLOOR_PORT, ORM_PORT))
 APP = ["--factory", "app:main_app"]
+APP_CODE = ["app.py", "settings.py", "core", "domain", "models", "schema"]
 DASHBOARD_BODY = json.dumps({"query": DASHBOARD})
 TYPENAME_BODY = json.dumps({"query": TYPENAME})
 
@@ -183,6 +184,16 @@ def sign_in_cost() -> str:
     return f"Sign-in cost: {secrets.parameters}, {median:.0f} ms per hash on this machine (median of 5)."
 
 
+def revision() -> str:
+    """The code measured: the commit, and whether the app's code differed from it."""
+    git = ["git", "-C", str(PROJECT)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
+    changed = subprocess.run(
+        [*git, "status", "--porcelain", "--", *APP_CODE], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return f"commit {head.stdout.strip()}" + (" with uncommitted changes to the app's code" if changed else "")
+
+
 def last_json_line(command: list[str]) -> Any:
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -212,6 +223,7 @@ def main() -> None:
         connections=(CONNECTIONS, MANY_CONNECTIONS),
         memory_seconds=MEMORY_SECONDS,
         pinned=can_pin(),
+        revision=revision(),
     )
     print(write_report(REPORT, measured_run))
 
