@@ -1,9 +1,9 @@
 """Where the dashboard's time goes, in process (no network, no load generator): the app built on a seeded
-database, signed in and warmed up, then the dashboard query DASHBOARD_RUNS times through the ASGI app under
+database, signed in and warmed up, then the dashboard query (or `{ __typename }`) N times through the ASGI app under
 cProfile. Prints the top functions by cumulative and by own time, and how many times graphql-core and the
 resolvers run per request.
 
-    .venv/bin/python bench/profile.py [--dialect sqlite|postgres] [--runs 200] [--json]
+    .venv/bin/python bench/profile.py [--dialect sqlite|postgres] [--runs 200] [--query dashboard|typename] [--json]
 
 --json prints only the top 10 by own time (µs per request) and the calls per request, for bench/run.py.
 """
@@ -30,7 +30,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from app import create_app
-from bench.dashboard import DASHBOARD, PASSWORD, SIGN_IN, seed
+from bench.dashboard import DASHBOARD, PASSWORD, SIGN_IN, TYPENAME, seed
 from bench.databases import DIALECTS, throwaway
 from settings import Settings
 
@@ -57,7 +57,10 @@ def label(key: tuple[str, int, str]) -> str:
     return f"{filename}:{line}({name})" if line else name
 
 
-async def profile_dashboard(dialect: str, runs: int) -> cProfile.Profile:
+QUERIES = {"dashboard": DASHBOARD, "typename": TYPENAME}
+
+
+async def profile_query(dialect: str, query: str, runs: int) -> cProfile.Profile:
     async with throwaway(dialect) as url:
         settings = Settings().with_(database_url=url, run_workers=False, log_level="WARNING")
         client_number = await seed(settings)
@@ -71,7 +74,7 @@ async def profile_dashboard(dialect: str, runs: int) -> cProfile.Profile:
                 "/graphql", json={"query": SIGN_IN, "variables": {"l": client_number, "p": PASSWORD}}
             )
             assert signed.json()["data"]["signIn"]["errors"] == [], signed.text
-            body = {"query": DASHBOARD}
+            body = {"query": QUERIES[query]}
             for _ in range(WARM_UP):
                 response = await client.post("/graphql", json=body)
             profiler = cProfile.Profile()
@@ -79,8 +82,8 @@ async def profile_dashboard(dialect: str, runs: int) -> cProfile.Profile:
             for _ in range(runs):
                 response = await client.post("/graphql", json=body)
             profiler.disable()
-            services = response.json()["data"]["viewer"]["account"]["services"]["edges"]
-            assert len(services) == 50, response.text
+            data = response.json()["data"]
+            assert data == {"__typename": "Query"} or len(data["viewer"]["account"]["services"]["edges"]) == 50, data
             return profiler
 
 
@@ -116,9 +119,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dialect", choices=DIALECTS, default="sqlite")
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--query", choices=QUERIES, default="dashboard")
     parser.add_argument("--json", action="store_true", help="only the top 10 by own time, as JSON")
     args = parser.parse_args()
-    profiler = asyncio.run(profile_dashboard(args.dialect, args.runs))
+    profiler = asyncio.run(profile_query(args.dialect, args.query, args.runs))
     stats = pstats.Stats(profiler)
     all_costs = costs(stats, args.runs)
     by_own = sorted(all_costs, key=lambda cost: cost.own_us, reverse=True)
@@ -128,7 +132,7 @@ def main() -> None:
         print(json.dumps({"total_us": total_us, "top": top, "calls": calls_per_request(all_costs)}))
         return
     print(
-        f"{args.dialect}: {args.runs} dashboards, {total_us / 1000:.2f} ms profiled per request "
+        f"{args.dialect}: {args.runs} x {args.query}, {total_us / 1000:.2f} ms profiled per request "
         "(the app, the in-process client and the event loop's waits)"
     )
     for title, key in (("cumulative", "cumulative_us"), ("own time (tottime)", "own_us")):
