@@ -9,15 +9,17 @@ import argparse
 import asyncio
 import contextlib
 import os
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from core.clock import Clock
 from core.db import close_database, open_database
@@ -454,21 +456,31 @@ async def serve(settings: Settings, host: str, port: int) -> None:
         def capture_signals(self) -> Iterator[None]:
             yield
 
+    class Draining(uvicorn.Server):
+        """SIGTERM: the drain, then uvicorn's shutdown: WebSockets closed with 1012 (service restart: clients
+        reconnect to another process and get the current state first), in-flight requests finished within
+        GRACEFUL_SHUTDOWN_SECONDS, the lifespan ended."""
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            await drain(self, closing)
+            await super().shutdown(sockets)
+
     public_app = create_app(settings)
+    closing = ClosingWhenDraining(public_app)
     # Forwarded headers only from FORWARDED_ALLOW_IPS (never uvicorn's own environment variable and default);
-    # a WebSocket message may be no larger than an HTTP body (uvicorn's own default is 16 MiB). On SIGTERM uvicorn
-    # stops accepting, closes WebSockets with 1012 and lets in-flight requests finish within the grace period.
+    # a WebSocket message may be no larger than an HTTP body (uvicorn's own default is 16 MiB).
     config = uvicorn.Config(
-        public_app,
+        closing,
         host=host,
         port=port,
         proxy_headers=bool(settings.forwarded_allow_ips),
         forwarded_allow_ips=list(settings.forwarded_allow_ips),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
         log_level="info",
         ws_max_size=settings.max_body_bytes,
     )
-    public = uvicorn.Server(config)
+    public = Draining(config)
     if settings.staff_address is None:
         await public.serve()
         return
@@ -491,20 +503,101 @@ async def serve(settings: Settings, host: str, port: int) -> None:
         await staff_task
 
 
+# uvicorn closes a connection idle this long; deploy/nginx.conf's upstream keepalive_timeout is shorter, so the proxy
+# always lets go first and never sends a request on a connection being closed (a POST it could not resend).
+KEEP_ALIVE_SECONDS = 5
+
+
+class ClosingWhenDraining:
+    """The app, whose HTTP responses say `Connection: close` once `on` (a draining process): the proxy then drops
+    each connection after the answer it was waiting for, instead of sending another request on it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.on = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def closing(message: Any) -> None:
+            if message["type"] == "http.response.start" and self.on:
+                message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receive, closing)
+
+
+async def drain(server: Any, closing: ClosingWhenDraining) -> None:
+    """Before uvicorn's own shutdown (which closes idle connections at once, racing a proxy that sends a request on
+    one): stop accepting (the proxy sends new requests to another process; refused, they never reached this one,
+    so resending them is safe), then answer what still comes on open connections with `Connection: close` until
+    the proxy has let go of every one (idle ones within its keepalive_timeout, shorter than KEEP_ALIVE_SECONDS)."""
+    closing.on = True
+    for listening in server.servers:
+        listening.close()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + KEEP_ALIVE_SECONDS
+    http = "uvicorn.protocols.http"
+    while loop.time() < deadline and not server.force_exit:
+        if not any(type(each).__module__.startswith(http) for each in server.server_state.connections):
+            return
+        await asyncio.sleep(0.05)
+
+
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
-    """The background workers alone (for RUN_WORKERS=false servers): mail delivery, cancellations."""
+    """The background workers alone (for RUN_WORKERS=false servers): mail delivery, cancellations.
+
+    SIGTERM (or Ctrl-C) drains: each worker stops at its next heartbeat, between two jobs, so nothing it began is
+    cut short and sent again by another worker once its lease runs out; past GRACEFUL_SHUTDOWN_SECONDS the rest are
+    cancelled (their leases then hand their jobs over)."""
     from core import workers
 
     async def work(runtime: Runtime) -> None:
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stopping.set)
+        runtime.heartbeats = StopAtHeartbeat(stopping)
         async with workers.running(runtime, WORKERS) as tasks:
             print(f"workers running: {', '.join(task.get_name() for task in tasks)}")
+            publishing = None
             if settings.worker_heartbeat_file:
                 path = Path(settings.worker_heartbeat_file)
-                tasks.append(asyncio.create_task(workers.publish_heartbeats(runtime, path), name="heartbeats"))
-            await asyncio.gather(*tasks)
+                publishing = asyncio.create_task(workers.publish_heartbeats(runtime, path), name="heartbeats")
+            await stopping.wait()
+            print("stopping: each worker ends after the job it is doing")
+            await asyncio.wait(tasks, timeout=settings.graceful_shutdown_seconds)
+            if publishing is not None:
+                publishing.cancel()
 
     with dev_smtp_when_default(settings):
         run_with_database(settings, work)
+
+
+class StopAtHeartbeat(dict[str, datetime]):
+    """`cli.py worker`'s heartbeats: once `stopping` is set, a worker ends at the heartbeat that closes its next
+    pass. Every worker loops `pass, beat(), idle wait` (domain/workers.py), so that heartbeat comes with the pass's
+    jobs done and recorded; one beating inside a pass (the mail worker after each message) goes on to its end."""
+
+    def __init__(self, stopping: asyncio.Event) -> None:
+        super().__init__()
+        self.stopping = stopping
+        self.loops = {worker.__code__ for worker in WORKERS}
+
+    def __setitem__(self, name: str, at: datetime) -> None:
+        super().__setitem__(name, at)
+        if self.stopping.is_set() and self._beaten_by_a_worker_loop():
+            raise asyncio.CancelledError
+
+    def _beaten_by_a_worker_loop(self) -> bool:
+        from core.workers import beat
+
+        frame = sys._getframe(1)  # who called beat(): a worker's loop, or a job inside a pass
+        while frame is not None and frame.f_code is not beat.__code__:
+            frame = frame.f_back  # type: ignore[assignment]
+        return frame is not None and frame.f_back is not None and frame.f_back.f_code in self.loops
 
 
 def cmd_worker_health(settings: Settings, args: argparse.Namespace) -> None:

@@ -443,10 +443,11 @@ class Settings:
     graceful_shutdown_seconds: int = setting(
         "GRACEFUL_SHUTDOWN_SECONDS",
         20,
-        "on SIGTERM `cli.py serve` stops accepting connections, closes its WebSockets with 1012 (service restart:"
-        " clients reconnect to another process) and waits this long for in-flight requests before cancelling them;"
-        " keep it under the supervisor's stop timeout (compose's `stop_grace_period`, systemd's `TimeoutStopSec`:"
-        " 30 s in deploy/)",
+        "on SIGTERM `cli.py serve` stops accepting connections and, once the proxy has let go of the open ones (5 s"
+        " at most), closes its WebSockets with 1012 (service restart: clients reconnect to another process) and"
+        " waits this long for in-flight requests before cancelling them; `cli.py worker` waits this long for its"
+        " workers' passes to end. Keep it 5 s under the supervisor's stop timeout (compose's `stop_grace_period`,"
+        " systemd's `TimeoutStopSec`: 30 s in deploy/)",
         between(1, 300, "5 minutes"),
     )
     retention_sessions_days: int = setting(

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from cli import KEEP_ALIVE_SECONDS
 from settings import PROJECT_DIR, Settings
 
 DEPLOY = PROJECT_DIR / "deploy"
@@ -119,10 +120,13 @@ def test_nginx_proxies_to_both_apps_keeps_connections_and_upgrades_websockets() 
     conf = nginx_conf()
     upstream = block(conf, "upstream clientpanel")
     services = compose()["services"]
-    assert directives(upstream, "server") == [
+    assert [server.split()[0] for server in directives(upstream, "server")] == [
         f"{services[app]['networks']['edge']['ipv4_address']}:8000" for app in APPS
     ]
     assert directives(upstream, "keepalive")
+    # nginx lets go of an idle connection before a process would close it (no request sent on a closing one).
+    [idle] = directives(upstream, "keepalive_timeout")
+    assert int(idle.removesuffix("s")) < KEEP_ALIVE_SECONDS
 
     https = block(conf, "server", holding="listen 443 ssl;")
     assert directives(https, "proxy_http_version") == ["1.1"]

@@ -15,7 +15,6 @@ import datetime
 import ipaddress
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -26,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,8 +141,8 @@ def _swap(text: str, old: str, new: str) -> str:
 def nginx_config(directory: Path, cert: Path, key: Path, https_port: int, http_port: int, apps: list[int]) -> str:
     """deploy/nginx.conf with local addresses, ports, paths and logs in `directory`."""
     text = (PROJECT_DIR / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^\s*server 172\.28\.0\.11:8000;.*$", f"        server 127.0.0.1:{apps[0]};", text)
-    text = re.sub(r"(?m)^\s*server 172\.28\.0\.12:8000;.*$", f"        server 127.0.0.1:{apps[1]};", text)
+    text = _swap(text, "server 172.28.0.11:8000 ", f"server 127.0.0.1:{apps[0]} ")
+    text = _swap(text, "server 172.28.0.12:8000 ", f"server 127.0.0.1:{apps[1]} ")
     temporary = "".join(
         f"    {kind}_temp_path {directory / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
@@ -263,6 +263,14 @@ class Topology:
                 lines += process.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
         return lines
 
+    def error_lines(self) -> list[str]:
+        """The panel's processes' ERROR log lines and tracebacks (JSON lines, and uvicorn's own text)."""
+        return [
+            line
+            for line in self.log_lines()
+            if '"level": "ERROR"' in line or line.startswith(("ERROR", "CRITICAL")) or line.startswith("Traceback")
+        ]
+
     def nginx_log(self, name: str) -> list[str]:
         path = self.directory / f"nginx-{name}.log"
         return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
@@ -356,9 +364,10 @@ def throwaway_database() -> Iterator[str]:
 
 
 @contextmanager
-def topology(*, accounts: int = 1) -> Iterator[Topology]:
+def topology(*, accounts: int = 1, services: int = 1, settings: dict[str, str] | None = None) -> Iterator[Topology]:
     """The whole topology, migrated, with `accounts` accounts (client numbers 5001, 5002, ...; PASSWORD; holder
-    `titular+N@topologia.example` but the first, HOLDER_EMAIL) of one service each; everything stopped after."""
+    `titular+N@topologia.example` but the first, HOLDER_EMAIL) of `services` services each, the processes' settings
+    changed by `settings`; everything stopped after."""
     assert NGINX is not None
     assert REDIS is not None
     with ExitStack() as stack:
@@ -379,8 +388,9 @@ def topology(*, accounts: int = 1) -> Iterator[Topology]:
         wait_port(redis_port, redis)
         public_url = f"https://{PROXY}:{https_port}"
         environment = production_environment(database_url, f"redis://127.0.0.1:{redis_port}/0", smtp.port, public_url)
+        environment |= settings or {}
         run_cli(environment, "migrate")
-        _seed(environment, accounts)
+        _seed(environment, accounts, services)
 
         cert, key = self_signed(directory)
         found = Topology(directory, cert, https_port, database_url, smtp, environment, others=[redis])
@@ -427,37 +437,31 @@ def topology(*, accounts: int = 1) -> Iterator[Topology]:
         yield found
 
 
-def _seed(environment: dict[str, str], accounts: int) -> None:
+def _seed(environment: dict[str, str], accounts: int, services: int) -> None:
+    """The accounts and their services through the staff commands, an account's chain of them beside the others'."""
     due = (datetime.date.today() + datetime.timedelta(days=40)).isoformat()
-    for index in range(accounts):
+
+    def account(index: int) -> None:
         number = str(int(CLIENT_NUMBER) + index)
         email = HOLDER_EMAIL if index == 0 else f"titular+{index}@topologia.example"
-        run_cli(
-            environment,
-            "create-account",
-            number,
-            "--first-name",
-            "Ana",
-            "--last-name",
-            "Topología",
-            "--email",
-            email,
-            "--password",
-            PASSWORD,
-        )
-        run_cli(
-            environment, "create-service", number, "Hosting Pyme", "--domain", f"topologia{number}.com.ar", "--due", due
-        )
+        holder = ("--first-name", "Ana", "--last-name", "Topología", "--email", email, "--password", PASSWORD)
+        run_cli(environment, "create-account", number, *holder)
+        for service in range(services):
+            domain = f"topologia{number}-{service}.com.ar"
+            run_cli(environment, "create-service", number, f"Hosting {service + 1}", "--domain", domain, "--due", due)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(account, range(accounts)))
 
 
 @contextmanager
-def topology_for_test(*, accounts: int = 1) -> Iterator[Topology]:
+def topology_for_test(**options: Any) -> Iterator[Topology]:
     """`topology()` for a test: skipped when something is missing, except under CI (CI=true), which must run it."""
     if (reason := unavailable()) is not None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the production topology: {reason}")
         pytest.skip(reason)
-    with topology(accounts=accounts) as found:
+    with topology(**options) as found:
         yield found
 
 

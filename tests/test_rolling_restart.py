@@ -1,0 +1,83 @@
+"""Rolling restarts without a failed request (issue 25; figures in RELIABILITY.md).
+
+Thirty seconds of mixed load through nginx (tests/topology.py): readers of the dashboard, customers requesting and
+withdrawing cancellations, and subscribers of their live status. Meanwhile each app process in turn gets SIGTERM
+(uvicorn stops accepting, closes its WebSockets with 1012 and finishes in-flight requests), starts again and is
+waited for, and then the worker process (it stops after its current pass). Then: no HTTP request failed, every
+subscriber reconnected and, in each of its connections, saw every change made after that connection's first
+message (the current state) and committed a moment before it closed, and no Message-ID reached the SMTP server
+twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from tests.load import SERVICES_PER_ACCOUNT, SETTINGS, Load, queued_mail
+from tests.topology import Topology, topology_for_test
+
+LOAD_SECONDS = 30.0
+FIRST_RESTART_AFTER = 5.0
+BETWEEN_RESTARTS = 4.0  # 2 s more than nginx's fail_timeout after /readyz: the restarted process is back in rotation
+ACCOUNTS = 3
+SUBSCRIBERS_PER_ACCOUNT = 2
+READERS = 3
+DELIVERY_GRACE = 1.0  # a change committed this long before a socket closed must have reached it
+
+
+@pytest.fixture(scope="module")
+def loaded() -> Iterator[Topology]:
+    with topology_for_test(accounts=ACCOUNTS, services=SERVICES_PER_ACCOUNT, settings=SETTINGS) as found:
+        yield found
+
+
+async def restart_each(found: Topology) -> list[tuple[str, float, float]]:
+    """App 1, app 2, then the worker: (name, seconds to stop, seconds until ready again)."""
+    await asyncio.sleep(FIRST_RESTART_AFTER)
+    timings = []
+    for index in range(2):
+        stopped, ready = await asyncio.to_thread(found.restart_app, index)
+        timings.append((f"app{index + 1}", stopped, ready))
+        await asyncio.sleep(BETWEEN_RESTARTS)
+    timings.append(("worker", await asyncio.to_thread(found.restart_worker), 0.0))
+    return timings
+
+
+async def test_rolling_restart_under_load_fails_no_request_and_loses_no_change(loaded: Topology) -> None:
+    found, load = loaded, Load(loaded)
+    await load.start(ACCOUNTS, SUBSCRIBERS_PER_ACCOUNT, READERS)
+    restarting = asyncio.create_task(restart_each(found))
+    await load.run(time.monotonic() + LOAD_SECONDS)
+    timings = await restarting
+    await asyncio.sleep(2 * DELIVERY_GRACE)
+    await load.stop()
+
+    for _ in range(150):
+        if await queued_mail(found) == 0:
+            break
+        await asyncio.sleep(0.1)
+    message_ids = Counter(str(received.message["Message-ID"]) for received in found.smtp.received)
+    connections, subscribers, missed = load.connections, load.subscribers, load.missed(DELIVERY_GRACE)
+    print(
+        f"\nrolling restart: {load.tally.requests} HTTP requests in {LOAD_SECONDS:.0f} s, {len(load.tally.failures)}"
+        f" failed; {len(load.changes)} changes; {len(subscribers)} subscribers,"
+        f" {len(connections) - len(subscribers)} reconnections"
+        f" (close codes {dict(Counter(c.close_code for c in connections if c.closed))}),"
+        f" {sum(len(s.refused) for s in subscribers)} handshakes refused; {len(missed)} changes missed;"
+        f" {sum(message_ids.values())} messages, {sum(n - 1 for n in message_ids.values())} duplicates;"
+        f" restarts (name, stop s, ready s): {[(name, round(a, 2), round(b, 2)) for name, a, b in timings]}"
+    )
+    assert load.tally.failures == []
+    assert load.tally.requests > 100
+    assert missed == []
+    assert all(len(subscriber.connections) >= 2 for subscriber in subscribers)  # each was moved at least once
+    assert {connection.close_code for connection in connections if connection.closed} == {1012}
+    assert await queued_mail(found) == 0
+    assert len(message_ids) >= len(load.changes) // 2  # a code for every request
+    assert [message for message, count in message_ids.items() if count > 1] == []
+    assert found.error_lines() == []
