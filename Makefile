@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
 
-.PHONY: demo test check venv lock schema bench screenshots
+.PHONY: demo test check venv lock schema bench soak screenshots
 
 $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
@@ -32,6 +32,11 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/run.py
+
+# Ten minutes (SOAK_SECONDS) of load through nginx, two servers and a worker on PostgreSQL and Redis (needs nginx and
+# redis-server: .ci/install-test-tools); fails on a 5xx, an ERROR log line or RSS growing over 5%; writes RELIABILITY.md.
+soak: $(STAMP)
+	$(VENV)/bin/python bench/soak.py
 
 # The README's pictures of the panel (docs/panel-*.png) from the demo data, in Chromium; look at them, then commit.
 screenshots: $(STAMP)
