@@ -15,7 +15,7 @@ import orjson
 from cross_web import HTTPException
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
@@ -149,6 +149,8 @@ class GraphQLApp(GraphQL[Context, None]):
             return await super().run(request, context, root_value)
         try:
             return await super().run(request, context, root_value)
+        except ClientDisconnect:
+            return Response(status_code=400)  # nobody is left to read it: the client went away mid-request
         except HTTPException as refused:
             code = HTTP_CODES.get(refused.status_code, "BAD_REQUEST")
             if isinstance(refused, Refusal):

@@ -10,6 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from core.context import Context
+from core.execution import InlineLeavesExecutionContext
 from core.limits import Budget
 from schema import (
     api_tokens,
@@ -110,6 +111,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         subscription=Subscription,
         extensions=guarded(settings, cache_size=512),
         config=config_of(settings),
+        execution_context_class=InlineLeavesExecutionContext,
     )
 
 

@@ -236,3 +236,33 @@ def test_docs_limits_names_every_limit_setting() -> None:
     assert "WS_MAX_PER_IP" in limits
     missing = [name for name in limits if f"`{name}`" not in documented]
     assert not missing, f"docs/limits.md does not mention {missing}"
+
+
+async def test_a_client_gone_mid_request_is_not_an_incident(app: Starlette, caplog: pytest.LogCaptureFixture) -> None:
+    """A client that disconnects before its body arrived (a load generator stopping, a closed tab): nothing runs,
+    and nothing is logged as an unexpected error."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), (b"content-length", b"30")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]

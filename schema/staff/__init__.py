@@ -8,6 +8,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.tools import merge_types
 
+from core.execution import InlineLeavesExecutionContext
 from schema import PanelSchema, config_of, guarded
 from schema.staff import keys, notices, services, support, sync, webhooks, welcome
 from schema.staff.audit import StaffAuditLog
@@ -32,6 +33,7 @@ def build_staff_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=merge_types("Mutation", MUTATIONS) if MUTATIONS else None,
         extensions=[*guarded(settings, cache_size=128), StaffAuditLog],
         config=config_of(settings),
+        execution_context_class=InlineLeavesExecutionContext,
     )
 
 
