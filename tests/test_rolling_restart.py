@@ -12,14 +12,19 @@ twice.
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from settings import PROJECT_DIR
 from tests.load import SERVICES_PER_ACCOUNT, SETTINGS, Load, queued_mail
-from tests.topology import Topology, topology_for_test
+from tests.topology import Process, Topology, run_cli, topology_for_test
 
 LOAD_SECONDS = 30.0
 FIRST_RESTART_AFTER = 5.0
@@ -81,3 +86,28 @@ async def test_rolling_restart_under_load_fails_no_request_and_loses_no_change(l
     assert len(message_ids) >= len(load.changes) // 2  # a code for every request
     assert [message for message, count in message_ids.items() if count > 1] == []
     assert found.error_lines() == []
+
+
+def test_the_worker_stops_on_sigterm_after_its_pass(tmp_path: Path) -> None:
+    """`cli.py worker` on SIGTERM: every worker ends at its next pass's end (within a poll), exit status 0."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp_path / 'worker.sqlite3'}",
+        "SMTP_URL": "smtp://127.0.0.1:9",  # not the default: no development mail server
+        "ENVIRONMENT": "test",
+        "WORKER_POLL_SECONDS": "0.2",
+        "WORKER_HEARTBEAT_FILE": str(tmp_path / "heartbeats.json"),
+    }
+    run_cli(environment, "migrate")
+    worker = Process("worker", [sys.executable, "cli.py", "worker"], environment, tmp_path / "worker.log")
+    worker.start()
+    for _ in range(500):  # until every worker has finished a pass (bounded)
+        health = [sys.executable, "cli.py", "worker-health"]
+        if subprocess.run(health, cwd=PROJECT_DIR, env=environment, capture_output=True, check=False).returncode == 0:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError(worker.log_path.read_text(encoding="utf-8"))
+    assert worker.stop() < 5
+    assert worker.exit_code == 0
+    assert "stopping:" in worker.log_path.read_text(encoding="utf-8")
