@@ -116,7 +116,7 @@ async def _session_access(runtime: Runtime, token: str, touch: bool) -> Access |
     idle = timedelta(minutes=runtime.settings.session_idle_minutes)
     session = (
         await Session.filter(token_hash__in=runtime.secrets.digests(token), ended_at=None, expires_at__gt=now)
-        .select_related("account", "contact", "account__holder")
+        .select_related("contact", "account__holder")  # the account comes with its holder
         .first()
     )
     if session is None or session.last_seen_at + idle <= now:
@@ -138,7 +138,7 @@ async def _api_token_access(runtime: Runtime, token: str, touch: bool) -> Access
     now = runtime.clock.now()
     api_token = (
         await ApiToken.filter(token_hash__in=runtime.secrets.digests(token), revoked_at=None)
-        .select_related("account", "created_by_contact", "account__holder")
+        .select_related("created_by_contact", "account__holder")  # the account comes with its holder
         .first()
     )
     if api_token is None or (api_token.expires_at is not None and api_token.expires_at <= now):
