@@ -549,9 +549,9 @@ async def drain(server: Any, closing: ClosingWhenDraining) -> None:
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
     """The background workers alone (for RUN_WORKERS=false servers): mail delivery, cancellations.
 
-    SIGTERM (or Ctrl-C) drains: each worker stops at its next heartbeat, between two jobs, so nothing it began is
-    cut short and sent again by another worker once its lease runs out; past GRACEFUL_SHUTDOWN_SECONDS the rest are
-    cancelled (their leases then hand their jobs over)."""
+    SIGTERM (or Ctrl-C) drains: each worker ends when the pass it is in (or, idle, its next one) ends, so no job
+    it claimed is cut short and sent again by another worker once its lease runs out; past GRACEFUL_SHUTDOWN_SECONDS
+    the rest are cancelled (their leases then hand their jobs over)."""
     from core import workers
 
     async def work(runtime: Runtime) -> None:
@@ -567,7 +567,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
                 path = Path(settings.worker_heartbeat_file)
                 publishing = asyncio.create_task(workers.publish_heartbeats(runtime, path), name="heartbeats")
             await stopping.wait()
-            print("stopping: each worker ends after the job it is doing")
+            print("stopping: each worker ends with its pass")
             await asyncio.wait(tasks, timeout=settings.graceful_shutdown_seconds)
             if publishing is not None:
                 publishing.cancel()
