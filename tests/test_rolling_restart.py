@@ -2,11 +2,11 @@
 
 Thirty seconds of mixed load through nginx (tests/topology.py): readers of the dashboard, customers requesting and
 withdrawing cancellations, and subscribers of their live status. Meanwhile each app process in turn gets SIGTERM
-(uvicorn stops accepting, closes its WebSockets with 1012 and finishes in-flight requests), starts again and is
-waited for, and then the worker process (it stops after its current pass). Then: no HTTP request failed, every
-subscriber reconnected and, in each of its connections, saw every change made after that connection's first
-message (the current state) and committed 2 s before it closed, and no Message-ID reached the SMTP server
-twice.
+(`cli.py serve` stops accepting, lets nginx finish with its connections, closes its WebSockets with 1012 and
+finishes in-flight requests), starts again and is waited for, and then the worker process (it stops after its
+current pass). Then: no HTTP request failed, every subscriber reconnected and, in each of its connections, saw
+every change made after that connection's first message (the current state) and committed 2 s before it closed,
+and no Message-ID reached the SMTP server twice.
 """
 
 from __future__ import annotations
