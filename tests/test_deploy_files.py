@@ -6,7 +6,6 @@ production process reads them, systemd checks the units, and the files agree wit
 from __future__ import annotations
 
 import base64
-import datetime
 import ipaddress
 import json
 import os
@@ -21,16 +20,12 @@ from typing import Any
 
 import pytest
 import yaml
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from cli import KEEP_ALIVE_SECONDS
 from settings import PROJECT_DIR, Settings
+from tests.topology import NGINX, self_signed
 
 DEPLOY = PROJECT_DIR / "deploy"
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 APPS = ("app1", "app2")
 UNITS = ("clientpanel.service", "clientpanel-worker.service")
@@ -61,28 +56,6 @@ def block(text: str, opening: str, holding: str = "") -> str:
         if holding in (body := text[found.end() : end - 1]):
             return body
     raise AssertionError(f"no block {opening!r} holding {holding!r}")
-
-
-def self_signed(directory: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "clientes.example.com")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "fullchain.pem", directory / "privkey.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_path, key_path
 
 
 def nginx_test(config: str, directory: Path) -> subprocess.CompletedProcess[str]:

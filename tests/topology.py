@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from settings import PROJECT_DIR, SETTINGS
+from tests.live_server import free_port
 from tests.smtp import SmtpSink
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -91,12 +92,6 @@ async def _probe_postgres() -> None:
 def _server_url() -> str:
     server = POSTGRES_SERVER.rstrip("/")
     return server.rsplit("/", 1)[0] if server.count("/") > 2 else server
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def client_address() -> str:
