@@ -1,8 +1,8 @@
 """The floor: what the dashboard costs with no GraphQL and no ORM. Starlette and the bare driver (aiosqlite, or
-an asyncpg pool) authenticate the session cookie as the app does, read the dashboard's rows in the 7 statements
-the app uses (counts by window function, as the app's), and return the bytes the app returns. Also the
-no-database endpoints the load generator is checked against. Serves the holder's session only: the bench signs
-in as the holder.
+an asyncpg pool) authenticate the session cookie as the app does, read the dashboard's rows in the 6 statements
+the app uses (the session with its account and holder; counts by window function, as the app's), and return the
+bytes the app returns. Also the no-database endpoints the load generator is checked against. Serves the holder's
+session only: the bench signs in as the holder.
 
     uvicorn bench.floor_app:app   (DATABASE_URL names the database, as for the app)
 """
@@ -93,20 +93,21 @@ def listing(sql: str, count: int, first: int = 1) -> str:
     return sql.replace("(...)", "(" + ",".join(f"${n}" for n in range(first, first + count)) + ")")
 
 
-async def holder_session(rows: Rows, token: str) -> tuple[int, str] | None:
-    """The account id and client number behind a holder's session, as core.authn checks it (keyed digest under
-    every key, not ended, not expired, not idle; last_seen_at written at most once a minute)."""
+async def holder_session(rows: Rows, token: str) -> tuple[int, dict[str, Any]] | None:
+    """The account id, client number and holder behind a holder's session, as core.authn checks it (keyed digest
+    under every key, not ended, not expired, not idle; last_seen_at written at most once a minute), in one
+    statement as the app reads them."""
     now = datetime.now(UTC)
     digests = secrets.digests(token)
     sql = (
-        "SELECT s.id, s.account_id, s.contact_id, s.last_seen_at, a.client_number FROM session s "
-        "JOIN account a ON a.id = s.account_id WHERE s.ended_at IS NULL AND s.expires_at > $1 "
-        "AND s.token_hash IN (...) LIMIT 1"
+        "SELECT s.id, s.account_id, s.contact_id, s.last_seen_at, a.client_number, h.first_name, h.last_name, "
+        "h.email FROM session s JOIN account a ON a.id = s.account_id JOIN holder h ON h.account_id = s.account_id "
+        "WHERE s.ended_at IS NULL AND s.expires_at > $1 AND s.token_hash IN (...) LIMIT 1"
     )
     found = await rows.fetch(listing(sql, len(digests), first=2), now, *digests)
     if not found:
         return None
-    session_id, account_id, contact_id, last_seen, client_number = found[0]
+    session_id, account_id, contact_id, last_seen, client_number, first_name, last_name, email = found[0]
     if contact_id is not None:
         raise NotImplementedError("the floor serves the holder's session only")
     last_seen = moment(last_seen)
@@ -114,7 +115,8 @@ async def holder_session(rows: Rows, token: str) -> tuple[int, str] | None:
         return None
     if now - last_seen >= LAST_SEEN_GRANULARITY:
         await rows.execute("UPDATE session SET last_seen_at = $1 WHERE id = $2", now, session_id)
-    return account_id, client_number
+    holder = {"firstName": first_name, "lastName": last_name, "email": email}
+    return account_id, {"clientNumber": client_number, "holder": holder}
 
 
 def latest_cancellations(found: Sequence[Sequence[Any]]) -> dict[int, dict[str, Any]]:
@@ -208,13 +210,8 @@ async def dashboard(request: Request) -> Response:
     session = await holder_session(rows, token) if token else None
     if session is None:
         return Response(SIGNED_OUT, media_type="application/json")
-    account_id, client_number = session
-    first_name, last_name, email = (
-        await rows.fetch("SELECT first_name, last_name, email FROM holder WHERE account_id = $1", account_id)
-    )[0]
-    account = {
-        "clientNumber": client_number,
-        "holder": {"firstName": first_name, "lastName": last_name, "email": email},
+    account_id, account = session
+    account |= {
         "services": await services_of(rows, account_id),
         "contacts": await contacts_of(rows, account_id),
         "mail": await mail_of(rows, account_id),

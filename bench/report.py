@@ -110,7 +110,7 @@ def method(measured: Measured) -> str:
         "The dashboard query (bench/dashboard.py: viewer, holder, 50 services with recurring amount and "
         f"cancellation, 20 contacts, the last 20 mails) answers {first['bytes']:,} bytes of JSON. The bare-driver "
         "floor (bench/floor_app.py) authenticates the session cookie as core/authn.py does and reads the same rows "
-        "with the bare driver in the app's 7 statements (session with account, holder, services with their count, "
+        "with the bare driver in the app's 6 statements (session with account and holder, services with their count, "
         "their cancellations, contacts with their count, mails with their services and count, recipients), returning "
         "the app's bytes; the no-database "
         "endpoint returns those bytes captured once and shows how far the server and wrk go with no work (it must "
