@@ -13,6 +13,7 @@ from tortoise.queryset import QuerySet
 from core.access import access_changed
 from core.context import Principal
 from core.factors import contacts_with_second_factor
+from core.prepared import PreparedSelect
 from core.ratelimit import Quota
 from core.runtime import Runtime
 from models import Account, ApiToken, Contact, Holder, Session
@@ -106,6 +107,23 @@ async def access_for(
     return await _session_access(runtime, cookie, touch) if cookie else None
 
 
+# A credential's row with its account, the account's holder and the acting contact: one statement, its SQL built once.
+_SESSIONS = PreparedSelect(
+    Session,
+    lambda digests: (
+        Session.filter(token_hash__in=digests, ended_at=None).select_related("contact", "account__holder").limit(1)
+    ),
+)
+_API_TOKENS = PreparedSelect(
+    ApiToken,
+    lambda digests: (
+        ApiToken.filter(token_hash__in=digests, revoked_at=None)
+        .select_related("created_by_contact", "account__holder")
+        .limit(1)
+    ),
+)
+
+
 async def principal_for_session(runtime: Runtime, token: str) -> Principal | None:
     access = await _session_access(runtime, token, touch=True)
     return access.principal if access else None
@@ -114,12 +132,9 @@ async def principal_for_session(runtime: Runtime, token: str) -> Principal | Non
 async def _session_access(runtime: Runtime, token: str, touch: bool) -> Access | None:
     now = runtime.clock.now()
     idle = timedelta(minutes=runtime.settings.session_idle_minutes)
-    session = (
-        await Session.filter(token_hash__in=runtime.secrets.digests(token), ended_at=None, expires_at__gt=now)
-        .select_related("contact", "account__holder")  # the account comes with its holder
-        .first()
-    )
-    if session is None or session.last_seen_at + idle <= now:
+    found = await _SESSIONS.fetch(runtime.secrets.digests(token))
+    session = found[0] if found else None
+    if session is None or session.expires_at <= now or session.last_seen_at + idle <= now:
         return None
     contact = session.contact
     if contact is not None and not contact.active:
@@ -136,11 +151,8 @@ async def _session_access(runtime: Runtime, token: str, touch: bool) -> Access |
 
 async def _api_token_access(runtime: Runtime, token: str, touch: bool) -> Access | None:
     now = runtime.clock.now()
-    api_token = (
-        await ApiToken.filter(token_hash__in=runtime.secrets.digests(token), revoked_at=None)
-        .select_related("created_by_contact", "account__holder")  # the account comes with its holder
-        .first()
-    )
+    found = await _API_TOKENS.fetch(runtime.secrets.digests(token))
+    api_token = found[0] if found else None
     if api_token is None or (api_token.expires_at is not None and api_token.expires_at <= now):
         return None
     creator = api_token.created_by_contact

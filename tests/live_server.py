@@ -109,12 +109,18 @@ class GraphQLSocket:
 
     def __init__(self, connection: ClientConnection) -> None:
         self.connection = connection
+        self.pending: list[dict[str, Any]] = []  # received while waiting for a pong
 
     async def send(self, message: dict[str, Any]) -> None:
         await self.connection.send(json.dumps(message))
 
     async def receive(self, seconds: float = MESSAGE_SECONDS) -> dict[str, Any]:
         """The next message that is not a keep-alive ping (answered with pong), each within `seconds`."""
+        if self.pending:
+            return self.pending.pop(0)
+        return await self._next(seconds)
+
+    async def _next(self, seconds: float) -> dict[str, Any]:
         while True:
             message = json.loads(await asyncio.wait_for(self.connection.recv(), seconds))
             if message["type"] == "ping":
@@ -127,7 +133,15 @@ class GraphQLSocket:
         return await self.receive()
 
     async def subscribe(self, query: str, variables: dict[str, Any] | None = None, op_id: str = "1") -> None:
+        """Once the server has checked and started the subscription: it handles a socket's messages in order, so
+        the answer to a ping sent after it comes after that (what arrives meanwhile is kept for `receive`)."""
         await self.send({"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
+        try:
+            await self.send({"type": "ping"})
+            while (message := await self._next(MESSAGE_SECONDS)) != {"type": "pong"}:
+                self.pending.append(message)
+        except websockets.ConnectionClosed:
+            pass  # refused: closed_with() tells how
 
     async def next_data(self, seconds: float = MESSAGE_SECONDS) -> dict[str, Any]:
         message = await self.receive(seconds)
