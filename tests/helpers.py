@@ -18,11 +18,13 @@ from typing import Any
 import asyncpg
 import httpx
 from tortoise import BaseDBAsyncClient, connections
+from tortoise.transactions import in_transaction
 
+from core.mail import queue_mail
 from core.runtime import Runtime
 from domain import staff
 from models import Account, Contact, Service
-from models.enums import ServiceKind
+from models.enums import EmailCategory, ServiceKind
 from settings import PROJECT_DIR
 from tests.smtp import Received, SmtpSink
 
@@ -160,6 +162,17 @@ class Factory:
         return await staff.create_service(
             self.runtime, account, name, options.pop("kind", ServiceKind.HOSTING), **options
         )
+
+    async def service_mail(self, account: Account, service: Service) -> None:
+        """An archived email about `service` (a PRODUCTS one), queued as the app queues mail."""
+        async with in_transaction():
+            await queue_mail(
+                self.runtime,
+                account_id=account.id,
+                template="pin_set",
+                category=EmailCategory.PRODUCTS,
+                service_id=service.id,
+            )
 
     async def contact(self, account: Account, email: str, **options: Any) -> Contact:
         options.setdefault("password", PASSWORD)

@@ -37,12 +37,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
-from tortoise.transactions import in_transaction
 
 from core.execution import InlineLeavesExecutionContext
-from core.mail import queue_mail
-from core.runtime import Runtime
-from models.enums import EmailCategory
 from tests.helpers import Factory, GraphQLClient
 from tests.test_query_count import RICHER_DASHBOARD, delivered
 
@@ -616,21 +612,13 @@ async def test_the_panel_answers_the_dashboard_as_with_the_stock_executor(
     client: GraphQLClient,
     other_client: GraphQLClient,
     factory: Factory,
-    runtime: Runtime,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The project's own schema, through the app: the holder's dashboard, and a contact's, refused in part."""
     account = await factory.account()
     for n in range(3):
         service = await factory.service(account, f"Servicio {n}")
-        async with in_transaction():
-            await queue_mail(
-                runtime,
-                account_id=account.id,
-                template="pin_set",
-                category=EmailCategory.PRODUCTS,
-                service_id=service.id,
-            )
+        await factory.service_mail(account, service)
     await factory.contact(account, "parcial@example.com", permissions=["SERVICES"])
     await delivered()  # the delivery worker changes no row between the two answers
     await client.sign_in(account.client_number)
