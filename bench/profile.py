@@ -96,23 +96,26 @@ def costs(stats: pstats.Stats, runs: int) -> list[Cost]:
 
 
 def calls_per_request(all_costs: list[Cost]) -> dict[str, float]:
-    """graphql-core's per-field functions, Strawberry's resolver call (every field goes through it) and the
-    project's own functions in schema/ (resolvers and their helpers): calls per request. Coroutines count once per
-    resumption under cProfile, so async functions count more than once."""
+    """Each function named execute_field or complete_value (graphql-core's, and any executor overriding them),
+    Strawberry's resolver call (every field goes through it) and the project's own functions in schema/ (resolvers
+    and their helpers): calls per request. Coroutines count once per resumption under cProfile, so async
+    functions count more than once."""
+    counts = {
+        cost.function: cost.calls_per_request
+        for cost in all_costs
+        if cost.function.endswith(("(execute_field)", "(complete_value)"))
+    }
     groups = {
-        "execute_field": ("graphql/execution/", "(execute_field)"),
-        "complete_value": ("graphql/execution/", "(complete_value)"),
         "Strawberry resolver calls": ("strawberry/types/field.py", "(get_result)"),
         "schema/ functions": ("schema/", ""),
     }
-    return {
-        group: sum(
+    for group, (prefix, suffix) in groups.items():
+        counts[group] = sum(
             cost.calls_per_request
             for cost in all_costs
             if cost.function.startswith(prefix) and cost.function.endswith(suffix)
         )
-        for group, (prefix, suffix) in groups.items()
-    }
+    return counts
 
 
 def main() -> None:

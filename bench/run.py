@@ -206,6 +206,7 @@ def main() -> None:
         print(json.dumps(run_dialect(sys.argv[2])))
         return
     ensure_wrk()
+    measured_code = revision()
     dialects = ["sqlite"] + (["postgres"] if os.environ.get("BENCH_POSTGRES", "1") == "1" else [])
     results = [last_json_line([sys.executable, __file__, "--dialect", dialect]) for dialect in dialects]
     profiles = {
@@ -223,7 +224,7 @@ def main() -> None:
         connections=(CONNECTIONS, MANY_CONNECTIONS),
         memory_seconds=MEMORY_SECONDS,
         pinned=can_pin(),
-        revision=revision(),
+        revision=measured_code,
     )
     print(write_report(REPORT, measured_run))
 
