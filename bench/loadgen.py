@@ -30,6 +30,9 @@ class Load:
     client_cpu: float | None = None
     # The one-worker server's CPU time over the wall time: near 1.0 means the server's core is the limit.
     server_cpu: float | None = None
+    # How busy the server's core was over the run, whoever kept it busy: well above server_cpu means other work
+    # on the machine took the core from the server.
+    core_busy: float | None = None
 
 
 def ensure_wrk() -> None:

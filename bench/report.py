@@ -53,8 +53,8 @@ def load_cells(load: dict[str, Any]) -> tuple[str, str, str]:
     return f"{load['requests_per_second']:,.0f}", f"{load['p50_ms']:.1f}", f"{load['p99_ms']:.1f}"
 
 
-def cpu_cells(load: dict[str, Any]) -> tuple[str, str]:
-    return f"{load['server_cpu']:.0%}", f"{load['client_cpu']:.0%}"
+def cpu_cells(load: dict[str, Any]) -> tuple[str, str, str]:
+    return f"{load['server_cpu']:.0%}", f"{load['core_busy']:.0%}", f"{load['client_cpu']:.0%}"
 
 
 def figure(name: str, loads: dict[str, dict[str, Any]], result: dict[str, Any]) -> str:
@@ -82,8 +82,8 @@ def dialect_table(result: dict[str, Any]) -> list[str]:
             *result["load_average"]
         ),
         "",
-        row("target", "requests/s", "p50 ms", "p99 ms", "server CPU", "wrk CPU", "figure"),
-        row(*["---"] * 7),
+        row("target", "requests/s", "p50 ms", "p99 ms", "server CPU", "its core busy", "wrk CPU", "figure"),
+        row(*["---"] * 8),
     ]
     lines += [
         row(LABELS[name], *load_cells(loads[name]), *cpu_cells(loads[name]), figure(name, loads, result))
@@ -116,7 +116,9 @@ def method(measured: Measured) -> str:
         "endpoint returns those bytes captured once and shows how far the server and wrk go with no work (it must "
         "reach 10x the floor for the floor to be measured, not the load generator). Server CPU and wrk CPU are each "
         "process's CPU time over the run's wall time (of one core): a server near 100% is bound by its core, wrk "
-        "well under it is not the limit. Ratios are the figures: absolute numbers depend on the machine, which "
+        'well under it is not the limit; "its core busy" is how busy the server\'s core was, whoever used it (well '
+        "above the server's share: other work on the machine took the core from it). "
+        "Ratios are the figures: absolute numbers depend on the machine, which "
         "other work shares (PostgreSQL's own processes are not pinned)."
     )
 

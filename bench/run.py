@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.dashboard import DASHBOARD, PASSWORD, SIGN_IN, TYPENAME, seed
 from bench.databases import create, drop
 from bench.fanout import SUBSCRIBERS, fan_out
-from bench.loadgen import Load, can_pin, ensure_wrk, parse, wrk, wrk_command
+from bench.loadgen import SERVER_CPU, Load, can_pin, ensure_wrk, parse, wrk, wrk_command
 from bench.report import Measured, write_report
-from bench.servers import cpu_ms, free_ports, rss_kib, serve, stop
+from bench.servers import core_ticks, cpu_ms, free_ports, rss_kib, serve, stop
 from core.security import Secrets
 from settings import Settings
 
@@ -57,13 +57,16 @@ TYPENAME_BODY = json.dumps({"query": TYPENAME})
 def measured(
     url: str, *, server: int | None = None, connections: int = CONNECTIONS, body: str | None = None, cookie: str = ""
 ) -> Load:
-    """wrk against `url` after a short warm-up of the same load; with the `server` process's CPU share."""
+    """wrk against `url` after a short warm-up of the same load; with the `server` process's CPU share and how busy
+    its core was."""
     wrk(url, connections=connections, seconds=min(2.0, SECONDS), body=body, cookie=cookie)
-    cpu_before, started = (cpu_ms(server) if server else 0.0), time.monotonic()
+    cpu_before, core_before, started = (cpu_ms(server) if server else 0.0), core_ticks(SERVER_CPU), time.monotonic()
     load = wrk(url, connections=connections, seconds=SECONDS, body=body, cookie=cookie)
     if server is None:
         return load
-    return dataclasses.replace(load, server_cpu=(cpu_ms(server) - cpu_before) / 1000 / (time.monotonic() - started))
+    busy, total = (after - before for after, before in zip(core_ticks(SERVER_CPU), core_before, strict=True))
+    server_cpu = (cpu_ms(server) - cpu_before) / 1000 / (time.monotonic() - started)
+    return dataclasses.replace(load, server_cpu=server_cpu, core_busy=busy / total)
 
 
 def signed_in(client_number: str) -> str:

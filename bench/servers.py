@@ -65,6 +65,16 @@ def cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
+def core_ticks(cpu: str) -> tuple[int, int]:
+    """Busy and total clock ticks of one core so far (/proc/stat): how busy it was, whoever kept it busy."""
+    for line in Path("/proc/stat").read_text().splitlines():
+        name, *fields = line.split()
+        if name == f"cpu{cpu}":
+            ticks = [int(field) for field in fields[:8]]
+            return sum(ticks) - ticks[3] - ticks[4], sum(ticks)
+    raise RuntimeError(f"no cpu{cpu} in /proc/stat")
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
