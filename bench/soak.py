@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.load import SERVICES_PER_ACCOUNT, SETTINGS, Load
+from tests.load import SERVICES_PER_ACCOUNT, SETTINGS, Load, Tally
 from tests.topology import Process, Topology, topology, unavailable
 
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))
@@ -39,13 +39,20 @@ class Curve:
     """RSS samples (KiB) of each process, at seconds since the load began."""
 
     processes: list[Process]
+    tally: Tally
     at: list[float] = field(default_factory=list)
     rss: dict[str, list[int]] = field(default_factory=dict)
+    requests: list[int] = field(default_factory=list)  # answered so far, at each sample
 
     def sample(self, seconds: float) -> None:
         self.at.append(seconds)
+        self.requests.append(self.tally.requests)
         for process in self.processes:
             self.rss.setdefault(process.name, []).append(rss_kib(process.pid))
+
+    def rate(self, index: int) -> float:
+        """Requests answered per second since the sample before `index` (> 0)."""
+        return (self.requests[index] - self.requests[index - 1]) / (self.at[index] - self.at[index - 1])
 
     def growth(self, name: str) -> float:
         """From the sample at a fifth of the run (minute 2 of 10) to the last."""
@@ -64,7 +71,7 @@ async def sampling(curve: Curve, began: float, until: float) -> None:
 async def soak(found: Topology) -> tuple[Load, Curve, list[str]]:
     load = Load(found)
     await load.start(ACCOUNTS, SUBSCRIBERS_PER_ACCOUNT, READERS)
-    curve = Curve([process for process in found.processes() if process.name in ("app1", "app2", "worker")])
+    curve = Curve([process for process in found.processes() if process.name in ("app1", "app2", "worker")], load.tally)
     began = time.monotonic()
     until = began + SECONDS
     await asyncio.gather(load.run(until), sampling(curve, began, until))
@@ -79,7 +86,9 @@ def report(load: Load, curve: Curve, nginx_5xx: list[str], errors: list[str]) ->
     passed = passed and all(value <= MAX_GROWTH for value in growth.values())
     names = list(curve.rss)
     rows = [
-        f"| {at:.0f} | " + " | ".join(f"{curve.rss[name][index] / 1024:.1f}" for name in names) + " |"
+        f"| {at:.0f} | {f'{curve.rate(index):.1f}' if index else ''} | "
+        + " | ".join(f"{curve.rss[name][index] / 1024:.1f}" for name in names)
+        + " |"
         for index, at in enumerate(curve.at)
     ]
     text = "\n".join(
@@ -95,8 +104,8 @@ def report(load: Load, curve: Curve, nginx_5xx: list[str], errors: list[str]) ->
             + ", ".join(f"{name} {value:+.1%}" for name, value in growth.items())
             + f" (at most {MAX_GROWTH:+.0%}).",
             "",
-            "| seconds | " + " | ".join(f"{name} RSS (MiB)" for name in names) + " |",
-            "| ---: | " + " | ".join("---:" for _ in names) + " |",
+            "| seconds | requests/s | " + " | ".join(f"{name} RSS (MiB)" for name in names) + " |",
+            "| ---: | ---: | " + " | ".join("---:" for _ in names) + " |",
             *rows,
         ]
     )
