@@ -19,6 +19,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 import models
+import schema.account
 from core.http import panel_policy
 from domain.recovery_worker import process_due
 from tests.helpers import PASSWORD, emailed_token, wait_for_mail
@@ -314,10 +315,10 @@ async def test_masked_and_refused_requests_speak_the_request_language_too(client
     account = await factory.account()
     await client.sign_in(account.client_number)
 
-    async def broken(*args: object, **kwargs: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("SELECT secret FROM somewhere")
 
-    monkeypatch.setattr(models.Account, "get", broken)
+    monkeypatch.setattr(schema.account.Account, "of", broken)  # a query reuses the row authentication read
     spanish = {"accept-language": "es"}
     [error] = (await client("{ viewer { account { clientNumber } } }", headers=spanish))["errors"]
     assert error["message"] == f"Error inesperado. (id {error['extensions']['errorId']})"
