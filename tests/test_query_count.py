@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from models import OutboxMessage
-from models.enums import DeliveryStatus
+from core.ids import to_global_id
+from models import Cancellation, OutboxMessage
+from models.enums import CancellationStatus, DeliveryStatus
 from tests.helpers import counting_queries
 
 # The benchmark's dashboard (bench/): the session (with its account and holder), then one statement per list (its
@@ -61,3 +62,40 @@ async def test_dashboard_sql_is_constant(client, other_client, factory) -> None:
     few = await dashboard_queries(client, factory, 5)
     many = await dashboard_queries(other_client, factory, 50)
     assert few == many == (DASHBOARD_STATEMENTS, RICHER_DASHBOARD_STATEMENTS), (few, many)
+
+
+async def test_the_latest_cancellation_is_found_in_a_long_history(client, factory, runtime) -> None:
+    """Each service shows its open cancellation, else its most recent one, whatever came before: the services list
+    reads those (at most two rows a service), not the whole history."""
+    account = await factory.account()
+    quiet, busy = await factory.service(account, "Servicio quieto"), await factory.service(account, "Servicio activo")
+    for service in (quiet, busy):
+        for status in (CancellationStatus.WITHDRAWN, CancellationStatus.EXPIRED, CancellationStatus.WITHDRAWN):
+            await Cancellation.create(
+                account=account,
+                service=service,
+                status=status,
+                reason="history",
+                requested_at=runtime.clock.now(),
+                requested_by="Juan Pérez",
+                attempts_left=5,
+            )
+    latest_quiet = await Cancellation.filter(service=quiet).order_by("-id").first()
+    open_one = await Cancellation.create(
+        account=account,
+        service=busy,
+        status=CancellationStatus.SCHEDULED,
+        reason="now",
+        requested_at=runtime.clock.now(),
+        requested_by="Juan Pérez",
+        attempts_left=5,
+        open_service_id=busy.id,
+    )
+    await client.sign_in(account.client_number)
+    data = await client.data("{ viewer { account { services { edges { node { cancellation { id status } } } } } } }")
+    shown = [edge["node"]["cancellation"] for edge in data["viewer"]["account"]["services"]["edges"]]
+    assert latest_quiet is not None
+    assert shown == [
+        {"id": to_global_id("Cancellation", latest_quiet.id), "status": "WITHDRAWN"},
+        {"id": to_global_id("Cancellation", open_one.id), "status": "SCHEDULED"},
+    ]
