@@ -16,7 +16,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -559,7 +559,6 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stopping.set)
-        runtime.heartbeats = StopAtHeartbeat(stopping)
         async with workers.running(runtime, WORKERS) as tasks:
             print(f"workers running: {', '.join(task.get_name() for task in tasks)}")
             publishing = None
@@ -567,6 +566,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
                 path = Path(settings.worker_heartbeat_file)
                 publishing = asyncio.create_task(workers.publish_heartbeats(runtime, path), name="heartbeats")
             await stopping.wait()
+            runtime.draining = True  # core/workers.beat ends each worker with its pass
             print("stopping: each worker ends with its pass")
             await asyncio.wait(tasks, timeout=settings.graceful_shutdown_seconds)
             if publishing is not None:
@@ -574,30 +574,6 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
 
     with dev_smtp_when_default(settings):
         run_with_database(settings, work)
-
-
-class StopAtHeartbeat(dict[str, datetime]):
-    """`cli.py worker`'s heartbeats: once `stopping` is set, a worker ends at the heartbeat that closes its next
-    pass. Every worker loops `pass, beat(), idle wait` (domain/workers.py), so that heartbeat comes with the pass's
-    jobs done and recorded; one beating inside a pass (the mail worker after each message) goes on to its end."""
-
-    def __init__(self, stopping: asyncio.Event) -> None:
-        super().__init__()
-        self.stopping = stopping
-        self.loops = {worker.__code__ for worker in WORKERS}
-
-    def __setitem__(self, name: str, at: datetime) -> None:
-        super().__setitem__(name, at)
-        if self.stopping.is_set() and self._beaten_by_a_worker_loop():
-            raise asyncio.CancelledError
-
-    def _beaten_by_a_worker_loop(self) -> bool:
-        from core.workers import beat
-
-        frame = sys._getframe(1)  # who called beat(): a worker's loop, or a job inside a pass
-        while frame is not None and frame.f_code is not beat.__code__:
-            frame = frame.f_back  # type: ignore[assignment]
-        return frame is not None and frame.f_back is not None and frame.f_back.f_code in self.loops
 
 
 def cmd_worker_health(settings: Settings, args: argparse.Namespace) -> None:

@@ -27,7 +27,7 @@ from core.mail_unsubscribe import list_unsubscribe_headers
 from core.runtime import Runtime
 from core.smtp import send
 from core.staff_alerts import alert_staff
-from core.workers import beat
+from core.workers import beat, progress
 from models import MailMessage, MailRecipient, OutboxMessage
 from models.enums import DeliveryStatus
 
@@ -219,7 +219,7 @@ async def deliver_due(runtime: Runtime) -> int:
             sent += await deliver(runtime, outbox_id, token)
         except Exception as exc:
             await _crashed(runtime, outbox_id, token, exc)
-        beat(runtime)  # each message is progress: a slow SMTP server is not a stuck worker
+        progress(runtime)  # a slow SMTP server is not a stuck worker
     return sent
 
 

@@ -19,7 +19,7 @@ from tortoise.functions import Max
 from tortoise.models import Model
 
 from core.runtime import Runtime
-from core.workers import beat
+from core.workers import beat, progress
 from models import (
     ActivityEvent,
     Contact,
@@ -48,7 +48,7 @@ async def delete_in_batches(runtime: Runtime, model: type[Model], condition: Q) 
     deleted = 0
     while ids := await model.filter(condition).limit(BATCH).values_list("id", flat=True):
         deleted += await model.filter(condition, id__in=ids).delete()
-        beat(runtime)
+        progress(runtime)
     return deleted
 
 
@@ -146,7 +146,7 @@ async def pseudonymise_activity(runtime: Runtime, cutoff: datetime) -> int:
             changed += await ActivityEvent.filter(id=event_id, ip_address=ip_address, user_agent=user_agent).update(
                 ip_address=pseudonym(runtime, ip_address), user_agent=pseudonym(runtime, user_agent)
             )
-        beat(runtime)
+        progress(runtime)
     return changed
 
 

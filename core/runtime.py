@@ -24,6 +24,8 @@ class Runtime:
     mail_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     # Each background worker's last finished pass in this process (core/workers.beat).
     heartbeats: dict[str, datetime] = field(default_factory=dict)
+    # Set when the process drains (`cli.py worker` on SIGTERM): each worker ends with its pass (core/workers.beat).
+    draining: bool = False
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:

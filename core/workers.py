@@ -32,11 +32,20 @@ STUCK_AFTER_POLLS = 3
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("worker")
 
 
-def beat(runtime: Runtime) -> None:
-    """The calling worker finished a pass now (outside `running`, e.g. a test's own loop, nothing is recorded)."""
+def progress(runtime: Runtime) -> None:
+    """A sign of life from the calling worker, inside a pass too (a message delivered, a batch deleted): a long
+    pass is not a stuck worker. Outside `running` (e.g. a test's own loop) nothing is recorded."""
     if (name := _current.get(None)) is not None:
         runtime.heartbeats[name] = now = runtime.clock.now()
         metrics.worker_heartbeat(name, now)
+
+
+def beat(runtime: Runtime) -> None:
+    """The calling worker finished a pass now. In a draining process it ends here, its claimed work done and
+    recorded (so none is cut short and sent again once its lease runs out)."""
+    progress(runtime)
+    if runtime.draining and _current.get(None) is not None:
+        raise asyncio.CancelledError
 
 
 def stuck(heartbeats: Mapping[str, datetime], names: Iterable[str], now: datetime, poll_seconds: float) -> list[str]:
