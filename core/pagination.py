@@ -6,7 +6,8 @@ import base64
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from tortoise.expressions import RawSQL
+from tortoise.expressions import Subquery
+from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -14,8 +15,8 @@ from core.errors import bad_input
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
-# The attribute the connection's size arrives in, on each row of a page read without a cursor.
-WINDOW_TOTAL = "connection_total"
+# The attribute the connection's size arrives in, on each row of a page.
+CONNECTION_SIZE = "connection_total"
 M = TypeVar("M", bound=Model)
 
 
@@ -69,23 +70,23 @@ async def paginate(
         window = window.filter(**{earlier: decode_cursor(before)})
     forward, backward = ("-id", "id") if newest_first else ("id", "-id")
     size = last if last is not None else DEFAULT_PAGE if first is None else first
-    whole = after is None and before is None
-    rows = await counted(window, whole).order_by(backward if last is not None else forward).limit(size + 1)
-    total = await total_count(queryset, rows, whole)
+    rows = await counted(window, queryset).order_by(backward if last is not None else forward).limit(size + 1)
+    total = await total_count(queryset, rows, cursorless=after is None and before is None)
     if last is not None:
         items = list(reversed(rows[:last]))
         return Page(items, has_next_page=before is not None, has_previous_page=len(rows) > last, total_count=total)
     return Page(rows[:size], has_next_page=len(rows) > size, has_previous_page=after is not None, total_count=total)
 
 
-def counted(window: QuerySet[M], whole: bool) -> QuerySet[M]:
-    """Without a cursor the page's window is the whole connection: its rows carry the connection's size
-    (a window function), so the count costs no statement of its own. (The querysets paged here have no
-    DISTINCT, which would count before removing duplicates.)"""
-    return window.annotate(**{WINDOW_TOTAL: RawSQL("COUNT(*) OVER ()")}) if whole else window
+def counted(window: QuerySet[M], connection: QuerySet[M]) -> QuerySet[M]:
+    """The page's rows each carry the connection's size, counted by a scalar subquery in the same statement (an
+    index count, computed once; a window function would read every row of the connection, bodies and all)."""
+    size = connection.annotate(connection_size=Count("id")).values("connection_size")
+    return window.annotate(**{CONNECTION_SIZE: Subquery(size)})
 
 
-async def total_count(queryset: QuerySet[M], rows: list[M], whole: bool) -> int:
-    if not whole:
-        return await queryset.count()
-    return int(getattr(rows[0], WINDOW_TOTAL)) if rows else 0
+async def total_count(connection: QuerySet[M], rows: list[M], *, cursorless: bool) -> int:
+    """From the rows; an empty page past a cursor counts on its own (without a cursor, empty means none)."""
+    if rows:
+        return int(getattr(rows[0], CONNECTION_SIZE))
+    return 0 if cursorless else await connection.count()
