@@ -87,17 +87,16 @@ def iso(value: date | str | None, kind: type[date] = datetime) -> str | None:
     return (kind.fromisoformat(value) if isinstance(value, str) else value).isoformat()
 
 
-def listing(sql: str, count: int, first: int = 1, marker: str = "(...)") -> str:
-    """`sql` with its `IN (...)` (or another marker) as `count` placeholders from $first: only placeholders go into
-    the text. SQLite's `?` are positional: the placeholders' numbers must follow the text's order."""
-    return sql.replace(marker, "(" + ",".join(f"${n}" for n in range(first, first + count)) + ")")
+def listing(sql: str, count: int, first: int = 1) -> str:
+    """`sql` with its `IN (...)` as `count` placeholders from $first: only placeholders go into the text. SQLite's
+    `?` are positional: the placeholders' numbers must follow the text's order."""
+    return sql.replace("(...)", "(" + ",".join(f"${n}" for n in range(first, first + count)) + ")")
 
 
-# As core.loaders.latest_cancellations reads them: each service's most recent row and its open one (at most two).
+# As core.loaders.latest_cancellations reads them: each service's most recent row.
 LATEST_CANCELLATIONS = (
     "SELECT service_id, id, status, effective_by FROM cancellation WHERE id IN (SELECT MAX(id) FROM cancellation "
-    "WHERE service_id IN (...) GROUP BY service_id) OR (service_id IN [...] AND status IN "
-    "('AWAITING_CONFIRMATION', 'SCHEDULED')) ORDER BY id"
+    "WHERE service_id IN (...) GROUP BY service_id) ORDER BY id"
 )
 
 
@@ -148,8 +147,8 @@ async def services_of(rows: Rows, account_id: int) -> dict[str, Any]:
         SERVICES,
     )
     ids = [row[0] for row in services]
-    sql = listing(listing(LATEST_CANCELLATIONS, len(ids)), len(ids), first=len(ids) + 1, marker="[...]")
-    cancellations = latest_cancellations(await rows.fetch(sql, *ids, *ids) if ids else [])
+    sql = listing(LATEST_CANCELLATIONS, len(ids))
+    cancellations = latest_cancellations(await rows.fetch(sql, *ids) if ids else [])
     edges = [
         {
             "node": {

@@ -9,13 +9,12 @@ from datetime import datetime
 from functools import cached_property
 
 from strawberry.dataloader import DataLoader
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Subquery
 from tortoise.functions import Max
 
 from core.deliverability import refused_since
 from core.factors import contacts_with_second_factor
 from models import Account, Cancellation, Holder, MailMessage, MailRecipient, Service, Session
-from models.enums import OPEN_CANCELLATION
 
 
 async def _services(service_ids: list[int]) -> list[Service | None]:
@@ -24,20 +23,14 @@ async def _services(service_ids: list[int]) -> list[Service | None]:
 
 
 async def latest_cancellations(service_ids: list[int]) -> list[Cancellation | None]:
-    """For each service, its open or else most recent cancellation: one statement reading at most two rows a
-    service, however many cancellations its history holds."""
+    """For each service, its open or else most recent cancellation: its most recent one, since a cancellation is
+    only ever created open and never while another is open (the unique `open_service_id`). One statement reading
+    one row a service through the indexes, however many cancellations its history holds."""
     most_recent = (
         Cancellation.filter(service_id__in=service_ids).group_by("service_id").annotate(last=Max("id")).values("last")
     )
-    candidates = Cancellation.filter(
-        Q(id__in=Subquery(most_recent)) | Q(service_id__in=service_ids, status__in=list(OPEN_CANCELLATION))
-    )
-    latest: dict[int, Cancellation] = {}
-    for row in await candidates.order_by("id"):
-        current = latest.get(row.service_id)
-        if current is None or current.status not in OPEN_CANCELLATION:
-            latest[row.service_id] = row
-    return [latest.get(service_id) for service_id in service_ids]
+    found = {row.service_id: row for row in await Cancellation.filter(id__in=Subquery(most_recent))}
+    return [found.get(service_id) for service_id in service_ids]
 
 
 async def latest_cancellations_of(services: list[Service]) -> dict[int, Cancellation | None]:

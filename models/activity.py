@@ -9,7 +9,7 @@ from models.account import Account
 class ActivityEvent(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "models.Account", related_name="activity", on_delete=fields.CASCADE
+        "models.Account", related_name="activity", on_delete=fields.CASCADE, db_index=True
     )
     account_id: int
     at = fields.DatetimeField()

@@ -15,7 +15,7 @@ class Cancellation(Model):
     )
     account_id: int
     service: fields.ForeignKeyRelation[Service] = fields.ForeignKeyField(
-        "models.Service", related_name="cancellations", on_delete=fields.CASCADE
+        "models.Service", related_name="cancellations", on_delete=fields.CASCADE, db_index=True
     )
     service_id: int
     # Equal to service_id while the cancellation is open, NULL once closed: the unique index

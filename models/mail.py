@@ -26,7 +26,7 @@ class MailKind(enum.Enum):
 class MailMessage(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "models.Account", related_name="mail", on_delete=fields.CASCADE
+        "models.Account", related_name="mail", on_delete=fields.CASCADE, db_index=True
     )
     account_id: int
     service: fields.ForeignKeyNullableRelation[Service] = fields.ForeignKeyField(
@@ -61,7 +61,7 @@ class MailRecipient(Model):
 
     id = fields.IntField(primary_key=True)
     message: fields.ForeignKeyRelation[MailMessage] = fields.ForeignKeyField(
-        "models.MailMessage", related_name="recipients", on_delete=fields.CASCADE
+        "models.MailMessage", related_name="recipients", on_delete=fields.CASCADE, db_index=True
     )
     message_id: int
     address = fields.CharField(max_length=254)

@@ -10,7 +10,7 @@ from models.enums import PaymentMethod, ServiceKind, ServiceStatus
 class Service(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "models.Account", related_name="services", on_delete=fields.CASCADE
+        "models.Account", related_name="services", on_delete=fields.CASCADE, db_index=True
     )
     account_id: int
     name = fields.CharField(max_length=200)
