@@ -141,8 +141,9 @@ def latest_cancellations(found: Sequence[Sequence[Any]]) -> dict[int, dict[str, 
 
 async def services_of(rows: Rows, account_id: int) -> dict[str, Any]:
     services = await rows.fetch(
-        "SELECT id, name, status, next_due_date, recurring_amount, currency, COUNT(*) OVER () FROM service "
-        "WHERE account_id = $1 ORDER BY id LIMIT $2",
+        "SELECT id, name, status, next_due_date, recurring_amount, currency, "
+        "(SELECT COUNT(*) FROM service WHERE account_id = $1) FROM service WHERE account_id = $2 ORDER BY id LIMIT $3",
+        account_id,
         account_id,
         SERVICES,
     )
@@ -169,7 +170,9 @@ async def services_of(rows: Rows, account_id: int) -> dict[str, Any]:
 
 async def contacts_of(rows: Rows, account_id: int) -> dict[str, Any]:
     contacts = await rows.fetch(
-        "SELECT id, email, permissions, COUNT(*) OVER () FROM contact WHERE account_id = $1 ORDER BY id LIMIT $2",
+        "SELECT id, email, permissions, (SELECT COUNT(*) FROM contact WHERE account_id = $1) FROM contact "
+        "WHERE account_id = $2 ORDER BY id LIMIT $3",
+        account_id,
         account_id,
         CONTACTS,
     )
@@ -182,8 +185,10 @@ async def contacts_of(rows: Rows, account_id: int) -> dict[str, Any]:
 
 async def mail_of(rows: Rows, account_id: int) -> dict[str, Any]:
     messages = await rows.fetch(
-        "SELECT m.id, m.subject, m.category, m.queued_at, m.service_id, s.name, COUNT(*) OVER () FROM mail_message m "
-        "LEFT JOIN service s ON s.id = m.service_id WHERE m.account_id = $1 ORDER BY m.id DESC LIMIT $2",
+        "SELECT m.id, m.subject, m.category, m.queued_at, m.service_id, s.name, "
+        "(SELECT COUNT(*) FROM mail_message WHERE account_id = $1) FROM mail_message m "
+        "LEFT JOIN service s ON s.id = m.service_id WHERE m.account_id = $2 ORDER BY m.id DESC LIMIT $3",
+        account_id,
         account_id,
         MAILS,
     )
