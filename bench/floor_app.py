@@ -1,8 +1,8 @@
 """The floor: what the dashboard costs with no GraphQL and no ORM. Starlette and the bare driver (aiosqlite, or
 an asyncpg pool) authenticate the session cookie as the app does, read the dashboard's rows in the 6 statements
-the app uses (the session with its account and holder; counts by window function, as the app's), and return the
-bytes the app returns. Also the no-database endpoints the load generator is checked against. Serves the holder's
-session only: the bench signs in as the holder.
+the app uses (the session with its account and holder; each list counted by a subquery in its page's statement,
+as the app's), and return the bytes the app returns. Also the no-database endpoints the load generator is checked
+against. Serves the holder's session only: the bench signs in as the holder.
 
     uvicorn bench.floor_app:app   (DATABASE_URL names the database, as for the app)
 """
