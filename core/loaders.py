@@ -80,7 +80,7 @@ class Loaders:
         return (reuse and self.authenticated_account(account_id)) or await Account.get(id=account_id)
 
     async def holder(self, account_id: int, *, reuse: bool) -> Holder:
-        """The account's holder; with `reuse`, the row authentication read when the holder is acting."""
+        """The account's holder; with `reuse`, the row authentication read (with the account, whoever acts)."""
         if reuse and self._holder is not None and self._holder.account_id == account_id:
             return self._holder
         return await Holder.get(account_id=account_id)
