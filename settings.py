@@ -14,6 +14,7 @@ import binascii
 import ipaddress
 import os
 import re
+import ssl
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 from urllib.parse import urlsplit
 
+from core import outbound
 from core.branding import Branding, BrandingError, load_branding
 
 PROJECT_DIR = Path(__file__).resolve().parent
@@ -689,6 +691,14 @@ class Settings:
         Rule(_is_network, "{value!r} is not a network (e.g. 10.0.5.0/24)", "comma-separated networks (CIDR)"),
         read=_comma_list,
     )
+    webhook_ca_file: str = setting(
+        "WEBHOOK_CA_FILE",
+        "",
+        "CA certificates that webhook deliveries trust besides the public CAs (certifi's Mozilla bundle, which stay"
+        " trusted), e.g. the provider's internal CA for a receiver on its own network; empty: the public CAs only;"
+        " read again by each delivery pass, so a renewed file needs no restart",
+        Rule(_is_file_if_set, "no such file {value!r}", "the path of a PEM file of CA certificates"),
+    )
 
     @property
     def dialect(self) -> str:
@@ -800,6 +810,7 @@ def _validated(settings: Settings) -> Settings:
         each.check(getattr(settings, each.attribute))
     _check_together(settings)
     _check_branding(settings)
+    _check_webhook_ca(settings)
     return settings
 
 
@@ -808,6 +819,23 @@ def _check_branding(settings: Settings) -> None:
         load_branding(settings.branding_file)
     except BrandingError as exc:
         raise SettingsError(f"BRANDING_FILE ({settings.branding_file}): {exc}") from exc
+
+
+def _check_webhook_ca(settings: Settings) -> None:
+    """WEBHOOK_CA_FILE loads as the delivery worker will load it; a worker would otherwise fail every https
+    delivery, one log line each, instead of refusing to start."""
+    path = settings.webhook_ca_file
+    if not path:
+        return
+    try:
+        outbound.trusted(path)
+    except ssl.SSLError as exc:
+        raise SettingsError(
+            f"WEBHOOK_CA_FILE ({path}): holds no PEM certificate (-----BEGIN CERTIFICATE-----) or a damaged one:"
+            f" {exc.reason or exc}"
+        ) from exc
+    except OSError as exc:
+        raise SettingsError(f"WEBHOOK_CA_FILE ({path}): cannot be read ({exc.strerror or exc})") from exc
 
 
 def _check_together(settings: Settings) -> None:

@@ -9,7 +9,8 @@ and the certificate check) still name the host, so a DNS answer that changes bet
 connection (rebinding) cannot send the request elsewhere. For the same reason no connection is kept for
 another request: the pool knows a connection by address, not by host name, and would reuse one host's TLS
 session for another host on that address. Redirects are not followed, proxies from the environment are not
-used, and the response body is never read.
+used, and the response body is never read. Certificates are checked against httpx's public CAs (certifi's
+Mozilla bundle), plus WEBHOOK_CA_FILE's when it is set: an internal CA is added, never put in their place.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import asyncio
 import contextlib
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterable, Mapping
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
@@ -154,11 +156,22 @@ async def _post_to(
         return response.status_code
 
 
-def client(timeout: float) -> httpx.AsyncClient:
-    """The HTTP client of outgoing requests: no redirects, no proxies or netrc from the environment, and no
-    connection kept for a later request (see the module's docstring)."""
+def trusted(ca_file: str = "") -> ssl.SSLContext:
+    """The certificates outgoing requests trust: httpx's public CAs and, if `ca_file` names one, the PEM
+    certificates in it (an operator's internal CA must not cost the public ones). OSError (ssl.SSLError among
+    them) when the file cannot be read or holds no certificate; settings.py checks it so at start-up."""
+    context = httpx.create_ssl_context(trust_env=False)
+    if ca_file:
+        context.load_verify_locations(cafile=ca_file)
+    return context
+
+
+def client(timeout: float, ca_file: str = "") -> httpx.AsyncClient:
+    """The HTTP client of outgoing requests: no redirects, no proxies, netrc or CA files from the environment,
+    no connection kept for a later request (see the module's docstring), and `trusted(ca_file)`'s CAs."""
     return httpx.AsyncClient(
         timeout=timeout,
+        verify=trusted(ca_file),
         follow_redirects=False,
         trust_env=False,
         limits=httpx.Limits(max_keepalive_connections=0),

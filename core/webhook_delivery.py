@@ -204,7 +204,7 @@ async def deliver_due(runtime: Runtime) -> int:
     claimed = await claim(runtime, token)
     if not claimed:
         return 0
-    async with outbound.client(runtime.settings.webhook_timeout_seconds) as client:
+    async with outbound.client(runtime.settings.webhook_timeout_seconds, runtime.settings.webhook_ca_file) as client:
         results = await asyncio.gather(
             *(deliver(runtime, client, delivery_id, token) for delivery_id in claimed), return_exceptions=True
         )

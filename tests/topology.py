@@ -1,7 +1,8 @@
 """The production topology on one machine, for tests and the soak: Debian's nginx terminating TLS with a certificate
 made here (deploy/nginx.conf itself, its addresses and paths swapped for local ones), two `cli.py serve` processes
 with their workers off, one `cli.py worker`, a throwaway PostgreSQL database, a redis-server of its own and an SMTP
-sink. Every process runs with ENVIRONMENT=production.
+sink. Every process runs with ENVIRONMENT=production. On request, the provider's https webhook receiver too: its
+certificate is signed by a CA made here, which the processes trust through WEBHOOK_CA_FILE (never verify=False).
 
 Clients reach nginx from addresses of their own in 127.0.0.0/8 (`client(address)`), so a test can tell the address
 the panel sees from nginx's (127.0.0.1, the one address the processes trust).
@@ -23,11 +24,13 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -38,7 +41,9 @@ import websockets
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from settings import PROJECT_DIR, SETTINGS
 from tests.live_server import free_port
@@ -99,32 +104,179 @@ def client_address() -> str:
     return str(ipaddress.ip_address("127.0.0.0") + secrets.randbelow(2**24 - 512) + 256)
 
 
-def self_signed(directory: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 and localhost, and its key."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+LOCAL_NAMES = x509.SubjectAlternativeName(
+    [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+)
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _unsigned(common_name: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Name) -> x509.CertificateBuilder:
+    """A certificate of `key` valid for a day, still to be given its extensions and signed."""
     now = datetime.datetime.now(datetime.UTC)
-    alternative = x509.SubjectAlternativeName(
-        [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-    )
-    certificate = (
+    return (
         x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
+        .subject_name(_name(common_name))
+        .issuer_name(issuer)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(alternative, critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
     )
-    cert_path, key_path = directory / "fullchain.pem", directory / "privkey.pem"
+
+
+def _written(
+    certificate: x509.Certificate, key: ec.EllipticCurvePrivateKey, cert_path: Path, key_path: Path
+) -> tuple[Path, Path]:
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return cert_path, key_path
+
+
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost, and its key."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    certificate = (
+        _unsigned("localhost", key, _name("localhost"))
+        .add_extension(LOCAL_NAMES, critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return _written(certificate, key, directory / "fullchain.pem", directory / "privkey.pem")
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A certificate authority made for a test: what it signs is trusted by whoever trusts its certificate (the
+    file at `path`, e.g. WEBHOOK_CA_FILE) and by nobody else."""
+
+    path: Path
+    certificate: x509.Certificate
+    key: ec.EllipticCurvePrivateKey
+
+    @classmethod
+    def create(cls, directory: Path) -> Authority:
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = _name("Topologia test CA")
+        usage = x509.KeyUsage(False, False, False, False, False, True, True, False, False)  # certificates, CRLs
+        certificate = (
+            _unsigned("Topologia test CA", key, name)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(usage, critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        path, _ = _written(certificate, key, directory / "test-ca.pem", directory / "test-ca-key.pem")
+        return cls(path, certificate, key)
+
+    def issue(self, directory: Path, stem: str) -> tuple[Path, Path]:
+        """A server certificate for 127.0.0.1 and localhost signed by this authority, and its key."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        certificate = (
+            _unsigned("localhost", key, self.certificate.subject)
+            .add_extension(LOCAL_NAMES, critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
+            .sign(self.key, hashes.SHA256())
+        )
+        return _written(certificate, key, directory / f"{stem}.pem", directory / f"{stem}-key.pem")
+
+
+class _ReceiverServer(ThreadingHTTPServer):
+    receiver: WebhookReceiver
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A connection that broke before its request arrived (a client that refuses the certificate ends the
+        handshake): kept as what went wrong, instead of a traceback on stderr."""
+        self.receiver.broke(str(sys.exception()))
+
+
+class _Delivery(BaseHTTPRequestHandler):
+    """One POST to the receiver (HTTP/1.0: one request a connection, as the panel's client sends them)."""
+
+    server: _ReceiverServer
+    request: ssl.SSLSocket
+
+    def setup(self) -> None:
+        """The TLS handshake first, on its own: a client that breaks it off is then an error (`broken`), where a
+        read would take its silence for an empty request."""
+        self.request.do_handshake()
+        super().setup()
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("content-length", "0")))
+        status = self.server.receiver.receive(body, dict(self.headers.items()))
+        self.send_response(status)
+        self.send_header("content-length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the receiver records what the tests look at."""
+
+
+class WebhookReceiver:
+    """The provider's https webhook receiver (Standard Webhooks), in threads of this process, with a certificate
+    for 127.0.0.1 and localhost: records the `webhook-id` of every delivery as it arrives, verifies each one's
+    signature with the `standardwebhooks` library (204 when it verifies, 400 when not) and processes an id once.
+    A client that refuses its certificate sends no request: its connection is in `broken`."""
+
+    def __init__(self, cert: Path, key: Path) -> None:
+        self.secret: str | None = None  # the endpoint's signing secret, once it is registered
+        self.ids: list[str] = []  # every delivery's webhook-id, in order of arrival (repeats included)
+        self.rejected: list[str] = []  # why the deliveries that did not verify did not
+        self.processed: dict[str, Any] = {}  # each verified id's payload, once
+        self.broken: list[str] = []  # connections that ended before a request, and why
+        self._changed = threading.Condition()
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(cert, key)
+        self._server = _ReceiverServer(("127.0.0.1", 0), _Delivery)
+        self._server.receiver = self
+        # The handshake happens in the request's thread, so a slow or refusing client holds up no other one.
+        self._server.socket = tls.wrap_socket(self._server.socket, server_side=True, do_handshake_on_connect=False)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="webhook-receiver", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self._server.server_address[1]}/hooks"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    def receive(self, body: bytes, headers: dict[str, str]) -> int:
+        """One delivery: recorded, verified, processed once; the status code to answer."""
+        webhook_id = next((value for name, value in headers.items() if name.lower() == "webhook-id"), "")
+        with self._changed:
+            self._changed.notify_all()
+            self.ids.append(webhook_id)
+            try:
+                payload = Webhook(self.secret or "").verify(body, headers)
+            except WebhookVerificationError as refused:
+                self.rejected.append(f"{webhook_id}: {refused}")
+                return 400
+            self.processed.setdefault(webhook_id, payload)
+        return 204
+
+    def broke(self, why: str) -> None:
+        with self._changed:
+            self.broken.append(why)
+            self._changed.notify_all()
+
+    def wait_for(self, condition: Callable[[WebhookReceiver], bool], seconds: float = 10.0) -> bool:
+        """Whether `condition` holds within `seconds` (looked at again after each request or broken connection,
+        which the receiver's threads record after the client has already seen its end)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: condition(self), seconds)
 
 
 def _swap(text: str, old: str, new: str) -> str:
@@ -210,6 +362,7 @@ class Topology:
     app_ports: list[int] = field(default_factory=list)
     worker: Process | None = None
     others: list[Process] = field(default_factory=list)
+    receiver: WebhookReceiver | None = None  # with `topology(webhook_events=...)`
 
     @property
     def url(self) -> str:
@@ -359,10 +512,17 @@ def throwaway_database() -> Iterator[str]:
 
 
 @contextmanager
-def topology(*, accounts: int = 1, services: int = 1, settings: dict[str, str] | None = None) -> Iterator[Topology]:
+def topology(
+    *,
+    accounts: int = 1,
+    services: int = 1,
+    settings: dict[str, str] | None = None,
+    webhook_events: tuple[str, ...] = (),
+) -> Iterator[Topology]:
     """The whole topology, migrated, with `accounts` accounts (client numbers 5001, 5002, ...; PASSWORD; holder
     `titular+N@topologia.example` but the first, HOLDER_EMAIL) of `services` services each, the processes' settings
-    changed by `settings`; everything stopped after."""
+    changed by `settings`; with `webhook_events`, a WebhookReceiver registered for them (`cli.py webhook-add`) that
+    the worker delivers to; everything stopped after."""
     assert NGINX is not None
     assert REDIS is not None
     with ExitStack() as stack:
@@ -384,11 +544,15 @@ def topology(*, accounts: int = 1, services: int = 1, settings: dict[str, str] |
         public_url = f"https://{PROXY}:{https_port}"
         environment = production_environment(database_url, f"redis://127.0.0.1:{redis_port}/0", smtp.port, public_url)
         environment |= settings or {}
+        receiver = stack.enter_context(webhook_receiver(directory, environment)) if webhook_events else None
         run_cli(environment, "migrate")
         _seed(environment, accounts, services)
+        if receiver is not None:
+            receiver.secret = register(environment, receiver.url, webhook_events)
 
         cert, key = self_signed(directory)
         found = Topology(directory, cert, https_port, database_url, smtp, environment, others=[redis])
+        found.receiver = receiver
         for index in range(2):
             port = free_port()
             app = Process(
@@ -430,6 +594,28 @@ def topology(*, accounts: int = 1, services: int = 1, settings: dict[str, str] |
         found.others.append(nginx)
         wait_port(https_port, nginx)
         yield found
+
+
+@contextmanager
+def webhook_receiver(directory: Path, environment: dict[str, str]) -> Iterator[WebhookReceiver]:
+    """A running receiver with a certificate from a CA of its own, which `environment` (changed here) trusts by
+    WEBHOOK_CA_FILE; its loopback address is allowed by WEBHOOK_ALLOWED_NETWORKS, as a receiver on the provider's
+    own network would be. Production's rule stands: the endpoint is https."""
+    authority = Authority.create(directory)
+    receiver = WebhookReceiver(*authority.issue(directory, "receiver"))
+    environment |= {"WEBHOOK_CA_FILE": str(authority.path), "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32"}
+    receiver.start()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()
+
+
+def register(environment: dict[str, str], url: str, event_types: tuple[str, ...]) -> str:
+    """A webhook endpoint for `event_types` at `url`, by `cli.py webhook-add`; its signing secret."""
+    printed = run_cli(environment, "webhook-add", url, "--events", ",".join(event_types))
+    [secret] = [line.rpartition(": ")[2] for line in printed.splitlines() if line.startswith("signing secret")]
+    return secret
 
 
 def _seed(environment: dict[str, str], accounts: int, services: int) -> None:
