@@ -1,6 +1,7 @@
 """Mixed load through the production topology (tests/topology.py), for the rolling-restart test and the soak:
 readers of the dashboard, customers requesting and withdrawing cancellations of one service each, and subscribers
-of their accounts' live cancellation status that reconnect whenever a socket closes (as the panel does).
+of their accounts' live cancellation status that reconnect whenever a socket closes (as the panel does). Every
+change is also a webhook event (WEBHOOK_EVENTS), delivered when the topology has a receiver for them.
 
 Each account also keeps a second service's cancellation open, so every (re)subscription's current state has a
 first message: the moment a connection is known to follow changes.
@@ -36,6 +37,7 @@ SETTINGS = {"SECURITY_MAIL_PER_RECIPIENT_HOUR": "1000000", "CUSTOMER_MAIL_PER_AC
 SERVICES_PER_ACCOUNT = 2
 STATUSES = ("AWAITING_CONFIRMATION", "WITHDRAWN")  # each cycled cancellation's, in order
 SERVICES = "{ viewer { account { services(first: 10) { edges { node { id } } } } } }"
+WEBHOOK_EVENTS = ("cancellation.requested", "cancellation.withdrawn")  # one for each change the load makes
 
 
 @dataclass
@@ -228,9 +230,23 @@ class Load:
         ]
 
 
-async def queued_mail(found: Topology) -> int:
+async def _rows(found: Topology, sql: str) -> list[asyncpg.Record]:
     connection = await asyncpg.connect(found.database_url)
     try:
-        return int(await connection.fetchval("SELECT count(*) FROM outbox_message WHERE status = 'QUEUED'"))
+        return list(await connection.fetch(sql))
     finally:
         await connection.close()
+
+
+async def queued_mail(found: Topology) -> int:
+    return int((await _rows(found, "SELECT count(*) FROM outbox_message WHERE status = 'QUEUED'"))[0][0])
+
+
+async def webhook_deliveries(found: Topology) -> dict[str, str]:
+    """Each webhook delivery's status (PENDING, DELIVERED or FAILED) by its event's webhook-id (one endpoint)."""
+    rows = await _rows(
+        found,
+        "SELECT event.webhook_id, delivery.status FROM webhook_delivery AS delivery"
+        " JOIN webhook_event AS event ON event.id = delivery.event_id",
+    )
+    return {str(webhook_id): str(status) for webhook_id, status in rows}

@@ -6,7 +6,8 @@ withdrawing cancellations, and subscribers of their live status. Meanwhile each 
 finishes in-flight requests), starts again and is waited for, and then the worker process (it stops after its
 current pass). Then: no HTTP request failed, every subscriber reconnected and, in each of its connections, saw
 every change made after that connection's first message (the current state) and committed 2 s before it closed,
-and no Message-ID reached the SMTP server twice.
+no Message-ID reached the SMTP server twice, and the https webhook receiver (its certificate from a test CA that
+WEBHOOK_CA_FILE names) got every change's event, signed, and no webhook-id twice.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from settings import PROJECT_DIR
-from tests.load import SERVICES_PER_ACCOUNT, SETTINGS, Load, queued_mail
+from tests.load import SERVICES_PER_ACCOUNT, SETTINGS, WEBHOOK_EVENTS, Load, queued_mail, webhook_deliveries
 from tests.topology import Process, Topology, run_cli, topology_for_test
 
 LOAD_SECONDS = 30.0
@@ -33,11 +34,14 @@ ACCOUNTS = 3
 SUBSCRIBERS_PER_ACCOUNT = 2
 READERS = 3
 DELIVERY_GRACE = 2.0  # a change committed this long before a socket closed must have reached it
+SETTLING_POLLS = 300  # at most 30 s, a poll every 0.1 s, for the mail and webhooks left to be sent
 
 
 @pytest.fixture(scope="module")
 def loaded() -> Iterator[Topology]:
-    with topology_for_test(accounts=ACCOUNTS, services=SERVICES_PER_ACCOUNT, settings=SETTINGS) as found:
+    with topology_for_test(
+        accounts=ACCOUNTS, services=SERVICES_PER_ACCOUNT, settings=SETTINGS, webhook_events=WEBHOOK_EVENTS
+    ) as found:
         yield found
 
 
@@ -62,11 +66,14 @@ async def test_rolling_restart_under_load_fails_no_request_and_loses_no_change(l
     await asyncio.sleep(2 * DELIVERY_GRACE)
     await load.stop()
 
-    for _ in range(150):
-        if await queued_mail(found) == 0:
+    for _ in range(SETTLING_POLLS):
+        if await queued_mail(found) == 0 and "PENDING" not in (await webhook_deliveries(found)).values():
             break
         await asyncio.sleep(0.1)
     message_ids = Counter(str(received.message["Message-ID"]) for received in found.smtp.received)
+    receiver, deliveries = found.receiver, await webhook_deliveries(found)
+    assert receiver is not None
+    webhook_ids = Counter(receiver.ids)
     connections, subscribers, missed = load.connections, load.subscribers, load.missed(DELIVERY_GRACE)
     print(
         f"\nrolling restart: {load.tally.requests} HTTP requests in {LOAD_SECONDS:.0f} s, {len(load.tally.failures)}"
@@ -75,6 +82,9 @@ async def test_rolling_restart_under_load_fails_no_request_and_loses_no_change(l
         f" (close codes {dict(Counter(c.close_code for c in connections if c.closed))}),"
         f" {sum(len(s.refused) for s in subscribers)} handshakes refused; {len(missed)} changes missed;"
         f" {sum(message_ids.values())} messages, {sum(n - 1 for n in message_ids.values())} duplicates;"
+        f" {len(deliveries)} webhook events ({dict(Counter(deliveries.values()))}), {len(receiver.ids)} deliveries"
+        f" received, {sum(n - 1 for n in webhook_ids.values())} duplicate webhook-ids, {len(receiver.rejected)}"
+        f" rejected, {len(receiver.broken)} broken connections;"
         f" restarts (name, stop s, ready s): {[(name, round(a, 2), round(b, 2)) for name, a, b in timings]}"
     )
     assert load.tally.failures == []
@@ -85,6 +95,11 @@ async def test_rolling_restart_under_load_fails_no_request_and_loses_no_change(l
     assert await queued_mail(found) == 0
     assert len(message_ids) >= len(load.changes) // 2  # a code for every request
     assert [message for message, count in message_ids.items() if count > 1] == []
+    assert len(deliveries) == len(load.changes) + ACCOUNTS  # each change's event, and the standing requests'
+    assert set(deliveries.values()) == {"DELIVERED"}  # none left pending (or failed)
+    assert set(receiver.processed) == set(deliveries)  # every one received and its signature verified
+    assert (receiver.rejected, receiver.broken) == ([], [])
+    assert [webhook_id for webhook_id, count in webhook_ids.items() if count > 1] == []
     assert found.error_lines() == []
 
 
