@@ -11,9 +11,11 @@ from functools import cached_property
 from strawberry.dataloader import DataLoader
 from tortoise.expressions import Subquery
 from tortoise.functions import Max
+from tortoise.queryset import QuerySet
 
 from core.deliverability import refused_since
 from core.factors import contacts_with_second_factor
+from core.prepared import PreparedSelect
 from models import Account, Cancellation, Holder, MailMessage, MailRecipient, Service, Session
 
 
@@ -26,11 +28,18 @@ async def latest_cancellations(service_ids: list[int]) -> list[Cancellation | No
     """For each service, its open or else most recent cancellation: its most recent one, since a cancellation is
     only ever created open and never while another is open (the unique `open_service_id`). One statement reading
     one row a service through the indexes, however many cancellations its history holds."""
+    found = {row.service_id: row for row in await _LATEST_CANCELLATIONS.fetch(service_ids)}
+    return [found.get(service_id) for service_id in service_ids]
+
+
+def _latest_cancellations(service_ids: list[int]) -> QuerySet[Cancellation]:
     most_recent = (
         Cancellation.filter(service_id__in=service_ids).group_by("service_id").annotate(last=Max("id")).values("last")
     )
-    found = {row.service_id: row for row in await Cancellation.filter(id__in=Subquery(most_recent))}
-    return [found.get(service_id) for service_id in service_ids]
+    return Cancellation.filter(id__in=Subquery(most_recent))
+
+
+_LATEST_CANCELLATIONS = PreparedSelect(Cancellation, _latest_cancellations)
 
 
 async def latest_cancellations_of(services: list[Service]) -> dict[int, Cancellation | None]:

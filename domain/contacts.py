@@ -26,7 +26,7 @@ from core.ids import pk_of
 from core.mail import Recipient, queue_mail
 from core.mail_limits import MailKind, mail_wait
 from core.outcome import Failure, Outcome, error_codes, failed, succeeded
-from core.pagination import Page, paginate
+from core.pagination import Listing, Page, paginate
 from core.passwords import REFUSAL_MESSAGES, context_words, refusal, strength
 from core.stepup import lacks_step_up
 from core.validation import AddressT, ContactDetails, changes_to, checked, contact_details, text
@@ -105,9 +105,10 @@ class ContactChanges(ContactDetails[AddressT]):
 async def contacts_page(
     ctx: Context, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> Page[Contact]:
-    return await paginate(
-        Contact.filter(account_id=ctx.acting.account_id), first=first, after=after, last=last, before=before
-    )
+    return await paginate(_CONTACTS.of(ctx.acting.account_id), first=first, after=after, last=last, before=before)
+
+
+_CONTACTS = Listing(Contact, lambda values: Contact.filter(account_id=values[0]))
 
 
 def _validated(outcome: Outcome[Any], given: ContactChanges[Any], region: str | None) -> dict[str, Any]:

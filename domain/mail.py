@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
@@ -16,7 +17,7 @@ from core.ids import pk_of
 from core.mail import Recipient, Rendered, archive_and_queue, recipients_for, searchable
 from core.mail_limits import mail_wait
 from core.outcome import Outcome, error_codes, failed, succeeded
-from core.pagination import Page, paginate
+from core.pagination import Bound, Listing, Page, paginate
 from core.runtime import Runtime
 from models import Holder, MailMessage, MailRecipient, Service
 from models.enums import EmailCategory, Language, Permission
@@ -36,21 +37,38 @@ class MailQuery:
 def visible_mail(ctx: Context) -> QuerySet[MailMessage]:
     """The holder and contacts with MAIL see the whole archive; other contacts, what was sent to them
     (Account.mail is narrowed, not refused)."""
+    return _visible(ctx).queryset()
+
+
+def _visible(ctx: Context) -> Bound[MailMessage]:
     principal = ctx.acting
-    queryset = MailMessage.filter(account_id=principal.account_id)
-    if Permission.MAIL not in principal.permissions:
-        if principal.contact_id is None:
-            return queryset.filter(id=0)
-        addressed = MailRecipient.filter(contact_id=principal.contact_id).values("message_id")
-        queryset = queryset.filter(id__in=Subquery(addressed))
-    return queryset
+    if Permission.MAIL in principal.permissions:
+        return _ACCOUNT_MAIL.of(principal.account_id)
+    if principal.contact_id is None:
+        return _NO_MAIL.of(principal.account_id)
+    return _ADDRESSED_MAIL.of(principal.account_id, principal.contact_id)
+
+
+def _addressed_mail(values: list[Any]) -> QuerySet[MailMessage]:
+    account_id, contact_id = values
+    addressed = MailRecipient.filter(contact_id=contact_id).values("message_id")
+    return MailMessage.filter(account_id=account_id, id__in=Subquery(addressed))
+
+
+# Each with its service (MailMessage.service, without a query of its own).
+_ACCOUNT_MAIL = Listing(MailMessage, lambda values: MailMessage.filter(account_id=values[0]).select_related("service"))
+_NO_MAIL = Listing(MailMessage, lambda values: MailMessage.filter(account_id=values[0], id=0).select_related("service"))
+_ADDRESSED_MAIL = Listing(MailMessage, lambda values: _addressed_mail(values).select_related("service"))
 
 
 async def mail_page(
     ctx: Context, query: MailQuery, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> Page[MailMessage]:
     """Newest first; words are matched case- and accent-insensitively against subject and body."""
-    queryset = visible_mail(ctx)
+    visible = _visible(ctx)
+    if query == MailQuery():  # the whole archive (its SQL built once)
+        return await paginate(visible, first=first, after=after, last=last, before=before, newest_first=True)
+    queryset = visible.queryset()
     if query.categories:
         queryset = queryset.filter(category__in=[c.value for c in query.categories])
     if query.service_id is not None:
@@ -61,7 +79,6 @@ async def mail_page(
         queryset = queryset.filter(queued_at__gte=query.since)
     if query.until is not None:
         queryset = queryset.filter(queued_at__lt=query.until)
-    queryset = queryset.select_related("service")  # MailMessage.service, without a query of its own
     return await paginate(queryset, first=first, after=after, last=last, before=before, newest_first=True)
 
 
