@@ -13,6 +13,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from core.errors import bad_input
+from core.ids import urlsafe_unpadded
 from core.prepared import PreparedSelect, Value
 
 MAX_PAGE = 100
@@ -35,7 +36,7 @@ class Page(Generic[M]):
 
 
 def encode_cursor(pk: int) -> str:
-    return base64.urlsafe_b64encode(f"c:{pk}".encode()).decode().rstrip("=")
+    return urlsafe_unpadded(f"c:{pk}")
 
 
 def decode_cursor(cursor: str) -> int:

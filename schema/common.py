@@ -66,8 +66,9 @@ class PageInfo:
     end_cursor: str | None
 
     @classmethod
-    def of(cls, page: Page) -> PageInfo:
-        cursors = page.cursors
+    def of(cls, page: Page, cursors: list[str] | None = None) -> PageInfo:
+        """`cursors`: the page's, when the caller has them already."""
+        cursors = page.cursors if cursors is None else cursors
         return cls(
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,
@@ -78,9 +79,10 @@ class PageInfo:
 
 def connection_fields(page: Page, edge: Callable[..., Any], node: Callable[[Any], Any]) -> dict[str, Any]:
     """edges, pageInfo and totalCount of a Relay connection over a page of rows."""
+    cursors = page.cursors
     return {
-        "edges": [edge(cursor=cursor, node=node(row)) for cursor, row in zip(page.cursors, page.items, strict=True)],
-        "page_info": PageInfo.of(page),
+        "edges": [edge(cursor=cursor, node=node(row)) for cursor, row in zip(cursors, page.items, strict=True)],
+        "page_info": PageInfo.of(page, cursors),
         "total_count": page.total_count,
     }
 
