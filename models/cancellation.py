@@ -42,3 +42,5 @@ class Cancellation(Model):
 
     class Meta:
         table = "cancellation"
+        # The completion worker's passes look for the open ones by status: never through the withdrawn history.
+        indexes = (("status",),)

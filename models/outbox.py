@@ -29,3 +29,5 @@ class OutboxMessage(Model):
 
     class Meta:
         table = "outbox_message"
+        # The delivery worker's claim, every poll, reads the queued rows only (not the history of sent ones).
+        indexes = (("status", "next_attempt_at"),)
