@@ -55,11 +55,15 @@ async def recipients_of(messages: list[MailMessage]) -> dict[int, list[str]]:
 
 
 async def _mail_recipients(message_ids: list[int]) -> list[list[str]]:
-    rows = await MailRecipient.filter(message_id__in=message_ids).order_by("id").values_list("message_id", "address")
     found: dict[int, list[str]] = {}
-    for message_id, address in rows:
-        found.setdefault(message_id, []).append(address)
+    for row in await _RECIPIENTS.fetch(message_ids):
+        found.setdefault(row.message_id, []).append(row.address)
     return [found.get(message_id, []) for message_id in message_ids]
+
+
+_RECIPIENTS = PreparedSelect(
+    MailRecipient, lambda message_ids: MailRecipient.filter(message_id__in=message_ids).order_by("id")
+)
 
 
 async def _email_refused_at(addresses: list[str]) -> list[datetime | None]:
