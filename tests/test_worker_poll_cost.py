@@ -27,16 +27,17 @@ POLLED_TABLES = {"outbox_message", "cancellation"}
 
 
 @contextmanager
-def statements_of_this_task() -> Iterator[list[tuple[str, list[Any]]]]:
-    """Every SQL statement (with its values) that the calling task runs meanwhile: not the background workers'."""
+def statements(*, this_task_only: bool = True) -> Iterator[list[tuple[str, list[Any]]]]:
+    """Every SQL statement (with its values) run meanwhile; by default only the calling task's (not the background
+    workers', which run the same polls; GraphQL resolvers run in tasks of their own)."""
     client_class = type(connections.get("default"))
-    task = asyncio.current_task()
+    task = asyncio.current_task() if this_task_only else None
     seen: list[tuple[str, list[Any]]] = []
     originals = {name: getattr(client_class, name) for name in ("execute_query", "execute_query_dict")}
 
     def wrap(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         async def recorded(self: Any, query: str, values: list[Any] | None = None) -> Any:
-            if asyncio.current_task() is task:
+            if task is None or asyncio.current_task() is task:
                 seen.append((query, list(values or [])))
             return await original(self, query, values)
 
@@ -82,7 +83,7 @@ async def test_worker_polls_find_the_waiting_rows_through_the_status_indexes(cli
     assert await OutboxMessage.filter(status=DeliveryStatus.SENT).count() == 2 * CYCLES  # a code, a notice
     assert await Cancellation.filter(status=CancellationStatus.WITHDRAWN).count() == CYCLES
 
-    with statements_of_this_task() as seen:
+    with statements() as seen:
         assert await claim(runtime, "poll-cost-test") == []
         assert await complete_due(runtime) == 0
     reads = [(sql, values) for sql, values in seen if sql.lstrip().upper().startswith("SELECT")]
