@@ -162,6 +162,8 @@ class Parent:
     child: Scalars | None
     children: list[Scalars] | None
     loose_children: list[Scalars | None]
+    required_child: Scalars  # plain object attributes: with is_type_of (Scalars) and without (Parent)
+    sibling: Parent | None
 
 
 @strawberry.type
@@ -171,6 +173,7 @@ class Query:
     maybe_top: int | None
     broken_top: int
     parent: Parent | None
+    parents: list[Parent | None]
 
     @strawberry.field
     def item(self, index: int = 0) -> Scalars:
@@ -226,6 +229,10 @@ async def later_text() -> str:
 
 async def later_none() -> None:
     return None
+
+
+async def later_item() -> Source:
+    return scalars()
 
 
 def word_generator() -> Iterator[str]:
@@ -309,9 +316,24 @@ def root() -> Source:
         Source("other", name="otro", nickname="o", code=3, later=2.5),
         Source("other", name="otro", nickname=None, code=None, later="nan"),
     ]
+
+    def parent(label: str, child: Any, required_child: Any, sibling: Any = None) -> Source:
+        return Source("parent", label=label, child=child, required_child=required_child, sibling=sibling)
+
+    parents = [
+        parent("válido", items[0], items[0], parent("hermano", None, items[0])),
+        parent("nulos", None, None),  # null in a non-null object field nulls the parent
+        parent("lanza", Raises(ValueError("child")), items[0], Raises(KeyError("sibling"))),
+        parent("valores", ValueError("held"), ValueError("held too"), Undefined),
+        parent("ajeno", Source("other", name="x", nickname=None, code=1, later=None), items[0], others[0]),
+        parent("tarde", Fresh(later_item), Fresh(later_item), Fresh(later_none)),
+        parent("hueco", UNSET, items[1], parent("nieto", items[6], items[0], parent("bisnieto", None, None))),
+        parent("propaga", items[6], items[0]),
+    ]
     return Source(
         "query",
         greeting="hola",
+        parents=parents,
         top_number=1,
         maybe_top=Raises(ValueError("top")),
         broken_top=None,
@@ -457,6 +479,18 @@ DOCUMENTS: dict[str, tuple[str, dict[str, Any] | None, int]] = {
         None,
         4,
     ),
+    "plain object fields: nulls, raising, held errors, wrong types, awaitables, UNSET, nesting": (
+        "{ parents { label child { text maybeText } requiredChild { name } sibling { label requiredChild { text } "
+        "sibling { label child { text } } } } }",
+        None,
+        9,
+    ),
+    "plain object fields with aliases, fragments and __typename": (
+        "{ parents { c: child { __typename ...on Named { name } } r: requiredChild { __typename number } "
+        "s: sibling { __typename } } }",
+        None,
+        7,
+    ),
     "introspection next to plain fields": (
         '{ __schema { queryType { name } } __type(name: "Color") { enumValues { name } } greeting }',
         None,
@@ -551,6 +585,16 @@ async def test_plain_leaves_take_the_inline_path() -> None:
     result = await schema.execute(document, root_value=root())
     assert result.data is not None
     assert BUILT == {"InlineLeavesExecutionContext": [False] * 4}  # item, maybeItem and their `upper` (resolvers)
+
+
+async def test_plain_objects_take_the_inline_path() -> None:
+    schema = QuietSchema(query=Query, execution_context_class=recording(InlineLeavesExecutionContext))
+    BUILT.clear()
+    result = await schema.execute("{ parents { sibling { label sibling { label } } } }", root_value=root())
+    assert result.data is not None
+    assert result.data["parents"][0]["sibling"] == {"label": "hermano", "sibling": None}
+    # `parents` (a list) and the one sibling held as an awaitable (stock from there); Parent has no is_type_of.
+    assert BUILT == {"InlineLeavesExecutionContext": [False, False]}
 
 
 RESOLVED: list[list[str | int]] = []
