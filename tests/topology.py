@@ -257,8 +257,8 @@ class WebhookReceiver:
         """One delivery: recorded, verified, processed once; the status code to answer."""
         webhook_id = next((value for name, value in headers.items() if name.lower() == "webhook-id"), "")
         with self._changed:
-            self._changed.notify_all()
             self.ids.append(webhook_id)
+            self._changed.notify_all()  # waiters look once this is recorded and the lock released
             try:
                 payload = Webhook(self.secret or "").verify(body, headers)
             except WebhookVerificationError as refused:
