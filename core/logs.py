@@ -93,6 +93,8 @@ def log_operation(context: Any, seconds: float) -> None:
     principal = getattr(context.context, "principal", None)
     operation_type = context.operation_type.value if _has_type(context) else None
     metrics.observe_operation(context.operation_name, context.context.runtime.settings, operation_type, seconds, codes)
+    if not operations.isEnabledFor(logging.INFO):  # the line's fields are not worth making
+        return
     operations.info(
         "graphql operation",
         extra={

@@ -87,8 +87,15 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def on_operation(self) -> Iterator[None]:
         yield from super().on_operation()
-        result = self.execution_context.result
-        localize(list(getattr(result, "errors", None) or []), self.language)
+        errors = getattr(self.execution_context.result, "errors", None)
+        if errors:  # most answers have none: no language to work out
+            localize(list(errors), self.language)
+
+    def _process_result(self, result: object) -> None:
+        """Strawberry's, only for a result with errors: it first checks the result against a runtime Protocol,
+        which costs more than the rest of a small operation's masking."""
+        if getattr(result, "errors", None):
+            super()._process_result(result)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         error_id = report_unexpected(error.original_error or error, error.path)
