@@ -26,7 +26,7 @@ class MailKind(enum.Enum):
 class MailMessage(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "models.Account", related_name="mail", on_delete=fields.CASCADE, db_index=True
+        "models.Account", related_name="mail", on_delete=fields.CASCADE
     )
     account_id: int
     service: fields.ForeignKeyNullableRelation[Service] = fields.ForeignKeyField(
@@ -54,6 +54,9 @@ class MailMessage(Model):
 
     class Meta:
         table = "mail_message"
+        # An account's archive newest first, page by page, in the index's order: never all of its rows and a sort
+        # (what a plan from stale statistics did, bodies and all, as the archive grew); its size an index count.
+        indexes = (("account_id", "id"),)
 
 
 class MailRecipient(Model):
