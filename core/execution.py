@@ -78,6 +78,14 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self.inline_leaves = not (self.middleware_manager and self.middleware_manager.middlewares)
         self.plans = _PLANS.setdefault(self.schema, {})
 
+    def build_per_event_executor(self, payload: Any) -> Executor:
+        """graphql-core 3.3.2's per-event copy shares the memo of collected subfields, keyed by the identity of field
+        lists that every event builds anew (and kept alive with it): it grew by every event a subscription received,
+        for as long as its socket stayed open. Each event gets a memo of its own."""
+        executor = super().build_per_event_executor(payload)
+        executor._relevant_sub_fields = {}
+        return executor
+
     def execute_field(
         self,
         parent_type: GraphQLObjectType,

@@ -7,8 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from tortoise.expressions import Subquery
-from tortoise.functions import Count
+from tortoise.expressions import RawSQL, Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -149,6 +148,7 @@ def _order(backward: bool, newest_first: bool) -> str:
 
 def counted(window: QuerySet[M], connection: QuerySet[M]) -> QuerySet[M]:
     """The page's rows each carry the connection's size, counted by a scalar subquery in the same statement (an
-    index count, computed once; a window function would read every row of the connection, bodies and all)."""
-    size = connection.annotate(connection_size=Count("id")).values("connection_size")
+    index count, computed once; a window function would read every row of the connection, bodies and all). COUNT(*),
+    not COUNT(id): PostgreSQL reads every row for the latter, a 31 MB mail archive at the soak's ten minutes."""
+    size = connection.annotate(connection_size=RawSQL("COUNT(*)")).values("connection_size")
     return window.annotate(**{CONNECTION_SIZE: Subquery(size)})
