@@ -91,27 +91,53 @@ async def throwaway_postgres_database(server_url: str, prefix: str) -> AsyncIter
 
 
 @contextmanager
-def counting_queries() -> Iterator[list[str]]:
-    """Every SQL statement the default connection runs meanwhile, but the idle mail worker's polls."""
+def recording_statements(record: Callable[[str, list[Any]], None]) -> Iterator[None]:
+    """`record(sql, values)` for every statement the default connection's client runs meanwhile."""
     client_class = type(connections.get("default"))
-    seen: list[str] = []
     originals = {name: getattr(client_class, name) for name in ("execute_query", "execute_query_dict")}
 
     def wrap(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        async def counted(self: BaseDBAsyncClient, query: str, *args: Any, **kwargs: Any) -> Any:
-            if "outbox_message" not in query:
-                seen.append(query)
+        async def recorded(self: BaseDBAsyncClient, query: str, *args: Any, **kwargs: Any) -> Any:
+            record(query, list((args[0] if args else kwargs.get("values")) or []))
             return await original(self, query, *args, **kwargs)
 
-        return counted
+        return recorded
 
     for name, original in originals.items():
         setattr(client_class, name, wrap(original))
     try:
-        yield seen
+        yield
     finally:
         for name, original in originals.items():
             setattr(client_class, name, original)
+
+
+@contextmanager
+def statements(*, this_task_only: bool = False) -> Iterator[list[tuple[str, list[Any]]]]:
+    """Every SQL statement run meanwhile, with its values; with `this_task_only`, only the calling task's (not the
+    background workers', which run the same polls; GraphQL resolvers run in tasks of their own)."""
+    task = asyncio.current_task() if this_task_only else None
+    seen: list[tuple[str, list[Any]]] = []
+
+    def record(query: str, values: list[Any]) -> None:
+        if task is None or asyncio.current_task() is task:
+            seen.append((query, values))
+
+    with recording_statements(record):
+        yield seen
+
+
+@contextmanager
+def counting_queries() -> Iterator[list[str]]:
+    """Every SQL statement the default connection runs meanwhile, but the idle mail worker's polls."""
+    seen: list[str] = []
+
+    def record(query: str, _values: list[Any]) -> None:
+        if "outbox_message" not in query:
+            seen.append(query)
+
+    with recording_statements(record):
+        yield seen
 
 
 class GraphQLClient:

@@ -4,15 +4,16 @@ soak's volume: 21-39 ms a dashboard after ten minutes, issue 25); COUNT(*) is an
 
 from __future__ import annotations
 
+from tests.helpers import statements
 from tests.test_query_count import DASHBOARD
-from tests.test_worker_poll_cost import plan, statements
+from tests.test_worker_poll_cost import plan
 
 
 async def test_the_mail_count_reads_only_the_index(client, holder, factory, runtime) -> None:
     service = await factory.service(holder, "Hosting Pyme")
     for _ in range(3):
         await factory.service_mail(holder, service)
-    with statements(this_task_only=False) as seen:
+    with statements() as seen:
         mail = (await client.data(DASHBOARD))["viewer"]["account"]["mail"]
     assert mail["totalCount"] == 3
     [(sql, values)] = [(sql, values) for sql, values in seen if 'FROM "mail_message"' in sql]

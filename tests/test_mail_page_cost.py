@@ -4,15 +4,16 @@ plan did exactly that, and each dashboard cost more as the archive grew (issue 2
 
 from __future__ import annotations
 
+from tests.helpers import statements
 from tests.test_query_count import DASHBOARD
-from tests.test_worker_poll_cost import plan, statements
+from tests.test_worker_poll_cost import plan
 
 
 async def test_the_mail_page_is_read_in_index_order(client, holder, factory, runtime) -> None:
     service = await factory.service(holder, "Hosting Pyme")
     for _ in range(3):
         await factory.service_mail(holder, service)
-    with statements(this_task_only=False) as seen:
+    with statements() as seen:
         mail = (await client.data(DASHBOARD))["viewer"]["account"]["mail"]
     assert [edge["node"]["service"]["name"] for edge in mail["edges"]] == ["Hosting Pyme"] * 3
     [(sql, values)] = [(sql, values) for sql, values in seen if 'FROM "mail_message"' in sql]

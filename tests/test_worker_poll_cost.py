@@ -6,9 +6,6 @@ minute and the servers' throughput fall with it (issue 25)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from tortoise import connections
@@ -18,38 +15,13 @@ from core.mail_delivery import claim
 from domain.cancellation_completion import complete_due
 from models import Cancellation, OutboxMessage
 from models.enums import CancellationStatus, DeliveryStatus
+from tests.helpers import statements
 from tests.test_cancellation import request
 from tests.test_query_count import delivered
 from tests.test_subscriptions import WITHDRAW
 
 CYCLES = 5
 POLLED_TABLES = {"outbox_message", "cancellation"}
-
-
-@contextmanager
-def statements(*, this_task_only: bool = True) -> Iterator[list[tuple[str, list[Any]]]]:
-    """Every SQL statement (with its values) run meanwhile; by default only the calling task's (not the background
-    workers', which run the same polls; GraphQL resolvers run in tasks of their own)."""
-    client_class = type(connections.get("default"))
-    task = asyncio.current_task() if this_task_only else None
-    seen: list[tuple[str, list[Any]]] = []
-    originals = {name: getattr(client_class, name) for name in ("execute_query", "execute_query_dict")}
-
-    def wrap(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        async def recorded(self: Any, query: str, values: list[Any] | None = None) -> Any:
-            if task is None or asyncio.current_task() is task:
-                seen.append((query, list(values or [])))
-            return await original(self, query, values)
-
-        return recorded
-
-    for name, original in originals.items():
-        setattr(client_class, name, wrap(original))
-    try:
-        yield seen
-    finally:
-        for name, original in originals.items():
-            setattr(client_class, name, original)
 
 
 async def plan(sql: str, values: list[Any], dialect: str) -> list[str]:
@@ -83,7 +55,7 @@ async def test_worker_polls_find_the_waiting_rows_through_the_status_indexes(cli
     assert await OutboxMessage.filter(status=DeliveryStatus.SENT).count() == 2 * CYCLES  # a code, a notice
     assert await Cancellation.filter(status=CancellationStatus.WITHDRAWN).count() == CYCLES
 
-    with statements() as seen:
+    with statements(this_task_only=True) as seen:
         assert await claim(runtime, "poll-cost-test") == []
         assert await complete_due(runtime) == 0
     reads = [(sql, values) for sql, values in seen if sql.lstrip().upper().startswith("SELECT")]
