@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from core.context import Context
 from core.execution import InlineLeavesExecutionContext
@@ -30,7 +33,8 @@ from schema import (
     welcome,
 )
 from schema.account import Viewer, viewer_of
-from schema.guard import OperationGuard, PassedChecks
+from schema.checked_queries import execute_checked
+from schema.guard import Guard, PassedChecks
 from schema.masking import add_codes, hide_suggestions
 from schema.scalars import SCALARS
 from schema.subscriptions import Subscription
@@ -75,6 +79,44 @@ class Mutation(
 
 
 class PanelSchema(strawberry.Schema):
+    async def execute(  # Strawberry's signature
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """A query without variables that passed every check before runs on the checked path
+        (schema/checked_queries.py); everything else as Strawberry runs it."""
+        allowed = DEFAULT_ALLOWED_OPERATION_TYPES if allowed_operation_types is None else allowed_operation_types
+        guard = self.extensions[0] if len(self.extensions) == 1 and not self.directives else None
+        if isinstance(guard, Guard) and query and not variable_values and OperationType.QUERY in allowed:
+            checked = guard.passed.within_limits(query, operation_name)
+            if checked is not None and checked.plain_query:
+                return await execute_checked(
+                    self,
+                    guard(),
+                    checked,
+                    query=query,
+                    allowed_operation_types=allowed,
+                    context_value=context_value,
+                    root_value=root_value,
+                    operation_name=operation_name,
+                    operation_extensions=operation_extensions,
+                )
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Expected errors are answers, not incidents (unexpected ones are logged where they are masked);
         every error leaves with a code, and in production without any suggestion."""
@@ -93,8 +135,7 @@ def guarded(settings: Settings, cache_size: int) -> list[Any]:
         max_cost=settings.max_query_cost,
         max_tokens=settings.max_query_tokens,
     )
-    passed = PassedChecks(cache_size)
-    return [lambda: OperationGuard(budget, passed, introspection=settings.introspection)]
+    return [Guard(budget, PassedChecks(cache_size), settings.introspection)]
 
 
 def config_of(settings: Settings) -> StrawberryConfig:

@@ -7,7 +7,8 @@ separate extensions had.
 
 A document that passed validation is remembered by its text, and an operation without variables that passed the
 limits by its text and name (bounded, least recently used first out): what depends on the document alone is checked
-once, and what depends on variables (their coercion, NUL in them, page sizes) on every request.
+once, and what depends on variables (their coercion, NUL in them, page sizes) on every request. A remembered query
+that streams nothing runs on later requests without Strawberry's per-request hooks (schema/checked_queries.py).
 """
 
 from __future__ import annotations
@@ -15,10 +16,21 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError, get_operation_ast, parse
+from graphql import (
+    DirectiveNode,
+    DocumentNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    Visitor,
+    get_operation_ast,
+    parse,
+    visit,
+)
+from graphql import OperationType as AstOperationType
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
@@ -31,39 +43,77 @@ from schema.masking import MaskUnexpectedErrors
 _parse: Callable[..., DocumentNode] = lru_cache(maxsize=512)(parse)
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """An operation without variables that passed validation and the limits, as parsed; `plain_query` when it is a
+    query that streams nothing (no @defer or @stream): one result, which the checked path can run."""
+
+    document: DocumentNode
+    plain_query: bool
+
+
 class PassedChecks:
     """Which documents passed validation (by text), and which operations without variables passed the limits (by
-    text and operation name); at most `size` of each."""
+    text and the operation name the request gave); at most `size` of each, the least recently used leaving first."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._valid: OrderedDict[str, None] = OrderedDict()
-        self._within_limits: OrderedDict[tuple[str, str | None], None] = OrderedDict()
+        self._within_limits: OrderedDict[tuple[str, str | None], Checked] = OrderedDict()
 
     def valid(self, text: str) -> bool:
-        return _seen(self._valid, text)
+        if text not in self._valid:
+            return False
+        self._valid.move_to_end(text)
+        return True
 
     def remember_valid(self, text: str) -> None:
-        _remember(self._valid, text, self.size)
+        _remember(self._valid, text, None, self.size)
 
-    def within_limits(self, text: str, operation_name: str | None) -> bool:
-        return _seen(self._within_limits, (text, operation_name))
+    def within_limits(self, text: str, operation_name: str | None) -> Checked | None:
+        checked = self._within_limits.get((text, operation_name))
+        if checked is not None:
+            self._within_limits.move_to_end((text, operation_name))
+        return checked
 
-    def remember_within_limits(self, text: str, operation_name: str | None) -> None:
-        _remember(self._within_limits, (text, operation_name), self.size)
+    def remember_within_limits(
+        self, text: str, operation_name: str | None, operation: OperationDefinitionNode, document: DocumentNode
+    ) -> None:
+        plain = operation.operation is AstOperationType.QUERY and not _streams(document)
+        _remember(self._within_limits, (text, operation_name), Checked(document, plain), self.size)
 
 
-def _seen(entries: OrderedDict[Any, None], key: Any) -> bool:
-    if key in entries:
-        entries.move_to_end(key)
-        return True
-    return False
-
-
-def _remember(entries: OrderedDict[Any, None], key: Any, size: int) -> None:
-    entries[key] = None
+def _remember(entries: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
+    entries[key] = value
     if len(entries) > size:
         entries.popitem(last=False)
+
+
+class _StreamingDirectives(Visitor):
+    found = False
+
+    def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+        if node.name.value in ("defer", "stream"):
+            self.found = True
+
+
+def _streams(document: DocumentNode) -> bool:
+    finder = _StreamingDirectives()
+    visit(document, finder)
+    return finder.found
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Makes each request's guard (Strawberry makes extensions per request) over the schema's shared limits and
+    caches: the schema's extension factory."""
+
+    budget: Budget
+    passed: PassedChecks
+    introspection: bool
+
+    def __call__(self) -> OperationGuard:
+        return OperationGuard(self.budget, self.passed, introspection=self.introspection)
 
 
 class OperationGuard(MaskUnexpectedErrors):
@@ -104,6 +154,7 @@ class OperationGuard(MaskUnexpectedErrors):
     def refusals(self, context: Any, document: DocumentNode) -> list[GraphQLError]:
         """The first refusals found; none when the operation may run. Only a document sent as text is remembered."""
         text, name, variables = context.query, context.operation_name, context.variables
+        given_name = context._provided_operation_name  # the key a later request of the same text can look up
         if not (text and self.passed.valid(text)):
             errors = validate_document(context.schema._schema, document, context.validation_rules)
             if errors:
@@ -113,10 +164,10 @@ class OperationGuard(MaskUnexpectedErrors):
         errors = variable_errors(context, document)
         if errors:
             return errors
-        if text and self.passed.within_limits(text, name):
+        if text and self.passed.within_limits(text, given_name) is not None:
             return nul_refusals(variables, None)
         errors = nul_refusals(variables, document) or limit_refusals(document, name, variables, self.budget)
         operation = get_operation_ast(document, name)
         if not errors and text and operation is not None and not operation.variable_definitions:
-            self.passed.remember_within_limits(text, name)
+            self.passed.remember_within_limits(text, given_name, operation, document)
         return errors
