@@ -173,7 +173,10 @@ class GraphQLApp(GraphQL[Context, None]):
         )
 
     def should_render_graphql_ide(self, request: Any) -> bool:
-        """Not for a persisted query sent by GET (it has `extensions` and no `query`)."""
+        """Only for a GET (the answer to every POST is JSON), and not for a persisted query sent by GET (it has
+        `extensions` and no `query`)."""
+        if request.method != "GET":
+            return False
         return request.query_params.get("extensions") is None and super().should_render_graphql_ide(request)
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:

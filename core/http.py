@@ -93,9 +93,12 @@ class RequestId:
         value = given if _WELL_FORMED_ID.match(given) else uuid.uuid4().hex
         token = request_id.set(value)
 
+        raw_id = (REQUEST_ID_HEADER.encode(), value.encode())
+
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = value
+                headers = [header for header in message.get("headers", ()) if header[0].lower() != raw_id[0]]
+                message["headers"] = [*headers, raw_id]
             await send(message)
 
         try:
@@ -120,6 +123,7 @@ class SecurityHeaders:
         }
         if https:
             self.headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"
+        self.raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in self.headers.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -128,9 +132,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [header for header in self.raw if header[0] not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
