@@ -69,7 +69,7 @@ from core.sockets import LiveConnections
 from core.ws import MAX_SUBSCRIPTIONS_PER_CONNECTION, PanelTransportWSHandler
 from domain import mail_preferences
 from domain.workers import WORKERS
-from schema import build_schema
+from schema import PanelSchema, build_schema
 from schema.masking import report_unexpected, unexpected_message
 from settings import PROJECT_DIR, Settings
 
@@ -78,6 +78,8 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 WEB_DIR = PROJECT_DIR / "web"
 # GraphiQL with its assets vendored in web/graphiql/ (closed networks reach no CDN); `{{ nonce }}` marks its bootstrap.
 GRAPHIQL_PAGE = (WEB_DIR / "graphiql" / "index.html").read_text(encoding="utf-8")
+# Accept values that ask Strawberry for a streamed answer (multipart or server-sent events).
+STREAMING_MEDIA_TYPES = ("multipart/mixed", "text/event-stream")
 SUBSCRIPTIONS_OVER_HTTP = "Subscriptions use the WebSocket endpoint at /graphql with the graphql-transport-ws protocol."
 
 
@@ -106,6 +108,23 @@ def not_started(response_data: Any) -> bool:
     return bool(errors) and all("path" not in error for error in errors)
 
 
+def plain_query(body: bytes) -> GraphQLRequestData | None:
+    """The request in a JSON body that holds a query text, maybe an operation name, and no variables or extensions
+    (empty variables count as none); None for any other body, valid or not."""
+    try:
+        sent = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(sent, dict) or not isinstance(query := sent.get("query"), str):
+        return None
+    name, variables = sent.get("operationName"), sent.get("variables")
+    if sent.keys() - {"query", "operationName", "variables"} or variables not in (None, {}):
+        return None
+    if name is not None and not isinstance(name, str):
+        return None
+    return GraphQLRequestData(query=query, variables=variables, operation_name=name, extensions=None, protocol="http")
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context: who is asking is settled before any resolver runs."""
 
@@ -123,6 +142,7 @@ class GraphQLApp(GraphQL[Context, None]):
             allowed_origins=sorted(settings.origins),
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
         )
+        self.schema: PanelSchema  # build_schema's
         self.runtime = runtime
         self.live = LiveConnections(runtime)
         self.persisted = PersistedQueries(settings.persisted_queries_file, settings.persisted_queries_only)
@@ -149,6 +169,8 @@ class GraphQLApp(GraphQL[Context, None]):
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
         try:
+            if context is UNSET and root_value is UNSET and (answer := await self.answer_checked(request)):
+                return answer
             return await super().run(request, context, root_value)
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is left to read it: the client went away mid-request
@@ -163,6 +185,27 @@ class GraphQLApp(GraphQL[Context, None]):
             error_id = report_unexpected(exc, request.url.path)
             message = unexpected_message(error_id, message_language(request.headers.get("accept-language")))
             return error_response(500, "INTERNAL_SERVER_ERROR", message, errorId=error_id)
+
+    async def answer_checked(self, request: Request) -> Response | None:
+        """A JSON POST of a query that passed every check before (schema/checked_queries.py) without variables or
+        extensions, answered by the view's own steps in its order minus those only other requests need (GraphiQL,
+        content-type parameters, batches, uploads, streaming); None for any other request, which the view answers
+        as usual (the body stays read). tests/test_checked_queries.py compares the answers of both."""
+        if request.method != "POST" or request.headers.get("content-type") != "application/json":
+            return None
+        if any(streaming in request.headers.get("accept", "") for streaming in STREAMING_MEDIA_TYPES):
+            return None
+        sent = plain_query(await request.body())
+        if sent is None or self.schema.checked_query(sent.query, sent.operation_name) is None:
+            return None
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, response=sub_response)
+        adapter = self.request_adapter_class(request)
+        result = await self.execute_operation(request, adapter, sent, context, None, sub_response)  # no root value
+        response_data = await self.process_result(request, result)
+        if result.errors:
+            self._handle_errors(result.errors, response_data)
+        return self.create_response(response_data, sub_response)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """The vendored GraphiQL with a fresh nonce for its bootstrap and the policy that allows only it."""

@@ -64,8 +64,7 @@ class PersistedQueries:
         """The request with its query filled in from its hash; raises PersistedQueryError."""
         wanted = _wanted_hash(data)
         if data.query is not None:
-            digest = sha256(data.query)
-            if wanted is not None and wanted != digest:
+            if wanted is not None and wanted != sha256(data.query):
                 raise PersistedQueryError("PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query")
             if not self.allows(data.query):
                 raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED", "Only known operations are accepted.")

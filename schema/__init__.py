@@ -34,7 +34,7 @@ from schema import (
 )
 from schema.account import Viewer, viewer_of
 from schema.checked_queries import execute_checked
-from schema.guard import Guard, PassedChecks
+from schema.guard import Checked, Guard, PassedChecks
 from schema.masking import add_codes, hide_suggestions
 from schema.scalars import SCALARS
 from schema.subscriptions import Subscription
@@ -92,21 +92,20 @@ class PanelSchema(strawberry.Schema):
         """A query without variables that passed every check before runs on the checked path
         (schema/checked_queries.py); everything else as Strawberry runs it."""
         allowed = DEFAULT_ALLOWED_OPERATION_TYPES if allowed_operation_types is None else allowed_operation_types
-        guard = self.extensions[0] if len(self.extensions) == 1 and not self.directives else None
-        if isinstance(guard, Guard) and query and not variable_values and OperationType.QUERY in allowed:
-            checked = guard.passed.within_limits(query, operation_name)
-            if checked is not None and checked.plain_query:
-                return await execute_checked(
-                    self,
-                    guard(),
-                    checked,
-                    query=query,
-                    allowed_operation_types=allowed,
-                    context_value=context_value,
-                    root_value=root_value,
-                    operation_name=operation_name,
-                    operation_extensions=operation_extensions,
-                )
+        found = self.checked_query(query, operation_name) if not variable_values else None
+        if found is not None and OperationType.QUERY in allowed:
+            guard, checked = found
+            return await execute_checked(
+                self,
+                guard(),
+                checked,
+                query=query or "",
+                allowed_operation_types=allowed,
+                context_value=context_value,
+                root_value=root_value,
+                operation_name=operation_name,
+                operation_extensions=operation_extensions,
+            )
         return await super().execute(
             query,
             variable_values,
@@ -116,6 +115,15 @@ class PanelSchema(strawberry.Schema):
             allowed_operation_types,
             operation_extensions,
         )
+
+    def checked_query(self, query: str | None, operation_name: str | None) -> tuple[Guard, Checked] | None:
+        """The query's checks when it passed them all before and runs on the checked path without variables: only on
+        a schema whose one extension is the guard (the staff schema also audits) and that declares no directives."""
+        guard = self.extensions[0] if len(self.extensions) == 1 and not self.directives else None
+        if not (isinstance(guard, Guard) and query) or not isinstance(operation_name, str | None):
+            return None  # a name of another JSON type is the client's mistake, which Strawberry's path answers
+        checked = guard.passed.within_limits(query, operation_name)
+        return (guard, checked) if checked is not None and checked.plain_query else None
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Expected errors are answers, not incidents (unexpected ones are logged where they are masked);
@@ -143,7 +151,7 @@ def config_of(settings: Settings) -> StrawberryConfig:
     return StrawberryConfig(disable_field_suggestions=settings.is_production, scalar_map=SCALARS)
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings | None = None) -> PanelSchema:
     """The public schema with the settings' abuse limits; production hides introspection and suggestions."""
     settings = settings or Settings()
     return PanelSchema(

@@ -216,3 +216,74 @@ async def test_only_the_public_schema_takes_the_checked_path(staff: StaffClients
     for _ in range(2):
         assert await billing.data("{ __typename }") == {"__typename": "Query"}
     assert checked_runs.count == 0
+
+
+@pytest.fixture
+def view_answers(app: Any, monkeypatch: pytest.MonkeyPatch) -> list[bool | str]:
+    """Per request, whether the view's checked answer (app.GraphQLApp.answer_checked) gave it, or "refused"."""
+    answered: list[bool | str] = []
+    view = app.state.graphql
+    original = view.answer_checked
+
+    async def spied(request: Any) -> Any:
+        try:
+            answer = await original(request)
+        except Exception:
+            answered.append("refused")
+            raise
+        answered.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(view, "answer_checked", spied)
+    return answered
+
+
+async def test_the_view_answers_a_checked_json_post_as_strawberrys_view_would(
+    client: GraphQLClient, view_answers: list[bool | str]
+) -> None:
+    document = fresh("query Name { __typename }")
+    body = {"query": document, "operationName": "Name"}
+    first = await client.http.post("/graphql", json=body)
+    second = await client.http.post("/graphql", json=body)
+    same(first, second)
+    for accept in ("application/graphql-response+json", "application/json", "*/*"):
+        asked = await client.http.post("/graphql", json=body, headers={"Accept": accept})
+        assert asked.headers["content-type"].startswith(accept if "graphql" in accept else "application/json")
+    assert view_answers == [False, True, True, True, True]
+
+
+@pytest.mark.parametrize(
+    ("sent", "headers"),
+    [
+        ({"operationName": {"obj": "ect"}}, {}),
+        ({"operationName": ["array"]}, {}),
+        ({"variables": []}, {}),
+        ({"variables": {"unused": 1}}, {}),
+        ({"extensions": {}}, {}),
+        ({}, {"Content-Type": "application/json; charset=utf-8"}),
+        ({}, {"Authorization": "Bearer not-a-token"}),
+        ({}, {"Sec-Fetch-Site": "cross-site"}),
+    ],
+)
+async def test_other_requests_of_a_checked_query_are_answered_as_before(
+    client: GraphQLClient, sent: dict[str, Any], headers: dict[str, str], view_answers: list[bool | str]
+) -> None:
+    """The same request, before and after its query was checked, answers the same: refusals included."""
+    document = fresh("{ __typename }")
+    content = orjson_body({"query": document, **sent})
+    headers = {"Content-Type": "application/json", **headers}
+    before = await client.http.post("/graphql", content=content, headers=headers)
+    await client.post(document)  # now checked
+    view_answers.clear()
+    after = await client.http.post("/graphql", content=content, headers=headers)
+    same(before, after)
+    if "Authorization" in headers:  # refused by the view's own context, as before
+        assert (after.status_code, view_answers) == (401, ["refused"])
+    elif "Sec-Fetch-Site" in headers:  # refused before the view, as before
+        assert (after.status_code, view_answers) == (403, [])
+    else:
+        assert view_answers == [False]
+
+
+def orjson_body(sent: dict[str, Any]) -> bytes:
+    return json.dumps(sent).encode()
