@@ -90,6 +90,45 @@ class PreparedSelect(Generic[M]):
         return built
 
 
+class _Build:
+    """One model from a row's values by position, as Tortoise's `_init_from_db` builds it from keywords (the same
+    attributes, conversions and order) without a dict per model and its four bookkeeping attributes set through
+    `Model.__setattr__`; a row without every column of the model (a partial one) goes to `_init_from_db`."""
+
+    def __init__(self, model: type[Model], names: tuple[str, ...], start: int) -> None:
+        meta = model._meta
+        self.model, self.names, self.start = model, names, start
+        at = {name: start + index for index, name in enumerate(names)}
+        every = (*meta.db_native_fields, *meta.db_default_fields, *meta.db_complex_fields)
+        self.complete = all(key in at for key, _, _ in every)
+        self.custom_pk = meta.db_pk_column not in meta.generated_db_fields
+        self.native = [(at[key], attr) for key, attr, _ in meta.db_native_fields] if self.complete else []
+        self.default = (
+            [(at[key], attr, f.field_type) for key, attr, f in meta.db_default_fields] if self.complete else []
+        )
+        self.complex = (
+            [(at[key], attr, f.to_python_value) for key, attr, f in meta.db_complex_fields] if self.complete else []
+        )
+
+    def __call__(self, values: tuple[Any, ...]) -> Model:
+        if not self.complete:
+            return self.model._init_from_db(**dict(zip(self.names, values[self.start :], strict=False)))
+        instance = self.model.__new__(self.model)
+        put = object.__setattr__
+        put(instance, "_partial", False)
+        put(instance, "_saved_in_db", True)
+        put(instance, "_custom_generated_pk", self.custom_pk)
+        put(instance, "_await_when_save", {})
+        for index, attr in self.native:
+            put(instance, attr, values[index])
+        for index, attr, field_type in self.default:
+            value = values[index]
+            put(instance, attr, value if value is None else field_type(value))
+        for index, attr, convert in self.complex:
+            put(instance, attr, convert(values[index]))
+        return instance
+
+
 class _Layout(Generic[M]):
     """Models from a row's values by position, as Tortoise's executor builds them from the row's column names (its
     `execute_select`, select_related included), without making a dict of every row first: a joined row of 70
@@ -101,27 +140,26 @@ class _Layout(Generic[M]):
         names = [column.split(".", 1)[1] if "." in column else column for column in columns]
         self.custom = [(field, columns.index(field)) for field in built.custom_fields]
         self.main_path: tuple[Any, ...] = ()
+        self.related: list[tuple[type[Model], _Build, int, int, tuple[Any, ...], str]] = []
         if not built.select_related_idx:
-            self.main: tuple[str, ...] = tuple(names)
-            self.related: list[tuple[type[Model], int, int, tuple[str, ...], tuple[Any, ...], str]] = []
+            self.main = _Build(model, tuple(names), 0)
             return
         _, end, *_, main_path = built.select_related_idx[0]
-        self.main, self.main_path = tuple(names[:end]), main_path
-        self.related = []
+        self.main, self.main_path = _Build(model, tuple(names[:end]), 0), main_path
         for related_model, count, *_, full_path in built.select_related_idx[1:]:
             *path, attr = full_path
-            self.related.append((related_model, end, end + count, tuple(names[end : end + count]), tuple(path), attr))
+            build = _Build(related_model, tuple(names[end : end + count]), end)
+            self.related.append((related_model, build, end, end + count, tuple(path), attr))
             end += count
 
     def model_of(self, values: tuple[Any, ...]) -> M:
-        instance = self.model._init_from_db(**dict(zip(self.main, values, strict=False)))
+        instance: M = self.main(values)  # type: ignore[assignment]  # a model of self.model
         if self.related:
             instances: dict[tuple[Any, ...], Model] = {self.main_path: instance}
-            for model, start, end, names, path, attr in self.related:
-                columns = values[start:end]
+            for model, build, start, end, path, attr in self.related:
                 related: Model | None = None
-                if any(columns):
-                    related = model._init_from_db(**dict(zip(names, columns, strict=True)))
+                if any(values[start:end]):
+                    related = build(values)
                 elif start == end:  # an empty "filler" object, as Tortoise makes one
                     related = model._init_from_db()
                 if (target := instances.get(path)) is not None:

@@ -14,14 +14,16 @@ from models import Contact, MailMessage, Session
 from tests.test_query_count import delivered
 
 JOINED = ("_contact", "_account", "_holder", "_service")
+BOOKKEEPING = ("_partial", "_saved_in_db", "_custom_generated_pk", "_await_when_save")  # what Tortoise sets besides
 
 
 def columns(model: Model | None) -> Any:
-    """Every column's value, and those of the related models joined to it (recursively)."""
+    """Every column's value, Tortoise's bookkeeping, and the same of the related models joined to it (recursively)."""
     if model is None:
         return None
     joined = {name: columns(getattr(model, name)) for name in JOINED if name in model.__dict__}
-    return type(model).__name__, dict(iter(model)), joined
+    kept = {name: model.__dict__.get(name, "unset") for name in BOOKKEEPING}
+    return type(model).__name__, dict(iter(model)), kept, joined
 
 
 def sessions_of(digests: list[str]):  # the authentication lookup's shape (core/authn)
