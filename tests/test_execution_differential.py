@@ -678,3 +678,53 @@ async def test_the_panel_answers_the_dashboard_as_with_the_stock_executor(
     holder, contact = stock
     assert holder["data"]["viewer"]["account"]["mail"]["totalCount"] == 3, holder
     assert [error["extensions"]["code"] for error in contact["errors"]] == ["FORBIDDEN"], contact
+
+
+def test_a_class_answers_not_awaitable_only_when_no_instance_of_it_could_be() -> None:
+    """core.execution answers `is_awaitable` by class once the predicate said no for one that `await` refuses for
+    every instance; a class with `__await__`, attribute hooks, or coroutines always ask the predicate."""
+    from strawberry.execution.is_awaitable import optimized_is_awaitable
+
+    from core.execution import _NEVER_AWAITABLE, _by_type
+
+    class Plain:
+        pass
+
+    class Awaits:
+        def __await__(self) -> Iterator[None]:
+            yield None
+
+    class Hooked:
+        awaitable = False
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "__await__" and self.awaitable:
+                return lambda: iter(())
+            raise AttributeError(name)
+
+    asked: list[object] = []
+
+    def predicate(value: object) -> bool:
+        asked.append(value)
+        return optimized_is_awaitable(value)
+
+    is_awaitable = _by_type(predicate)
+    plain = Plain()
+    assert [is_awaitable(plain), is_awaitable(Plain())] == [False, False]
+    assert Plain in _NEVER_AWAITABLE
+    assert asked == [plain]
+    assert [is_awaitable(Awaits()), is_awaitable(Awaits())] == [True, True]
+    hooked = Hooked()
+    assert is_awaitable(hooked) is False
+    hooked.awaitable = True
+    assert is_awaitable(hooked) is True
+    assert Hooked not in _NEVER_AWAITABLE
+    assert Awaits not in _NEVER_AWAITABLE
+
+    async def coroutine() -> None:
+        return None
+
+    running = coroutine()
+    assert is_awaitable(running) is True
+    running.close()
+    assert len(asked) == 6
