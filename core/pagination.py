@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -34,6 +35,7 @@ class Page(Generic[M]):
         return [encode_cursor(item.pk) for item in self.items]
 
 
+@functools.lru_cache(maxsize=8192)
 def encode_cursor(pk: int) -> str:
     return urlsafe_unpadded(f"c:{pk}")
 
