@@ -728,3 +728,31 @@ def test_a_class_answers_not_awaitable_only_when_no_instance_of_it_could_be() ->
     assert is_awaitable(running) is True
     running.close()
     assert len(asked) == 6
+
+
+def test_builtins_enums_and_dates_are_answered_by_class_but_not_a_proxy() -> None:
+    """The values most fields return (strings, dicts, lists, enum members, dates) are remembered after one answer;
+    a class whose attribute lookup is not the generic one (a weak proxy forwards it to its referent) never is."""
+    import weakref
+    from datetime import datetime
+    from enum import StrEnum
+
+    from strawberry.execution.is_awaitable import optimized_is_awaitable
+
+    from core.execution import _NEVER_AWAITABLE, _by_type
+
+    class Status(StrEnum):
+        ACTIVE = "ACTIVE"
+
+    class Target:
+        pass
+
+    is_awaitable = _by_type(optimized_is_awaitable)
+    values: list[object] = ["text", {"a": 1}, [1], True, 3, Status.ACTIVE, datetime(2026, 1, 1)]
+    assert [is_awaitable(value) for value in values] == [False] * len(values)
+    assert {type(value) for value in values} <= _NEVER_AWAITABLE
+
+    target = Target()
+    proxy = weakref.proxy(target)
+    assert is_awaitable(proxy) is False
+    assert type(proxy) not in _NEVER_AWAITABLE
