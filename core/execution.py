@@ -31,6 +31,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
     Undefined,
@@ -64,6 +65,7 @@ class Plan(NamedTuple):
     item_type: GraphQLOutputType | None = None  # set for a list of leaves: the leaf, maybe non-null
     object_type: GraphQLObjectType | None = None
     read: Callable[[Any], Any] | None = None  # the attribute's value, as Strawberry's resolver would read it
+    call: Callable[[Any, GraphQLResolveInfo], Any] | None = None  # a plain resolver, called as Strawberry would
 
 
 _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plan]] = WeakKeyDictionary()
@@ -146,6 +148,10 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         node = field_details_list[0].node
         plan = self.plans.get((parent_type.name, node.name.value)) or self._add_plan(parent_type, node.name.value)
         field_def, read = plan.field_def, plan.read
+        if plan.call is not None and field_def is not None and not node.arguments:
+            return self._execute_call(
+                plan.call, field_def, parent_type, source, field_details_list, path, position_context
+            )
         if read is None or field_def is None:
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
         if plan.object_type is not None:
@@ -162,7 +168,8 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             elif self._is_plain_list(result):
                 leaves = (plan.leaf_type, plan.item_type, plan.non_null)
                 return self._complete_leaves(leaves, result, parent_type, field_details_list, path)
-            return self._complete_resolved(field_def, parent_type, field_details_list, path, position_context, result)
+            info = self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, path)
+            return self._complete_resolved(field_def, field_details_list, path, position_context, result, info)
         except Exception as raw_error:
             self.handle_field_error(raw_error, field_def.type, field_details_list, path)
             return None
@@ -184,9 +191,8 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             result = read(source)
             if self.is_awaitable(result):
-                return self._complete_resolved(
-                    field_def, parent_type, field_details_list, path, position_context, result
-                )
+                info = self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, path)
+                return self._complete_resolved(field_def, field_details_list, path, position_context, result, info)
             if isinstance(result, Exception):
                 raise result
             if result is None or result is Undefined:
@@ -208,6 +214,25 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if self.is_awaitable(completed):
                 return self._await_completed(completed, field_def.type, field_details_list, path)
             return completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field_def.type, field_details_list, path)
+            return None
+
+    def _execute_call(
+        self,
+        call: Callable[[Any, GraphQLResolveInfo], Any],
+        field_def: GraphQLField,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """The stock `execute_field` for a plain resolver, calling it directly (see `_direct_call`)."""
+        info = self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, path)
+        try:
+            result = call(source, info)
+            return self._complete_resolved(field_def, field_details_list, path, position_context, result, info)
         except Exception as raw_error:
             self.handle_field_error(raw_error, field_def.type, field_details_list, path)
             return None
@@ -251,16 +276,16 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _complete_resolved(
         self,
         field_def: GraphQLField,
-        parent_type: GraphQLObjectType,
         field_details_list: FieldDetailsList,
         path: Path,
         position_context: Any,
         result: Any,
+        info: GraphQLResolveInfo,
     ) -> Any:
         """The rest of the stock `execute_field` for a value resolved inline that the inline completion does
-        not handle (an awaitable, an exception as a value, another iterable, awaitable items)."""
+        not handle (an awaitable, an exception as a value, another iterable, awaitable items), or that a plain
+        resolver returned."""
         return_type = field_def.type
-        info = self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, path)
         if self.is_awaitable(result):
             return self.complete_awaitable_value(return_type, field_details_list, info, path, result, position_context)
         completed = self.complete_value(return_type, field_details_list, info, path, result, position_context)
@@ -284,9 +309,11 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 def _plan(field_def: GraphQLField | None) -> Plan:
     """Inline for a plain attribute (Strawberry marks that resolver `_is_default`) of a leaf type, a list of
-    leaves or an object type; stock for anything else."""
-    if field_def is None or not getattr(field_def.resolve, "_is_default", False):
+    leaves or an object type; a plain resolver called directly; stock for anything else."""
+    if field_def is None:
         return Plan(field_def)
+    if not getattr(field_def.resolve, "_is_default", False):
+        return Plan(field_def, call=_direct_call(field_def))
     read = _reader(field_def)
     nullable_type = get_nullable_type(field_def.type)
     non_null = nullable_type is not field_def.type
@@ -299,6 +326,42 @@ def _plan(field_def: GraphQLField | None) -> Plan:
         if isinstance(leaf_type, _LEAF_TYPES):
             return Plan(field_def, leaf_type, non_null, nullable_type.of_type, read=read)
     return Plan(field_def)
+
+
+_STRAWBERRY_SYNC_RESOLVER = "GraphQLCoreConverter.from_resolver.<locals>._resolver"
+
+
+def _direct_call(field_def: GraphQLField) -> Callable[[Any, GraphQLResolveInfo], Any] | None:
+    """A plain resolver (synchronous, no arguments, no field extension or permission, no exception handler that
+    could apply) called as Strawberry's wrapper calls it, minus the wrapper's layers (argument conversion, the
+    extension chain, `get_result`): the source as `self`, `root` or `parent`, an `Info` if it asks for one. It may
+    still return an awaitable, completed like any other. None for every other field, and for a wrapper of another
+    shape than Strawberry's (another version): those stay stock."""
+    resolve = field_def.resolve
+    field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if resolve is None or field is None or getattr(resolve, "__qualname__", "") != _STRAWBERRY_SYNC_RESOLVER:
+        return None
+    resolver = field.base_resolver
+    if resolver is None or resolver.is_async or field.extensions or field.arguments or field_def.args:
+        return None
+    cells = dict(zip(resolve.__code__.co_freevars, resolve.__closure__ or (), strict=True))
+    if not {"field_exception_handlers", "_strawberry_info_from_graphql"} <= cells.keys():
+        return None
+    function = resolver.wrapped_func
+    if cells["field_exception_handlers"].cell_contents or not callable(function):
+        return None
+    strawberry_info = cells["_strawberry_info_from_graphql"].cell_contents
+    passes_self = resolver.self_parameter is not None
+    source_names = [parameter.name for parameter in (resolver.root_parameter, resolver.parent_parameter) if parameter]
+    info_name = resolver.info_parameter.name if resolver.info_parameter else None
+
+    def call(source: Any, info: GraphQLResolveInfo) -> Any:
+        arguments = dict.fromkeys(source_names, source)
+        if info_name is not None:
+            arguments[info_name] = strawberry_info(info)
+        return function(source, **arguments) if passes_self else function(**arguments)
+
+    return call
 
 
 def _reader(field_def: GraphQLField) -> Callable[[Any], Any]:

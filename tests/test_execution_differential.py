@@ -138,6 +138,45 @@ class Scalars(Named):
     async def later(self) -> float | None:
         return self.ratio
 
+    # Plain resolvers (sync, no arguments): the inline context calls them directly.
+    @strawberry.field
+    def described(self, info: strawberry.Info) -> str:
+        return f"{info.field_name} {info.path.key} {info.python_name} {info.return_type} of {self.name}"
+
+    @strawberry.field
+    def parented(self, parent: strawberry.Parent[Any]) -> str | None:
+        return parent.maybe_text
+
+    rooted: str = strawberry.field(resolver=lambda root: f"root {root.name}")
+
+    @strawberry.field
+    def failing(self) -> int:
+        raise ValueError("a plain resolver failed")
+
+    @strawberry.field
+    def maybe_failing(self) -> int | None:
+        raise GraphQLError("a plain resolver's GraphQL error", extensions={"code": "X"})
+
+    @strawberry.field
+    def null_required(self) -> str:
+        return None  # type: ignore[return-value]  # the executor's null check is under test
+
+    @strawberry.field
+    def deferred_text(self) -> str:
+        return later_text()  # type: ignore[return-value]  # a sync resolver returning an awaitable
+
+    @strawberry.field
+    def own_child(self) -> Other | None:
+        return Source("other", name=self.name, nickname=None, code=9, later=None)  # type: ignore[return-value]
+
+    @strawberry.field(permission_classes=[Nobody])
+    def guarded(self) -> str:
+        return "hidden"
+
+    @strawberry.field(extensions=[Shout()])
+    def shouted_resolver(self) -> str:
+        return self.name
+
     @classmethod
     def is_type_of(cls, obj: Any, _info: GraphQLResolveInfo) -> bool:
         return obj.kind == "scalars"
@@ -472,6 +511,13 @@ DOCUMENTS: dict[str, tuple[str, dict[str, Any] | None, int]] = {
         2,
     ),
     "sync and async resolvers mixed with plain fields": ("{ allItems { upper later text maybeNumber } }", None, 7),
+    "plain resolvers called directly: info, parent, root, errors, nulls, awaitables, objects": (
+        "{ allItems { described parented rooted maybeFailing deferredText ownChild { name code } d: described } "
+        "a: maybeItem { failing } b: maybeItem(index: 1) { nullRequired } c: maybeItem { deferredText } }",
+        None,
+        21,
+    ),
+    "resolvers with a permission and an extension stay stock": ("{ item { guarded shoutedResolver } }", None, 1),
     "plain fields of the root value": ("{ greeting topNumber maybeTop }", None, 1),
     "a null in a non-null root field nulls the data": ("{ greeting brokenTop }", None, 1),
     "a nested parent with non-null failures below": (
