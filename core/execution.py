@@ -5,11 +5,13 @@ an object (a connection's `node`, a service's `recurringAmount`). For each, the 
 info, calls Strawberry's wrapper through the middleware check and walks `complete_value`; doing only what those
 steps do for such a field (reading the attribute directly when Strawberry's default resolver is `getattr`) cuts
 execution time by about a third on a 1,000-field response (50 objects x 15 scalars and a nested object, 3.0 ms ->
-1.9 ms), with the same data and errors: tests/test_execution_differential.py compares both executors.
+1.9 ms), with the same data and errors: tests/test_execution_differential.py compares both executors. A leaf
+attribute runs in `execute_fields` itself (its response path made only for an error or an awaitable), and a plain
+resolver (synchronous, no arguments, no extension) is called without Strawberry's wrapper layers.
 
-It overrides `Executor.execute_field`, which graphql-core documents as not public: it is written against
-graphql-core 3.3.2 and refuses to load with another version, so an upgrade forces a re-check (and a run of
-the differential test).
+It overrides `Executor.execute_field` and `execute_fields`, which graphql-core documents as not public: it is
+written against graphql-core 3.3.2 and refuses to load with another version, so an upgrade forces a re-check (and
+a run of the differential test).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from operator import attrgetter
 from types import CoroutineType, GeneratorType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 from weakref import WeakKeyDictionary
 
 import graphql
@@ -38,9 +40,9 @@ from graphql import (
     get_nullable_type,
 )
 from graphql.execution import Executor
-from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.executor import to_nodes
-from graphql.pyutils import Path
+from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
@@ -66,6 +68,7 @@ class Plan(NamedTuple):
     object_type: GraphQLObjectType | None = None
     read: Callable[[Any], Any] | None = None  # the attribute's value, as Strawberry's resolver would read it
     call: Callable[[Any, GraphQLResolveInfo], Any] | None = None  # a plain resolver, called as Strawberry would
+    one_leaf: bool = False  # a plain attribute of a leaf type (not a list): `_execute_leaf`
 
 
 _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plan]] = WeakKeyDictionary()
@@ -154,23 +157,97 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             )
         if read is None or field_def is None:
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
+        if plan.one_leaf:
+            return self._execute_leaf(
+                plan, parent_type, source, field_details_list, (path.prev, path.key), position_context
+            )
         if plan.object_type is not None:
             target = (field_def, plan.object_type, read, plan.non_null)
             return self._execute_object(target, parent_type, source, field_details_list, path, position_context)
         # A list field with directives may be streamed (@stream): it stays stock.
-        if plan.leaf_type is None or (plan.item_type and node.directives):
+        if plan.leaf_type is None or plan.item_type is None or node.directives:
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
         try:
             result = read(source)
-            if plan.item_type is None:
-                if not self.is_awaitable(result):
-                    return _complete_leaf(plan.leaf_type, plan.non_null, result, parent_type, node.name.value)
-            elif self._is_plain_list(result):
+            if self._is_plain_list(result):
                 leaves = (plan.leaf_type, plan.item_type, plan.non_null)
                 return self._complete_leaves(leaves, result, parent_type, field_details_list, path)
             info = self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, path)
             return self._complete_resolved(field_def, field_details_list, path, position_context, result, info)
         except Exception as raw_error:
+            self.handle_field_error(raw_error, field_def.type, field_details_list, path)
+            return None
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
+        position_context: Any,
+    ) -> Any:
+        """The stock `execute_fields`, with a plain leaf attribute executed in place: no call to `execute_field`
+        and no response path unless it fails or holds an awaitable."""
+        if not self.inline_leaves:
+            return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        plans, type_name = self.plans, parent_type.name
+        try:
+            for response_name, field_details_list in grouped_field_set.items():
+                field_name = field_details_list[0].node.name.value
+                plan = plans.get((type_name, field_name)) or self._add_plan(parent_type, field_name)
+                if plan.one_leaf:
+                    place = (path, response_name)
+                    result = self._execute_leaf(
+                        plan, parent_type, source_value, field_details_list, place, position_context
+                    )
+                else:
+                    field_path = Path(path, response_name, type_name)
+                    result = self.execute_field(
+                        parent_type, source_value, field_details_list, field_path, position_context
+                    )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                # As the stock executor: awaitables created by other fields are settled, as they may fail too.
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+        return _gathered(results, awaitable_fields)
+
+    def _execute_leaf(
+        self,
+        plan: Plan,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        place: tuple[Path | None, str | int],
+        position_context: Any,
+    ) -> Any:
+        """A plain attribute of a leaf type, as `execute_field` would run it; its response path (`place`: the
+        parent's path and the response name) is made only for an error or an awaitable."""
+        field_def = cast("GraphQLField", plan.field_def)
+        try:
+            result = cast("Callable[[Any], Any]", plan.read)(source)
+            if not self.is_awaitable(result):
+                return _complete_leaf(
+                    cast("GraphQLLeafType", plan.leaf_type),
+                    plan.non_null,
+                    result,
+                    parent_type,
+                    field_details_list[0].node.name.value,
+                )
+            path = Path(*place, parent_type.name)
+            info = self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, path)
+            return self._complete_resolved(field_def, field_details_list, path, position_context, result, info)
+        except Exception as raw_error:
+            path = Path(*place, parent_type.name)
             self.handle_field_error(raw_error, field_def.type, field_details_list, path)
             return None
 
@@ -198,7 +275,7 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if result is None or result is Undefined:
                 _check_nullable(non_null, parent_type, field_details_list[0].node.name.value)
                 return None
-            info = (
+            type_of_info = (
                 self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, path)
                 if object_type.is_type_of
                 else None
@@ -206,7 +283,7 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             completed = self.complete_object_value(
                 object_type,
                 field_details_list,
-                info,  # type: ignore[arg-type]  # read only by is_type_of, and built when there is one
+                type_of_info,  # type: ignore[arg-type]  # read only by is_type_of, and built when there is one
                 path,
                 result,
                 position_context,
@@ -307,6 +384,18 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
 
 
+async def _gathered(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
+    """The stock `execute_fields`' wait for its awaitable fields: alone, or together (cancelling the others when
+    one fails)."""
+    if len(awaitable_fields) == 1:
+        field = awaitable_fields[0]
+        results[field] = await results[field]
+    else:
+        awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
+        results.update(zip(awaitable_fields, awaited, strict=True))
+    return results
+
+
 def _plan(field_def: GraphQLField | None) -> Plan:
     """Inline for a plain attribute (Strawberry marks that resolver `_is_default`) of a leaf type, a list of
     leaves or an object type; a plain resolver called directly; stock for anything else."""
@@ -318,7 +407,7 @@ def _plan(field_def: GraphQLField | None) -> Plan:
     nullable_type = get_nullable_type(field_def.type)
     non_null = nullable_type is not field_def.type
     if isinstance(nullable_type, _LEAF_TYPES):
-        return Plan(field_def, nullable_type, non_null, read=read)
+        return Plan(field_def, nullable_type, non_null, read=read, one_leaf=True)
     if isinstance(nullable_type, GraphQLObjectType):
         return Plan(field_def, non_null=non_null, object_type=nullable_type, read=read)
     if isinstance(nullable_type, GraphQLList):

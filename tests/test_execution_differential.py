@@ -518,6 +518,11 @@ DOCUMENTS: dict[str, tuple[str, dict[str, Any] | None, int]] = {
         21,
     ),
     "resolvers with a permission and an extension stay stock": ("{ item { guarded shoutedResolver } }", None, 1),
+    "an awaitable sibling before a failing non-null leaf is settled": (
+        "{ allItems { later deferredText text maybeText } }",
+        None,
+        6,
+    ),
     "plain fields of the root value": ("{ greeting topNumber maybeTop }", None, 1),
     "a null in a non-null root field nulls the data": ("{ greeting brokenTop }", None, 1),
     "a nested parent with non-null failures below": (
