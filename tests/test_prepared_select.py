@@ -1,16 +1,25 @@
 """core/prepared builds its SQL once and its models from rows by position: differentially, the same models (every
-column, the related rows select_related joins, the annotations) as Tortoise's own queryset, on both databases."""
+column's value and its exact type and time zone, the related rows select_related joins, the annotations) as
+Tortoise's own queryset, on both databases; and each column's conversion gives what Tortoise's gives, values the
+drivers never return included."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from tortoise.fields import DateField, DatetimeField, DecimalField
+from tortoise.fields.data import CharEnumFieldInstance
 from tortoise.models import Model
 
 from core.pagination import Listing, paginate
-from core.prepared import PreparedSelect
-from models import Contact, MailMessage, Session
+from core.prepared import PreparedSelect, _converter
+from models import Cancellation, Contact, MailMessage, Service, Session
+from models.enums import CancellationStatus, ServiceStatus
 from tests.test_query_count import delivered
 
 JOINED = ("_contact", "_account", "_holder", "_service")
@@ -23,7 +32,9 @@ def columns(model: Model | None) -> Any:
         return None
     joined = {name: columns(getattr(model, name)) for name in JOINED if name in model.__dict__}
     kept = {name: model.__dict__.get(name, "unset") for name in BOOKKEEPING}
-    return type(model).__name__, dict(iter(model)), kept, joined
+    # repr, not ==: an aware datetime equals itself in another time zone, a text equals its StrEnum member.
+    values = {name: repr(value) for name, value in model}
+    return type(model).__name__, values, kept, list(model.__dict__), joined
 
 
 def sessions_of(digests: list[str]):  # the authentication lookup's shape (core/authn)
@@ -90,3 +101,61 @@ async def test_values_that_would_not_reach_the_sql_as_parameters_are_refused(fac
     with pytest.raises(TypeError):
         await PreparedSelect(Contact, lambda values: Contact.filter(account_id=values[0])).fetch([1.5])  # type: ignore[list-item]
     assert await PreparedSelect(Contact, lambda values: Contact.filter(account_id=values[0])).fetch([account.id]) == []
+
+
+async def test_services_and_their_cancellations_as_tortoise_builds_them(factory, runtime) -> None:
+    account = await factory.account()
+    services = [await factory.service(account, f"Convertido {n}") for n in range(3)]
+    await Cancellation.create(
+        account=account,
+        service=services[0],
+        status=CancellationStatus.SCHEDULED,
+        reason="conversions",
+        requested_at=runtime.clock.now(),
+        confirmed_at=runtime.clock.now(),
+        requested_by="Juan Pérez",
+        attempts_left=5,
+        open_service_id=services[0].id,
+    )
+    shapes = [
+        (Service, lambda values: Service.filter(account_id=values[0])),
+        (Cancellation, lambda values: Cancellation.filter(service__account_id=values[0])),
+    ]
+    for model, build in shapes:
+        prepared = await PreparedSelect(model, build).fetch([account.id])
+        plain = await build([account.id])
+        assert [columns(row) for row in prepared] == [columns(row) for row in plain]
+        assert prepared, model
+
+
+class Shade(StrEnum):
+    LIGHT = "light"
+    PALE = "light"  # an alias: Shade("light") is LIGHT
+    DARK = "dark"
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+FIELDS_AND_VALUES = [
+    (DatetimeField(), [None, datetime(2026, 12, 5, 7, 30, tzinfo=UTC), datetime(2026, 12, 5, 7, 30)]),
+    (DatetimeField(), [datetime(2026, 12, 5, 7, 30, tzinfo=timezone(timedelta(hours=-3)))]),
+    (DatetimeField(), [datetime(2026, 12, 5, 7, 30, tzinfo=BERLIN), "2026-12-05 07:30:00+00:00", 1_764_919_800]),
+    (DateField(), [None, date(2026, 12, 5), datetime(2026, 12, 5, 7, 30, tzinfo=UTC), "2026-12-05"]),
+    (CharEnumFieldInstance(Shade), [None, "light", "dark", Shade.DARK, "unknown", 1]),
+    (CharEnumFieldInstance(ServiceStatus), [None, "active", ServiceStatus.ACTIVE.value, "ACTIVE"]),
+    (DecimalField(max_digits=10, decimal_places=2), [None, "12.3", Decimal("4.567"), 7]),
+]
+
+
+def converted(convert: Any, value: Any) -> str:
+    try:
+        return repr(convert(value))
+    except Exception as error:  # the same failure is the same answer
+        return f"raises {type(error).__name__}"
+
+
+@pytest.mark.parametrize(("field", "values"), FIELDS_AND_VALUES)
+def test_each_columns_conversion_is_tortoises(field: Any, values: list[Any]) -> None:
+    convert = _converter(field)
+    for value in values:
+        assert converted(convert, value) == converted(field.to_python_value, value), value
+    assert converted(convert, "not a value") == converted(field.to_python_value, "not a value")
