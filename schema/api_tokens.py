@@ -11,7 +11,7 @@ from core.context import Context
 from core.ids import to_global_id
 from domain import api_tokens
 from models.enums import Permission as PermissionEnum
-from schema.common import Node, Permission, UserError, payload_errors
+from schema.common import Node, Permission, UserError, members_in, payload_errors
 from schema.descriptions import GLOBAL_ID
 from schema.permissions import needs
 
@@ -33,7 +33,7 @@ class ApiToken(Node):
         return cls(
             id=strawberry.ID(to_global_id("ApiToken", row.id)),
             name=row.name,
-            permissions=[p for p in PermissionEnum if p.value in row.permissions],
+            permissions=members_in(PermissionEnum, row.permissions),
             created_at=row.created_at,
             expires_at=row.expires_at,
             last_used_at=row.last_used_at,

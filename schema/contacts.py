@@ -24,6 +24,7 @@ from schema.common import (
     Permission,
     UserError,
     connection_fields,
+    members_in,
     payload_errors,
 )
 from schema.descriptions import (
@@ -77,8 +78,8 @@ class Contact(Node, factor_rule.ContactFields):
             phone=contact.phone,
             address=PostalAddress.of(contact),
             active=contact.active,
-            permissions=[p for p in PermissionEnum if p.value in contact.permissions],
-            email_categories=[c for c in EmailCategoryEnum if c.value in contact.email_categories],
+            permissions=members_in(PermissionEnum, contact.permissions),
+            email_categories=members_in(EmailCategoryEnum, contact.email_categories),
             language=contact.language,
             invitation_pending=contact.password_hash is None,
             last_sign_in_at=contact.last_sign_in_at,
