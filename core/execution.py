@@ -7,11 +7,12 @@ steps do for such a field (reading the attribute directly when Strawberry's defa
 execution time by about a third on a 1,000-field response (50 objects x 15 scalars and a nested object, 3.0 ms ->
 1.9 ms), with the same data and errors: tests/test_execution_differential.py compares both executors. A leaf
 attribute runs in `execute_fields` itself (its response path made only for an error or an awaitable), and a plain
-resolver (synchronous, no arguments, no extension) is called without Strawberry's wrapper layers.
+resolver (synchronous, no arguments, no extension) is called without Strawberry's wrapper layers. A value of an
+object type goes from `complete_value` straight to `complete_object_value`.
 
-It overrides `Executor.execute_field` and `execute_fields`, which graphql-core documents as not public: it is
-written against graphql-core 3.3.2 and refuses to load with another version, so an upgrade forces a re-check (and
-a run of the differential test).
+It overrides `Executor.execute_field`, `execute_fields` and `complete_value`, which graphql-core documents as not
+public: it is written against graphql-core 3.3.2 and refuses to load with another version, so an upgrade forces a
+re-check (and a run of the differential test).
 """
 
 from __future__ import annotations
@@ -220,6 +221,26 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if not awaitable_fields:
             return results
         return _gathered(results, awaitable_fields)
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """The stock `complete_value`, going straight to `complete_object_value` for a value of an object type (a
+        list's edge or node, an awaited connection) that is neither null nor an exception: where the stock checks
+        would lead, without their calls (two levels of them for a non-null type)."""
+        if self.inline_leaves and not (result is None or result is Undefined or isinstance(result, Exception)):
+            nullable_type = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+            if isinstance(nullable_type, GraphQLObjectType):
+                return self.complete_object_value(
+                    nullable_type, field_details_list, info, path, result, position_context
+                )
+        return super().complete_value(return_type, field_details_list, info, path, result, position_context)
 
     def _execute_leaf(
         self,

@@ -212,6 +212,7 @@ class Query:
     maybe_top: int | None
     broken_top: int
     parent: Parent | None
+    odd_parent: Parent | None
     parents: list[Parent | None]
 
     @strawberry.field
@@ -385,6 +386,13 @@ def root() -> Source:
             children=[items[0], items[1]],
             loose_children=[items[0], items[1], items[6], None],
         ),
+        odd_parent=Source(
+            "parent",
+            label="raro",
+            child=None,
+            children=[items[0], ValueError("held in a list")],
+            loose_children=Fresh(lambda: [ValueError("held"), Undefined, others[0], items[0], None, later_item()]),
+        ),
     )
 
 
@@ -529,6 +537,11 @@ DOCUMENTS: dict[str, tuple[str, dict[str, Any] | None, int]] = {
         "{ parent { label child { text } children { text } looseChildren { text maybeText } } }",
         None,
         4,
+    ),
+    "lists of objects holding errors, Undefined, another type's object and an awaitable": (
+        "{ oddParent { label children { text } looseChildren { text } } }",
+        None,
+        3,
     ),
     "plain object fields: nulls, raising, held errors, wrong types, awaitables, UNSET, nesting": (
         "{ parents { label child { text maybeText } requiredChild { name } sibling { label requiredChild { text } "
