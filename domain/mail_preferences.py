@@ -27,7 +27,7 @@ from core.outcome import Outcome, error_codes, failed, succeeded
 from core.runtime import Runtime
 from domain import webhook_reports
 from models import Contact, Holder
-from models.enums import EmailCategory
+from models.enums import EmailCategory, members_in
 
 FAILED_UNSUBSCRIBES_PER_IP = "20/hour"
 UNSUBSCRIBE_ACTOR = "Enlace de baja"
@@ -68,12 +68,12 @@ class MailPreferencesError(StrEnum):
 
 def optional_categories() -> list[EmailCategory]:
     """What the holder may mute, in the enum's order."""
-    return [category for category in EmailCategory if category in HOLDER_OPTIONAL]
+    return members_in(EmailCategory, HOLDER_OPTIONAL)
 
 
 async def muted_categories(account_id: int) -> list[EmailCategory]:
     holder = await Holder.get(account_id=account_id).only("muted_categories")
-    return [category for category in EmailCategory if category.value in holder.muted_categories]
+    return members_in(EmailCategory, holder.muted_categories)
 
 
 async def set_muted(ctx: Context, categories: Sequence[EmailCategory]) -> Outcome[list[EmailCategory]]:

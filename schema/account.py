@@ -13,6 +13,7 @@ import models
 from core.context import Context
 from core.ids import to_global_id
 from domain import auth as auth_domain
+from models.enums import members_in
 from schema import api_tokens, auth, contacts, factor_rule, holder, mail, services
 from schema.common import Language, Node, Permission, only_reads
 from schema.permissions import needs
@@ -62,7 +63,7 @@ class Viewer:
     @strawberry.field(extensions=needs(during_password_change=True))
     def permissions(self, info: strawberry.Info[Context, None]) -> list[Permission]:
         granted = info.context.acting.permissions
-        return [p for p in Permission if p in granted]
+        return members_in(Permission, granted)
 
     @strawberry.field(
         description=(

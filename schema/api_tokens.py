@@ -11,7 +11,8 @@ from core.context import Context
 from core.ids import to_global_id
 from domain import api_tokens
 from models.enums import Permission as PermissionEnum
-from schema.common import Node, Permission, UserError, members_in, payload_errors
+from models.enums import members_in
+from schema.common import Node, Permission, UserError, payload_errors
 from schema.descriptions import GLOBAL_ID
 from schema.permissions import needs
 

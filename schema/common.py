@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any, TypeVar, cast
 
@@ -29,18 +28,6 @@ strawberry.enum(Language)
 
 
 T = TypeVar("T")
-E = TypeVar("E", bound=Enum)
-
-
-def members_in(kind: type[E], values: Collection[str]) -> list[E]:
-    """The members of `kind` whose value is in `values`, in the order they are declared (a contact's permissions)."""
-    return [member for member in _members(kind) if member.value in values]
-
-
-@functools.cache
-def _members(kind: type[E]) -> tuple[E, ...]:
-    """An enum's members, kept: iterating the class walks a generator, and lists of contacts did it per row."""
-    return tuple(kind)
 
 
 class NotLoaded(Enum):

@@ -15,6 +15,7 @@ from core.pagination import Page
 from domain import contacts
 from models.enums import EmailCategory as EmailCategoryEnum
 from models.enums import Permission as PermissionEnum
+from models.enums import members_in
 from schema import factor_rule
 from schema.common import (
     EmailCategory,
@@ -24,7 +25,6 @@ from schema.common import (
     Permission,
     UserError,
     connection_fields,
-    members_in,
     payload_errors,
 )
 from schema.descriptions import (
