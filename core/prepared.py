@@ -107,7 +107,10 @@ class _Build:
         self.model, self.names, self.start = model, names, start
         at = {name: start + index for index, name in enumerate(names)}
         every = (*meta.db_native_fields, *meta.db_default_fields, *meta.db_complex_fields)
-        self.complete = all(key in at for key, _, _ in every)
+        # A class attribute of a column's name (a descriptor) would be bypassed by writing `__dict__`.
+        attrs = (*_BOOKKEEPING, *(attr for _, attr, _ in every))
+        plain = not any(inspect.getattr_static(model, attr, None) is not None for attr in attrs)
+        self.complete = plain and all(key in at for key, _, _ in every)
         self.custom_pk = meta.db_pk_column not in meta.generated_db_fields
         native = [(at[key], attr) for key, attr, _ in meta.db_native_fields] if self.complete else []
         self.native_attrs = tuple(attr for _, attr in native)
@@ -118,8 +121,6 @@ class _Build:
         self.complex = (
             [(at[key], attr, _converter(f)) for key, attr, f in meta.db_complex_fields] if self.complete else []
         )
-        attrs = (*_BOOKKEEPING, *self.native_attrs, *(attr for _, attr, _ in (*self.default, *self.complex)))
-        self.complete = self.complete and not any(inspect.getattr_static(model, a, None) is not None for a in attrs)
 
     def __call__(self, values: tuple[Any, ...]) -> Model:
         if not self.complete:
