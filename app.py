@@ -55,11 +55,11 @@ from core.http import (
     BodyLimit,
     PrivateToCredentials,
     Refusal,
-    RequestId,
-    SecurityHeaders,
+    StandardHeaders,
     error_response,
     panel_policy,
     rate_limit_headers,
+    request_header,
 )
 from core.i18n import translate
 from core.loaders import Loaders
@@ -191,9 +191,10 @@ class GraphQLApp(GraphQL[Context, None]):
         extensions, answered by the view's own steps in its order minus those only other requests need (GraphiQL,
         content-type parameters, batches, uploads, streaming); None for any other request, which the view answers
         as usual (the body stays read). tests/test_checked_queries.py compares the answers of both."""
-        if request.method != "POST" or request.headers.get("content-type") != "application/json":
+        if request.method != "POST" or request_header(request.scope, b"content-type") != "application/json":
             return None
-        if any(streaming in request.headers.get("accept", "") for streaming in STREAMING_MEDIA_TYPES):
+        accept = request_header(request.scope, b"accept")
+        if accept and any(streaming in accept for streaming in STREAMING_MEDIA_TYPES):
             return None
         sent = plain_query(await request.body())
         if sent is None or self.schema.checked_query(sent.query, sent.operation_name) is None:
@@ -259,7 +260,7 @@ class GraphQLApp(GraphQL[Context, None]):
         return result
 
     async def get_context(self, request: Request | WebSocket, response: Response | Any) -> Context:
-        self._accept.set(request.headers.get("accept", ""))
+        self._accept.set(request_header(request.scope, b"accept") or "")
         access = await self.access_of(request)
         principal = access.principal if access else None
         if principal is None and getattr(request.state, CROSS_SITE, False):
@@ -415,8 +416,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     policy = panel_policy(logo_origins(settings.branding.logo))
-    app.add_middleware(SecurityHeaders, https=settings.secure_cookies, policy=policy)
-    app.add_middleware(RequestId)
+    app.add_middleware(StandardHeaders, https=settings.secure_cookies, policy=policy)
     return app
 
 

@@ -28,7 +28,7 @@ from core.authn import bearer_token
 from core.clock import Clock
 from core.db import close_database, open_database
 from core.errors import message_language
-from core.http import HTTP_CODES, BodyLimit, Refusal, RequestId, SecurityHeaders, error_response, rate_limit_headers
+from core.http import HTTP_CODES, BodyLimit, Refusal, StandardHeaders, error_response, rate_limit_headers
 from core.runtime import Runtime
 from core.staff_context import StaffContext
 from domain.staff_keys import live_key
@@ -133,8 +133,7 @@ def create_staff_app(settings: Settings, runtime: Runtime | None = None, clock: 
     app = Starlette(routes=[Route("/graphql", StaffGraphQL(runtime, settings), methods=["POST"])], lifespan=lifespan)
     app.state.runtime = runtime
     app.add_middleware(BodyLimit, limit=max(settings.max_body_bytes, STAFF_MAX_BODY_BYTES))
-    app.add_middleware(SecurityHeaders, https=False, policy=API_POLICY)
-    app.add_middleware(RequestId)
+    app.add_middleware(StandardHeaders, https=False, policy=API_POLICY)
     return app
 
 

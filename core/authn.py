@@ -13,6 +13,7 @@ from tortoise.queryset import QuerySet
 from core.access import access_changed
 from core.context import Principal
 from core.factors import contacts_with_second_factor
+from core.http import request_header
 from core.prepared import PreparedSelect
 from core.ratelimit import Quota
 from core.runtime import Runtime
@@ -37,7 +38,7 @@ def bearer_token(connection: HTTPConnection) -> str | None:
     """The one reading of the Authorization header: the Bearer token ("" when the scheme names none), or None
     when there is no Bearer credential (no header, an empty one, or another scheme such as a staging proxy's
     Basic: not this API's credential, so it is ignored and the request stands on its cookie, if any)."""
-    scheme, _, token = connection.headers.get("authorization", "").strip().partition(" ")
+    scheme, _, token = (request_header(connection.scope, b"authorization") or "").strip().partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
 
 

@@ -18,7 +18,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.authn import bearer_token
-from core.http import CONTRACT_HEADERS, REQUEST_ID_HEADER, error_response
+from core.http import CONTRACT_HEADERS, REQUEST_ID_HEADER, error_response, request_header
 
 CORS_METHODS = ["GET", "POST"]
 CORS_MAX_AGE = 600
@@ -42,13 +42,13 @@ class CrossSiteRequestGuard:
     def is_cross_site_post(self, scope: Scope) -> bool:
         """An HTTP request that may change something, from an origin neither ours nor allowlisted."""
         unsafe = scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS")
-        return unsafe and not self.is_allowed(Headers(scope=scope))
+        return unsafe and not self.is_allowed(scope)
 
-    def is_allowed(self, headers: Headers) -> bool:
-        origin = headers.get("origin")
+    def is_allowed(self, scope: Scope) -> bool:
+        origin = request_header(scope, b"origin")
         if origin is not None and origin != "null":
             return origin.rstrip("/") in self.allowed
-        site = headers.get("sec-fetch-site")
+        site = request_header(scope, b"sec-fetch-site")
         return site in (None, "same-origin", "none") and origin is None
 
 
@@ -79,7 +79,8 @@ class CredentialAwareCORS:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or request_header(scope, b"origin") is None:
+            # No Origin, no CORS to answer (core/http.StandardHeaders makes every answer vary on Origin).
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)

@@ -3,13 +3,13 @@ of refusals, and the headers that make rate limits machine-readable."""
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 
 from cross_web import HTTPException
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,8 +18,10 @@ from core.i18n import Localized
 from core.ratelimit import Quota
 
 REQUEST_ID_HEADER = "x-request-id"
+REQUEST_ID_HEADER_RAW = REQUEST_ID_HEADER.encode()
 _WELL_FORMED_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
+RawHeader = tuple[bytes, bytes]  # an ASGI header: name and value
 # Response headers a cross-origin page must be allowed to read (Access-Control-Expose-Headers) to follow the
 # contracts: the 401 challenge, the wait after a 429 and the rate-limit budget.
 CONTRACT_HEADERS = ("www-authenticate", "retry-after", "ratelimit", "ratelimit-policy")
@@ -79,41 +81,25 @@ def rate_limit_headers(quota: Quota) -> dict[str, str]:
     return headers
 
 
-class RequestId:
-    """Every response carries X-Request-Id (the caller's, if well formed); logs carry it too."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        given = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
-        value = given if _WELL_FORMED_ID.match(given) else uuid.uuid4().hex
-        token = request_id.set(value)
-
-        raw_id = (REQUEST_ID_HEADER.encode(), value.encode())
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [header for header in message.get("headers", ()) if header[0].lower() != raw_id[0]]
-                message["headers"] = [*headers, raw_id]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            request_id.reset(token)
+def request_header(scope: Scope, name: bytes) -> str | None:
+    """The first value of the request header `name` (lower case, as ASGI servers give names). For the middlewares,
+    which mostly ask for headers a request does not carry: Starlette's `Headers.get` pays for each with an exception."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
 
 
-class SecurityHeaders:
-    """Headers that keep browsers from sniffing, framing, leaking or running what the page did not ship; HSTS on
-    https. Each is a default: an answer that sets its own (GraphiQL's policy) keeps it."""
+class StandardHeaders:
+    """Every answer carries X-Request-Id (the caller's, if well formed; logs carry it too), the headers that keep
+    browsers from sniffing, framing, leaking or running what the page did not ship (HSTS on https), and
+    `Vary: Origin` (CORS answers differ by it, and a request without one is not answered by CORS at all). The
+    security headers are defaults: an answer that sets its own (GraphiQL's policy) keeps it. One layer, one pass
+    over the answer's headers."""
 
     def __init__(self, app: ASGIApp, *, https: bool, policy: str) -> None:
         self.app = app
-        self.headers = {
+        headers = {
             "x-content-type-options": "nosniff",
             "referrer-policy": "no-referrer",
             "x-frame-options": "DENY",
@@ -122,22 +108,55 @@ class SecurityHeaders:
             "content-security-policy": policy,
         }
         if https:
-            self.headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"
-        self.raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in self.headers.items()]
+            headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"
+        self.defaults = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
+        given = request_header(scope, REQUEST_ID_HEADER_RAW) or ""
+        value = given if _WELL_FORMED_ID.match(given) else os.urandom(16).hex()
+        token = request_id.set(value)
+        if scope["type"] == "websocket":
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                request_id.reset(token)
+            return
+        raw_id = (REQUEST_ID_HEADER_RAW, value.encode())
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                present = {name.lower() for name, _ in headers}
-                message["headers"] = headers + [header for header in self.raw if header[0] not in present]
+                message["headers"] = self.completed(message.get("headers", ()), raw_id)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            request_id.reset(token)
+
+    def completed(self, headers: Iterable[RawHeader], raw_id: RawHeader) -> list[RawHeader]:
+        """The answer's headers with the request id in place of any the app set, the defaults it did not set, and
+        Origin among what it varies on."""
+        kept: list[RawHeader] = []
+        present: set[bytes] = set()
+        vary_at: int | None = None
+        for name, value in headers:
+            name = name.lower()
+            if name == REQUEST_ID_HEADER_RAW:
+                continue
+            if name == b"vary":
+                vary_at = len(kept)
+            present.add(name)
+            kept.append((name, value))
+        kept += [header for header in self.defaults if header[0] not in present]
+        if vary_at is None:
+            kept.append((b"vary", b"Origin"))
+        elif b"origin" not in {part.strip().lower() for part in kept[vary_at][1].split(b",")}:
+            kept[vary_at] = (b"vary", kept[vary_at][1] + b", Origin")
+        kept.append(raw_id)
+        return kept
 
 
 class PrivateToCredentials:
@@ -146,7 +165,7 @@ class PrivateToCredentials:
     Every answer varies with the credentials (and the language and media type asked for); one to a request that
     carries a cookie or an Authorization header, or one that sets a cookie, is not stored at all."""
 
-    VARY = "Cookie, Authorization, Accept, Accept-Language"
+    VARY = b"Cookie, Authorization, Accept, Accept-Language"
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -155,18 +174,27 @@ class PrivateToCredentials:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_headers = Headers(scope=scope)
-        credentials = "cookie" in request_headers or "authorization" in request_headers
+        credentials = any(name in (b"cookie", b"authorization") for name, _ in scope["headers"])
 
         async def send_private(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.add_vary_header(self.VARY)
-                if credentials or "set-cookie" in headers:
-                    headers["cache-control"] = "private, no-store"
+                message["headers"] = self.private(message.get("headers", ()), credentials)
             await send(message)
 
         await self.app(scope, receive, send_private)
+
+    def private(self, headers: Iterable[RawHeader], credentials: bool) -> list[RawHeader]:
+        """The answer's headers varying on what it may depend on, and `private, no-store` in place of any caching
+        the app allowed when credentials were sent or a cookie is set."""
+        listed = [(name.lower(), value) for name, value in headers]
+        private = credentials or any(name == b"set-cookie" for name, _ in listed)
+        vary = b", ".join([*(value for name, value in listed if name == b"vary"), self.VARY])
+        dropped = (b"vary", b"cache-control") if private else (b"vary",)
+        kept = [(name, value) for name, value in listed if name not in dropped]
+        kept.append((b"vary", vary))
+        if private:
+            kept.append((b"cache-control", b"private, no-store"))
+        return kept
 
 
 class BodyLimit:
@@ -180,7 +208,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length")
+        declared = request_header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             await self._refuse(scope, receive, send)
             return

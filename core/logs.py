@@ -91,7 +91,7 @@ def log_operation(context: Any, seconds: float) -> None:
     errors = getattr(result, "errors", None) or context.pre_execution_errors or []
     codes = sorted({str((e.extensions or {}).get("code", "ERROR")) for e in errors})
     principal = getattr(context.context, "principal", None)
-    operation_type = context.operation_type.value if _has_type(context) else None
+    operation_type = _operation_type(context)
     metrics.observe_operation(context.operation_name, context.context.runtime.settings, operation_type, seconds, codes)
     if not operations.isEnabledFor(logging.INFO):  # the line's fields are not worth making
         return
@@ -117,8 +117,9 @@ def operation_label(name: str | None) -> str:
     return name if _OPERATION_NAME.fullmatch(name) else "invalid"
 
 
-def _has_type(context: Any) -> bool:
+def _operation_type(context: Any) -> str | None:
+    """None when the request has no document, or no operation of the name it gave (Strawberry's RuntimeError)."""
     try:
-        return context.operation_type is not None
+        return str(context.operation_type.value)
     except RuntimeError:
-        return False
+        return None

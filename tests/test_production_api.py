@@ -130,6 +130,28 @@ async def test_cors_allows_only_listed_origins_with_credentials(settings, app) -
         assert posted.status_code == 200
 
 
+async def test_every_answer_varies_on_origin_once(settings, app) -> None:
+    """A cache must not hand the answer to a request without Origin (no CORS headers) to one from an allowed origin,
+    nor the other way round: every answer varies on Origin, listed once whoever added it."""
+    spa = create_app(settings.with_(allowed_origins=("https://spa.example.com",), run_workers=False))
+    body = {"query": "{ __typename }"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=spa), base_url=BASE_URL) as http:
+        answers = {
+            "no origin": await http.post("/graphql", json=body),
+            "allowed": await http.post("/graphql", json=body, headers={"Origin": "https://spa.example.com"}),
+            "not allowed": await http.get("/graphql", params=body, headers={"Origin": "https://evil.example"}),
+            "panel": await http.get("/"),
+            "health": await http.get("/healthz"),
+        }
+    for case, answer in answers.items():
+        vary = [part.strip().lower() for part in answer.headers["vary"].split(",")]
+        assert vary.count("origin") == 1, (case, answer.headers)
+    assert answers["allowed"].headers["access-control-allow-origin"] == "https://spa.example.com"
+    for case in ("no origin", "not allowed", "panel", "health"):
+        assert "access-control-allow-origin" not in answers[case].headers, case
+    assert {"cookie", "authorization", "origin"} <= set(answers["no origin"].headers["vary"].lower().split(", "))
+
+
 async def test_automatic_persisted_queries(client) -> None:
     query = "{ viewer { permissions } }"
     digest = hashlib.sha256(query.encode()).hexdigest()
