@@ -55,6 +55,7 @@ from core.http import (
     BodyLimit,
     PrivateToCredentials,
     Refusal,
+    RouteFirst,
     StandardHeaders,
     error_response,
     panel_policy,
@@ -80,6 +81,7 @@ WEB_DIR = PROJECT_DIR / "web"
 GRAPHIQL_PAGE = (WEB_DIR / "graphiql" / "index.html").read_text(encoding="utf-8")
 # Accept values that ask Strawberry for a streamed answer (multipart or server-sent events).
 STREAMING_MEDIA_TYPES = ("multipart/mixed", "text/event-stream")
+POST_OPERATIONS = OperationType.from_http("POST")  # what Strawberry's view allows a POST
 SUBSCRIPTIONS_OVER_HTTP = "Subscriptions use the WebSocket endpoint at /graphql with the graphql-transport-ws protocol."
 
 
@@ -189,20 +191,36 @@ class GraphQLApp(GraphQL[Context, None]):
     async def answer_checked(self, request: Request) -> Response | None:
         """A JSON POST of a query that passed every check before (schema/checked_queries.py) without variables or
         extensions, answered by the view's own steps in its order minus those only other requests need (GraphiQL,
-        content-type parameters, batches, uploads, streaming); None for any other request, which the view answers
-        as usual (the body stays read). tests/test_checked_queries.py compares the answers of both."""
+        content-type parameters, batches, uploads, streaming, the choice of operation types, which a checked query
+        settles); None for any other request, which the view answers as usual (the body stays read).
+        tests/test_checked_queries.py compares the answers of both."""
         if request.method != "POST" or request_header(request.scope, b"content-type") != "application/json":
             return None
         accept = request_header(request.scope, b"accept")
         if accept and any(streaming in accept for streaming in STREAMING_MEDIA_TYPES):
             return None
         sent = plain_query(await request.body())
-        if sent is None or self.schema.checked_query(sent.query, sent.operation_name) is None:
+        if sent is None or not sent.query:
+            return None
+        found = self.schema.checked_query(sent.query, sent.operation_name)
+        if found is None:
             return None
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, response=sub_response)
-        adapter = self.request_adapter_class(request)
-        result = await self.execute_operation(request, adapter, sent, context, None, sub_response)  # no root value
+        try:
+            self.persisted.resolve(sent)  # known operations only: a query run over a WebSocket may be another
+        except PersistedQueryError as refused:
+            result = ExecutionResult(data=None, errors=[refused.error])
+        else:  # without extensions there is no hash to remember
+            result = await self.schema.execute_found(
+                found,
+                sent.query,
+                allowed_operation_types=POST_OPERATIONS,
+                context_value=context,
+                root_value=None,
+                operation_name=sent.operation_name,
+                operation_extensions=None,
+            )
         response_data = await self.process_result(request, result)
         if result.errors:
             self._handle_errors(result.errors, response_data)
@@ -263,7 +281,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self._accept.set(request_header(request.scope, b"accept") or "")
         access = await self.access_of(request)
         principal = access.principal if access else None
-        if principal is None and getattr(request.state, CROSS_SITE, False):
+        if principal is None and request.scope.get("state", {}).get(CROSS_SITE, False):
             raise HTTPException(403, CROSS_SITE_REFUSED)
         if principal is not None:
             await self.count_token_request(principal, response)
@@ -387,9 +405,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "unreachable": down}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    graphql_route = Route("/graphql", PrivateToCredentials(graphql), methods=["GET", "POST"])
     app = Starlette(
         routes=[
-            Route("/graphql", PrivateToCredentials(graphql), methods=["GET", "POST"]),
+            graphql_route,
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
@@ -410,6 +429,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     )
     app.state.runtime = runtime
     app.state.graphql = graphql
+    app.add_middleware(RouteFirst, route=graphql_route)
     app.add_middleware(CrossSiteRequestGuard, allowed_origins=settings.origins)
     app.add_middleware(
         CredentialAwareCORS, cookie_origins=settings.allowed_origins, token_origins=settings.token_origins

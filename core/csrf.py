@@ -22,7 +22,7 @@ from core.http import CONTRACT_HEADERS, REQUEST_ID_HEADER, error_response, reque
 
 CORS_METHODS = ["GET", "POST"]
 CORS_MAX_AGE = 600
-CROSS_SITE = "cross_site_bearer"  # request.state flag: a cross-site POST let through for its bearer token
+CROSS_SITE = "cross_site_bearer"  # scope["state"] flag: a cross-site POST let through for its bearer token
 CROSS_SITE_REFUSED = "Cross-site request refused."
 
 

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from graphql import parse
 from starlette.applications import Starlette
 
 from app import create_app
@@ -182,6 +183,16 @@ async def test_only_known_operations_mode(settings, app, tmp_path) -> None:
         assert ok.json() == {"data": {"viewer": None}}
         other = await http.post("/graphql", json={"query": "{ viewer { mustChangePassword } }"})
         assert code_of(other.json()) == "PERSISTED_QUERY_NOT_ALLOWED"
+        # A text the checks remembered (as a WebSocket's query would be) still has to be a known operation.
+        unknown = "{ viewer { mustChangePassword } }"
+        document = parse(unknown)
+        [operation] = document.definitions
+        view = strict.state.graphql
+        view.schema.extensions[0].passed.remember_within_limits(unknown, None, operation, document)
+        assert view.schema.checked_query(unknown, None) is not None
+        refused = await http.post("/graphql", json={"query": unknown})
+        assert code_of(refused.json()) == "PERSISTED_QUERY_NOT_ALLOWED", refused.text
+        assert "data" not in refused.json() or refused.json()["data"] is None
 
 
 async def test_health_and_readiness(client) -> None:
