@@ -53,12 +53,12 @@ from core.errors import message_language
 from core.http import (
     HTTP_CODES,
     BodyLimit,
-    PrivateToCredentials,
     Refusal,
     RouteFirst,
     StandardHeaders,
     error_response,
     panel_policy,
+    private_to_credentials,
     rate_limit_headers,
     request_header,
 )
@@ -166,14 +166,21 @@ class GraphQLApp(GraphQL[Context, None]):
         return parsed
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        """Over HTTP, every refusal is a JSON error with a code, and a failure outside execution (the database
-        down while authenticating) the masked error with its id, never a plain-text 500."""
+        """Over HTTP, every answer is private to the credentials it was given (core/http.private_to_credentials)."""
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
+        response = await self.answer(request, context, root_value)
+        private_to_credentials(response.raw_headers, request.scope["headers"])
+        return response
+
+    async def answer(self, request: Request, context: Any, root_value: Any) -> Response:
+        """Every refusal is a JSON error with a code, and a failure outside execution (the database down while
+        authenticating) the masked error with its id, never a plain-text 500."""
         try:
             if context is UNSET and root_value is UNSET and (answer := await self.answer_checked(request)):
                 return answer
-            return await super().run(request, context, root_value)
+            response: Response = await super().run(request, context, root_value)
+            return response
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is left to read it: the client went away mid-request
         except HTTPException as refused:
@@ -405,7 +412,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "unreachable": down}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    graphql_route = Route("/graphql", PrivateToCredentials(graphql), methods=["GET", "POST"])
+    graphql_route = Route("/graphql", graphql, methods=["GET", "POST"])
     app = Starlette(
         routes=[
             graphql_route,

@@ -180,42 +180,24 @@ class RouteFirst:
         await self.app(scope, receive, send)
 
 
-class PrivateToCredentials:
-    """Answers that may depend on who asks are never stored by a shared cache, nor served to someone else.
+PRIVATE_VARY = b"Cookie, Authorization, Accept, Accept-Language"
 
-    Every answer varies with the credentials (and the language and media type asked for); one to a request that
-    carries a cookie or an Authorization header, or one that sets a cookie, is not stored at all."""
 
-    VARY = b"Cookie, Authorization, Accept, Accept-Language"
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        credentials = any(name in (b"cookie", b"authorization") for name, _ in scope["headers"])
-
-        async def send_private(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = self.private(message.get("headers", ()), credentials)
-            await send(message)
-
-        await self.app(scope, receive, send_private)
-
-    def private(self, headers: Iterable[RawHeader], credentials: bool) -> list[RawHeader]:
-        """The answer's headers varying on what it may depend on, and `private, no-store` in place of any caching
-        the app allowed when credentials were sent or a cookie is set."""
-        listed = [(name.lower(), value) for name, value in headers]
-        private = credentials or any(name == b"set-cookie" for name, _ in listed)
-        vary = b", ".join([*(value for name, value in listed if name == b"vary"), self.VARY])
-        dropped = (b"vary", b"cache-control") if private else (b"vary",)
-        kept = [(name, value) for name, value in listed if name not in dropped]
-        kept.append((b"vary", vary))
-        if private:
-            kept.append((b"cache-control", b"private, no-store"))
-        return kept
+def private_to_credentials(headers: list[RawHeader], request_headers: Iterable[RawHeader]) -> None:
+    """Answers that may depend on who asks are never stored by a shared cache, nor served to someone else: `headers`
+    (an answer's, changed in place) vary with the credentials (and the language and media type asked for), and an
+    answer to a request that carries a cookie or an Authorization header, or one that sets a cookie, is not stored
+    at all (`private, no-store` in place of any caching the answer allowed)."""
+    listed = [(name.lower(), value) for name, value in headers]
+    private = any(name == b"set-cookie" for name, _ in listed) or any(
+        name in (b"cookie", b"authorization") for name, _ in request_headers
+    )
+    vary = b", ".join([*(value for name, value in listed if name == b"vary"), PRIVATE_VARY])
+    dropped = (b"vary", b"cache-control") if private else (b"vary",)
+    headers[:] = [(name, value) for name, value in listed if name not in dropped]
+    headers.append((b"vary", vary))
+    if private:
+        headers.append((b"cache-control", b"private, no-store"))
 
 
 class BodyLimit:

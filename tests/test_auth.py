@@ -22,6 +22,8 @@ async def test_session_cookie_is_httponly_and_lax(client, factory) -> None:
     account = await factory.account()
     response = await client.post(SIGN_IN, {"i": {"login": account.client_number, "password": PASSWORD}})
     cookie = response.headers["set-cookie"].lower()
+    assert "cookie" not in response.request.headers  # an anonymous request, whose answer sets a cookie:
+    assert response.headers["cache-control"] == "private, no-store"  # stored by no cache
     assert "httponly" in cookie
     assert "samesite=lax" in cookie
     assert "secure" not in cookie
