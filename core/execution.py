@@ -38,6 +38,8 @@ from graphql import (
     GraphQLResolveInfoHelpers,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
+    TypeNameMetaFieldDef,
     Undefined,
     get_nullable_type,
 )
@@ -345,7 +347,9 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
 
     def _add_plan(self, parent_type: GraphQLObjectType, field_name: str) -> Plan:
-        plan = self.plans[parent_type.name, field_name] = _plan(self.schema.get_field(parent_type, field_name))
+        field_def = self.schema.get_field(parent_type, field_name)
+        plan = _typename_plan(parent_type) if field_def is TypeNameMetaFieldDef else _plan(field_def)
+        self.plans[parent_type.name, field_name] = plan
         return plan
 
     def _is_plain_list(self, result: Any) -> bool:
@@ -424,6 +428,13 @@ async def _gathered(results: dict[str, Any], awaitable_fields: list[str]) -> dic
         awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
         results.update(zip(awaitable_fields, awaited, strict=True))
     return results
+
+
+def _typename_plan(parent_type: GraphQLObjectType) -> Plan:
+    """`__typename` of an object type, inline: its name (graphql-core's resolver reads it from the resolve info, which
+    the stock path builds for it). Clients such as Apollo ask for it in every selection."""
+    name = parent_type.name
+    return Plan(TypeNameMetaFieldDef, GraphQLString, non_null=True, read=lambda _source: name, one_leaf=True)
 
 
 def _plan(field_def: GraphQLField | None) -> Plan:

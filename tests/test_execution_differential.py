@@ -651,6 +651,22 @@ async def test_plain_leaves_take_the_inline_path() -> None:
     assert BUILT == {"InlineLeavesExecutionContext": [False] * 4}  # item, maybeItem and their `upper` (resolvers)
 
 
+async def test_typename_takes_the_inline_path() -> None:
+    schema = QuietSchema(query=Query, execution_context_class=recording(InlineLeavesExecutionContext))
+    built = []
+    for document in (
+        "{ item { text } maybeItem(index: 9) { ratio } }",
+        "{ __typename item { __typename text } maybeItem(index: 9) { t: __typename ratio } }",
+    ):
+        BUILT.clear()
+        result = await schema.execute(document, root_value=root())
+        assert result.data is not None
+        built.append(dict(BUILT))
+    assert result.data["__typename"] == "Query"
+    assert result.data["item"]["__typename"] == "Scalars"
+    assert built[0] == built[1]  # no resolve info built for __typename
+
+
 async def test_plain_objects_take_the_inline_path() -> None:
     schema = QuietSchema(query=Query, execution_context_class=recording(InlineLeavesExecutionContext))
     BUILT.clear()
