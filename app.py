@@ -207,10 +207,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if accept and any(streaming in accept for streaming in STREAMING_MEDIA_TYPES):
             return None
         sent = plain_query(await request.body())
-        if sent is None or not sent.query:
-            return None
-        found = self.schema.checked_query(sent.query, sent.operation_name)
-        if found is None:
+        if sent is None or self.schema.checked_query(sent.query, sent.operation_name) is None:
             return None
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, response=sub_response)
@@ -219,14 +216,11 @@ class GraphQLApp(GraphQL[Context, None]):
         except PersistedQueryError as refused:
             result = ExecutionResult(data=None, errors=[refused.error])
         else:  # without extensions there is no hash to remember
-            result = await self.schema.execute_found(
-                found,
+            result = await self.schema.execute(
                 sent.query,
-                allowed_operation_types=POST_OPERATIONS,
                 context_value=context,
-                root_value=None,
                 operation_name=sent.operation_name,
-                operation_extensions=None,
+                allowed_operation_types=POST_OPERATIONS,
             )
         response_data = await self.process_result(request, result)
         if result.errors:

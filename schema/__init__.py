@@ -94,9 +94,12 @@ class PanelSchema(strawberry.Schema):
         allowed = DEFAULT_ALLOWED_OPERATION_TYPES if allowed_operation_types is None else allowed_operation_types
         found = self.checked_query(query, operation_name) if not variable_values else None
         if found is not None and OperationType.QUERY in allowed:
-            return await self.execute_found(
-                found,
-                query or "",
+            guard, checked = found
+            return await execute_checked(
+                self,
+                guard(),
+                checked,
+                query=query or "",
                 allowed_operation_types=allowed,
                 context_value=context_value,
                 root_value=root_value,
@@ -111,31 +114,6 @@ class PanelSchema(strawberry.Schema):
             operation_name,
             allowed_operation_types,
             operation_extensions,
-        )
-
-    async def execute_found(
-        self,
-        found: tuple[Guard, Checked],
-        query: str,
-        *,
-        allowed_operation_types: Iterable[OperationType],
-        context_value: Any,
-        root_value: Any,
-        operation_name: str | None,
-        operation_extensions: dict[str, Any] | None,
-    ) -> ExecutionResult:
-        """A query `checked_query` found, on the checked path."""
-        guard, checked = found
-        return await execute_checked(
-            self,
-            guard(),
-            checked,
-            query=query,
-            allowed_operation_types=allowed_operation_types,
-            context_value=context_value,
-            root_value=root_value,
-            operation_name=operation_name,
-            operation_extensions=operation_extensions,
         )
 
     def checked_query(self, query: str | None, operation_name: str | None) -> tuple[Guard, Checked] | None:
