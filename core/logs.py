@@ -84,22 +84,23 @@ def configure(level: str) -> None:
             server.addFilter(WithoutQueryString())
 
 
-def log_operation(context: Any, seconds: float) -> None:
+def log_operation(context: Any, seconds: float, operation: tuple[str | None, str] | None = None) -> None:
     """Logs an operation's name, type, duration, account and outcome (error codes only), and counts it in the
-    metrics (core/metrics). `context`: Strawberry's execution context, once the result is final."""
+    metrics (core/metrics). `context`: Strawberry's execution context, once the result is final; `operation`: the
+    operation's name and type when the caller knows them (else they are found in the context's document)."""
     result = context.result
     errors = getattr(result, "errors", None) or context.pre_execution_errors or []
-    codes = sorted({str((e.extensions or {}).get("code", "ERROR")) for e in errors})
+    codes = sorted({str((e.extensions or {}).get("code", "ERROR")) for e in errors}) if errors else []
     principal = getattr(context.context, "principal", None)
-    operation_type = _operation_type(context)
-    metrics.observe_operation(context.operation_name, context.context.runtime.settings, operation_type, seconds, codes)
+    name, operation_type = operation or (context.operation_name, _operation_type(context))
+    metrics.observe_operation(name, context.context.runtime.settings, operation_type, seconds, codes)
     if not operations.isEnabledFor(logging.INFO):  # the line's fields are not worth making
         return
     operations.info(
         "graphql operation",
         extra={
             "fields": {
-                "operation": operation_label(context.operation_name),
+                "operation": operation_label(name),
                 "type": operation_type,
                 "duration_ms": round(seconds * 1000, 2),
                 "account_id": principal.account_id if principal else None,

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, MiddlewareManager, execute
 from strawberry.execution.is_awaitable import optimized_is_awaitable
-from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.schema import _coerce_error
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -55,6 +54,7 @@ async def execute_checked(
     )
     context.graphql_document = checked.document
     guard.execution_context = context
+    guard.operation = (checked.operation_name, OperationType.QUERY.value)
     operation = guard.on_operation()
     next(operation)  # before: what the request may run, when it started
     try:
@@ -64,7 +64,7 @@ async def execute_checked(
                 checked.document,
                 root_value=root_value,
                 variable_values=None,
-                operation_name=context.operation_name,
+                operation_name=checked.operation_name,
                 context_value=context_value,
                 middleware=MiddlewareManager(),
                 executor_class=schema.execution_context_class,
@@ -82,5 +82,5 @@ async def execute_checked(
     context.result = result
     for _ in operation:  # after: errors masked and localised, the operation logged and counted
         pass
-    result.extensions = await SchemaExtensionsRunner(context, [guard]).get_extensions_results(context)
+    result.extensions = {**guard.get_results(), **context.extensions_results}  # as SchemaExtensionsRunner merges them
     return result

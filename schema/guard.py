@@ -46,10 +46,13 @@ _parse: Callable[..., DocumentNode] = lru_cache(maxsize=512)(parse)
 @dataclass(frozen=True, slots=True)
 class Checked:
     """An operation without variables that passed validation and the limits, as parsed; `plain_query` when it is a
-    query that streams nothing (no @defer or @stream): one result, which the checked path can run."""
+    query that streams nothing (no @defer or @stream): one result, which the checked path can run. `operation_name`:
+    the name of the operation that runs (the one asked for, or the document's only one), as Strawberry would find it
+    again in the document on every request."""
 
     document: DocumentNode
     plain_query: bool
+    operation_name: str | None
 
 
 class PassedChecks:
@@ -80,7 +83,8 @@ class PassedChecks:
         self, text: str, operation_name: str | None, operation: OperationDefinitionNode, document: DocumentNode
     ) -> None:
         plain = operation.operation is AstOperationType.QUERY and not _streams(document)
-        _remember(self._within_limits, (text, operation_name), Checked(document, plain), self.size)
+        name = operation.name.value if operation.name else None
+        _remember(self._within_limits, (text, operation_name), Checked(document, plain, name), self.size)
 
 
 def _remember(entries: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
@@ -122,6 +126,12 @@ class OperationGuard(MaskUnexpectedErrors):
         self.budget = budget
         self.passed = passed
         self.introspection = introspection
+        # The operation's name and type when the request's path already knows them (schema/checked_queries.py).
+        self.operation: tuple[str | None, str] | None = None
+
+    def get_results(self) -> dict[str, Any]:
+        """The guard adds nothing to a result's extensions."""
+        return {}
 
     def on_operation(self) -> Iterator[None]:
         """Subscriptions stream over graphql-transport-ws: over HTTP one is not an allowed operation, which the view
@@ -133,7 +143,7 @@ class OperationGuard(MaskUnexpectedErrors):
             context.validation_rules = (*context.validation_rules, NoSchemaIntrospectionCustomRule)
         started = time.perf_counter()
         yield from super().on_operation()
-        log_operation(context, time.perf_counter() - started)
+        log_operation(context, time.perf_counter() - started, self.operation)
 
     def on_parse(self) -> Iterator[None]:
         """Parsing stops at the token budget; parsed documents are cached by text."""
