@@ -68,7 +68,7 @@ async def authenticate_request(runtime: Runtime, connection: HTTPConnection) -> 
     tokens cost the same lookups (`access_for`) before they are refused alike."""
     token = bearer_token(connection)
     if token is None:
-        return await access_for(runtime, connection)
+        return await _cookie_access(runtime, connection, touch=True)
     if not _B64TOKEN.fullmatch(token):
         return INVALID_TOKEN
     return await access_for(runtime, connection, token) or INVALID_TOKEN
@@ -104,6 +104,13 @@ async def access_for(
         if not token:
             return None
         return await _api_token_access(runtime, token, touch) or await _session_access(runtime, token, touch)
+    return await _cookie_access(runtime, connection, touch=touch)
+
+
+async def _cookie_access(runtime: Runtime, connection: HTTPConnection, *, touch: bool) -> Access | None:
+    """The session cookie's access; a request without a Cookie header is anonymous without parsing any."""
+    if request_header(connection.scope, b"cookie") is None:
+        return None
     cookie = connection.cookies.get(session_cookie_name(runtime))
     return await _session_access(runtime, cookie, touch) if cookie else None
 
