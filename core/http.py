@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
+from functools import lru_cache
 
 from cross_web import HTTPException
 from starlette.datastructures import Headers
@@ -140,24 +141,24 @@ class StandardHeaders:
     def completed(self, headers: Iterable[RawHeader], raw_id: RawHeader) -> list[RawHeader]:
         """The answer's headers with the request id in place of any the app set, the defaults it did not set, and
         Origin among what it varies on."""
-        kept: list[RawHeader] = []
-        present: set[bytes] = set()
-        vary_at: int | None = None
-        for name, value in headers:
-            name = name.lower()
-            if name == REQUEST_ID_HEADER_RAW:
-                continue
-            if name == b"vary":
-                vary_at = len(kept)
-            present.add(name)
-            kept.append((name, value))
+        kept = [(name.lower(), value) for name, value in headers]
+        present = {name for name, _ in kept}
+        if REQUEST_ID_HEADER_RAW in present:
+            kept = [header for header in kept if header[0] != REQUEST_ID_HEADER_RAW]
         kept += [header for header in self.defaults if header[0] not in present]
-        if vary_at is None:
+        if b"vary" in present:
+            at = max(index for index, (name, _) in enumerate(kept) if name == b"vary")
+            kept[at] = (b"vary", _varying_on_origin(kept[at][1]))
+        else:
             kept.append((b"vary", b"Origin"))
-        elif b"origin" not in {part.strip().lower() for part in kept[vary_at][1].split(b",")}:
-            kept[vary_at] = (b"vary", kept[vary_at][1] + b", Origin")
         kept.append(raw_id)
         return kept
+
+
+@lru_cache(maxsize=64)
+def _varying_on_origin(vary: bytes) -> bytes:
+    """A Vary value with Origin among its names (the app answers with a few values: each is worked out once)."""
+    return vary if b"origin" in {part.strip().lower() for part in vary.split(b",")} else vary + b", Origin"
 
 
 class RouteFirst:
@@ -189,10 +190,12 @@ def private_to_credentials(headers: list[RawHeader], request_headers: Iterable[R
     answer to a request that carries a cookie or an Authorization header, or one that sets a cookie, is not stored
     at all (`private, no-store` in place of any caching the answer allowed)."""
     listed = [(name.lower(), value) for name, value in headers]
-    private = any(name == b"set-cookie" for name, _ in listed) or any(
-        name in (b"cookie", b"authorization") for name, _ in request_headers
-    )
-    vary = b", ".join([*(value for name, value in listed if name == b"vary"), PRIVATE_VARY])
+    names = {name for name, _ in listed}
+    private = b"set-cookie" in names or any(name in (b"cookie", b"authorization") for name, _ in request_headers)
+    if b"vary" in names:
+        vary = b", ".join([*(value for name, value in listed if name == b"vary"), PRIVATE_VARY])
+    else:
+        vary = PRIVATE_VARY
     dropped = (b"vary", b"cache-control") if private else (b"vary",)
     headers[:] = [(name, value) for name, value in listed if name not in dropped]
     headers.append((b"vary", vary))
