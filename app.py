@@ -227,6 +227,13 @@ class GraphQLApp(GraphQL[Context, None]):
             self._handle_errors(result.errors, response_data)
         return self.create_response(response_data, sub_response)
 
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        """Strawberry's (what resolvers set: cookies, headers, a status), made as a 204 has no content-length to
+        delete instead of deleting the one a 200 gets; its status is unset until a resolver sets one."""
+        sub_response = Response(status_code=204)
+        sub_response.status_code = None  # type: ignore[assignment]  # as Strawberry's: create_response reads it
+        return sub_response
+
     async def render_graphql_ide(self, request: Request) -> Response:
         """The vendored GraphiQL with a fresh nonce for its bootstrap and the policy that allows only it."""
         nonce = secrets.token_urlsafe(18)
@@ -244,14 +251,18 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         """`application/graphql-response+json` for clients that ask for it (GraphQL over HTTP), where a request that
-        never reached execution answers 400 without `data`; `application/json` answers 200 as that media type must."""
-        if GRAPHQL_RESPONSE not in self._accept.get():
-            return super().create_response(response_data, sub_response)
-        if not_started(response_data):
-            response_data = {key: value for key, value in response_data.items() if key != "data"}
-            sub_response.status_code = 400
-        response = super().create_response(response_data, sub_response)
-        response.headers["content-type"] = GRAPHQL_RESPONSE
+        never reached execution answers 400 without `data`; `application/json` answers 200 as that media type must.
+        Strawberry's answer, with the JSON encoded once to bytes (its `encode_json` makes text, which the Response
+        encodes again) and the media type set as the Response is made."""
+        media_type = "application/json"
+        if GRAPHQL_RESPONSE in self._accept.get():
+            media_type = GRAPHQL_RESPONSE
+            if not_started(response_data):
+                response_data = {key: value for key, value in response_data.items() if key != "data"}
+                sub_response.status_code = 400
+        response = Response(orjson.dumps(response_data), sub_response.status_code or 200, media_type=media_type)
+        response.raw_headers.extend(sub_response.raw_headers)
+        response.background = sub_response.background
         return response
 
     async def execute_operation(
