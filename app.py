@@ -227,13 +227,6 @@ class GraphQLApp(GraphQL[Context, None]):
             self._handle_errors(result.errors, response_data)
         return self.create_response(response_data, sub_response)
 
-    async def get_sub_response(self, request: Request | WebSocket) -> Response:
-        """Strawberry's (what resolvers set: cookies, headers, a status), made as a 204 has no content-length to
-        delete instead of deleting the one a 200 gets; its status is unset until a resolver sets one."""
-        sub_response = Response(status_code=204)
-        sub_response.status_code = None  # type: ignore[assignment]  # as Strawberry's: create_response reads it
-        return sub_response
-
     async def render_graphql_ide(self, request: Request) -> Response:
         """The vendored GraphiQL with a fresh nonce for its bootstrap and the policy that allows only it."""
         nonce = secrets.token_urlsafe(18)
