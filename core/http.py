@@ -190,12 +190,10 @@ def private_to_credentials(headers: list[RawHeader], request_headers: Iterable[R
     answer to a request that carries a cookie or an Authorization header, or one that sets a cookie, is not stored
     at all (`private, no-store` in place of any caching the answer allowed)."""
     listed = [(name.lower(), value) for name, value in headers]
-    names = {name for name, _ in listed}
-    private = b"set-cookie" in names or any(name in (b"cookie", b"authorization") for name, _ in request_headers)
-    if b"vary" in names:
-        vary = b", ".join([*(value for name, value in listed if name == b"vary"), PRIVATE_VARY])
-    else:
-        vary = PRIVATE_VARY
+    private = any(name == b"set-cookie" for name, _ in listed) or any(
+        name in (b"cookie", b"authorization") for name, _ in request_headers
+    )
+    vary = b", ".join([*(value for name, value in listed if name == b"vary"), PRIVATE_VARY])
     dropped = (b"vary", b"cache-control") if private else (b"vary",)
     headers[:] = [(name, value) for name, value in listed if name not in dropped]
     headers.append((b"vary", vary))

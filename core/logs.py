@@ -90,7 +90,7 @@ def log_operation(context: Any, seconds: float, operation: tuple[str | None, str
     operation's name and type when the caller knows them (else they are found in the context's document)."""
     result = context.result
     errors = getattr(result, "errors", None) or context.pre_execution_errors or []
-    codes = sorted({str((e.extensions or {}).get("code", "ERROR")) for e in errors}) if errors else []
+    codes = sorted({str((e.extensions or {}).get("code", "ERROR")) for e in errors})
     principal = getattr(context.context, "principal", None)
     name, operation_type = operation or (context.operation_name, _operation_type(context))
     metrics.observe_operation(name, context.context.runtime.settings, operation_type, seconds, codes)
