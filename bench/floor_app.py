@@ -38,6 +38,9 @@ IDLE = timedelta(minutes=settings.session_idle_minutes)
 SERVICES, CONTACTS, MAILS = 50, 20, 20
 TYPENAME = b'{"data":{"__typename":"Query"}}'
 SIGNED_OUT = b'{"data":{"viewer":null}}'
+# The bench sends every target the app's own request (a POST of the GraphQL body): the endpoints answer it without
+# reading the body, so what differs between targets is the server's work alone, the request's parsing included.
+SAME_REQUEST = ["POST"]
 
 
 class Rows(Protocol):
@@ -278,10 +281,10 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 
 app = Starlette(
     routes=[
-        Route("/dashboard", dashboard),
-        Route("/static-dashboard", static_dashboard),
-        Route("/static-dashboard", capture, methods=["POST"]),
-        Route("/typename", typename),
+        Route("/dashboard", dashboard, methods=SAME_REQUEST),
+        Route("/static-dashboard", static_dashboard, methods=SAME_REQUEST),
+        Route("/capture", capture, methods=["POST"]),
+        Route("/typename", typename, methods=SAME_REQUEST),
         Route("/server", server),
         Route("/healthz", healthz),
     ],

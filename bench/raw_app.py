@@ -114,4 +114,4 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     await close_database()
 
 
-app = Starlette(routes=[Route("/dashboard", dashboard)], lifespan=lifespan)
+app = Starlette(routes=[Route("/dashboard", dashboard, methods=["POST"])], lifespan=lifespan)

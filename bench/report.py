@@ -103,8 +103,11 @@ def method(measured: Measured) -> str:
     return (
         f"`make bench` on {os.cpu_count()} cores, {measured.revision}. "
         f"Load: `wrk -t1 -c{measured.connections[0]} --latency` "
-        f"(bench/wrk/post.lua posts the GraphQL body with the session cookie) for {measured.seconds:.0f} s per "
-        f"target after a warm-up of the same load; {pinning}. uvicorn runs with `--loop uvloop --http httptools` "
+        "(bench/wrk/post.lua posts the GraphQL body, with the session cookie for the dashboard) for "
+        f"{measured.seconds:.0f} s per target after a warm-up of the same load; {pinning}. Every target gets the "
+        "app's own request (the same POST, body and cookie) and the floors answer it without reading the body, so a "
+        "ratio compares the servers' work alone, receiving the request included. "
+        "uvicorn runs with `--loop uvloop --http httptools` "
         f"(uvloop {version('uvloop')}, httptools {version('httptools')}, both pinned in requirements.lock; "
         f"the floor's process reports loop `{server['loop']}` and HTTP `{', '.join(server['http'])}`). "
         "The dashboard query (bench/dashboard.py: viewer, holder, 50 services with recurring amount and "

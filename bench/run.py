@@ -83,14 +83,14 @@ def same_answers(cookie: str) -> dict[str, Any]:
     headers = {"Cookie": cookie}
     app = httpx.post(f"{FULL}/graphql", json={"query": DASHBOARD}, headers=headers).content
     assert len(orjson.loads(app)["data"]["viewer"]["account"]["services"]["edges"]) == 50, app[:300]
-    floor = httpx.get(f"{FLOOR}/dashboard", headers=headers).content
+    floor = httpx.post(f"{FLOOR}/dashboard", content=DASHBOARD_BODY, headers=headers).content
     assert orjson.loads(floor) == orjson.loads(app), "the floor's dashboard differs from the app's"
-    orm = httpx.get(f"{ORM}/dashboard", headers=headers).content
+    orm = httpx.post(f"{ORM}/dashboard", content=DASHBOARD_BODY, headers=headers).content
     assert orjson.loads(orm) == orjson.loads(app), "the ORM baseline's dashboard differs from the app's"
-    httpx.post(f"{FLOOR}/static-dashboard", content=app).raise_for_status()
-    assert httpx.get(f"{FLOOR}/static-dashboard").content == app
+    httpx.post(f"{FLOOR}/capture", content=app).raise_for_status()
+    assert httpx.post(f"{FLOOR}/static-dashboard", content=DASHBOARD_BODY).content == app
     typename = httpx.post(f"{FULL}/graphql", json={"query": TYPENAME}).content
-    assert typename == httpx.get(f"{FLOOR}/typename").content, typename
+    assert typename == httpx.post(f"{FLOOR}/typename", content=TYPENAME_BODY).content, typename
     return {
         "bytes": len(app),
         "floor_bytes_identical": floor == app,
@@ -150,11 +150,11 @@ def measure(dialect: str, url: str, client_number: str) -> dict[str, Any]:
         result = {"dialect": dialect, "load_average": [os.getloadavg()[0]], **same_answers(cookie)}
         loads = {
             "full": measured(f"{FULL}/graphql", server=full.pid, body=DASHBOARD_BODY, cookie=cookie),
-            "floor": measured(f"{FLOOR}/dashboard", server=floor.pid, cookie=cookie),
-            "orm": measured(f"{ORM}/dashboard", server=orm.pid, cookie=cookie),
-            "static": measured(f"{FLOOR}/static-dashboard", server=floor.pid),
+            "floor": measured(f"{FLOOR}/dashboard", server=floor.pid, body=DASHBOARD_BODY, cookie=cookie),
+            "orm": measured(f"{ORM}/dashboard", server=orm.pid, body=DASHBOARD_BODY, cookie=cookie),
+            "static": measured(f"{FLOOR}/static-dashboard", server=floor.pid, body=DASHBOARD_BODY, cookie=cookie),
             "full_typename": measured(f"{FULL}/graphql", server=full.pid, body=TYPENAME_BODY),
-            "raw_typename": measured(f"{FLOOR}/typename", server=floor.pid),
+            "raw_typename": measured(f"{FLOOR}/typename", server=floor.pid, body=TYPENAME_BODY),
             "full_64": measured(
                 f"{FULL}/graphql", server=full.pid, connections=MANY_CONNECTIONS, body=DASHBOARD_BODY, cookie=cookie
             ),
