@@ -10,7 +10,7 @@ the view refuses it unless the token is valid (it must not sign anyone in from a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
@@ -31,13 +31,13 @@ class CrossSiteRequestGuard:
         self.app = app
         self.allowed = frozenset(allowed_origins)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        """The coroutine of the app (or of the refusal) that answers, not awaited here (see core/http.RouteFirst)."""
         if self.is_cross_site_post(scope):
             if bearer_token(HTTPConnection(scope)) is None:
-                await error_response(403, "FORBIDDEN", CROSS_SITE_REFUSED)(scope, receive, send)
-                return
+                return error_response(403, "FORBIDDEN", CROSS_SITE_REFUSED)(scope, receive, send)
             scope.setdefault("state", {})[CROSS_SITE] = True
-        await self.app(scope, receive, send)
+        return self.app(scope, receive, send)
 
     def is_cross_site_post(self, scope: Scope) -> bool:
         """An HTTP request that may change something, from an origin neither ours nor allowlisted."""
@@ -78,12 +78,12 @@ class CredentialAwareCORS:
             max_age=CORS_MAX_AGE,
         )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        """The coroutine of the app, or of the CORS answer, not awaited here (see core/http.RouteFirst)."""
         if scope["type"] != "http" or request_header(scope, b"origin") is None:
             # No Origin, no CORS to answer (core/http.StandardHeaders makes every answer vary on Origin).
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         headers = Headers(scope=scope)
         asked = {name.strip().lower() for name in headers.get("access-control-request-headers", "").split(",")}
         by_token = "authorization" in headers or "authorization" in asked
-        await (self.for_tokens if by_token else self.for_cookies)(scope, receive, send)
+        return (self.for_tokens if by_token else self.for_cookies)(scope, receive, send)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from contextvars import ContextVar
 from functools import lru_cache
 
@@ -165,20 +165,23 @@ class RouteFirst:
     """Serves one route ahead of Starlette's exception middleware and route table: the GraphQL endpoint, which answers
     nearly every request and whose view answers every failure itself (coded JSON errors, the masked 500). The table's
     scan and the exception layer's wrappers cost ~6% of a small request. What the route does not match in full
-    (another path, a method it does not take: the router's 405 with Allow, a WebSocket) goes on to the router."""
+    (another path, a method it does not take: the router's 405 with Allow, a WebSocket) goes on to the router.
+
+    Like the cross-site guard and CORS (core/csrf.py), it hands back the coroutine of the app it chose instead of
+    awaiting it in one of its own: a layer that only picks where a request goes then costs no coroutine per request
+    (the three together, ~1.5 µs of a `{ __typename }` request's ~60)."""
 
     def __init__(self, app: ASGIApp, *, route: Route) -> None:
         self.app = app
         self.route = route
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] == "http":
             match, child_scope = self.route.matches(scope)
             if match is Match.FULL:
                 scope.update(child_scope)
-                await self.route.handle(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+                return self.route.handle(scope, receive, send)
+        return self.app(scope, receive, send)
 
 
 PRIVATE_VARY = b"Cookie, Authorization, Accept, Accept-Language"
