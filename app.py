@@ -227,6 +227,14 @@ class GraphQLApp(GraphQL[Context, None]):
             self._handle_errors(result.errors, response_data)
         return self.create_response(response_data, sub_response)
 
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        """Strawberry's sub-response (no status and no headers until resolvers set them), without the Content-Length
+        that Strawberry makes and then deletes through a MutableHeaders."""
+        sub_response = Response()
+        sub_response.status_code = None  # type: ignore[assignment]  # as Strawberry's: unset until a resolver sets it
+        sub_response.raw_headers = []
+        return sub_response
+
     async def render_graphql_ide(self, request: Request) -> Response:
         """The vendored GraphiQL with a fresh nonce for its bootstrap and the policy that allows only it."""
         nonce = secrets.token_urlsafe(18)
