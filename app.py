@@ -207,7 +207,8 @@ class GraphQLApp(GraphQL[Context, None]):
         if accept and any(streaming in accept for streaming in STREAMING_MEDIA_TYPES):
             return None
         sent = plain_query(await request.body())
-        if sent is None or self.schema.checked_query(sent.query, sent.operation_name) is None:
+        found = self.schema.checked_query(sent.query, sent.operation_name) if sent is not None else None
+        if sent is None or found is None:
             return None
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, response=sub_response)
@@ -216,11 +217,8 @@ class GraphQLApp(GraphQL[Context, None]):
         except PersistedQueryError as refused:
             result = ExecutionResult(data=None, errors=[refused.error])
         else:  # without extensions there is no hash to remember
-            result = await self.schema.execute(
-                sent.query,
-                context_value=context,
-                operation_name=sent.operation_name,
-                allowed_operation_types=POST_OPERATIONS,
+            result = await self.schema.execute_found(
+                found, sent.query or "", POST_OPERATIONS, context_value=context, operation_name=sent.operation_name
             )
         response_data = await self.process_result(request, result)
         if result.errors:

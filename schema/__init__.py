@@ -94,13 +94,10 @@ class PanelSchema(strawberry.Schema):
         allowed = DEFAULT_ALLOWED_OPERATION_TYPES if allowed_operation_types is None else allowed_operation_types
         found = self.checked_query(query, operation_name) if not variable_values else None
         if found is not None and OperationType.QUERY in allowed:
-            guard, checked = found
-            return await execute_checked(
-                self,
-                guard(),
-                checked,
-                query=query or "",
-                allowed_operation_types=allowed,
+            return await self.execute_found(
+                found,
+                query or "",
+                allowed,
                 context_value=context_value,
                 root_value=root_value,
                 operation_name=operation_name,
@@ -114,6 +111,32 @@ class PanelSchema(strawberry.Schema):
             operation_name,
             allowed_operation_types,
             operation_extensions,
+        )
+
+    async def execute_found(
+        self,
+        found: tuple[Guard, Checked],
+        query: str,
+        allowed_operation_types: Iterable[OperationType],
+        *,
+        context_value: Any,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """A query on the checked path, as `checked_query` found it (the HTTP view looks first, to pick its own path,
+        and hands over what it found rather than have it looked up again)."""
+        guard, checked = found
+        return await execute_checked(
+            self,
+            guard(),
+            checked,
+            query=query,
+            allowed_operation_types=allowed_operation_types,
+            context_value=context_value,
+            root_value=root_value,
+            operation_name=operation_name,
+            operation_extensions=operation_extensions,
         )
 
     def checked_query(self, query: str | None, operation_name: str | None) -> tuple[Guard, Checked] | None:
