@@ -207,8 +207,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if accept and any(streaming in accept for streaming in STREAMING_MEDIA_TYPES):
             return None
         sent = plain_query(await request.body())
-        found = self.schema.checked_query(sent.query, sent.operation_name) if sent is not None else None
-        if sent is None or found is None:
+        if sent is None or (found := self.schema.checked_query(sent.query, sent.operation_name)) is None:
             return None
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, response=sub_response)
@@ -218,7 +217,7 @@ class GraphQLApp(GraphQL[Context, None]):
             result = ExecutionResult(data=None, errors=[refused.error])
         else:  # without extensions there is no hash to remember
             result = await self.schema.execute_found(
-                found, sent.query or "", POST_OPERATIONS, context_value=context, operation_name=sent.operation_name
+                found, sent.query, POST_OPERATIONS, context_value=context, operation_name=sent.operation_name
             )
         response_data = await self.process_result(request, result)
         if result.errors:

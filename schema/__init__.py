@@ -96,7 +96,7 @@ class PanelSchema(strawberry.Schema):
         if found is not None and OperationType.QUERY in allowed:
             return await self.execute_found(
                 found,
-                query or "",
+                query,
                 allowed,
                 context_value=context_value,
                 root_value=root_value,
@@ -116,7 +116,7 @@ class PanelSchema(strawberry.Schema):
     async def execute_found(
         self,
         found: tuple[Guard, Checked],
-        query: str,
+        query: str | None,
         allowed_operation_types: Iterable[OperationType],
         *,
         context_value: Any,
@@ -131,7 +131,7 @@ class PanelSchema(strawberry.Schema):
             self,
             guard(),
             checked,
-            query=query,
+            query=query or "",
             allowed_operation_types=allowed_operation_types,
             context_value=context_value,
             root_value=root_value,
