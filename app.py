@@ -53,6 +53,7 @@ from core.errors import message_language
 from core.http import (
     HTTP_CODES,
     BodyLimit,
+    BodyTooLarge,
     Refusal,
     RouteFirst,
     StandardHeaders,
@@ -183,6 +184,8 @@ class GraphQLApp(GraphQL[Context, None]):
             return response
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is left to read it: the client went away mid-request
+        except BodyTooLarge:
+            raise  # a streamed body over the limit: core/http.BodyLimit answers 413
         except HTTPException as refused:
             code = HTTP_CODES.get(refused.status_code, "BAD_REQUEST")
             if isinstance(refused, Refusal):

@@ -28,7 +28,7 @@ from core.authn import bearer_token
 from core.clock import Clock
 from core.db import close_database, open_database
 from core.errors import message_language
-from core.http import HTTP_CODES, BodyLimit, Refusal, StandardHeaders, error_response, rate_limit_headers
+from core.http import HTTP_CODES, BodyLimit, BodyTooLarge, Refusal, StandardHeaders, error_response, rate_limit_headers
 from core.runtime import Runtime
 from core.staff_context import StaffContext
 from domain.staff_keys import live_key
@@ -66,6 +66,8 @@ class StaffGraphQL(GraphQL[StaffContext, None]):
             headers = refused.headers if isinstance(refused, Refusal) else {}
             extensions = refused.extensions if isinstance(refused, Refusal) else {}
             return error_response(refused.status_code, code, refused.reason, headers=headers, **extensions)
+        except BodyTooLarge:
+            raise  # a streamed body over the limit: core/http.BodyLimit answers 413
         except Exception as exc:
             error_id = report_unexpected(exc, "staff")
             message = unexpected_message(error_id, message_language(request.headers.get("accept-language")))

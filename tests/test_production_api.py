@@ -80,6 +80,26 @@ async def test_request_body_limit(client, runtime) -> None:
     assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
 
 
+async def test_request_body_limit_counts_a_chunked_body(client, runtime) -> None:
+    """A body sent in chunks declares no length: it is counted as it arrives and refused once over the limit."""
+    limit = runtime.settings.max_body_bytes
+    body = json.dumps({"query": "{ __typename }", "padding": "x" * limit}).encode()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 4096):
+            yield body[start : start + 4096]
+
+    response = await client.http.post("/graphql", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+
+    async def small() -> AsyncIterator[bytes]:
+        yield b'{"query": "{ __typename }"}'
+
+    response = await client.http.post("/graphql", content=small(), headers={"content-type": "application/json"})
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
 async def test_validation_errors_have_codes_and_suggestions_in_development(client) -> None:
     body = await client("{ viewr { permissions } }")
     assert code_of(body) == "GRAPHQL_VALIDATION_FAILED"

@@ -3,7 +3,10 @@ audited; never a customer's credential there, never a staff key on the public AP
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
+import orjson
 from starlette.applications import Starlette
 
 import models
@@ -11,7 +14,7 @@ from core.runtime import Runtime
 from domain.staff_keys import create_key, revoke_key
 from models.enums import StaffScope
 from settings import Settings
-from staff_app import create_staff_app
+from staff_app import STAFF_MAX_BODY_BYTES, create_staff_app
 from tests.conftest import STAFF_URL
 from tests.helpers import cli
 
@@ -119,6 +122,22 @@ async def test_no_cors_no_get_no_graphiql_and_no_introspection_in_production(run
     closed = create_staff_app(runtime.settings.with_(introspection=False), runtime=runtime)
     hidden = (await post(closed, schema_query, **auth)).json()
     assert hidden["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_a_chunked_body_over_the_limit_is_413(runtime: Runtime, staff_app) -> None:
+    """A body that declares no length is counted as it arrives: over the limit, the refusal is 413, not a 500."""
+    created = await create_key(runtime, "billing", list(StaffScope))
+    body = orjson.dumps({"query": WHO, "padding": "x" * STAFF_MAX_BODY_BYTES})
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 65536):
+            yield body[start : start + 65536]
+
+    headers = {"authorization": f"Bearer {created.secret}", "content-type": "application/json"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=staff_app), base_url=STAFF_URL) as http:
+        refused = await http.post("/graphql", content=chunks(), headers=headers)
+    assert refused.status_code == 413
+    assert refused.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
 
 
 def test_the_staff_schema_shares_no_root_field_with_the_public_one() -> None:
