@@ -3,6 +3,7 @@ of refusals, and the headers that make rate limits machine-readable."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Awaitable, Iterable, Mapping
@@ -23,6 +24,27 @@ REQUEST_ID_HEADER = "x-request-id"
 REQUEST_ID_HEADER_RAW = REQUEST_ID_HEADER.encode()
 _WELL_FORMED_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
+
+
+class _RequestIds:
+    """Ids for requests that bring none: a random prefix per process (drawn again in a forked child, so that workers
+    forked from one parent never share it) and a counter, 32 hex digits as before. An id only ties log lines
+    together and grants nothing, so it need not be unpredictable; reading the system's randomness per request cost
+    ~0.4 µs of a `{ __typename }` request."""
+
+    def __init__(self) -> None:
+        self.draw()
+        os.register_at_fork(after_in_child=self.draw)
+
+    def draw(self) -> None:
+        self.prefix = os.urandom(8).hex()
+        self.counter = itertools.count()
+
+    def next(self) -> str:
+        return f"{self.prefix}{next(self.counter) & 0xFFFF_FFFF_FFFF_FFFF:016x}"
+
+
+_request_ids = _RequestIds()
 RawHeader = tuple[bytes, bytes]  # an ASGI header: name and value
 # Response headers a cross-origin page must be allowed to read (Access-Control-Expose-Headers) to follow the
 # contracts: the 401 challenge, the wait after a 429 and the rate-limit budget.
@@ -112,13 +134,14 @@ class StandardHeaders:
         if https:
             headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"
         self.defaults = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+        self.default_names = frozenset(name for name, _ in self.defaults)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         given = request_header(scope, REQUEST_ID_HEADER_RAW) or ""
-        value = given if _WELL_FORMED_ID.match(given) else os.urandom(16).hex()
+        value = given if _WELL_FORMED_ID.match(given) else _request_ids.next()
         token = request_id.set(value)
         if scope["type"] == "websocket":
             try:
@@ -128,10 +151,11 @@ class StandardHeaders:
             return
         raw_id = (REQUEST_ID_HEADER_RAW, value.encode())
 
-        async def send_with_headers(message: Message) -> None:
+        def send_with_headers(message: Message) -> Awaitable[None]:
+            """Hands back `send`'s coroutine rather than awaiting it in one of its own (see RouteFirst)."""
             if message["type"] == "http.response.start":
                 message["headers"] = self.completed(message.get("headers", ()), raw_id)
-            await send(message)
+            return send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
@@ -140,17 +164,27 @@ class StandardHeaders:
 
     def completed(self, headers: Iterable[RawHeader], raw_id: RawHeader) -> list[RawHeader]:
         """The answer's headers with the request id in place of any the app set, the defaults it did not set, and
-        Origin among what it varies on."""
-        kept = [(name.lower(), value) for name, value in headers]
-        present = {name for name, _ in kept}
-        if REQUEST_ID_HEADER_RAW in present:
-            kept = [header for header in kept if header[0] != REQUEST_ID_HEADER_RAW]
-        kept += [header for header in self.defaults if header[0] not in present]
-        if b"vary" in present:
-            at = max(index for index, (name, _) in enumerate(kept) if name == b"vary")
-            kept[at] = (b"vary", _varying_on_origin(kept[at][1]))
+        Origin among what it varies on (in the last Vary it set, or a Vary of its own). One pass over the answer's
+        headers (three comprehensions took ~1.4 µs, this ~0.5)."""
+        kept: list[RawHeader] = []
+        present = set()
+        vary_at = -1
+        for name, value in headers:
+            name = name.lower()
+            if name == REQUEST_ID_HEADER_RAW:
+                continue
+            if name == b"vary":
+                vary_at = len(kept)
+            present.add(name)
+            kept.append((name, value))
+        if present.isdisjoint(self.default_names):
+            kept += self.defaults
         else:
+            kept += [header for header in self.defaults if header[0] not in present]
+        if vary_at < 0:
             kept.append((b"vary", b"Origin"))
+        else:
+            kept[vary_at] = (b"vary", _varying_on_origin(kept[vary_at][1]))
         kept.append(raw_id)
         return kept
 
@@ -211,14 +245,21 @@ class BodyLimit:
         self.app = app
         self.limit = limit
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        """A body of a declared length, not chunked, is no longer than declared (the HTTP server reads that many
+        bytes and no more: httptools, h11, h2 alike): such a request within the limit goes on uncounted, as the
+        app's coroutine handed back (see RouteFirst). Any other body is counted as it streams in."""
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         declared = request_header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, receive, send)
-            return
+        if declared is not None and declared.isdigit():
+            if int(declared) > self.limit:
+                return self._refuse(scope, receive, send)
+            if request_header(scope, b"transfer-encoding") is None:
+                return self.app(scope, receive, send)
+        return self._counted(scope, receive, send)
+
+    async def _counted(self, scope: Scope, receive: Receive, send: Send) -> None:
         received = 0
 
         async def counting_receive() -> Message:
