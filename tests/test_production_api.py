@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import AsyncIterator
 
 import httpx
@@ -13,6 +14,7 @@ from graphql import parse
 from starlette.applications import Starlette
 
 from app import create_app
+from core.http import _request_ids
 from settings import Settings
 from tests.conftest import BASE_URL
 from tests.helpers import GraphQLClient, code_of
@@ -130,6 +132,24 @@ async def test_security_headers_and_request_id(client) -> None:
     generated = await client.post("{ viewer { permissions } }", headers={"X-Request-Id": "bad id!"})
     assert generated.headers["x-request-id"] != "bad id!"
     assert len(generated.headers["x-request-id"]) == 32
+    again = await client.post("{ viewer { permissions } }")
+    assert again.headers["x-request-id"] != generated.headers["x-request-id"]
+
+
+def test_a_forked_worker_draws_request_ids_of_its_own() -> None:
+    """Workers forked from one parent (gunicorn --preload) must not repeat each other's ids."""
+    before = _request_ids.next()
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.write(writing, _request_ids.next().encode())
+        os._exit(0)
+    os.close(writing)
+    forked = os.read(reading, 64).decode()
+    os.waitpid(child, 0)
+    ours = _request_ids.next()
+    assert len(forked) == len(ours) == 32
+    assert forked[:16] != ours[:16] == before[:16]
 
 
 async def test_cors_allows_only_listed_origins_with_credentials(settings, app) -> None:
