@@ -8,7 +8,7 @@ execution time by about a third on a 1,000-field response (50 objects x 15 scala
 1.9 ms), with the same data and errors: tests/test_execution_differential.py compares both executors. A leaf
 attribute runs in `execute_fields` itself (its response path made only for an error or an awaitable), and a plain
 resolver (synchronous, no arguments, no extension) is called without Strawberry's wrapper layers. A value of an
-object type goes from `complete_value` straight to `complete_object_value`.
+object type goes from `complete_value` straight to its fields' `execute_fields`.
 
 It overrides `Executor.execute_field`, `execute_fields` and `complete_value`, which graphql-core documents as not
 public: it is written against graphql-core 3.3.2 and refuses to load with another version, so an upgrade forces a
@@ -252,9 +252,7 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if self.inline_leaves and not (result is None or result is Undefined or isinstance(result, Exception)):
             nullable_type = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
             if isinstance(nullable_type, GraphQLObjectType):
-                return self.complete_object_value(
-                    nullable_type, field_details_list, info, path, result, position_context
-                )
+                return self._complete_object(nullable_type, field_details_list, info, path, result, position_context)
         return super().complete_value(return_type, field_details_list, info, path, result, position_context)
 
     def _execute_leaf(
@@ -289,6 +287,25 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             self.handle_field_error(raw_error, field_def.type, field_details_list, path)
             return None
 
+    def _complete_object(
+        self,
+        object_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """`complete_object_value` for an object value: without `is_type_of`, outside a deferred fragment and with
+        no @defer among its fields, the stock steps end in `execute_fields` with the memoized subfields and no
+        delivery group: it goes there directly (three calls fewer for every object of a response)."""
+        if object_type.is_type_of or position_context is not None:
+            return self.complete_object_value(object_type, field_details_list, info, path, result, position_context)
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        if new_defer_usages:
+            return self.complete_object_value(object_type, field_details_list, info, path, result, position_context)
+        return self.execute_fields(object_type, result, path, grouped_field_set, None)
+
     def _execute_object(
         self,
         target: tuple[GraphQLField, GraphQLObjectType, Callable[[Any], Any], bool],
@@ -318,7 +335,7 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if object_type.is_type_of
                 else None
             )
-            completed = self.complete_object_value(
+            completed = self._complete_object(
                 object_type,
                 field_details_list,
                 type_of_info,  # type: ignore[arg-type]  # read only by is_type_of, and built when there is one

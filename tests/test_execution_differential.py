@@ -723,6 +723,10 @@ async def payloads(schema: strawberry.Schema, document: str) -> list[dict[str, A
         "{ item { words @stream(initialCount: 1) text ... @defer { number colors } } }",
         "{ allItems { holeyWords @stream(initialCount: 0) ... @defer { text maybeWords } } }",
         "{ maybeItem(index: 8) { ... @defer { words } numbers @stream(initialCount: 2) } }",
+        # @defer in objects without is_type_of (Parent): an object field's and a list's.
+        "{ parent { label ... @defer { children { name } } } }",
+        "{ parents { label ... @defer { sibling { label ... @defer { requiredChild { text } } } } } }",
+        "{ parents { sibling { label } ... @defer { label sibling { label child { name } } } } }",
     ],
 )
 async def test_deferred_and_streamed_fields_answer_as_the_stock_executor(document: str) -> None:
