@@ -4,6 +4,7 @@ hand-written (the per-change before/after table) and kept as it is."""
 from __future__ import annotations
 
 import os
+import statistics
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -39,6 +40,7 @@ class Measured:
     sync_rows: list[str]
     sign_in: str
     seconds: float
+    rounds: int
     connections: tuple[int, int]
     memory_seconds: int
     pinned: bool
@@ -57,19 +59,26 @@ def cpu_cells(load: dict[str, Any]) -> tuple[str, str, str]:
     return f"{load['server_cpu']:.0%}", f"{load['core_busy']:.0%}", f"{load['client_cpu']:.0%}"
 
 
+def share(result: dict[str, Any], name: str, base: str) -> str:
+    """`name` as a share of `base`: the median of the rounds' ratios (each round ran them seconds apart), and each
+    round's."""
+    ratios = [ours / theirs for ours, theirs in zip(result["rounds"][name], result["rounds"][base], strict=True)]
+    each = ", ".join(f"{ratio:.1%}" for ratio in ratios)
+    return f"{statistics.median(ratios):.1%}" + (f" (rounds: {each})" if len(ratios) > 1 else "")
+
+
 def figure(name: str, loads: dict[str, dict[str, Any]], result: dict[str, Any]) -> str:
-    rate = {key: load["requests_per_second"] for key, load in loads.items()}
     if name == "floor":
         same = "byte-identical" if result["floor_bytes_identical"] else "same JSON, different bytes"
         return f"the floor ({same} to the app's)"
     if name in ("full", "orm"):
-        return f"{rate[name] / rate['floor']:.1%} of floor"
+        return f"{share(result, name, 'floor')} of floor"
     if name == "static":
-        times = rate["static"] / rate["floor"]
+        times = loads["static"]["requests_per_second"] / loads["floor"]["requests_per_second"]
         short = "" if times >= 10 else " (under 10x in this run: see the CPU columns)"
         return f"{times:.1f}x floor{short}"
     if name == "full_typename":
-        return f"{rate['full_typename'] / rate['raw_typename']:.1%} of raw typename"
+        return f"{share(result, name, 'raw_typename')} of raw typename"
     return "the typename baseline"
 
 
@@ -104,7 +113,11 @@ def method(measured: Measured) -> str:
         f"`make bench` on {os.cpu_count()} cores, {measured.revision}. "
         f"Load: `wrk -t1 -c{measured.connections[0]} --latency` "
         "(bench/wrk/post.lua posts the GraphQL body, with the session cookie for the dashboard) for "
-        f"{measured.seconds:.0f} s per target after a warm-up of the same load; {pinning}. Every target gets the "
+        f"{measured.seconds:.0f} s per target after a warm-up of the same load; {pinning}. The targets a ratio "
+        f"compares (app, floor and ORM baseline; app and raw typename) run in {measured.rounds} rounds, one after "
+        "another and every other round in reverse order, so that a ratio's runs are seconds apart while the "
+        "machine's speed drifts: the figure is the median of the rounds' ratios (each round's in brackets), a "
+        "target's row its median run. Every target gets the "
         "app's own request (the same POST, body and cookie) and the floors answer it without reading the body, so a "
         "ratio compares the servers' work alone, receiving the request included. "
         "uvicorn runs with `--loop uvloop --http httptools` "

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 MEMORY_SECONDS = int(os.environ.get("BENCH_MEMORY_SECONDS", "600"))
 MEMORY_SAMPLE_SECONDS = 30
+# Rounds of the targets a ratio compares: the machine's speed drifts over a run, and a ratio of two runs minutes
+# apart carried that drift (the SQLite floor once ran 60% faster than two runs before, the app 51%).
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 # Where the report goes: BENCHMARKS.md unless a development run names another file.
 REPORT = Path(os.environ.get("BENCH_REPORT", str(PROJECT / "BENCHMARKS.md")))
 CONNECTIONS, MANY_CONNECTIONS = 32, 64
@@ -67,6 +71,19 @@ def measured(
     busy, total = (after - before for after, before in zip(core_ticks(SERVER_CPU), core_before, strict=True))
     server_cpu = (cpu_ms(server) - cpu_before) / 1000 / (time.monotonic() - started)
     return dataclasses.replace(load, server_cpu=server_cpu, core_busy=busy / total)
+
+
+def in_rounds(targets: dict[str, Callable[[], Load]]) -> tuple[dict[str, Load], dict[str, list[float]]]:
+    """Every target ROUNDS times, round after round (every other round in reverse order), so that the runs a ratio
+    compares are seconds apart: each target's median run, and every run's requests/s for the rounds' ratios."""
+    runs: dict[str, list[Load]] = {name: [] for name in targets}
+    for number in range(ROUNDS):
+        for name in list(targets) if number % 2 == 0 else reversed(targets):
+            runs[name].append(targets[name]())
+    median = {
+        name: sorted(loads, key=lambda load: load.requests_per_second)[len(loads) // 2] for name, loads in runs.items()
+    }
+    return median, {name: [load.requests_per_second for load in loads] for name, loads in runs.items()}
 
 
 def signed_in(client_number: str) -> str:
@@ -148,13 +165,24 @@ def measure(dialect: str, url: str, client_number: str) -> dict[str, Any]:
     try:
         cookie = signed_in(client_number)
         result = {"dialect": dialect, "load_average": [os.getloadavg()[0]], **same_answers(cookie)}
+        dashboards, result["rounds"] = in_rounds(
+            {
+                "full": lambda: measured(f"{FULL}/graphql", server=full.pid, body=DASHBOARD_BODY, cookie=cookie),
+                "floor": lambda: measured(f"{FLOOR}/dashboard", server=floor.pid, body=DASHBOARD_BODY, cookie=cookie),
+                "orm": lambda: measured(f"{ORM}/dashboard", server=orm.pid, body=DASHBOARD_BODY, cookie=cookie),
+            }
+        )
+        typenames, typename_rounds = in_rounds(
+            {
+                "full_typename": lambda: measured(f"{FULL}/graphql", server=full.pid, body=TYPENAME_BODY),
+                "raw_typename": lambda: measured(f"{FLOOR}/typename", server=floor.pid, body=TYPENAME_BODY),
+            }
+        )
+        result["rounds"].update(typename_rounds)
         loads = {
-            "full": measured(f"{FULL}/graphql", server=full.pid, body=DASHBOARD_BODY, cookie=cookie),
-            "floor": measured(f"{FLOOR}/dashboard", server=floor.pid, body=DASHBOARD_BODY, cookie=cookie),
-            "orm": measured(f"{ORM}/dashboard", server=orm.pid, body=DASHBOARD_BODY, cookie=cookie),
+            **dashboards,
             "static": measured(f"{FLOOR}/static-dashboard", server=floor.pid, body=DASHBOARD_BODY, cookie=cookie),
-            "full_typename": measured(f"{FULL}/graphql", server=full.pid, body=TYPENAME_BODY),
-            "raw_typename": measured(f"{FLOOR}/typename", server=floor.pid, body=TYPENAME_BODY),
+            **typenames,
             "full_64": measured(
                 f"{FULL}/graphql", server=full.pid, connections=MANY_CONNECTIONS, body=DASHBOARD_BODY, cookie=cookie
             ),
@@ -224,6 +252,7 @@ def main() -> None:
         sync_rows=sync_rows,
         sign_in=sign_in_cost(),
         seconds=SECONDS,
+        rounds=ROUNDS,
         connections=(CONNECTIONS, MANY_CONNECTIONS),
         memory_seconds=MEMORY_SECONDS,
         pinned=can_pin(),
