@@ -5,8 +5,9 @@ BENCH_MEMORY_SECONDS of load, the top costs in process (bench/profile.py), subsc
 and the bulk sync (bench/sync.py). Results are printed and written to BENCHMARKS.md (bench/report.py).
 
 Servers are uvicorn subprocesses on localhost (uvloop, httptools; one worker pinned to CPU 0), the load is wrk
-pinned to CPU 1. Short runs while developing: BENCH_SECONDS=3 BENCH_MEMORY_SECONDS=0 BENCH_SUBSCRIBERS=100
-BENCH_REPORT=/tmp/bench.md (BENCHMARKS.md is left alone).
+pinned to CPU 1; the targets a ratio compares run in BENCH_ROUNDS rounds (3) back to back. Short runs while
+developing: BENCH_SECONDS=3 BENCH_ROUNDS=1 BENCH_MEMORY_SECONDS=0 BENCH_SUBSCRIBERS=100 BENCH_REPORT=/tmp/bench.md
+(BENCHMARKS.md is left alone).
 """
 
 from __future__ import annotations
