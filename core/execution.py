@@ -8,11 +8,12 @@ execution time by about a third on a 1,000-field response (50 objects x 15 scala
 1.9 ms), with the same data and errors: tests/test_execution_differential.py compares both executors. A leaf
 attribute runs in `execute_fields` itself (its response path made only for an error or an awaitable), and a plain
 resolver (synchronous, no arguments, no extension) is called without Strawberry's wrapper layers. A value of an
-object type goes from `complete_value` straight to its fields' `execute_fields`.
+object type goes from `complete_value` to `complete_object_value`, and from there straight to its fields'
+`execute_fields`.
 
-It overrides `Executor.execute_field`, `execute_fields` and `complete_value`, which graphql-core documents as not
-public: it is written against graphql-core 3.3.2 and refuses to load with another version, so an upgrade forces a
-re-check (and a run of the differential test).
+It overrides `Executor.execute_field`, `execute_fields`, `complete_value` and `complete_object_value`, which
+graphql-core documents as not public: it is written against graphql-core 3.3.2 and refuses to load with another
+version, so an upgrade forces a re-check (and a run of the differential test).
 """
 
 from __future__ import annotations
@@ -252,8 +253,29 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if self.inline_leaves and not (result is None or result is Undefined or isinstance(result, Exception)):
             nullable_type = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
             if isinstance(nullable_type, GraphQLObjectType):
-                return self._complete_object(nullable_type, field_details_list, info, path, result, position_context)
+                return self.complete_object_value(
+                    nullable_type, field_details_list, info, path, result, position_context
+                )
         return super().complete_value(return_type, field_details_list, info, path, result, position_context)
+
+    def complete_object_value(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """The stock `complete_object_value`, going straight to `execute_fields` for an object type without
+        `is_type_of`, outside deferred work (no delivery group) and with no @defer among its fields: where the stock
+        steps (`collect_and_execute_subfields`, `execute_collected_subfields`) lead, with the same memoized
+        subfields, without their calls."""
+        if self.inline_leaves and not return_type.is_type_of and position_context is None:
+            grouped_field_set, new_defer_usages, _ = self.collect_subfields(return_type, field_details_list)
+            if not new_defer_usages:
+                return self.execute_fields(return_type, result, path, grouped_field_set, None)
+        return super().complete_object_value(return_type, field_details_list, info, path, result, position_context)
 
     def _execute_leaf(
         self,
@@ -287,25 +309,6 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             self.handle_field_error(raw_error, field_def.type, field_details_list, path)
             return None
 
-    def _complete_object(
-        self,
-        object_type: GraphQLObjectType,
-        field_details_list: FieldDetailsList,
-        info: GraphQLResolveInfo,
-        path: Path,
-        result: Any,
-        position_context: Any,
-    ) -> Any:
-        """`complete_object_value` for an object value: without `is_type_of`, outside a deferred fragment and with
-        no @defer among its fields, the stock steps end in `execute_fields` with the memoized subfields and no
-        delivery group: it goes there directly (three calls fewer for every object of a response)."""
-        if object_type.is_type_of or position_context is not None:
-            return self.complete_object_value(object_type, field_details_list, info, path, result, position_context)
-        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
-        if new_defer_usages:
-            return self.complete_object_value(object_type, field_details_list, info, path, result, position_context)
-        return self.execute_fields(object_type, result, path, grouped_field_set, None)
-
     def _execute_object(
         self,
         target: tuple[GraphQLField, GraphQLObjectType, Callable[[Any], Any], bool],
@@ -335,7 +338,7 @@ class InlineLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if object_type.is_type_of
                 else None
             )
-            completed = self._complete_object(
+            completed = self.complete_object_value(
                 object_type,
                 field_details_list,
                 type_of_info,  # type: ignore[arg-type]  # read only by is_type_of, and built when there is one
